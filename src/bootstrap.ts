@@ -1,0 +1,42 @@
+import { ConfigError, parseConfig, type Config } from "./config.js";
+import { createLogger, type Logger } from "./logger.js";
+import { startEmbeddedPostgres, type EmbeddedDatabase } from "./db/embedded.js";
+import { developmentSecret } from "./secret.js";
+import type { ReadyConfig } from "./deps.js";
+
+/**
+ * What every entry point does first: parse the config (one clear line and exit 1 if it is
+ * wrong), make a logger, and resolve the zero-set-up defaults (embedded Postgres, dev secret).
+ */
+export interface Bootstrapped {
+  config: ReadyConfig;
+  logger: Logger;
+  embedded: EmbeddedDatabase | undefined;
+}
+
+export function loadConfigOrExit(env: Record<string, string | undefined>): Config {
+  try {
+    return parseConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+export async function bootstrap(env: Record<string, string | undefined>): Promise<Bootstrapped> {
+  const config = loadConfigOrExit(env);
+  const logger = createLogger(config.logLevel);
+  const embedded = config.databaseUrl
+    ? undefined
+    : await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort, logger);
+  let appSecret = config.appSecret;
+  if (!appSecret) {
+    appSecret = await developmentSecret(config.dataDir);
+    logger.warn(`APP_SECRET is not set: using a development secret kept in ${config.dataDir}/app-secret`);
+  }
+  const databaseUrl = config.databaseUrl ?? embedded!.url;
+  return { config: { ...config, databaseUrl, appSecret }, logger, embedded };
+}

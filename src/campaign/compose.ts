@@ -1,0 +1,75 @@
+import type { EmailLink } from "../../emails/props.js";
+import type { OutgoingEmail } from "../mail/transport.js";
+import { renderEmail } from "../mail/render.js";
+import { guideUrl, unsubscribeUrl, type LinkSettings } from "./links.js";
+import type { StepKey } from "./steps.js";
+
+export interface ComposeSettings extends LinkSettings {
+  from: string;
+  replyTo: string | undefined;
+  postalAddress: string;
+  clinicName: string;
+  toolsUrl: string | undefined;
+  supplementUrl: string | undefined;
+}
+
+export interface Recipient {
+  subscriberId: string;
+  email: string;
+  firstName: string | null;
+}
+
+/**
+ * The idempotency key of one (subscriber, step). The subscriber id is a random UUID, so the key
+ * is unique across installations and databases; the same delivery always gets the same key,
+ * so a retry within the provider's 24 h window is a replay.
+ */
+export function idempotencyKey(subscriberId: string, step: string): string {
+  return `fur-${step}-${subscriberId}`;
+}
+
+export function toolLinks(s: Pick<ComposeSettings, "toolsUrl" | "supplementUrl">): EmailLink[] {
+  const links: EmailLink[] = [];
+  if (s.toolsUrl) links.push({ label: "Clinician-curated recovery tools", url: s.toolsUrl, affiliate: true });
+  if (s.supplementUrl) links.push({ label: "Thorne supplements", url: s.supplementUrl, affiliate: true });
+  return links;
+}
+
+/**
+ * Renders one step for one subscriber with every header the contract asks for. The output must
+ * be a pure function of its inputs: a retry re-renders, and the provider answers a reused
+ * idempotency key with a different payload by 409. Hence `issuedAt` is the delivery's due time,
+ * not the clock.
+ */
+export async function composeEmail(
+  s: ComposeSettings,
+  step: StepKey,
+  to: Recipient,
+  issuedAt: Date,
+): Promise<OutgoingEmail> {
+  const unsubscribe = unsubscribeUrl(s, to.subscriberId);
+  const rendered = await renderEmail(step, {
+    firstName: to.firstName,
+    guideUrl: guideUrl(s, to.subscriberId, issuedAt),
+    unsubscribeUrl: unsubscribe,
+    postalAddress: s.postalAddress,
+    clinicName: s.clinicName,
+    toolLinks: toolLinks(s),
+  });
+  return {
+    from: s.from,
+    to: to.email,
+    ...(s.replyTo ? { replyTo: s.replyTo } : {}),
+    subject: rendered.subject,
+    html: rendered.html,
+    text: rendered.text,
+    // RFC 2369 + RFC 8058: mail clients show an unsubscribe button that POSTs to this URL.
+    headers: {
+      "List-Unsubscribe": `<${unsubscribe}>`,
+      "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    },
+    tags: [{ name: "step", value: step }],
+    step,
+    idempotencyKey: idempotencyKey(to.subscriberId, step),
+  };
+}

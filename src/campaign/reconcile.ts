@@ -1,0 +1,66 @@
+import type postgres from "postgres";
+import type { Logger } from "../logger.js";
+import type { Queues } from "../queue/queues.js";
+import { overdueDeliveries, pendingDeliveries } from "../db/queries/deliveries.js";
+
+/**
+ * Postgres is the source of truth, the queue is derived from it (DESIGN.md invariant 2).
+ * The reconciler re-creates the jobs that should exist and don't:
+ *  - after the queue store lost its data (marker gone): every pending delivery, due or future;
+ *  - otherwise the deliveries created since the last pass (an enqueue that failed or a process
+ *    that died between commit and enqueue) and abandoned claims;
+ *  - and overdue deliveries, whose job may have been lost or ended without sending.
+ * Adding a job whose id exists is a no-op, and the claim in Postgres guards the send itself,
+ * so a pass can never double an email.
+ */
+export interface ReconcileDeps {
+  sql: postgres.Sql;
+  queues: Pick<Queues, "enqueueDeliveries" | "storeIsIntact" | "markStoreIntact" | "repairDelivery">;
+  logger: Logger;
+  leaseSeconds: number;
+}
+
+export interface ReconcileReport {
+  full: boolean;
+  enqueued: number;
+  repaired: number;
+}
+
+const PAGE = 1000;
+/** A delivery this late has had every chance to be picked up by its own job. */
+const OVERDUE_SECONDS = 120;
+
+export class Reconciler {
+  private lastPassStartedAt: Date | undefined;
+
+  constructor(private readonly deps: ReconcileDeps) {}
+
+  async run(): Promise<ReconcileReport> {
+    const startedAt = new Date();
+    const { sql, queues, leaseSeconds } = this.deps;
+    const full = !(await queues.storeIsIntact());
+    // A fresh process does not know when the last pass ran: look back generously.
+    const lookBackFrom = this.lastPassStartedAt ?? new Date(startedAt.getTime() - 10 * 60_000);
+    const createdSince = full ? undefined : new Date(lookBackFrom.getTime() - 60_000);
+
+    let enqueued = 0;
+    for (let afterId = 0; ; ) {
+      const page = await pendingDeliveries(sql, { afterId, limit: PAGE, createdSince, leaseSeconds });
+      if (page.length === 0) break;
+      await queues.enqueueDeliveries(page);
+      enqueued += page.length;
+      afterId = page[page.length - 1]!.id;
+    }
+    if (full) await queues.markStoreIntact();
+
+    let repaired = 0;
+    const overdue = await overdueDeliveries(sql, OVERDUE_SECONDS, PAGE);
+    await queues.enqueueDeliveries(overdue);
+    // Adding is a no-op for an id whose job ended; the oldest few get a closer look.
+    for (const d of overdue.slice(0, 20)) if (await queues.repairDelivery(d)) repaired++;
+
+    this.lastPassStartedAt = startedAt;
+    if (full || repaired > 0) this.deps.logger.info({ full, enqueued, repaired }, "reconciler repaired the queue");
+    return { full, enqueued, repaired };
+  }
+}

@@ -1,0 +1,235 @@
+import { z } from "zod";
+
+/**
+ * The environment, parsed once into a typed Config. Nothing else in the code base reads
+ * process.env: everything that needs a setting receives it from here.
+ */
+
+const bool = (fallback: boolean) =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return fallback;
+      if (["true", "1", "yes", "on"].includes(v)) return true;
+      if (["false", "0", "no", "off"].includes(v)) return false;
+      ctx.addIssue({ code: "custom", message: `must be true or false (got "${v}")` });
+      return z.NEVER;
+    });
+
+const optionalString = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v === undefined || v === "" ? undefined : v));
+
+const number = (fallback: number, check: (n: number) => boolean, what: string) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return fallback;
+      const n = Number(v);
+      if (!Number.isFinite(n) || !check(n)) {
+        ctx.addIssue({ code: "custom", message: `must be ${what} (got "${v}")` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const url = (what: string, protocols: string[]) =>
+  optionalString.refine(
+    (v) => {
+      if (v === undefined) return true;
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be ${what}` },
+  );
+
+export function isValidTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const SEND_WINDOW = /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$/;
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  HOST: z.string().trim().default("0.0.0.0"),
+  PORT: number(3000, (n) => Number.isInteger(n) && n > 0 && n < 65536, "an integer between 1 and 65535"),
+  PUBLIC_URL: url("an http(s) URL such as https://guide.example-clinic.com", ["http:", "https:"]),
+  DATABASE_URL: url("a postgres:// URL", ["postgres:", "postgresql:"]),
+  DATABASE_POOL_SIZE: number(10, (n) => Number.isInteger(n) && n >= 1 && n <= 200, "an integer between 1 and 200"),
+  EMBEDDED_PG_PORT: number(54329, (n) => Number.isInteger(n) && n > 0 && n < 65536, "an integer port"),
+  DATA_DIR: z.string().trim().default(".data"),
+  WORKER_CONCURRENCY: number(8, (n) => Number.isInteger(n) && n >= 1 && n <= 256, "an integer between 1 and 256"),
+  REDIS_URL: url("a redis:// or rediss:// URL", ["redis:", "rediss:"]),
+  QUEUE_PREFIX: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]+$/, "must be letters, digits, - or _")
+    .default("fur"),
+  APP_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, {
+    message: "must be at least 32 characters (try: openssl rand -hex 32)",
+  }),
+  ADMIN_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, {
+    message: "must be at least 16 characters",
+  }),
+  RESEND_API_KEY: optionalString,
+  RESEND_BASE_URL: url("an http(s) URL", ["http:", "https:"]),
+  RESEND_WEBHOOK_SECRET: optionalString.refine((v) => v === undefined || v.startsWith("whsec_"), {
+    message: 'must start with "whsec_" (copy it from the Resend dashboard)',
+  }),
+  RESEND_RATE_LIMIT: number(2, (n) => n > 0 && n <= 1000, "a number of requests per second above 0"),
+  EMAIL_FROM: z.string().trim().min(3).default("Flare-Up Reset <onboarding@resend.dev>"),
+  EMAIL_REPLY_TO: optionalString.pipe(z.email({ message: "must be an email address" }).optional()),
+  POSTAL_ADDRESS: optionalString,
+  CLINIC_NAME: z.string().trim().min(1).default("Flare-Up Reset"),
+  DOUBLE_OPT_IN: bool(false),
+  SEQUENCE_TIME_SCALE: number(1, (n) => n > 0, "a number above 0 (86400 makes a day pass in a second)"),
+  SEND_WINDOW: optionalString.refine((v) => v === undefined || SEND_WINDOW.test(v), {
+    message: 'must look like "08:00-20:00" (or be empty for any time)',
+  }),
+  DEFAULT_TIMEZONE: z
+    .string()
+    .trim()
+    .default("UTC")
+    .refine(isValidTimeZone, { message: "must be an IANA time zone such as Europe/Lisbon" }),
+  ALLOWED_ORIGINS: optionalString.refine(
+    (v) =>
+      v === undefined ||
+      v.split(",").every((o) => {
+        const origin = o.trim();
+        if (origin === "*") return true;
+        try {
+          return new URL(origin).origin === origin;
+        } catch {
+          return false;
+        }
+      }),
+    { message: 'must be a comma-separated list of origins such as "https://clinic.example"' },
+  ),
+  SIGNUP_RATE_LIMIT: number(20, (n) => Number.isInteger(n) && n >= 0, "an integer ≥ 0 (0 turns it off)"),
+  TRUST_PROXY: bool(false),
+  TOOLS_URL: url("an http(s) URL", ["http:", "https:"]),
+  SUPPLEMENT_URL: url("an http(s) URL", ["http:", "https:"]),
+  GUIDE_LINK_TTL_DAYS: number(30, (n) => n > 0, "a number of days above 0"),
+});
+
+export interface Config {
+  env: "development" | "production" | "test";
+  logLevel: string;
+  host: string;
+  port: number;
+  publicUrl: string;
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  embeddedPgPort: number;
+  dataDir: string;
+  workerConcurrency: number;
+  redisUrl: string;
+  queuePrefix: string;
+  /** Undefined only until main.ts fills in a development secret kept in DATA_DIR. */
+  appSecret: string | undefined;
+  adminToken: string | undefined;
+  resend: {
+    apiKey: string | undefined;
+    baseUrl: string | undefined;
+    webhookSecret: string | undefined;
+    rateLimitPerSecond: number;
+  };
+  email: { from: string; replyTo: string | undefined; postalAddress: string; clinicName: string };
+  doubleOptIn: boolean;
+  sequenceTimeScale: number;
+  sendWindow: { startMinute: number; endMinute: number } | undefined;
+  defaultTimeZone: string;
+  allowedOrigins: string[];
+  signupRateLimitPerMinute: number;
+  trustProxy: boolean;
+  guideLinkTtlDays: number;
+  /** Links in the "mistakes" email; both earn the clinic a commission (affiliate). */
+  links: { toolsUrl: string | undefined; supplementUrl: string | undefined };
+}
+
+/** The clinic's supplement link from the article; TOOLS_URL has no default (none is in the article). */
+export const DEFAULT_SUPPLEMENT_URL = "https://www.thorne.com/u/PR2106491";
+
+export const DEFAULT_POSTAL_ADDRESS = "Flare-Up Reset Clinic · 100 Example Street · Springfield";
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parses the environment; throws a ConfigError whose message is one line naming the variable. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? "configuration");
+    throw new ConfigError(`Invalid configuration: ${name} ${issue.message}`);
+  }
+  const e = parsed.data;
+  if (e.NODE_ENV === "production") {
+    for (const name of ["APP_SECRET", "POSTAL_ADDRESS", "PUBLIC_URL"] as const) {
+      if (!e[name]) throw new ConfigError(`Invalid configuration: ${name} is required when NODE_ENV=production`);
+    }
+  }
+  return {
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    embeddedPgPort: e.EMBEDDED_PG_PORT,
+    dataDir: e.DATA_DIR,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    redisUrl: e.REDIS_URL ?? "redis://127.0.0.1:6379",
+    queuePrefix: e.QUEUE_PREFIX,
+    appSecret: e.APP_SECRET,
+    adminToken: e.ADMIN_TOKEN,
+    resend: {
+      apiKey: e.RESEND_API_KEY,
+      baseUrl: e.RESEND_BASE_URL,
+      webhookSecret: e.RESEND_WEBHOOK_SECRET,
+      rateLimitPerSecond: e.RESEND_RATE_LIMIT,
+    },
+    email: {
+      from: e.EMAIL_FROM,
+      replyTo: e.EMAIL_REPLY_TO,
+      postalAddress: e.POSTAL_ADDRESS ?? DEFAULT_POSTAL_ADDRESS,
+      clinicName: e.CLINIC_NAME,
+    },
+    doubleOptIn: e.DOUBLE_OPT_IN,
+    sequenceTimeScale: e.SEQUENCE_TIME_SCALE,
+    sendWindow: e.SEND_WINDOW ? parseSendWindow(e.SEND_WINDOW) : undefined,
+    defaultTimeZone: e.DEFAULT_TIMEZONE,
+    allowedOrigins: e.ALLOWED_ORIGINS ? e.ALLOWED_ORIGINS.split(",").map((o) => o.trim()) : [],
+    signupRateLimitPerMinute: e.SIGNUP_RATE_LIMIT,
+    trustProxy: e.TRUST_PROXY,
+    guideLinkTtlDays: e.GUIDE_LINK_TTL_DAYS,
+    links: { toolsUrl: e.TOOLS_URL, supplementUrl: e.SUPPLEMENT_URL ?? DEFAULT_SUPPLEMENT_URL },
+  };
+}
+
+function parseSendWindow(value: string): { startMinute: number; endMinute: number } {
+  const [start = "", end = ""] = value.split("-");
+  const minutes = (hhmm: string) => {
+    const [h, m] = hhmm.split(":").map(Number);
+    return (h ?? 0) * 60 + (m ?? 0);
+  };
+  return { startMinute: minutes(start), endMinute: minutes(end) };
+}

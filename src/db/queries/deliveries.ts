@@ -1,0 +1,169 @@
+import type postgres from "postgres";
+import { asDate } from "./values.js";
+
+export interface ClaimedDelivery {
+  id: number;
+  enrollmentId: number;
+  subscriberId: string;
+  step: string;
+  /** "sending": ours to send. "cancelled": the subscriber left or the enrollment ended. */
+  state: "sending" | "cancelled";
+  attempts: number;
+  /** Fixed at scheduling time; links derived from it stay identical on every retry. */
+  dueAt: Date;
+  email: string;
+  firstName: string | null;
+  timezone: string | null;
+}
+
+export type ClaimResult =
+  | { claimed: ClaimedDelivery }
+  | { claimed: undefined; state: "sent" | "failed" | "cancelled" | "gone" }
+  | { claimed: undefined; state: "busy"; until: Date }
+  | { claimed: undefined; state: "notDue"; dueAt: Date };
+
+/**
+ * Claims a delivery for sending (DESIGN.md invariants 3 and 4). The subscriber's status is
+ * read here, in the same statement as the claim, so leaving between enqueue and send stops
+ * the email. A claim older than `leaseSeconds` belongs to a worker that died mid-call and
+ * may be taken over: the provider call repeats under the same idempotency key, a replay.
+ */
+export async function claimDelivery(sql: postgres.Sql, id: number, leaseSeconds: number): Promise<ClaimResult> {
+  const rows = await sql<Record<string, unknown>[]>`
+    update deliveries d
+       set state = case when s.status = 'active' and e.state = 'active'
+                        then 'sending'::delivery_state else 'cancelled'::delivery_state end,
+           attempts = d.attempts + 1,
+           claimed_at = now(),
+           updated_at = now()
+      from subscribers s, enrollments e
+     where d.id = ${id}
+       and s.id = d.subscriber_id
+       and e.id = d.enrollment_id
+       and d.due_at <= now() + interval '1 second'
+       and (d.state = 'scheduled'
+            or (d.state = 'sending' and d.claimed_at < now() - make_interval(secs => ${leaseSeconds})))
+    returning d.id, d.enrollment_id, d.subscriber_id, d.step, d.state, d.attempts, d.due_at,
+              s.email, s.first_name, s.timezone`;
+  const row = rows[0];
+  if (row) {
+    return {
+      claimed: {
+        id: Number(row.id),
+        enrollmentId: Number(row.enrollment_id),
+        subscriberId: String(row.subscriber_id),
+        step: String(row.step),
+        state: row.state as ClaimedDelivery["state"],
+        attempts: Number(row.attempts),
+        dueAt: asDate(row.due_at),
+        email: String(row.email),
+        firstName: (row.first_name as string | null) ?? null,
+        timezone: (row.timezone as string | null) ?? null,
+      },
+    };
+  }
+  const [current] = await sql<{ state: string; due_at: Date; claimed_at: Date | null }[]>`
+    select state, due_at, claimed_at from deliveries where id = ${id}`;
+  if (!current) return { claimed: undefined, state: "gone" };
+  if (current.state === "sending") {
+    return { claimed: undefined, state: "busy", until: new Date((current.claimed_at ? asDate(current.claimed_at).getTime() : 0) + leaseSeconds * 1000) };
+  }
+  if (current.state === "scheduled") return { claimed: undefined, state: "notDue", dueAt: asDate(current.due_at) };
+  return { claimed: undefined, state: current.state as "sent" | "failed" | "cancelled" };
+}
+
+/** Gives a claim back after a failed attempt that may be retried; the error is kept. */
+export async function releaseDelivery(sql: postgres.Sql, id: number, error: string): Promise<void> {
+  await sql`
+    update deliveries set state = 'scheduled', claimed_at = null, last_error = ${error}, updated_at = now()
+     where id = ${id} and state = 'sending'`;
+}
+
+export async function failDelivery(sql: postgres.Sql | postgres.TransactionSql, id: number, error: string): Promise<void> {
+  await sql`
+    update deliveries set state = 'failed', last_error = ${error}, updated_at = now()
+     where id = ${id} and state = 'sending'`;
+}
+
+/** Marks a claimed delivery sent. Returns false if it was no longer ours (nothing changed). */
+export async function markDeliverySent(
+  tx: postgres.TransactionSql,
+  id: number,
+  providerMessageId: string,
+): Promise<boolean> {
+  const rows = await tx`
+    update deliveries
+       set state = 'sent', sent_at = now(), provider_message_id = ${providerMessageId}, last_error = null, updated_at = now()
+     where id = ${id} and state = 'sending'
+    returning id`;
+  return rows.length === 1;
+}
+
+/** The steps an enrollment already has a delivery for (in any state). */
+export async function stepsOfEnrollment(tx: postgres.TransactionSql, enrollmentId: number): Promise<Set<string>> {
+  const rows = await tx<{ step: string }[]>`select step from deliveries where enrollment_id = ${enrollmentId}`;
+  return new Set(rows.map((r) => r.step));
+}
+
+export interface ScheduledDelivery {
+  id: number;
+  dueAt: Date;
+}
+
+/** Schedules the next step; the unique (enrollment, step) key makes a repeat a no-op. */
+export async function scheduleNextDelivery(
+  tx: postgres.TransactionSql,
+  enrollmentId: number,
+  subscriberId: string,
+  step: string,
+  dueAt: Date,
+  lastStep: string,
+): Promise<ScheduledDelivery | undefined> {
+  await tx`
+    update enrollments set current_step = ${lastStep}, next_step = ${step}, next_send_at = ${dueAt}, updated_at = now()
+     where id = ${enrollmentId} and state = 'active'`;
+  const rows = await tx<{ id: string; due_at: Date }[]>`
+    insert into deliveries (enrollment_id, subscriber_id, step, state, due_at)
+    values (${enrollmentId}, ${subscriberId}, ${step}, 'scheduled', ${dueAt})
+    on conflict (enrollment_id, step) do nothing
+    returning id, due_at`;
+  const row = rows[0];
+  return row ? { id: Number(row.id), dueAt: asDate(row.due_at) } : undefined;
+}
+
+export async function completeEnrollment(tx: postgres.TransactionSql, enrollmentId: number, lastStep: string): Promise<void> {
+  await tx`
+    update enrollments
+       set state = 'completed', current_step = ${lastStep}, next_step = null, next_send_at = null,
+           ended_at = now(), updated_at = now()
+     where id = ${enrollmentId} and state = 'active'`;
+}
+
+/**
+ * Pending deliveries for the reconciler: scheduled ones (optionally only those created since
+ * `createdSince`) and claims abandoned longer than the lease. Paged by id.
+ */
+export async function pendingDeliveries(
+  sql: postgres.Sql,
+  options: { afterId: number; limit: number; createdSince?: Date; leaseSeconds: number },
+): Promise<ScheduledDelivery[]> {
+  const since = options.createdSince ?? new Date(0);
+  const rows = await sql<{ id: string; due_at: Date }[]>`
+    select id, due_at from deliveries
+     where id > ${options.afterId}
+       and ((state = 'scheduled' and created_at >= ${since})
+            or (state = 'sending' and claimed_at < now() - make_interval(secs => ${options.leaseSeconds})))
+     order by id
+     limit ${options.limit}`;
+  return rows.map((r) => ({ id: Number(r.id), dueAt: asDate(r.due_at) }));
+}
+
+/** Scheduled deliveries overdue by more than `graceSeconds`: their job may be stuck or gone. */
+export async function overdueDeliveries(sql: postgres.Sql, graceSeconds: number, limit: number): Promise<ScheduledDelivery[]> {
+  const rows = await sql<{ id: string; due_at: Date }[]>`
+    select id, due_at from deliveries
+     where state = 'scheduled' and due_at < now() - make_interval(secs => ${graceSeconds})
+     order by due_at
+     limit ${limit}`;
+  return rows.map((r) => ({ id: Number(r.id), dueAt: asDate(r.due_at) }));
+}

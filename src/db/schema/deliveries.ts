@@ -1,0 +1,49 @@
+import { sql, type InferSelectModel } from "drizzle-orm";
+import { bigint, index, integer, pgEnum, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { enrollments } from "./enrollments.js";
+import { subscribers } from "./subscribers.js";
+
+/**
+ * scheduled → sending (claimed, provider call in flight) → sent | failed;
+ * cancelled when the subscriber left before the claim.
+ */
+export const deliveryState = pgEnum("delivery_state", ["scheduled", "sending", "sent", "failed", "cancelled"]);
+
+/**
+ * One row per (enrollment, step), unique: the claim on this row, not a read-then-write check,
+ * is what makes each step go out at most once (DESIGN.md invariant 3).
+ */
+export const deliveries = pgTable(
+  "deliveries",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    enrollmentId: bigint("enrollment_id", { mode: "number" })
+      .notNull()
+      .references(() => enrollments.id, { onDelete: "cascade" }),
+    subscriberId: uuid("subscriber_id")
+      .notNull()
+      .references(() => subscribers.id, { onDelete: "cascade" }),
+    step: text("step").notNull(),
+    state: deliveryState("state").notNull().default("scheduled"),
+    dueAt: timestamp("due_at", { withTimezone: true }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    claimedAt: timestamp("claimed_at", { withTimezone: true }),
+    sentAt: timestamp("sent_at", { withTimezone: true }),
+    providerMessageId: text("provider_message_id"),
+    lastError: text("last_error"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    unique("deliveries_enrollment_step_key").on(t.enrollmentId, t.step),
+    // The reconciler's scan: only the pending rows, so it stays small as history grows.
+    index("deliveries_pending_due_idx")
+      .on(t.dueAt)
+      .where(sql`state in ('scheduled', 'sending')`),
+    index("deliveries_provider_message_idx").on(t.providerMessageId),
+    index("deliveries_subscriber_idx").on(t.subscriberId),
+    index("deliveries_step_state_idx").on(t.step, t.state),
+  ],
+);
+
+export type Delivery = InferSelectModel<typeof deliveries>;

@@ -1,0 +1,21 @@
+import type { Context } from "hono";
+import { getConnInfo } from "@hono/node-server/conninfo";
+
+/**
+ * The client's address for rate limits and the consent record. Behind a proxy we run
+ * (TRUST_PROXY=true) it is the right-most X-Forwarded-For entry: the one our proxy appended.
+ * Entries to its left were written by the client and can be forged.
+ */
+export function clientAddress(c: Context, trustProxy: boolean): string | undefined {
+  if (trustProxy) {
+    const forwarded = c.req.header("x-forwarded-for");
+    const last = forwarded?.split(",").map((s) => s.trim()).filter(Boolean).pop();
+    if (last) return last;
+  }
+  try {
+    return getConnInfo(c).remote.address;
+  } catch {
+    // app.request() in tests has no socket.
+    return undefined;
+  }
+}

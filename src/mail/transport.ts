@@ -1,0 +1,27 @@
+import type { StepKey } from "../campaign/steps.js";
+
+/** One fully rendered email, ready for any transport. */
+export interface OutgoingEmail {
+  from: string;
+  to: string;
+  replyTo?: string;
+  subject: string;
+  html: string;
+  text: string;
+  headers: Record<string, string>;
+  tags: { name: string; value: string }[];
+  step: StepKey | "confirm";
+  /** Derived from the delivery row: a retry of the same delivery is a replay, not a new email. */
+  idempotencyKey: string;
+}
+
+export type SendResult =
+  | { ok: true; messageId: string }
+  /** retryable: 5xx / network; rateLimited: 429 with the wait the provider asked for; permanent: other 4xx. */
+  | { ok: false; kind: "retryable" | "permanent"; message: string }
+  | { ok: false; kind: "rateLimited"; message: string; retryAfterMs: number };
+
+export interface Transport {
+  readonly name: string;
+  send(email: OutgoingEmail): Promise<SendResult>;
+}

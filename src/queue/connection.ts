@@ -1,0 +1,56 @@
+import { Redis, type RedisOptions } from "ioredis";
+
+/**
+ * Connections to the queue's store. Workers block on Redis and must retry forever
+ * (BullMQ requires maxRetriesPerRequest: null); the API's producer should fail fast instead,
+ * so a Redis outage costs a signup nothing but a log line (the reconciler enqueues later).
+ */
+export function createRedisConnection(url: string, role: "producer" | "worker"): Redis {
+  const options: RedisOptions =
+    role === "worker"
+      ? { maxRetriesPerRequest: null }
+      : // Commands queue while (re)connecting, but give up after one reconnect or a second.
+        { maxRetriesPerRequest: 1, commandTimeout: 1000, connectTimeout: 2000 };
+  return new Redis(url, { ...options, lazyConnect: false });
+}
+
+export class RedisUnavailableError extends Error {
+  override name = "RedisUnavailableError";
+  constructor(url: string, cause: unknown) {
+    super(
+      `Redis at ${redactUrl(url)} is not reachable (${cause instanceof Error ? cause.message : String(cause)}). ` +
+        "Start one with `redis-server` (or `docker compose up -d redis`), or set REDIS_URL to a Redis you run.",
+    );
+  }
+}
+
+/** Hides a password in a redis:// URL before it goes near a log line. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "(unparseable URL)";
+  }
+}
+
+/** Checks that a Redis answers within a deadline, without leaving a reconnecting client behind. */
+export async function pingRedis(url: string, timeoutMs = 2000): Promise<void> {
+  const client = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    connectTimeout: timeoutMs,
+    retryStrategy: () => null,
+  });
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (error) {
+    throw new RedisUnavailableError(url, error);
+  } finally {
+    client.disconnect();
+  }
+}

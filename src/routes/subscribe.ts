@@ -1,0 +1,78 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { isBot, parseSignup } from "../campaign/signup-input.js";
+import { signUp, type SignupDeps } from "../campaign/signup.js";
+import { ApiError } from "../http/errors.js";
+import { clientAddress } from "../http/client-address.js";
+import type { SignupLimiter } from "../queue/signup-limiter.js";
+
+export interface SubscribeDeps extends SignupDeps {
+  limiter: SignupLimiter;
+  trustProxy: boolean;
+}
+
+const MAX_BODY_BYTES = 16 * 1024;
+
+/** POST /api/subscribe: JSON → 202 {"status":"ok"}; a form post → 303 to /thanks. */
+export function subscribeRoute(deps: SubscribeDeps) {
+  return new Hono().post(
+    "/api/subscribe",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError("payload_too_large", "The request body must be at most 16 KB.");
+      },
+    }),
+    async (c) => {
+      const ip = clientAddress(c, deps.trustProxy);
+      const limit = await deps.limiter.consume(ip ?? "unknown");
+      if (!limit.allowed) {
+        throw new ApiError("rate_limited", "Too many signups from this address. Please try again shortly.", undefined, {
+          "Retry-After": String(limit.retryAfterSeconds),
+        });
+      }
+
+      const { body, isForm } = await readBody(c.req.raw);
+      const parsed = parseSignup(body);
+      if (!parsed.ok) throw new ApiError("invalid_input", parsed.error.message, parsed.error.field);
+
+      // A bot that filled the honeypot gets the same answer as a person, and nothing is stored.
+      if (!isBot(parsed.input)) {
+        await signUp(deps, parsed.input, { ip, userAgent: c.req.header("user-agent") });
+      }
+      // The same answer for a new and a known address: the response never tells who is listed.
+      return isForm ? c.redirect("/thanks", 303) : c.json({ status: "ok" }, 202);
+    },
+  );
+}
+
+async function readBody(request: Request): Promise<{ body: unknown; isForm: boolean }> {
+  const type = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type === "application/json") {
+    let body: unknown;
+    try {
+      body = await request.json();
+    } catch {
+      throw new ApiError("invalid_json", "The request body is not valid JSON.");
+    }
+    if (typeof body !== "object" || body === null || Array.isArray(body)) {
+      throw new ApiError("invalid_input", "The request body must be a JSON object.");
+    }
+    return { body, isForm: false };
+  }
+  if (type === "application/x-www-form-urlencoded" || type === "multipart/form-data") {
+    let form: FormData;
+    try {
+      form = await request.formData();
+    } catch {
+      throw new ApiError("invalid_input", "The form data could not be read.");
+    }
+    const body: Record<string, unknown> = {};
+    for (const [key, value] of form) if (typeof value === "string" && !(key in body)) body[key] = value;
+    return { body, isForm: true };
+  }
+  throw new ApiError(
+    "unsupported_media_type",
+    "Send application/json, application/x-www-form-urlencoded or multipart/form-data.",
+  );
+}
