@@ -28,7 +28,11 @@ export interface Deps {
 
 export function createDeps(config: ReadyConfig, logger: Logger): Deps {
   const db = createDb(config.databaseUrl, config.databasePoolSize);
-  const queues = new Queues({ redisUrl: config.redisUrl, prefix: config.queuePrefix });
+  const queues = new Queues({
+    redisUrl: config.redisUrl,
+    prefix: config.queuePrefix,
+    onError: throttledWarning(logger, "queue store connection trouble"),
+  });
   const transport = config.resend.apiKey
     ? createResendTransport(config.resend.apiKey, config.resend.baseUrl)
     : createOutboxTransport(db.sql);
@@ -99,5 +103,15 @@ export function appDeps(deps: Deps): AppDeps {
         queue: () => deps.queues.ping(),
       },
     },
+  };
+}
+
+/** A store that is down reports every reconnect; one line per 10 s is enough. */
+function throttledWarning(logger: Logger, message: string) {
+  let last = 0;
+  return (error: Error) => {
+    if (Date.now() - last < 10_000) return;
+    last = Date.now();
+    logger.warn({ err: error.message }, message);
   };
 }

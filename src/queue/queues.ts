@@ -13,6 +13,8 @@ const TEN_YEARS_MS = 10 * 365 * 24 * 3600 * 1000;
 export interface QueueSettings {
   redisUrl: string;
   prefix: string;
+  /** Connection trouble is reported here (ioredis and BullMQ emit it as events). */
+  onError: (error: Error) => void;
 }
 
 export interface PendingDelivery {
@@ -33,13 +35,15 @@ export class Queues {
   constructor(private readonly settings: QueueSettings) {
     this.connection = createRedisConnection(settings.redisUrl, "producer");
     // ioredis emits "error" on every failed reconnect; an unhandled one would crash the process.
-    this.connection.on("error", () => {});
+    this.connection.on("error", settings.onError);
     const common = { connection: this.connection, prefix: settings.prefix, skipWaitingForReady: true };
     this.send = new Queue<SendJob>(QUEUE_NAMES.send, { ...common, defaultJobOptions: SEND_JOB_OPTIONS });
     this.maintenance = new Queue(QUEUE_NAMES.maintenance, {
       ...common,
       defaultJobOptions: { removeOnComplete: true, removeOnFail: { count: 100 } },
     });
+    this.send.on("error", settings.onError);
+    this.maintenance.on("error", settings.onError);
   }
 
   /** Adds one send job per delivery, delayed until it is due. Re-adding a known id is a no-op. */
@@ -96,7 +100,7 @@ export class Queues {
     options: Omit<WorkerOptions, "connection" | "prefix">,
   ): Worker<T> {
     const connection = createRedisConnection(this.settings.redisUrl, "worker");
-    connection.on("error", () => {});
+    connection.on("error", this.settings.onError);
     const worker = new Worker<T>(name, processor, { ...options, connection, prefix: this.settings.prefix });
     worker.on("closed", () => connection.disconnect());
     return worker;

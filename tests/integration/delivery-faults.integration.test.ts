@@ -1,0 +1,122 @@
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createDeps } from "../../src/deps.js";
+import { createApp } from "../../src/app.js";
+import { appDeps } from "../../src/deps.js";
+import { createStack, postJson, uniqueEmail, waitFor, type TestStack } from "../support/stack.js";
+import { TEST_REDIS_URL } from "../support/env.js";
+
+type DeliveryRow = { state: string; attempts: number; last_error: string | null; provider_message_id: string | null };
+
+async function welcomeOf(stack: TestStack, email: string): Promise<DeliveryRow | undefined> {
+  const [row] = await stack.deps.db.sql<DeliveryRow[]>`
+    select d.state, d.attempts, d.last_error, d.provider_message_id
+      from deliveries d join subscribers s on s.id = d.subscriber_id
+     where s.email = ${email} and d.step = 'welcome'`;
+  return row;
+}
+
+describe("the welcome email survives provider and queue faults, once", () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await createStack();
+    await stack.startWorkers();
+  });
+  afterAll(() => stack.close());
+  beforeEach(() => stack.fake!.reset());
+
+  it("a provider 5xx is retried with backoff, and the email is accepted once", async () => {
+    stack.fake!.failNext(1, 503);
+    const email = uniqueEmail("retry");
+    expect((await postJson(stack, { email })).status).toBe(202);
+    const row = await waitFor(async () => ((await welcomeOf(stack, email))?.state === "sent" ? welcomeOf(stack, email) : undefined), 10_000, "sent");
+    expect(row!.attempts).toBe(2);
+    expect(stack.fake!.acceptedTo(email)).toHaveLength(1);
+    const keys = stack.fake!.requests.filter((r) => r.path === "/emails").map((r) => r.idempotencyKey);
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toBe(keys[1]); // the retry is a replay under the same key
+  });
+
+  it("a response lost after the provider accepted is a replay, not a second email", async () => {
+    stack.fake!.failNext(1, 500, undefined, { afterAccept: true });
+    const email = uniqueEmail("lost");
+    await postJson(stack, { email });
+    await waitFor(async () => (await welcomeOf(stack, email))?.state === "sent", 10_000, "sent");
+    expect(stack.fake!.acceptedTo(email)).toHaveLength(1);
+    expect(stack.fake!.requests.filter((r) => r.path === "/emails")).toHaveLength(2);
+  });
+
+  it("a 429 pauses the queue for retry-after and then sends once", async () => {
+    stack.fake!.failNext(1, 429, undefined, { headers: { "retry-after": "1" } });
+    const email = uniqueEmail("limited");
+    const started = Date.now();
+    await postJson(stack, { email });
+    await stack.fake!.waitFor((f) => f.acceptedTo(email).length === 1, 10_000);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    const row = await waitFor(async () => ((await welcomeOf(stack, email))?.state === "sent" ? welcomeOf(stack, email) : undefined));
+    expect(row!.last_error).toBeNull();
+    expect(stack.fake!.acceptedTo(email)).toHaveLength(1);
+  });
+
+  it("a permanent 422 marks the delivery failed with the error, without retrying", async () => {
+    stack.fake!.failNext(1, 422, { statusCode: 422, name: "validation_error", message: "Invalid `to` field." });
+    const email = uniqueEmail("rejected");
+    await postJson(stack, { email });
+    const row = await waitFor(async () => ((await welcomeOf(stack, email))?.state === "failed" ? welcomeOf(stack, email) : undefined), 5000, "failed");
+    expect(row!.last_error).toContain("Invalid `to` field.");
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(stack.fake!.requests.filter((r) => r.path === "/emails")).toHaveLength(1);
+    expect(stack.fake!.acceptedTo(email)).toHaveLength(0);
+  });
+});
+
+describe("Redis failing between commit and enqueue loses nothing", () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await createStack();
+  });
+  afterAll(() => stack.close());
+
+  it("a signup taken while Redis is unreachable is durable (202) and sent once by the reconciler", async () => {
+    // An API whose queue points at a Redis that is not there (a closed port).
+    const offline = createDeps({ ...stack.config, redisUrl: "redis://127.0.0.1:1" }, stack.deps.logger);
+    const offlineApp = createApp(appDeps(offline));
+    const email = uniqueEmail("outage");
+    const started = performance.now();
+    const res = await offlineApp.request("/api/subscribe", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email }),
+    });
+    expect(res.status).toBe(202);
+    expect(performance.now() - started).toBeLessThan(3000);
+    await offline.close();
+    expect((await welcomeOf(stack, email))?.state).toBe("scheduled");
+
+    await stack.startWorkers();
+    await stack.fake!.waitFor((f) => f.acceptedTo(email).length === 1, 10_000);
+    await new Promise((r) => setTimeout(r, 1200)); // more reconciler passes: still once
+    expect(stack.fake!.acceptedTo(email)).toHaveLength(1);
+  });
+
+  it("after Redis loses every key, the reconciler re-creates the jobs and each email goes once", async () => {
+    // Fill the queue while no worker runs, then wipe this stack's keys: the jobs are gone.
+    const { stack: quiet, close } = await (async () => {
+      const s = await createStack();
+      return { stack: s, close: () => s.close() };
+    })();
+    const emails = Array.from({ length: 20 }, () => uniqueEmail("wiped"));
+    for (const email of emails) expect((await postJson(quiet, { email })).status).toBe(202);
+    const redis = new Redis(TEST_REDIS_URL);
+    const keys = await redis.keys(`${quiet.config.queuePrefix}:*`);
+    expect(keys.length).toBeGreaterThan(0);
+    await redis.unlink(...keys);
+    redis.disconnect();
+
+    await quiet.startWorkers();
+    await quiet.fake!.waitFor((f) => emails.every((e) => f.acceptedTo(e).length >= 1), 10_000);
+    await new Promise((r) => setTimeout(r, 1200));
+    for (const email of emails) expect(quiet.fake!.acceptedTo(email)).toHaveLength(1);
+    await close();
+  });
+});

@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createStack, postJson, TEST_API_KEY, TEST_SECRET, uniqueEmail, type TestStack } from "../support/stack.js";
+
+describe("signup security: rate limit, CORS, headers, secrets", () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await createStack({
+      env: { SIGNUP_RATE_LIMIT: "3", ALLOWED_ORIGINS: "https://clinic.example", TRUST_PROXY: "true" },
+    });
+    await stack.startWorkers();
+  });
+  afterAll(() => stack.close());
+
+  it("the fourth signup a minute from one client gets 429 with Retry-After; other clients are not affected", async () => {
+    const from = (ip: string) => ({ "x-forwarded-for": `203.0.113.9, ${ip}` });
+    for (let i = 0; i < 3; i++) expect((await postJson(stack, { email: uniqueEmail() }, from("198.51.100.1"))).status).toBe(202);
+    const limited = await postJson(stack, { email: uniqueEmail() }, from("198.51.100.1"));
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(((await limited.json()) as { error: { code: string } }).error.code).toBe("rate_limited");
+    expect((await postJson(stack, { email: uniqueEmail() }, from("198.51.100.2"))).status).toBe(202);
+  });
+
+  it("CORS allows the clinic's origin and no other", async () => {
+    const preflight = (origin: string) =>
+      stack.app.request("/api/subscribe", {
+        method: "OPTIONS",
+        headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
+      });
+    const allowed = await preflight("https://clinic.example");
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("https://clinic.example");
+    const other = await preflight("https://evil.example");
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("responses carry secure headers", async () => {
+    const res = await stack.app.request("/");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+  });
+
+  it("no secret and no subscriber address reaches the logs", async () => {
+    const email = uniqueEmail("private");
+    await postJson(stack, { email }, { "x-forwarded-for": "198.51.100.77" });
+    await stack.fake!.waitFor((f) => f.acceptedTo(email).length === 1, 5000);
+    stack.deps.logger.info({ config: stack.config }, "a careless log of the whole config");
+    const logs = stack.logs.join("");
+    expect(logs).toContain("provider call"); // the send was logged at debug level…
+    expect(logs).not.toContain(TEST_SECRET); // …without the secrets
+    expect(logs).not.toContain(TEST_API_KEY);
+    expect(logs).not.toContain(email);
+  });
+});

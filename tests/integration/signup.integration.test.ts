@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { verifyToken } from "../../src/tokens.js";
+import { CONSENT_FORM_VERSION, CONSENT_WORDING } from "../../src/campaign/consent.js";
+import { createStack, postJson, TEST_SECRET, uniqueEmail, waitFor, type TestStack } from "../support/stack.js";
+
+describe("signup → welcome email, end to end", () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await createStack();
+    await stack.startWorkers();
+  });
+  afterAll(() => stack.close());
+
+  it("answers 202 and the welcome reaches the provider with headers, tag and idempotency key", async () => {
+    const email = uniqueEmail("ana");
+    const res = await postJson(
+      stack,
+      { email: `  ${email.toUpperCase()} `, firstName: "Ana", timezone: "Europe/Lisbon", source: "article", utm_source: "blog" },
+      { "user-agent": "TestBrowser/1.0" },
+    );
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ status: "ok" });
+
+    const fake = stack.fake!;
+    await fake.waitFor((f) => f.acceptedTo(email).length > 0, 5000);
+    const [sent] = fake.acceptedTo(email);
+    const [subscriber] = await stack.deps.db.sql<{ id: string; email: string; first_name: string; timezone: string; source: string; utm_source: string; status: string }[]>`
+      select * from subscribers where email = ${email}`;
+    expect(subscriber).toMatchObject({ email, first_name: "Ana", timezone: "Europe/Lisbon", source: "article", utm_source: "blog", status: "active" });
+
+    expect(sent!.to).toEqual([email]);
+    expect(sent!.subject).toContain("Ana");
+    expect(sent!.tags).toEqual([{ name: "step", value: "welcome" }]);
+    expect(sent!.idempotencyKey).toBe(`fur-welcome-${subscriber!.id}`);
+    const unsubscribe = sent!.headers!["List-Unsubscribe"]!;
+    expect(unsubscribe).toMatch(/^<http:\/\/guide\.test\/unsubscribe\/[^>]+>$/);
+    expect(sent!.headers!["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
+    // The footer carries the same unsubscribe link as the header.
+    expect(sent!.html).toContain(unsubscribe.slice(1, -1));
+    expect(sent!.text).toContain(unsubscribe.slice(1, -1));
+
+    const guide = /http:\/\/guide\.test\/guide\/([A-Za-z0-9_.-]+)/.exec(sent!.html ?? "");
+    expect(guide).not.toBeNull();
+    const check = verifyToken(TEST_SECRET, guide![1] ?? "", "guide");
+    expect(check).toMatchObject({ ok: true, subject: subscriber!.id });
+    expect(sent!.text).toContain(guide![0]);
+
+    const [consent] = await stack.deps.db.sql<{ ip: string | null; user_agent: string; wording: string; form_version: string; kind: string }[]>`
+      select * from consents where subscriber_id = ${subscriber!.id}`;
+    expect(consent).toMatchObject({ kind: "signup", user_agent: "TestBrowser/1.0", wording: CONSENT_WORDING, form_version: CONSENT_FORM_VERSION });
+
+    const delivery = await waitFor(async () => {
+      const [row] = await stack.deps.db.sql<{ state: string; provider_message_id: string; attempts: number }[]>`
+        select state, provider_message_id, attempts from deliveries where subscriber_id = ${subscriber!.id} and step = 'welcome'`;
+      return row?.state === "sent" ? row : undefined;
+    });
+    expect(delivery.provider_message_id).toBe(sent!.id);
+    expect(delivery.attempts).toBe(1);
+    // The next step is already scheduled in Postgres.
+    const [next] = await stack.deps.db.sql<{ step: string; state: string }[]>`
+      select step, state from deliveries where subscriber_id = ${subscriber!.id} and step <> 'welcome'`;
+    expect(next).toEqual({ step: "triggers", state: "scheduled" });
+  });
+
+  it("signing up again, in any spelling or all at once, sends one welcome and answers the same", async () => {
+    const email = uniqueEmail("twice");
+    const variants = [email, email.toUpperCase(), ` ${email} `, email, email, email, email, email];
+    const responses = await Promise.all(variants.map((e) => postJson(stack, { email: e })));
+    const bodies = await Promise.all(responses.map((r) => r.text()));
+    expect(responses.map((r) => r.status)).toEqual(variants.map(() => 202));
+    expect(new Set(bodies)).toEqual(new Set(['{"status":"ok"}']));
+
+    await stack.fake!.waitFor((f) => f.acceptedTo(email).length > 0, 5000);
+    const again = await postJson(stack, { email });
+    expect(again.status).toBe(202);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(stack.fake!.acceptedTo(email)).toHaveLength(1);
+    const [{ count }] = (await stack.deps.db.sql`select count(*)::int as count from subscribers where email = ${email}`) as unknown as [{ count: number }];
+    expect(count).toBe(1);
+  });
+
+  it("a form post is answered with a redirect to /thanks", async () => {
+    const email = uniqueEmail("form");
+    const res = await stack.app.request("/api/subscribe", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ email, firstName: "Bea", website: "" }).toString(),
+    });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/thanks");
+    await stack.fake!.waitFor((f) => f.acceptedTo(email).length === 1, 5000);
+  });
+
+  it("healthz and readyz answer", async () => {
+    expect((await stack.app.request("/healthz")).status).toBe(200);
+    const ready = await stack.app.request("/readyz");
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: "ok", checks: { postgres: "ok", queue: "ok" } });
+  });
+});

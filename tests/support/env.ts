@@ -1,0 +1,20 @@
+/**
+ * Where the tests find the machine's services. Tests (not the app) read these; each run makes
+ * its own database and Redis key prefix from them and removes both at the end.
+ */
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? "postgres://root@127.0.0.1:5432/test";
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+
+export function databaseUrl(name: string): string {
+  const url = new URL(TEST_DATABASE_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export function templateName(runId: string): string {
+  return `fur_tpl_${runId}`;
+}
+
+export function queuePrefix(runId: string): string {
+  return `fur-test-${runId}`;
+}
