@@ -1,6 +1,6 @@
 import { ConfigError, parseConfig, type Config } from "./config.js";
 import { createLogger, type Logger } from "./logger.js";
-import { startEmbeddedPostgres, type EmbeddedDatabase } from "./db/embedded.js";
+import type { EmbeddedDatabase } from "./db/embedded.js";
 import { developmentSecret } from "./secret.js";
 import type { ReadyConfig } from "./deps.js";
 
@@ -29,9 +29,10 @@ export function loadConfigOrExit(env: Record<string, string | undefined>): Confi
 export async function bootstrap(env: Record<string, string | undefined>): Promise<Bootstrapped> {
   const config = loadConfigOrExit(env);
   const logger = createLogger(config.logLevel);
+  // Loaded only when needed: production images leave the embedded binaries out.
   const embedded = config.databaseUrl
     ? undefined
-    : await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort, logger);
+    : await import("./db/embedded.js").then((m) => m.startEmbeddedPostgres(config.dataDir, config.embeddedPgPort, logger));
   let appSecret = config.appSecret;
   if (!appSecret) {
     appSecret = await developmentSecret(config.dataDir);

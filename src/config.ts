@@ -15,7 +15,7 @@ const bool = (fallback: boolean) =>
       if (v === undefined || v === "") return fallback;
       if (["true", "1", "yes", "on"].includes(v)) return true;
       if (["false", "0", "no", "off"].includes(v)) return false;
-      ctx.addIssue({ code: "custom", message: `must be true or false (got "${v}")` });
+      ctx.addIssue({ code: "custom", message: `must be true or false (got ${JSON.stringify(v)})` });
       return z.NEVER;
     });
 
@@ -34,7 +34,7 @@ const number = (fallback: number, check: (n: number) => boolean, what: string) =
       if (v === undefined || v === "") return fallback;
       const n = Number(v);
       if (!Number.isFinite(n) || !check(n)) {
-        ctx.addIssue({ code: "custom", message: `must be ${what} (got "${v}")` });
+        ctx.addIssue({ code: "custom", message: `must be ${what} (got ${JSON.stringify(v)})` });
         return z.NEVER;
       }
       return n;
@@ -62,7 +62,7 @@ export function isValidTimeZone(zone: string): boolean {
   }
 }
 
-const SEND_WINDOW = /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$/;
+const SEND_WINDOW = /^([01]\d|2[0-3]):([0-5]\d)-(([01]\d|2[0-3]):([0-5]\d)|24:00)$/;
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -178,7 +178,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? "configuration");
-    throw new ConfigError(`Invalid configuration: ${name} ${issue.message}`);
+    // One line, whatever the value held: start-up logs read it as a single message.
+    throw new ConfigError(`Invalid configuration: ${name} ${issue.message}`.replace(/[\r\n]+/g, " "));
   }
   const e = parsed.data;
   if (e.NODE_ENV === "production") {

@@ -26,6 +26,8 @@ export function signToken(
   subject: string,
   expiresAt: Date | null,
 ): string {
+  // The payload is dot-separated; subjects are UUIDs, and anything else is a caller's bug.
+  if (!/^[A-Za-z0-9_-]+$/.test(subject)) throw new Error("token subject must be [A-Za-z0-9_-]+");
   const expiry = expiresAt ? Math.floor(expiresAt.getTime() / 1000).toString(36) : "0";
   const payload = `${KIND_CODES[kind]}.${subject}.${expiry}`;
   return `${Buffer.from(payload).toString("base64url")}.${mac(secret, payload).toString("base64url")}`;

@@ -9,11 +9,14 @@ export interface SendWorkerOptions {
   ratePerSecond: number | undefined;
 }
 
-/** BullMQ's limiter counts whole jobs per duration; 0.5/s becomes 1 per 2 s, 2.5/s 5 per 2 s. */
+/**
+ * BullMQ's limiter counts whole jobs per duration; 0.5/s becomes 1 per 2 s, 2.5/s 5 per 2 s.
+ * Rounding is always down: the configured rate is a ceiling, never exceeded.
+ */
 export function limiterFor(ratePerSecond: number): { max: number; duration: number } {
   if (ratePerSecond >= 1 && Number.isInteger(ratePerSecond)) return { max: ratePerSecond, duration: 1000 };
   if (ratePerSecond < 1) return { max: 1, duration: Math.ceil(1000 / ratePerSecond) };
-  return { max: Math.round(ratePerSecond * 2), duration: 2000 };
+  return { max: Math.max(1, Math.floor(ratePerSecond * 2)), duration: 2000 };
 }
 
 /**

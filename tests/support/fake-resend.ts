@@ -17,7 +17,7 @@
  * the same key get `409 concurrent_idempotent_requests`, as on Resend.
  *
  * Control endpoints (no auth, not logged in `requests`), used by the CLI, the bench and humans:
- *   GET /_stats · GET /_accepted?to=… · POST /_reset · POST /_fail {n,status,body?,headers?,afterAccept?}
+ *   GET /_stats · GET /_accepted?to=… · GET /_receipts · POST /_reset · POST /_fail {n,status,body?,headers?,afterAccept?}
  */
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
@@ -462,6 +462,18 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
     if (method === "GET" && url.pathname === "/_accepted") {
       const to = url.searchParams.get("to");
       return { status: 200, body: to ? acceptedTo(to) : accepted };
+    }
+    if (method === "GET" && url.pathname === "/_receipts") {
+      // Compact: who got which step when, without the bodies (the bench reads tens of thousands).
+      return {
+        status: 200,
+        body: accepted.map((a) => ({
+          to: a.to[0],
+          step: a.tags?.find((t) => t.name === "step")?.value,
+          receivedAt: a.receivedAt,
+          batch: a.batch,
+        })),
+      };
     }
     if (method === "POST" && url.pathname === "/_reset") {
       reset();

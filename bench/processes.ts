@@ -1,0 +1,84 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createInterface } from "node:readline";
+
+/** Child processes for the bench: the service, the fake provider and the yardstick server. */
+export interface Child {
+  process: ChildProcess;
+  stop(): Promise<void>;
+  rssMb(): Promise<number>;
+}
+
+const TSX = "node_modules/.bin/tsx";
+
+export function startChild(script: string, args: string[], env: Record<string, string>): Child {
+  const child = spawn(TSX, [script, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true, // its own process group: tsx's node child is stopped with it
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    if (process.env.BENCH_VERBOSE) process.stderr.write(chunk);
+  });
+  return {
+    process: child,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      try {
+        process.kill(-child.pid!, "SIGTERM");
+      } catch {
+        return;
+      }
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+    },
+    rssMb: () => groupRssMb(child.pid!),
+  };
+}
+
+/** The first line a child prints on stdout (a URL or a port). */
+export function firstLine(child: Child, timeoutMs = 30_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("child printed nothing in time")), timeoutMs);
+    const lines = createInterface({ input: child.process.stdout! });
+    lines.once("line", (line) => {
+      clearTimeout(timer);
+      resolve(line.trim());
+    });
+    child.process.once("exit", (code) => reject(new Error(`child exited early (${code})`)));
+  });
+}
+
+/** Resident memory of a process group (tsx runs node as a child), in MB, from /proc. */
+async function groupRssMb(pgid: number): Promise<number> {
+  const { readdir, readFile } = await import("node:fs/promises");
+  let kb = 0;
+  for (const pid of await readdir("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(fields[2]) !== pgid) continue; // field 5 (pgrp), counted after the command
+      const status = await readFile(`/proc/${pid}/status`, "utf8");
+      const match = /VmRSS:\s+(\d+)/.exec(status);
+      // tsx's launcher is small; the node that runs our code is what we measure.
+      kb = Math.max(kb, Number(match?.[1] ?? 0));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return Math.round(kb / 1024);
+}
+
+export async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not answer in ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
