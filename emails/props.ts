@@ -24,3 +24,21 @@ export interface MistakesEmailProps extends BaseEmailProps {
   /** Supportive tools and the supplement: configuration, not hard-coded. */
   toolLinks: EmailLink[];
 }
+
+/** The double opt-in confirmation: no guide link yet — the guide follows the click. */
+export interface ConfirmEmailProps {
+  firstName?: string | null;
+  /** PUBLIC_URL/confirm/TOKEN */
+  confirmUrl: string;
+  /** How long the confirm link works (PENDING_TTL_DAYS); after that the request is deleted. */
+  validDays: number;
+  unsubscribeUrl: string;
+  postalAddress: string;
+  clinicName: string;
+}
+
+/** "Mail me a fresh link", asked for from an expired guide link. */
+export interface GuideLinkEmailProps extends BaseEmailProps {
+  /** How long the new link works (GUIDE_LINK_TTL_DAYS). */
+  validDays: number;
+}

@@ -4,14 +4,28 @@ import { secureHeaders } from "hono/secure-headers";
 import type { Logger } from "./logger.js";
 import { createErrorHandler, errorBody } from "./http/errors.js";
 import { healthRoutes, type HealthDeps } from "./routes/health.js";
+import { guideRoutes, type GuideRouteDeps } from "./routes/guide.js";
 import { pageRoutes } from "./routes/pages.js";
+import type { PageSettings } from "./pages/layout.js";
 import { subscribeRoute, type SubscribeDeps } from "./routes/subscribe.js";
+import { confirmRoutes, type ConfirmDeps } from "./routes/confirm.js";
+import { dataRightsRoutes, type DataRightsRouteDeps } from "./routes/data-rights.js";
+import { adminRoutes, type AdminRouteDeps } from "./routes/admin.js";
+import { unsubscribeRoutes, type UnsubscribeDeps } from "./routes/unsubscribe.js";
+import { webhookRoutes, type WebhookDeps } from "./routes/webhooks.js";
 
 export interface AppDeps {
   logger: Logger;
   allowedOrigins: string[];
   subscribe: SubscribeDeps;
+  pages: PageSettings;
+  guide: GuideRouteDeps;
   health: HealthDeps;
+  unsubscribe: UnsubscribeDeps;
+  confirm: ConfirmDeps;
+  webhooks: WebhookDeps;
+  dataRights: DataRightsRouteDeps;
+  admin: AdminRouteDeps;
 }
 
 /** The HTTP app: routes mounted, dependencies injected, no I/O at import time. */
@@ -28,8 +42,14 @@ export function createApp(deps: AppDeps) {
       maxAge: 600,
     }),
   );
-  app.route("/", pageRoutes());
+  app.route("/", pageRoutes(deps.pages));
+  app.route("/", guideRoutes(deps.guide));
   app.route("/", subscribeRoute(deps.subscribe));
+  app.route("/", unsubscribeRoutes(deps.unsubscribe));
+  app.route("/", confirmRoutes(deps.confirm));
+  app.route("/", webhookRoutes(deps.webhooks));
+  app.route("/", dataRightsRoutes(deps.dataRights));
+  app.route("/", adminRoutes(deps.admin));
   app.route("/", healthRoutes(deps.health));
   app.notFound((c) => c.json(errorBody("not_found", "Not found."), 404));
   app.onError(createErrorHandler(deps.logger));

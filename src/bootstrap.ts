@@ -3,6 +3,9 @@ import { createLogger, type Logger } from "./logger.js";
 import type { EmbeddedDatabase } from "./db/embedded.js";
 import { developmentSecret } from "./secret.js";
 import type { ReadyConfig } from "./deps.js";
+import { createDb } from "./db/client.js";
+import { migrateDatabase } from "./db/migrate.js";
+import { prepareQueueStore } from "./queue/store.js";
 
 /**
  * What every entry point does first: parse the config (one clear line and exit 1 if it is
@@ -40,4 +43,17 @@ export async function bootstrap(env: Record<string, string | undefined>): Promis
   }
   const databaseUrl = config.databaseUrl ?? embedded!.url;
   return { config: { ...config, databaseUrl, appSecret }, logger, embedded };
+}
+
+/** Migrates our schema, then readies the queue store (Redis answers / BullMQ's schema exists). */
+export async function prepareStores(config: ReadyConfig, logger: Logger): Promise<void> {
+  // Two: migrateDatabase reserves one connection for the migration lock and runs SQL on the
+  // pool while holding it (installStatsFunctions); with one, that waits forever.
+  const db = createDb(config.databaseUrl, 2);
+  try {
+    await migrateDatabase(db);
+  } finally {
+    await db.close();
+  }
+  logger.info(await prepareQueueStore(config.queueBackend, config.redisUrl, config.databaseUrl));
 }

@@ -1,3 +1,4 @@
+import { closeSync, openSync, readSync } from "node:fs";
 import { z } from "zod";
 
 /**
@@ -62,6 +63,21 @@ export function isValidTimeZone(zone: string): boolean {
   }
 }
 
+/** GUIDE_PDF_PATH is checked at start-up, so a typo stops the service instead of the first download. */
+function isPdfFile(path: string): boolean {
+  try {
+    const fd = openSync(path, "r");
+    try {
+      const head = Buffer.alloc(5);
+      return readSync(fd, head, 0, 5, 0) === 5 && head.toString("latin1") === "%PDF-";
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+}
+
 const SEND_WINDOW = /^([01]\d|2[0-3]):([0-5]\d)-(([01]\d|2[0-3]):([0-5]\d)|24:00)$/;
 
 const schema = z.object({
@@ -76,6 +92,10 @@ const schema = z.object({
   DATA_DIR: z.string().trim().default(".data"),
   WORKER_CONCURRENCY: number(8, (n) => Number.isInteger(n) && n >= 1 && n <= 256, "an integer between 1 and 256"),
   REDIS_URL: url("a redis:// or rediss:// URL", ["redis:", "rediss:"]),
+  QUEUE_BACKEND: z
+    .enum(["redis", "postgres"], { error: 'must be "redis" or "postgres"' })
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   QUEUE_PREFIX: z
     .string()
     .trim()
@@ -87,10 +107,13 @@ const schema = z.object({
   ADMIN_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, {
     message: "must be at least 16 characters",
   }),
+  METRICS_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, {
+    message: "must be at least 16 characters",
+  }),
   RESEND_API_KEY: optionalString,
   RESEND_BASE_URL: url("an http(s) URL", ["http:", "https:"]),
-  RESEND_WEBHOOK_SECRET: optionalString.refine((v) => v === undefined || v.startsWith("whsec_"), {
-    message: 'must start with "whsec_" (copy it from the Resend dashboard)',
+  RESEND_WEBHOOK_SECRET: optionalString.refine((v) => v === undefined || /^whsec_[A-Za-z0-9+/]+={0,2}$/.test(v), {
+    message: 'must be "whsec_" followed by base64 (copy it from the Resend dashboard)',
   }),
   RESEND_RATE_LIMIT: number(2, (n) => n > 0 && n <= 1000, "a number of requests per second above 0"),
   EMAIL_FROM: z.string().trim().min(3).default("Flare-Up Reset <onboarding@resend.dev>"),
@@ -126,6 +149,10 @@ const schema = z.object({
   TOOLS_URL: url("an http(s) URL", ["http:", "https:"]),
   SUPPLEMENT_URL: url("an http(s) URL", ["http:", "https:"]),
   GUIDE_LINK_TTL_DAYS: number(30, (n) => n > 0, "a number of days above 0"),
+  GUIDE_PDF_PATH: optionalString.refine((v) => v === undefined || isPdfFile(v), {
+    message: "must be the path of a readable PDF file (one that starts with %PDF-)",
+  }),
+  PENDING_TTL_DAYS: number(7, (n) => n > 0, "a number of days above 0"),
 });
 
 export interface Config {
@@ -139,11 +166,15 @@ export interface Config {
   embeddedPgPort: number;
   dataDir: string;
   workerConcurrency: number;
-  redisUrl: string;
+  /** Where BullMQ keeps its jobs: Redis when REDIS_URL is set, else BullMQ's Postgres backend. */
+  queueBackend: "redis" | "postgres";
+  redisUrl: string | undefined;
   queuePrefix: string;
   /** Undefined only until main.ts fills in a development secret kept in DATA_DIR. */
   appSecret: string | undefined;
   adminToken: string | undefined;
+  /** A Bearer token that opens GET /metrics only (for Prometheus), besides ADMIN_TOKEN. */
+  metricsToken: string | undefined;
   resend: {
     apiKey: string | undefined;
     baseUrl: string | undefined;
@@ -159,6 +190,10 @@ export interface Config {
   signupRateLimitPerMinute: number;
   trustProxy: boolean;
   guideLinkTtlDays: number;
+  /** The clinic's own guide PDF, served instead of the one the service builds. */
+  guidePdfPath: string | undefined;
+  /** Double opt-in: unconfirmed subscribers are deleted this long after their last request. */
+  pendingTtlDays: number;
   /** Links in the "mistakes" email; both earn the clinic a commission (affiliate). */
   links: { toolsUrl: string | undefined; supplementUrl: string | undefined };
 }
@@ -198,10 +233,13 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     embeddedPgPort: e.EMBEDDED_PG_PORT,
     dataDir: e.DATA_DIR,
     workerConcurrency: e.WORKER_CONCURRENCY,
-    redisUrl: e.REDIS_URL ?? "redis://127.0.0.1:6379",
+    queueBackend: e.QUEUE_BACKEND ?? (e.REDIS_URL ? "redis" : "postgres"),
+    // QUEUE_BACKEND=redis without a URL means the local default.
+    redisUrl: e.REDIS_URL ?? (e.QUEUE_BACKEND === "redis" ? "redis://127.0.0.1:6379" : undefined),
     queuePrefix: e.QUEUE_PREFIX,
     appSecret: e.APP_SECRET,
     adminToken: e.ADMIN_TOKEN,
+    metricsToken: e.METRICS_TOKEN,
     resend: {
       apiKey: e.RESEND_API_KEY,
       baseUrl: e.RESEND_BASE_URL,
@@ -222,6 +260,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     signupRateLimitPerMinute: e.SIGNUP_RATE_LIMIT,
     trustProxy: e.TRUST_PROXY,
     guideLinkTtlDays: e.GUIDE_LINK_TTL_DAYS,
+    guidePdfPath: e.GUIDE_PDF_PATH,
+    pendingTtlDays: e.PENDING_TTL_DAYS,
     links: { toolsUrl: e.TOOLS_URL, supplementUrl: e.SUPPLEMENT_URL ?? DEFAULT_SUPPLEMENT_URL },
   };
 }

@@ -5,11 +5,19 @@ import { createOutboxTransport } from "./mail/outbox-transport.js";
 import { createResendTransport } from "./mail/resend-transport.js";
 import type { Transport } from "./mail/transport.js";
 import { Queues } from "./queue/queues.js";
-import { createSignupLimiter, type SignupLimiter } from "./queue/signup-limiter.js";
+import { createLimiter, createSignupLimiter, type SignupLimiter } from "./queue/signup-limiter.js";
+import { createGuidePdfStore, type GuidePdfStore } from "./guide/pdf.js";
+import type { PageSettings } from "./pages/layout.js";
+import { SignupBatcher } from "./campaign/signup-batcher.js";
+import { RenderCache } from "./mail/render-cache.js";
 import { FLARE_UP_RESET, type SequenceDefinition } from "./campaign/sequence.js";
 import type { ComposeSettings } from "./campaign/compose.js";
 import type { DeliverDeps } from "./campaign/deliver.js";
 import type { AppDeps } from "./app.js";
+import { createProcessMetrics, instrumentTransport, type ProcessMetrics } from "./metrics/process-metrics.js";
+import type { AdminRouteDeps } from "./routes/admin.js";
+import type { ActivationDeps } from "./consent/activate.js";
+import { createWebhookVerifier } from "./feedback/verify.js";
 
 /** A resolved config: main.ts has filled in the database URL and the secret. */
 export type ReadyConfig = Config & { databaseUrl: string; appSecret: string };
@@ -22,28 +30,52 @@ export interface Deps {
   queues: Queues;
   transport: Transport;
   limiter: SignupLimiter;
+  /** "Mail me a fresh link" requests per client (POST /guide/fresh-link). */
+  freshLinkLimiter: SignupLimiter;
+  /** The guide PDF, built (or read from GUIDE_PDF_PATH) once per process. */
+  guidePdf: GuidePdfStore;
   sequence: SequenceDefinition;
+  /** This process's Prometheus counters (provider latency, reconciler repairs); see /metrics. */
+  metrics: ProcessMetrics;
+  /** Admin login attempts per client address. */
+  adminLoginLimiter: SignupLimiter;
+  /** Group commit of new signups (src/campaign/signup-batcher.ts). */
+  signups: SignupBatcher;
   close(): Promise<void>;
 }
 
-export function createDeps(config: ReadyConfig, logger: Logger): Deps {
+/** `overrides` lets a test inject a dependency built differently (e.g. a queue that is down). */
+export function createDeps(config: ReadyConfig, logger: Logger, overrides: { queues?: Queues } = {}): Deps {
   const db = createDb(config.databaseUrl, config.databasePoolSize);
-  const queues = new Queues({
-    redisUrl: config.redisUrl,
-    prefix: config.queuePrefix,
-    onError: throttledWarning(logger, "queue store connection trouble"),
-  });
+  const queues =
+    overrides.queues ??
+    new Queues({
+      backend: config.queueBackend,
+      redisUrl: config.redisUrl,
+      postgresUrl: config.databaseUrl,
+      prefix: config.queuePrefix,
+      onError: throttledWarning(logger, "queue store connection trouble"),
+    });
   const transport = config.resend.apiKey
     ? createResendTransport(config.resend.apiKey, config.resend.baseUrl)
     : createOutboxTransport(db.sql);
+  const metrics = createProcessMetrics();
   return {
     config,
     logger,
     db,
     queues,
-    transport,
+    transport: instrumentTransport(transport, metrics),
     limiter: createSignupLimiter(queues, config.signupRateLimitPerMinute, config.queuePrefix),
+    // 5 per 15 minutes per client: plenty for a person, and each subscriber gets at most one
+    // fresh-link email an hour whatever the limit (src/guide/fresh-link.ts).
+    freshLinkLimiter: createLimiter(queues, { points: 5, durationSeconds: 15 * 60, keyPrefix: `${config.queuePrefix}:fresh-link-limit` }),
+    guidePdf: createGuidePdfStore({ clinicName: config.email.clinicName, pdfPath: config.guidePdfPath, logger }),
     sequence: FLARE_UP_RESET,
+    signups: new SignupBatcher({ sql: db.sql, queues, logger }),
+    metrics,
+    // 10 attempts per 15 minutes per client address (src/routes/admin-login.tsx).
+    adminLoginLimiter: createLimiter(queues, { points: 10, durationSeconds: 15 * 60, keyPrefix: `${config.queuePrefix}:admin-login-limit` }),
     async close() {
       await queues.close();
       await db.close();
@@ -62,6 +94,7 @@ export function composeSettings(config: ReadyConfig): ComposeSettings {
     clinicName: config.email.clinicName,
     toolsUrl: config.links.toolsUrl,
     supplementUrl: config.links.supplementUrl,
+    renderer: new RenderCache(),
   };
 }
 
@@ -96,13 +129,81 @@ export function appDeps(deps: Deps): AppDeps {
       sequence: deps.sequence,
       limiter: deps.limiter,
       trustProxy: deps.config.trustProxy,
+      doubleOptIn: deps.config.doubleOptIn,
+      signups: deps.signups,
+      pages: pageSettings(deps.config),
     },
+    pages: pageSettings(deps.config),
+    guide: {
+      sql: deps.db.sql,
+      appSecret: deps.config.appSecret,
+      pdf: deps.guidePdf,
+      pages: pageSettings(deps.config),
+      freshLinkLimiter: deps.freshLinkLimiter,
+      freshLink: { sql: deps.db.sql, queues: deps.queues, logger: deps.logger },
+      trustProxy: deps.config.trustProxy,
+      logger: deps.logger,
+    },
+    unsubscribe: pageDeps(deps),
+    confirm: pageDeps(deps),
+    webhooks: {
+      sql: deps.db.sql,
+      queues: deps.queues,
+      logger: deps.logger,
+      verify: createWebhookVerifier(deps.config.resend.webhookSecret),
+    },
+    dataRights: { sql: deps.db.sql, logger: deps.logger, adminToken: deps.config.adminToken },
+    admin: adminDeps(deps),
     health: {
       checks: {
         postgres: () => deps.db.sql`select 1`,
         queue: () => deps.queues.ping(),
       },
     },
+  };
+}
+
+/** What the reader's pages show and who may frame the embeddable ones. */
+export function pageSettings(config: ReadyConfig): PageSettings {
+  return {
+    clinicName: config.email.clinicName,
+    postalAddress: config.email.postalAddress,
+    allowedOrigins: config.allowedOrigins,
+    guideLinkTtlDays: config.guideLinkTtlDays,
+    doubleOptIn: config.doubleOptIn,
+  };
+}
+
+/** What (re)activating a subscriber needs: the confirm link and the resubscribe undo. */
+export function activationDeps(deps: Deps): ActivationDeps {
+  const { sql, queues, logger, sequence, schedule } = deliverDeps(deps);
+  return { sql, queues, logger, sequence, schedule };
+}
+
+function pageDeps(deps: Deps) {
+  return {
+    activation: activationDeps(deps),
+    appSecret: deps.config.appSecret,
+    clinicName: deps.config.email.clinicName,
+    trustProxy: deps.config.trustProxy,
+  };
+}
+
+/** The dashboard, its JSON API, the queue UI and /metrics (src/routes/admin.ts). */
+export function adminDeps(deps: Deps): AdminRouteDeps {
+  return {
+    sql: deps.db.sql,
+    logger: deps.logger,
+    queues: deps.queues,
+    sequence: deps.sequence,
+    metrics: deps.metrics,
+    adminToken: deps.config.adminToken,
+    metricsToken: deps.config.metricsToken,
+    session: { appSecret: deps.config.appSecret, publicUrl: deps.config.publicUrl },
+    trustProxy: deps.config.trustProxy,
+    loginLimiter: deps.adminLoginLimiter,
+    transportName: deps.transport.name,
+    clinicName: deps.config.email.clinicName,
   };
 }
 

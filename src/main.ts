@@ -1,7 +1,5 @@
-import { bootstrap } from "./bootstrap.js";
+import { bootstrap, prepareStores } from "./bootstrap.js";
 import { createDeps } from "./deps.js";
-import { migrateDatabase } from "./db/migrate.js";
-import { pingRedis, redactUrl } from "./queue/connection.js";
 import { startApi } from "./server.js";
 import { startWorkers } from "../workers/index.js";
 
@@ -18,16 +16,13 @@ if (!["all", "api", "worker"].includes(mode)) {
 const { config, logger, embedded } = await bootstrap(process.env);
 
 try {
-  await pingRedis(config.redisUrl);
+  await prepareStores(config, logger);
 } catch (error) {
   logger.fatal((error as Error).message);
   await embedded?.stop();
   process.exit(1);
 }
-logger.info({ redis: redactUrl(config.redisUrl) }, "queue on Redis");
-
 const deps = createDeps(config, logger);
-await migrateDatabase(deps.db);
 
 const api = mode === "worker" ? undefined : await startApi(deps);
 const workers =

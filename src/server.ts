@@ -10,6 +10,8 @@ export interface RunningApi {
 /** Starts the HTTP API on the configured port (0 picks a free one, for tests). */
 export function startApi(deps: Deps, port = deps.config.port): Promise<RunningApi> {
   const app = createApp(appDeps(deps));
+  // Build the guide PDF now, in the background, so the first reader does not wait for it.
+  deps.guidePdf.warm();
   return new Promise((resolve, reject) => {
     const server: ServerType = serve({ fetch: app.fetch, port, hostname: deps.config.host }, (info) => {
       deps.logger.info({ url: deps.config.publicUrl, port: info.port }, "API listening");

@@ -1,7 +1,12 @@
 import { Reconciler } from "../src/campaign/reconcile.js";
-import { CLAIM_LEASE_SECONDS, deliverDeps, type Deps } from "../src/deps.js";
+import { SequencePlanner } from "../src/campaign/replan.js";
+import { CLAIM_LEASE_SECONDS, composeSettings, deliverDeps, type Deps } from "../src/deps.js";
+import { consentMaintenanceTasks } from "./consent-upkeep.js";
+import { startEventsWorker } from "./events-worker.js";
 import { startReconcileLoop } from "./reconcile-worker.js";
 import { startSendWorker } from "./send-worker.js";
+import { startStatsFolder } from "../src/admin/stats-folder.js";
+import { instrumentReconciler, startSnapshotPublisher } from "../src/metrics/process-metrics.js";
 
 export interface WorkerOptions {
   concurrency: number;
@@ -15,23 +20,54 @@ export interface RunningWorkers {
 
 /** The worker process: sending and reconciling. One entry, one close for all. */
 export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<RunningWorkers> {
-  const send = startSendWorker(deps.queues, deliverDeps(deps), {
+  const sending = deliverDeps(deps);
+  // Before the first send: subscribers on their way follow the definition this process runs
+  // (README "Changing the sequence"). If Postgres is not there yet, the reconciler retries.
+  const planner = new SequencePlanner({ ...sending, queues: deps.queues });
+  await planner.ensureApplied().catch((error: unknown) =>
+    deps.logger.warn({ err: error }, "re-planning for the sequence failed at start; the reconciler retries"),
+  );
+  const send = startSendWorker(deps.queues, sending, {
     concurrency: options.concurrency,
     // The outbox has no provider limit to respect.
     ratePerSecond: deps.transport.name === "resend" ? deps.config.resend.rateLimitPerSecond : undefined,
+    confirmations: {
+      sql: deps.db.sql,
+      transport: deps.transport,
+      logger: deps.logger,
+      compose: composeSettings(deps.config),
+      pendingTtlDays: deps.config.pendingTtlDays,
+      leaseSeconds: CLAIM_LEASE_SECONDS,
+    },
   });
-  const reconciler = new Reconciler({
+  const events = startEventsWorker(deps.queues, { sql: deps.db.sql, logger: deps.logger }, deps.logger);
+  const reconciler = instrumentReconciler(new Reconciler({
     sql: deps.db.sql,
     queues: deps.queues,
     logger: deps.logger,
     leaseSeconds: CLAIM_LEASE_SECONDS,
-  });
-  const loop = await startReconcileLoop(deps.queues, reconciler, deps.logger, options.reconcileEveryMs);
+    planner,
+  }), deps.metrics);
+  // Keeps the stats rollup caught up (src/db/stats-functions.ts); publishes this process's metrics for /metrics.
+  const statsFolder = startStatsFolder(deps.db.sql, deps.logger);
+  const metricsPublisher = startSnapshotPublisher(deps.db.sql, deps.metrics, deps.logger);
+  const consentTasks = consentMaintenanceTasks(
+    {
+      sql: deps.db.sql,
+      queues: deps.queues,
+      logger: deps.logger,
+      leaseSeconds: CLAIM_LEASE_SECONDS,
+      pendingTtlDays: deps.config.pendingTtlDays,
+    },
+    options.reconcileEveryMs,
+  );
+  const loop = await startReconcileLoop(deps.queues, reconciler, deps.logger, options.reconcileEveryMs, consentTasks);
   deps.logger.info({ transport: deps.transport.name, concurrency: options.concurrency }, "workers started");
   return {
     async close() {
       loop.stop();
-      await Promise.all([send.close(), loop.worker.close()]);
+      await Promise.all([send.close(), events.close(), loop.worker.close()]);
+      await Promise.all([statsFolder.stop(), metricsPublisher.stop()]);
     },
   };
 }

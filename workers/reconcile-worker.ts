@@ -4,6 +4,13 @@ import type { Reconciler } from "../src/campaign/reconcile.js";
 import type { Queues } from "../src/queue/queues.js";
 import { MAINTENANCE_JOBS, QUEUE_NAMES } from "../src/queue/jobs.js";
 
+/** Another periodic job on the maintenance queue (its name is in MAINTENANCE_JOBS). */
+export interface MaintenanceTask {
+  name: string;
+  everyMs: number;
+  run(): Promise<unknown>;
+}
+
 export interface ReconcileLoop {
   worker: Worker;
   stop(): void;
@@ -19,24 +26,35 @@ export async function startReconcileLoop(
   reconciler: Reconciler,
   logger: Logger,
   everyMs: number,
+  tasks: MaintenanceTask[] = [],
 ): Promise<ReconcileLoop> {
+  // One worker serves the whole maintenance queue: a second one would take jobs it cannot run.
   const worker = queues.createWorker(
     QUEUE_NAMES.maintenance,
-    async (job) => (job.name === MAINTENANCE_JOBS.reconcile ? reconciler.run() : undefined),
+    async (job) =>
+      job.name === MAINTENANCE_JOBS.reconcile ? reconciler.run() : tasks.find((t) => t.name === job.name)?.run(),
     { concurrency: 1 },
   );
   worker.on("error", (error) => logger.error({ err: error }, "maintenance worker error"));
-  worker.on("failed", (job, error) => logger.warn({ jobId: job?.id, err: error.message }, "reconcile failed"));
+  worker.on("failed", (job, error) => logger.warn({ jobId: job?.id, job: job?.name, err: error.message }, "maintenance job failed"));
 
+  const schedules = [{ name: MAINTENANCE_JOBS.reconcile, everyMs }, ...tasks];
   const upsert = () =>
-    queues.maintenance
-      .upsertJobScheduler(MAINTENANCE_JOBS.reconcile, { every: everyMs }, { name: MAINTENANCE_JOBS.reconcile })
-      .catch((error: unknown) => logger.warn({ err: error }, "could not upsert the reconcile scheduler"));
+    Promise.all(
+      schedules.map((s) =>
+        queues.maintenance
+          .upsertJobScheduler(s.name, { every: s.everyMs }, { name: s.name })
+          .catch((error: unknown) => logger.warn({ err: error, job: s.name }, "could not upsert a maintenance scheduler")),
+      ),
+    );
 
   try {
     await reconciler.run();
   } catch (error) {
     logger.warn({ err: error }, "reconcile at start failed; the scheduler will retry");
+  }
+  for (const task of tasks) {
+    await task.run().catch((error: unknown) => logger.warn({ err: error, job: task.name }, "maintenance job at start failed"));
   }
   await upsert();
   const timer = setInterval(() => void upsert(), Math.max(everyMs * 6, 30_000));

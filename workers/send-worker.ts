@@ -1,12 +1,23 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
-import { deliver, type DeliverDeps } from "../src/campaign/deliver.js";
+import { deliver, type DeliverDeps, type DeliveryOutcome } from "../src/campaign/deliver.js";
+import { sendConfirmation, type ConfirmationSendDeps } from "../src/consent/send-confirmation.js";
+import { sendGuideLinkEmail } from "../src/guide/fresh-link.js";
 import type { Queues } from "../src/queue/queues.js";
-import { QUEUE_NAMES, sendJobSchema, type SendJob } from "../src/queue/jobs.js";
+import {
+  confirmJobSchema,
+  guideLinkJobSchema,
+  QUEUE_NAMES,
+  SEND_JOB_NAMES,
+  sendJobSchema,
+  type SendQueueJob,
+} from "../src/queue/jobs.js";
 
 export interface SendWorkerOptions {
   concurrency: number;
   /** Provider requests per second across every worker process (BullMQ's limiter is global). */
   ratePerSecond: number | undefined;
+  /** Double opt-in confirmation emails travel the same queue, under the same rate limit. */
+  confirmations: ConfirmationSendDeps;
 }
 
 /**
@@ -23,12 +34,10 @@ export function limiterFor(ratePerSecond: number): { max: number; duration: numb
  * The send worker: turns each delivery's outcome into the BullMQ action it needs.
  * Payloads are re-validated here: a job is data from a store, not a trusted call.
  */
-export function startSendWorker(queues: Queues, deps: DeliverDeps, options: SendWorkerOptions): Worker<SendJob> {
-  const processor = async (job: Job<SendJob>, token?: string) => {
-    const payload = sendJobSchema.safeParse(job.data);
-    if (!payload.success) throw new UnrecoverableError(`invalid send job payload: ${payload.error.message}`);
+export function startSendWorker(queues: Queues, deps: DeliverDeps, options: SendWorkerOptions): Worker<SendQueueJob> {
+  const processor = async (job: Job<SendQueueJob>, token?: string) => {
     const attempts = job.opts.attempts ?? 1;
-    const outcome = await deliver(deps, payload.data.deliveryId, { finalAttempt: job.attemptsMade + 1 >= attempts });
+    const outcome = await sendOne(job, deps, options.confirmations, { finalAttempt: job.attemptsMade + 1 >= attempts });
     switch (outcome.kind) {
       case "sent":
       case "skipped":
@@ -47,7 +56,7 @@ export function startSendWorker(queues: Queues, deps: DeliverDeps, options: Send
         throw new UnrecoverableError(outcome.message);
     }
   };
-  const worker = queues.createWorker<SendJob>(QUEUE_NAMES.send, processor, {
+  const worker = queues.createWorker<SendQueueJob>(QUEUE_NAMES.send, processor, {
     concurrency: options.concurrency,
     ...(options.ratePerSecond ? { limiter: limiterFor(options.ratePerSecond) } : {}),
   });
@@ -58,4 +67,27 @@ export function startSendWorker(queues: Queues, deps: DeliverDeps, options: Send
   });
   worker.on("error", (error) => deps.logger.error({ err: error }, "send worker error"));
   return worker;
+}
+
+/** A sequence delivery, a confirmation or a fresh guide link: each a claimed row sent under an idempotency key. */
+async function sendOne(
+  job: Job<SendQueueJob>,
+  deps: DeliverDeps,
+  confirmations: ConfirmationSendDeps,
+  options: { finalAttempt: boolean },
+): Promise<DeliveryOutcome> {
+  if (job.name === SEND_JOB_NAMES.confirmation) {
+    const payload = confirmJobSchema.safeParse(job.data);
+    if (!payload.success) throw new UnrecoverableError(`invalid confirm job payload: ${payload.error.message}`);
+    return sendConfirmation(confirmations, payload.data.confirmationId, options);
+  }
+  if (job.name === SEND_JOB_NAMES.guideLink) {
+    // "Mail me a fresh link" (src/guide/fresh-link.ts): the delivery deps hold all it needs.
+    const payload = guideLinkJobSchema.safeParse(job.data);
+    if (!payload.success) throw new UnrecoverableError(`invalid guide-link job payload: ${payload.error.message}`);
+    return sendGuideLinkEmail(deps, payload.data.guideLinkEmailId, options);
+  }
+  const payload = sendJobSchema.safeParse(job.data);
+  if (!payload.success) throw new UnrecoverableError(`invalid send job payload: ${payload.error.message}`);
+  return deliver(deps, payload.data.deliveryId, options);
 }

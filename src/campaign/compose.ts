@@ -1,6 +1,6 @@
 import type { EmailLink } from "../../emails/props.js";
 import type { OutgoingEmail } from "../mail/transport.js";
-import { renderEmail } from "../mail/render.js";
+import type { RenderCache } from "../mail/render-cache.js";
 import { guideUrl, unsubscribeUrl, type LinkSettings } from "./links.js";
 import type { StepKey } from "./steps.js";
 
@@ -11,6 +11,8 @@ export interface ComposeSettings extends LinkSettings {
   clinicName: string;
   toolsUrl: string | undefined;
   supplementUrl: string | undefined;
+  /** One per process: each template is rendered by React once, then personalised (µs). */
+  renderer: RenderCache;
 }
 
 export interface Recipient {
@@ -48,7 +50,7 @@ export async function composeEmail(
   issuedAt: Date,
 ): Promise<OutgoingEmail> {
   const unsubscribe = unsubscribeUrl(s, to.subscriberId);
-  const rendered = await renderEmail(step, {
+  const rendered = await s.renderer.render(step, {
     firstName: to.firstName,
     guideUrl: guideUrl(s, to.subscriberId, issuedAt),
     unsubscribeUrl: unsubscribe,

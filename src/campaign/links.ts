@@ -18,3 +18,8 @@ export function guideUrl(s: LinkSettings, subscriberId: string, now = new Date()
 export function unsubscribeUrl(s: LinkSettings, subscriberId: string): string {
   return `${s.publicUrl}/unsubscribe/${signToken(s.appSecret, "unsubscribe", subscriberId, null)}`;
 }
+
+/** The double opt-in link; it works as long as the pending request is kept (PENDING_TTL_DAYS). */
+export function confirmUrl(s: Pick<LinkSettings, "publicUrl" | "appSecret">, subscriberId: string, expiresAt: Date): string {
+  return `${s.publicUrl}/confirm/${signToken(s.appSecret, "confirm", subscriberId, expiresAt)}`;
+}

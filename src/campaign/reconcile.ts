@@ -9,7 +9,8 @@ import { overdueDeliveries, pendingDeliveries } from "../db/queries/deliveries.j
  *  - after the queue store lost its data (marker gone): every pending delivery, due or future;
  *  - otherwise the deliveries created since the last pass (an enqueue that failed or a process
  *    that died between commit and enqueue) and abandoned claims;
- *  - and overdue deliveries, whose job may have been lost or ended without sending.
+ *  - and overdue deliveries (and claims abandoned past the lease), whose job may have been lost
+ *    or ended without sending: those whose job ended get a fresh one.
  * Adding a job whose id exists is a no-op, and the claim in Postgres guards the send itself,
  * so a pass can never double an email.
  */
@@ -18,6 +19,8 @@ export interface ReconcileDeps {
   queues: Pick<Queues, "enqueueDeliveries" | "storeIsIntact" | "markStoreIntact" | "repairDelivery">;
   logger: Logger;
   leaseSeconds: number;
+  /** Re-plans the enrollments for a changed sequence until that has succeeded once (replan.ts). */
+  planner?: { ensureApplied(): Promise<unknown> };
 }
 
 export interface ReconcileReport {
@@ -38,6 +41,11 @@ export class Reconciler {
   async run(): Promise<ReconcileReport> {
     const startedAt = new Date();
     const { sql, queues, leaseSeconds } = this.deps;
+    try {
+      await this.deps.planner?.ensureApplied();
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, "re-planning for the changed sequence failed; the next pass retries");
+    }
     const full = !(await queues.storeIsIntact());
     // A fresh process does not know when the last pass ran: look back generously.
     const lookBackFrom = this.lastPassStartedAt ?? new Date(startedAt.getTime() - 10 * 60_000);
@@ -54,7 +62,7 @@ export class Reconciler {
     if (full) await queues.markStoreIntact();
 
     let repaired = 0;
-    const overdue = await overdueDeliveries(sql, OVERDUE_SECONDS, PAGE);
+    const overdue = await overdueDeliveries(sql, { graceSeconds: OVERDUE_SECONDS, leaseSeconds, limit: PAGE });
     await queues.enqueueDeliveries(overdue);
     // Adding is a no-op for an id whose job ended; the oldest few get a closer look.
     for (const d of overdue.slice(0, 20)) if (await queues.repairDelivery(d)) repaired++;

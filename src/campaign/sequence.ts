@@ -2,8 +2,10 @@ import type { StepKey } from "./steps.js";
 
 /**
  * The Flare-Up Reset sequence as data. Each step waits `delayDays` after the previous step was
- * sent. Add, remove or re-time steps here; see README "Changing the sequence" for what happens
- * to subscribers already on their way.
+ * sent (divided by SEQUENCE_TIME_SCALE, then moved into SEND_WINDOW in the subscriber's zone).
+ * Add, remove, re-order or re-time steps here; a new step key also needs its template (STEP_KEYS
+ * in steps.ts, a row in src/mail/render.ts). What comes next is decided by planNext (plan.ts);
+ * README "Changing the sequence" says what happens to subscribers already on their way.
  */
 export interface SequenceStep {
   key: StepKey;
@@ -26,7 +28,15 @@ export const FLARE_UP_RESET: SequenceDefinition = {
   ],
 };
 
-/** The step after `sentKeys` (the steps already sent), or undefined when none is left. */
-export function nextStep(sequence: SequenceDefinition, sentKeys: ReadonlySet<string>): SequenceStep | undefined {
-  return sequence.steps.find((s) => !sentKeys.has(s.key));
+/** A definition the planner can follow: at least one step, each key once, no negative delay. */
+export function assertValidSequence(sequence: SequenceDefinition): void {
+  if (sequence.steps.length === 0) throw new Error(`sequence ${sequence.key} has no steps`);
+  const seen = new Set<string>();
+  for (const step of sequence.steps) {
+    if (seen.has(step.key)) throw new Error(`sequence ${sequence.key} has step "${step.key}" twice`);
+    if (!Number.isFinite(step.delayDays) || step.delayDays < 0) {
+      throw new Error(`sequence ${sequence.key}: step "${step.key}" needs a delay of 0 days or more`);
+    }
+    seen.add(step.key);
+  }
 }

@@ -1,16 +1,22 @@
 import type postgres from "postgres";
 import type { Logger } from "../logger.js";
 import type { Queues } from "../queue/queues.js";
-import { insertSignup } from "../db/queries/signup.js";
+import type { SignupBatcher } from "./signup-batcher.js";
+import { emailHash } from "../consent/email-hash.js";
+import { requestOptIn } from "../consent/opt-in.js";
 import { CONSENT_FORM_VERSION, CONSENT_WORDING } from "./consent.js";
 import type { SequenceDefinition } from "./sequence.js";
 import type { SignupInput } from "./signup-input.js";
 
 export interface SignupDeps {
   sql: postgres.Sql;
-  queues: Pick<Queues, "enqueueDeliveries">;
+  queues: Pick<Queues, "enqueueDeliveries" | "enqueueConfirmations">;
   logger: Logger;
   sequence: SequenceDefinition;
+  /** DOUBLE_OPT_IN: a new address is stored pending and asked to confirm before anything else. */
+  doubleOptIn: boolean;
+  /** Writes new signups in group commits (one per process, built in deps). */
+  signups: SignupBatcher;
 }
 
 export interface SignupMeta {
@@ -20,15 +26,21 @@ export interface SignupMeta {
 
 /**
  * Signs a reader up (DESIGN.md invariant 1). When this resolves, the subscriber, the consent
- * record, the enrollment and the welcome delivery are committed. The enqueue comes after the
- * commit and may fail: the reconciler enqueues any delivery that has no job, so nothing is lost.
- * A known address changes nothing and is answered the same by the caller.
+ * record, the enrollment and the welcome delivery are committed (src/campaign/signup-batcher.ts).
+ * The enqueue comes after the commit and may fail: the reconciler enqueues any delivery that has
+ * no job, so nothing is lost.
+ * A known address is answered the same by the caller; only a pending or unsubscribed one gets
+ * a confirmation email (rate limited). With DOUBLE_OPT_IN the subscriber is stored pending and
+ * the confirmation email row is what is committed (src/consent/opt-in.ts).
  */
 export async function signUp(deps: SignupDeps, input: SignupInput, meta: SignupMeta): Promise<void> {
   const first = deps.sequence.steps[0];
   if (!first) throw new Error(`sequence ${deps.sequence.key} has no steps`);
-  const row = await insertSignup(deps.sql, {
+  if (deps.doubleOptIn) return requestOptIn(deps, input, meta, { createIfNew: true });
+  // Committed (and its welcome enqueued) in a batch with whatever else arrived meanwhile.
+  const row = await deps.signups.submit({
     email: input.email,
+    emailHash: emailHash(input.email),
     firstName: input.firstName,
     timezone: input.timezone,
     source: input.source,
@@ -42,10 +54,7 @@ export async function signUp(deps: SignupDeps, input: SignupInput, meta: SignupM
     sequence: deps.sequence.key,
     firstStep: first.key,
   });
-  if (!row) return;
-  try {
-    await deps.queues.enqueueDeliveries([{ id: row.deliveryId, dueAt: row.dueAt }]);
-  } catch (error) {
-    deps.logger.warn({ deliveryId: row.deliveryId, err: error }, "enqueue after signup failed; the reconciler will send it");
-  }
+  // A known address: an unsubscribed one opting back in (or a pending one) is asked to confirm
+  // by email — whoever typed it may not own it; active, bounced and complained get nothing.
+  if (!row) return requestOptIn(deps, input, meta, { createIfNew: false });
 }

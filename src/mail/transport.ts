@@ -10,7 +10,7 @@ export interface OutgoingEmail {
   text: string;
   headers: Record<string, string>;
   tags: { name: string; value: string }[];
-  step: StepKey | "confirm";
+  step: StepKey | "confirm" | "guide-link";
   /** Derived from the delivery row: a retry of the same delivery is a replay, not a new email. */
   idempotencyKey: string;
 }

@@ -2,12 +2,59 @@ import type { JobsOptions } from "bullmq";
 import { z } from "zod";
 
 /** Queue names and job payloads: the one place producers and workers agree on. */
-export const QUEUE_NAMES = { send: "send", maintenance: "maintenance" } as const;
+export const QUEUE_NAMES = { send: "send", maintenance: "maintenance", events: "events" } as const;
 
 export const sendJobSchema = z.object({ deliveryId: z.number().int().positive() });
 export type SendJob = z.infer<typeof sendJobSchema>;
 
-export const MAINTENANCE_JOBS = { reconcile: "reconcile" } as const;
+export const MAINTENANCE_JOBS = {
+  reconcile: "reconcile",
+  /** Re-enqueues confirmation emails and webhook events whose job is missing (invariant 2). */
+  consentUpkeep: "consent-upkeep",
+  /** Deletes double opt-in requests nobody confirmed within PENDING_TTL_DAYS. */
+  purgePending: "purge-pending",
+} as const;
+
+/**
+ * The send queue carries every email, so all share the provider's rate limit (invariant 5): a
+ * sequence delivery, a double opt-in confirmation, a fresh guide link (the last two are not steps).
+ */
+export const SEND_JOB_NAMES = { delivery: "send", confirmation: "confirm", guideLink: "guide-link" } as const;
+
+export const confirmJobSchema = z.object({ confirmationId: z.number().int().positive() });
+export type ConfirmJob = z.infer<typeof confirmJobSchema>;
+/** A "mail me a fresh link" email, asked for from an expired guide link (src/guide/fresh-link.ts). */
+export const guideLinkJobSchema = z.object({ guideLinkEmailId: z.number().int().positive() });
+export type GuideLinkJob = z.infer<typeof guideLinkJobSchema>;
+export type SendQueueJob = SendJob | ConfirmJob | GuideLinkJob;
+
+export function guideLinkJobId(guideLinkEmailId: number): string {
+  return `guide-link-${guideLinkEmailId}`;
+}
+
+export function confirmationJobId(confirmationId: number): string {
+  return `confirmation-${confirmationId}`;
+}
+
+/** A stored webhook event to process (the row in email_events). */
+export const eventJobSchema = z.object({ eventId: z.number().int().positive() });
+export type EventJob = z.infer<typeof eventJobSchema>;
+
+export function eventJobId(eventId: number): string {
+  return `event-${eventId}`;
+}
+
+/**
+ * 2 s, 4 s … 32 s: an event can arrive before the send that caused it is committed with its
+ * provider message id; the retries give that commit time before the event counts as unmatched.
+ */
+export const EVENT_ATTEMPTS = 6;
+export const EVENT_JOB_OPTIONS: JobsOptions = {
+  attempts: EVENT_ATTEMPTS,
+  backoff: { type: "exponential", delay: 2000 },
+  removeOnComplete: true,
+  removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
+};
 
 /**
  * Deterministic job ids make a second add of the same delivery a no-op while the first job is
@@ -17,11 +64,16 @@ export function deliveryJobId(deliveryId: number): string {
   return `delivery-${deliveryId}`;
 }
 
-export const SEND_ATTEMPTS = 10;
+/**
+ * A provider outage (5xx, network) must not cost a step: retries go on for ≈ 18 h — 1 s, 2 s,
+ * 4 s … 9 h apart, 2^16 − 1 s in all — before a delivery is marked failed. That stays inside the
+ * 24 h the provider keeps an idempotency key, so even the last retry of an email whose first
+ * answer was lost is a replay, never a second email. (429s and "not due yet" are not attempts.)
+ */
+export const SEND_ATTEMPTS = 17;
 
 export const SEND_JOB_OPTIONS: JobsOptions = {
   attempts: SEND_ATTEMPTS,
-  // 1 s, 2 s, 4 s … ≈ 17 min in all before a delivery is marked failed.
   backoff: { type: "exponential", delay: 1000 },
   // A finished job's id is free again; Postgres, not the retained job, guards against a resend.
   removeOnComplete: true,

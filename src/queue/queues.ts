@@ -1,17 +1,38 @@
-import { Queue, Worker, type Job, type WorkerOptions } from "bullmq";
+import { createPostgresBackend, Queue, Worker, type Job, type WorkerOptions } from "bullmq";
 import type { Redis } from "ioredis";
+import pg from "pg";
 import { createRedisConnection } from "./connection.js";
-import { deliveryJobId, QUEUE_NAMES, SEND_JOB_OPTIONS, type SendJob } from "./jobs.js";
+import {
+  confirmationJobId,
+  guideLinkJobId,
+  deliveryJobId,
+  EVENT_JOB_OPTIONS,
+  eventJobId,
+  QUEUE_NAMES,
+  SEND_JOB_NAMES,
+  SEND_JOB_OPTIONS,
+  type EventJob,
+  type SendQueueJob,
+} from "./jobs.js";
 
 /**
- * Every BullMQ Queue and Worker is built here, so the backend (Redis today, BullMQ's
- * Postgres backend later) is one decision in one file.
+ * Every BullMQ Queue and Worker is built here, so the backend — BullMQ on Redis, or BullMQ's
+ * own PostgreSQL backend in the service's database — is one decision in one file. Nothing
+ * outside src/queue/ knows which one runs: both offer the same Queue/Worker API (delayed jobs,
+ * job schedulers, the global limiter, manual rate limiting, job ids).
  */
 const STORE_MARKER_ID = "store-marker";
 const TEN_YEARS_MS = 10 * 365 * 24 * 3600 * 1000;
 
+export type QueueBackend = "redis" | "postgres";
+
 export interface QueueSettings {
-  redisUrl: string;
+  backend: QueueBackend;
+  /** Required for the Redis backend. */
+  redisUrl: string | undefined;
+  /** The service's database; the Postgres backend keeps its jobs there in schema "bullmq". */
+  postgresUrl: string;
+  /** Redis key prefix (the Postgres backend is namespaced by its schema instead). */
   prefix: string;
   /** Connection trouble is reported here (ioredis and BullMQ emit it as events). */
   onError: (error: Error) => void;
@@ -22,28 +43,77 @@ export interface PendingDelivery {
   dueAt: Date;
 }
 
-export class Queues {
-  readonly send: Queue<SendJob>;
-  readonly maintenance: Queue;
-  private readonly connection: Redis;
+/** The store behind the signup limiter: the queue's own connection, whichever backend. */
+export type LimiterStore = { kind: "redis"; client: Redis } | { kind: "postgres"; pool: pg.Pool };
 
-  /** For the few stores that share the queue's connection (the signup rate limit). */
-  get storeClient(): Redis {
-    return this.connection;
-  }
+// Pool sizes per BullMQ instance on Postgres: each Queue/Worker owns a pool (and a worker one
+// LISTEN connection besides). Small, so API + worker stay well inside max_connections.
+const PG_QUEUE_POOL = 3;
+
+export class Queues {
+  readonly send: Queue<SendQueueJob>;
+  readonly maintenance: Queue;
+  /** Stored provider webhook events, processed after the webhook was answered. */
+  readonly events: Queue<EventJob>;
+  readonly backend: QueueBackend;
+  private readonly redis: Redis | undefined;
+  private pgPool: pg.Pool | undefined;
 
   constructor(private readonly settings: QueueSettings) {
-    this.connection = createRedisConnection(settings.redisUrl, "producer");
-    // ioredis emits "error" on every failed reconnect; an unhandled one would crash the process.
-    this.connection.on("error", settings.onError);
-    const common = { connection: this.connection, prefix: settings.prefix, skipWaitingForReady: true };
-    this.send = new Queue<SendJob>(QUEUE_NAMES.send, { ...common, defaultJobOptions: SEND_JOB_OPTIONS });
-    this.maintenance = new Queue(QUEUE_NAMES.maintenance, {
-      ...common,
-      defaultJobOptions: { removeOnComplete: true, removeOnFail: { count: 100 } },
-    });
-    this.send.on("error", settings.onError);
-    this.maintenance.on("error", settings.onError);
+    this.backend = settings.backend;
+    if (settings.backend === "redis") {
+      if (!settings.redisUrl) throw new Error("the Redis queue backend needs REDIS_URL");
+      this.redis = createRedisConnection(settings.redisUrl, "producer");
+      // ioredis emits "error" on every failed reconnect; an unhandled one would crash the process.
+      this.redis.on("error", settings.onError);
+    }
+    this.send = this.queue<SendQueueJob>(QUEUE_NAMES.send, SEND_JOB_OPTIONS);
+    this.maintenance = this.queue(QUEUE_NAMES.maintenance, { removeOnComplete: true, removeOnFail: { count: 100 } });
+    this.events = this.queue<EventJob>(QUEUE_NAMES.events, EVENT_JOB_OPTIONS);
+  }
+
+  private queue<T>(name: string, defaultJobOptions: Queue["defaultJobOptions"]): Queue<T> {
+    let queue: Queue<T>;
+    if (this.redis) {
+      queue = new Queue<T>(name, {
+        connection: this.redis,
+        prefix: this.settings.prefix,
+        skipWaitingForReady: true,
+        defaultJobOptions,
+      });
+    } else {
+      // Same API, other backend type: the cast keeps one type for callers (the methods we use
+      // — add, addBulk, getJob, rateLimit, upsertJobScheduler, close — exist on both).
+      queue = new Queue(
+        name,
+        { connection: { connectionString: this.settings.postgresUrl, max: PG_QUEUE_POOL }, defaultJobOptions },
+        createPostgresBackend,
+      ) as unknown as Queue<T>;
+    }
+    queue.on("error", this.settings.onError);
+    return queue;
+  }
+
+  /**
+   * A worker with its own connections (on Redis a blocking one with maxRetriesPerRequest: null,
+   * as BullMQ requires). The caller owns it and closes it; close() waits for the jobs in hand.
+   */
+  createWorker<T>(
+    name: string,
+    processor: (job: Job<T>, token?: string) => Promise<unknown>,
+    options: Omit<WorkerOptions, "connection" | "prefix">,
+  ): Worker<T> {
+    let worker: Worker<T>;
+    if (this.settings.backend === "redis") {
+      const connection = createRedisConnection(this.settings.redisUrl!, "worker");
+      connection.on("error", this.settings.onError);
+      worker = new Worker<T>(name, processor, { ...options, connection, prefix: this.settings.prefix });
+      worker.on("closed", () => connection.disconnect());
+    } else {
+      const pool = { connectionString: this.settings.postgresUrl, max: (options.concurrency ?? 1) + 2 };
+      worker = new Worker(name, processor, { ...options, connection: pool }, createPostgresBackend) as unknown as Worker<T>;
+    }
+    return worker;
   }
 
   /** Adds one send job per delivery, delayed until it is due. Re-adding a known id is a no-op. */
@@ -59,9 +129,38 @@ export class Queues {
   }
 
   /**
+   * One send-queue job per double opt-in confirmation email (sharing the provider's rate limit
+   * with the sequence). Re-adding a known id is a no-op; the claim in Postgres guards the send.
+   */
+  async enqueueConfirmations(confirmationIds: number[]): Promise<void> {
+    if (confirmationIds.length === 0) return;
+    await this.send.addBulk(
+      confirmationIds.map((id) => ({
+        name: SEND_JOB_NAMES.confirmation,
+        data: { confirmationId: id },
+        opts: { jobId: confirmationJobId(id) },
+      })),
+    );
+  }
+
+  /** One send-queue job per fresh guide-link email (the provider's rate limit is shared). */
+  async enqueueGuideLinkEmail(guideLinkEmailId: number): Promise<void> {
+    await this.send.add(SEND_JOB_NAMES.guideLink, { guideLinkEmailId }, { jobId: guideLinkJobId(guideLinkEmailId) });
+  }
+
+  /** One job per stored webhook event; re-adding a known id is a no-op. */
+  async enqueueEvents(eventIds: number[]): Promise<void> {
+    if (eventIds.length === 0) return;
+    await this.events.addBulk(
+      eventIds.map((id) => ({ name: "process-event", data: { eventId: id }, opts: { jobId: eventJobId(id) } })),
+    );
+  }
+
+  /**
    * Whether the queue store still holds what we put there. A Redis restart without
-   * persistence, a FLUSHALL or a failover to an empty replica loses every delayed job; a
-   * marker job that never runs tells us so, and the reconciler then rebuilds from Postgres.
+   * persistence, a FLUSHALL or a failover to an empty replica (or a restored database) loses
+   * the delayed jobs; a marker job that never runs tells us so, and the reconciler then
+   * rebuilds from our own tables.
    */
   async storeIsIntact(): Promise<boolean> {
     return (await this.maintenance.getJob(STORE_MARKER_ID)) !== undefined;
@@ -86,28 +185,27 @@ export class Queues {
     return true;
   }
 
-  async ping(): Promise<void> {
-    await this.connection.ping();
+  /** Every queue, for the queue UI (/admin/queues) and the queue-depth metrics. */
+  all(): Queue[] {
+    return [this.send, this.maintenance, this.events] as Queue[];
   }
 
-  /**
-   * A worker with its own blocking connection (BullMQ needs maxRetriesPerRequest: null there).
-   * The caller owns it and closes it; close() waits for the jobs in hand.
-   */
-  createWorker<T>(
-    name: string,
-    processor: (job: Job<T>, token?: string) => Promise<unknown>,
-    options: Omit<WorkerOptions, "connection" | "prefix">,
-  ): Worker<T> {
-    const connection = createRedisConnection(this.settings.redisUrl, "worker");
-    connection.on("error", this.settings.onError);
-    const worker = new Worker<T>(name, processor, { ...options, connection, prefix: this.settings.prefix });
-    worker.on("closed", () => connection.disconnect());
-    return worker;
+  /** A round trip to the queue store, for /readyz. */
+  async ping(): Promise<void> {
+    if (this.redis) await this.redis.ping();
+    else await this.send.getJobCountByTypes("wait");
+  }
+
+  limiterStore(): LimiterStore {
+    if (this.redis) return { kind: "redis", client: this.redis };
+    this.pgPool ??= new pg.Pool({ connectionString: this.settings.postgresUrl, max: 2 });
+    this.pgPool.on("error", this.settings.onError);
+    return { kind: "postgres", pool: this.pgPool };
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([this.send.close(), this.maintenance.close()]);
-    this.connection.disconnect();
+    await Promise.allSettled([this.send.close(), this.maintenance.close(), this.events.close()]);
+    this.redis?.disconnect();
+    await this.pgPool?.end();
   }
 }

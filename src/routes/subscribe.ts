@@ -1,14 +1,18 @@
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
+import { bodyLimit } from "../http/body-limit.js";
 import { isBot, parseSignup } from "../campaign/signup-input.js";
 import { signUp, type SignupDeps } from "../campaign/signup.js";
 import { ApiError } from "../http/errors.js";
 import { clientAddress } from "../http/client-address.js";
 import type { SignupLimiter } from "../queue/signup-limiter.js";
+import { signupFormErrorPage, thanksLocation } from "../pages/landing.js";
+import type { PageSettings } from "../pages/layout.js";
 
 export interface SubscribeDeps extends SignupDeps {
   limiter: SignupLimiter;
   trustProxy: boolean;
+  /** A form post with a mistake gets the form back (status 400), rendered with these. */
+  pages: PageSettings;
 }
 
 const MAX_BODY_BYTES = 16 * 1024;
@@ -34,14 +38,18 @@ export function subscribeRoute(deps: SubscribeDeps) {
 
       const { body, isForm } = await readBody(c.req.raw);
       const parsed = parseSignup(body);
-      if (!parsed.ok) throw new ApiError("invalid_input", parsed.error.message, parsed.error.field);
+      if (!parsed.ok) {
+        // Without JavaScript, a person posted the form: show it again with the error inline.
+        if (isForm) return signupFormErrorPage(c, deps.pages, body, parsed.error);
+        throw new ApiError("invalid_input", parsed.error.message, parsed.error.field);
+      }
 
       // A bot that filled the honeypot gets the same answer as a person, and nothing is stored.
       if (!isBot(parsed.input)) {
         await signUp(deps, parsed.input, { ip, userAgent: c.req.header("user-agent") });
       }
       // The same answer for a new and a known address: the response never tells who is listed.
-      return isForm ? c.redirect("/thanks", 303) : c.json({ status: "ok" }, 202);
+      return isForm ? c.redirect(thanksLocation(body), 303) : c.json({ status: "ok" }, 202);
     },
   );
 }

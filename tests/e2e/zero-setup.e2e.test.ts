@@ -5,11 +5,12 @@ import path from "node:path";
 import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
-import { queuePrefix, TEST_REDIS_URL } from "../support/env.js";
+import { queuePrefix } from "../support/env.js";
 
 /**
- * The newcomer's path: `npm start` with no DATABASE_URL and no RESEND_API_KEY starts its own
- * PostgreSQL, migrates it, serves a signup and puts the welcome email in the outbox.
+ * The newcomer's path: `npm start` with no DATABASE_URL, no REDIS_URL and no RESEND_API_KEY
+ * starts its own PostgreSQL, runs the queue on it, serves a signup and puts the welcome email in
+ * the outbox — nothing but Node needed.
  */
 describe("zero set-up start", () => {
   let child: ChildProcess | undefined;
@@ -23,7 +24,7 @@ describe("zero set-up start", () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  it("runs API + worker on embedded Postgres and the welcome lands in the outbox; SIGTERM stops it all", async () => {
+  it("runs API + worker on embedded Postgres alone and the welcome lands in the outbox; SIGTERM stops it all", async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), "fur-zero-"));
     await chmod(dataDir, 0o755); // the embedded server runs as "postgres" when we are root
     const port = 20_000 + Math.floor(Math.random() * 10_000);
@@ -34,7 +35,6 @@ describe("zero set-up start", () => {
       HOST: "127.0.0.1",
       DATA_DIR: dataDir,
       EMBEDDED_PG_PORT: String(pgPort),
-      REDIS_URL: TEST_REDIS_URL,
       QUEUE_PREFIX: `${queuePrefix(inject("runId"))}-zero`,
       LOG_LEVEL: "info",
     });
@@ -70,6 +70,7 @@ describe("zero set-up start", () => {
       await db.end();
     }
     expect(output).not.toMatch(/"level":50/); // no error logged on the way
+    expect(output).toContain("queue on PostgreSQL"); // no Redis was configured
 
     const exited = new Promise<number | null>((r) => child!.once("exit", (code) => r(code)));
     process.kill(-child.pid!, "SIGTERM");

@@ -1,10 +1,9 @@
-import { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createDeps } from "../../src/deps.js";
 import { createApp } from "../../src/app.js";
 import { appDeps } from "../../src/deps.js";
 import { createStack, postJson, uniqueEmail, waitFor, type TestStack } from "../support/stack.js";
-import { TEST_REDIS_URL } from "../support/env.js";
+import { unreachableQueues, wipeQueueStore } from "../support/queue-faults.js";
 
 type DeliveryRow = { state: string; attempts: number; last_error: string | null; provider_message_id: string | null };
 
@@ -70,16 +69,16 @@ describe("the welcome email survives provider and queue faults, once", () => {
   });
 });
 
-describe("Redis failing between commit and enqueue loses nothing", () => {
+describe("the queue store failing between commit and enqueue loses nothing", () => {
   let stack: TestStack;
   beforeAll(async () => {
     stack = await createStack();
   });
   afterAll(() => stack.close());
 
-  it("a signup taken while Redis is unreachable is durable (202) and sent once by the reconciler", async () => {
-    // An API whose queue points at a Redis that is not there (a closed port).
-    const offline = createDeps({ ...stack.config, redisUrl: "redis://127.0.0.1:1" }, stack.deps.logger);
+  it("a signup taken while the queue store is unreachable is durable (202) and sent once by the reconciler", async () => {
+    // An API whose queue store is not there (a closed port).
+    const offline = createDeps(stack.config, stack.deps.logger, { queues: unreachableQueues(stack) });
     const offlineApp = createApp(appDeps(offline));
     const email = uniqueEmail("outage");
     const started = performance.now();
@@ -99,19 +98,17 @@ describe("Redis failing between commit and enqueue loses nothing", () => {
     expect(stack.fake!.acceptedTo(email)).toHaveLength(1);
   });
 
-  it("after Redis loses every key, the reconciler re-creates the jobs and each email goes once", async () => {
-    // Fill the queue while no worker runs, then wipe this stack's keys: the jobs are gone.
+  it("after the queue store loses everything, the reconciler re-creates the jobs and each email goes once", async () => {
+    // Fill the queue while no worker runs, then wipe this stack's queue data: the jobs are gone.
     const { stack: quiet, close } = await (async () => {
       const s = await createStack();
       return { stack: s, close: () => s.close() };
     })();
     const emails = Array.from({ length: 20 }, () => uniqueEmail("wiped"));
     for (const email of emails) expect((await postJson(quiet, { email })).status).toBe(202);
-    const redis = new Redis(TEST_REDIS_URL);
-    const keys = await redis.keys(`${quiet.config.queuePrefix}:*`);
-    expect(keys.length).toBeGreaterThan(0);
-    await redis.unlink(...keys);
-    redis.disconnect();
+    expect(await quiet.deps.queues.send.getJobCountByTypes("wait", "delayed")).toBe(20);
+    await wipeQueueStore(quiet);
+    expect(await quiet.deps.queues.send.getJobCountByTypes("wait", "delayed")).toBe(0);
 
     await quiet.startWorkers();
     await quiet.fake!.waitFor((f) => emails.every((e) => f.acceptedTo(e).length >= 1), 10_000);

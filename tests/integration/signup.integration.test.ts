@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyToken } from "../../src/tokens.js";
 import { CONSENT_FORM_VERSION, CONSENT_WORDING } from "../../src/campaign/consent.js";
+import { TEST_QUEUE_BACKEND } from "../support/env.js";
 import { createStack, postJson, TEST_SECRET, uniqueEmail, waitFor, type TestStack } from "../support/stack.js";
 
 describe("signup → welcome email, end to end", () => {
@@ -89,6 +90,14 @@ describe("signup → welcome email, end to end", () => {
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe("/thanks");
     await stack.fake!.waitFor((f) => f.acceptedTo(email).length === 1, 5000);
+  });
+
+  it("runs on the queue backend this test project asked for", async () => {
+    expect(stack.config.queueBackend).toBe(TEST_QUEUE_BACKEND);
+    expect(stack.deps.queues.backend).toBe(TEST_QUEUE_BACKEND);
+    const [{ n }] = (await stack.deps.db.sql`
+      select count(*)::int as n from information_schema.tables where table_schema = 'bullmq' and table_name = 'job'`) as unknown as [{ n: number }];
+    expect(n).toBe(1); // BullMQ's schema is migrated in every database; used only on Postgres
   });
 
   it("healthz and readyz answer", async () => {

@@ -18,3 +18,13 @@ export function templateName(runId: string): string {
 export function queuePrefix(runId: string): string {
   return `fur-test-${runId}`;
 }
+
+/** The queue backend this test project runs on (vitest.config.ts runs the suite on both). */
+export const TEST_QUEUE_BACKEND: "redis" | "postgres" = process.env.TEST_QUEUE_BACKEND === "postgres" ? "postgres" : "redis";
+
+/** The env that selects the queue backend, for a config or a spawned service process. */
+export function queueEnv(): Record<string, string> {
+  return TEST_QUEUE_BACKEND === "redis"
+    ? { QUEUE_BACKEND: "redis", REDIS_URL: TEST_REDIS_URL }
+    : { QUEUE_BACKEND: "postgres" };
+}

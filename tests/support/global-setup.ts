@@ -4,6 +4,7 @@ import postgres from "postgres";
 import type { TestProject } from "vitest/node";
 import { createDb } from "../../src/db/client.js";
 import { migrateDatabase } from "../../src/db/migrate.js";
+import { migrateQueueSchema } from "../../src/queue/store.js";
 import { databaseUrl, queuePrefix, templateName, TEST_DATABASE_URL, TEST_REDIS_URL } from "./env.js";
 
 declare module "vitest" {
@@ -24,6 +25,8 @@ export default async function setup(project: TestProject) {
   const template = createDb(databaseUrl(templateName(runId)), 2);
   await migrateDatabase(template);
   await template.close();
+  // BullMQ's schema too, for the test project that runs the queue on Postgres.
+  await migrateQueueSchema(databaseUrl(templateName(runId)));
 
   return async function teardown() {
     const databases = await admin<{ datname: string }[]>`

@@ -7,7 +7,7 @@ import { parseConfig } from "../../src/config.js";
 import { appDeps, createDeps, type Deps, type ReadyConfig } from "../../src/deps.js";
 import { createLogger } from "../../src/logger.js";
 import { startWorkers, type RunningWorkers } from "../../workers/index.js";
-import { databaseUrl, queuePrefix, templateName, TEST_DATABASE_URL, TEST_REDIS_URL } from "./env.js";
+import { databaseUrl, queueEnv, queuePrefix, templateName, TEST_DATABASE_URL } from "./env.js";
 import { startFakeResend, type FakeResend, type FakeResendOptions } from "./fake-resend.js";
 
 export const TEST_SECRET = "test-secret-".padEnd(48, "x");
@@ -50,7 +50,7 @@ export async function createStack(options: StackOptions = {}): Promise<TestStack
     NODE_ENV: "test",
     LOG_LEVEL: "debug",
     DATABASE_URL: databaseUrl(dbName),
-    REDIS_URL: TEST_REDIS_URL,
+    ...queueEnv(),
     QUEUE_PREFIX: `${queuePrefix(runId)}-${suffix}`,
     APP_SECRET: TEST_SECRET,
     PUBLIC_URL: "http://guide.test",

@@ -79,13 +79,19 @@ export async function releaseDelivery(sql: postgres.Sql, id: number, error: stri
      where id = ${id} and state = 'sending'`;
 }
 
-export async function failDelivery(sql: postgres.Sql | postgres.TransactionSql, id: number, error: string): Promise<void> {
-  await sql`
+/** Marks a claimed delivery failed for good. Returns false if it was no longer ours (nothing changed). */
+export async function failDelivery(tx: postgres.TransactionSql, id: number, error: string): Promise<boolean> {
+  const rows = await tx`
     update deliveries set state = 'failed', last_error = ${error}, updated_at = now()
-     where id = ${id} and state = 'sending'`;
+     where id = ${id} and state = 'sending'
+    returning id`;
+  return rows.length === 1;
 }
 
-/** Marks a claimed delivery sent. Returns false if it was no longer ours (nothing changed). */
+/**
+ * Marks a claimed delivery sent. Returns false if it was no longer ours (nothing changed) —
+ * e.g. a retry of this very transaction whose first commit succeeded but whose answer was lost.
+ */
 export async function markDeliverySent(
   tx: postgres.TransactionSql,
   id: number,
@@ -99,10 +105,27 @@ export async function markDeliverySent(
   return rows.length === 1;
 }
 
-/** The steps an enrollment already has a delivery for (in any state). */
-export async function stepsOfEnrollment(tx: postgres.TransactionSql, enrollmentId: number): Promise<Set<string>> {
-  const rows = await tx<{ step: string }[]>`select step from deliveries where enrollment_id = ${enrollmentId}`;
-  return new Set(rows.map((r) => r.step));
+/**
+ * The steps an enrollment is done with (sent, or failed for good) and when: the planner's input.
+ * A failed row's finish is its last update (it is never updated again).
+ */
+export async function finishedSteps(
+  tx: postgres.TransactionSql,
+  enrollmentId: number,
+): Promise<{ step: string; finishedAt: Date }[]> {
+  const rows = await tx<{ step: string; finished_at: Date }[]>`
+    select step, coalesce(sent_at, updated_at) as finished_at from deliveries
+     where enrollment_id = ${enrollmentId} and state in ('sent', 'failed')`;
+  return rows.map((r) => ({ step: r.step, finishedAt: asDate(r.finished_at) }));
+}
+
+/**
+ * Removes a delivery this worker claimed but will not send (its step left the sequence). Nothing
+ * went to the provider under its key, so the row can go; its job finds it gone and does nothing.
+ */
+export async function discardClaimedDelivery(tx: postgres.TransactionSql, id: number): Promise<boolean> {
+  const rows = await tx`delete from deliveries where id = ${id} and state = 'sending' returning id`;
+  return rows.length === 1;
 }
 
 export interface ScheduledDelivery {
@@ -110,32 +133,43 @@ export interface ScheduledDelivery {
   dueAt: Date;
 }
 
-/** Schedules the next step; the unique (enrollment, step) key makes a repeat a no-op. */
+/**
+ * Schedules the next step of an enrollment that is still active (one statement: a subscriber who
+ * left meanwhile gets no new row). The unique (enrollment, step) key makes a repeat a no-op.
+ * `lastStep` is the step just finished, if any (a re-plan keeps current_step as it was).
+ */
 export async function scheduleNextDelivery(
   tx: postgres.TransactionSql,
   enrollmentId: number,
-  subscriberId: string,
   step: string,
   dueAt: Date,
-  lastStep: string,
+  lastStep: string | undefined,
 ): Promise<ScheduledDelivery | undefined> {
-  await tx`
-    update enrollments set current_step = ${lastStep}, next_step = ${step}, next_send_at = ${dueAt}, updated_at = now()
-     where id = ${enrollmentId} and state = 'active'`;
   const rows = await tx<{ id: string; due_at: Date }[]>`
+    with enrollment as (
+      update enrollments
+         set current_step = coalesce(${lastStep ?? null}, current_step), next_step = ${step}, next_send_at = ${dueAt},
+             updated_at = now()
+       where id = ${enrollmentId} and state = 'active'
+      returning id, subscriber_id
+    )
     insert into deliveries (enrollment_id, subscriber_id, step, state, due_at)
-    values (${enrollmentId}, ${subscriberId}, ${step}, 'scheduled', ${dueAt})
+    select id, subscriber_id, ${step}, 'scheduled', ${dueAt} from enrollment
     on conflict (enrollment_id, step) do nothing
     returning id, due_at`;
   const row = rows[0];
   return row ? { id: Number(row.id), dueAt: asDate(row.due_at) } : undefined;
 }
 
-export async function completeEnrollment(tx: postgres.TransactionSql, enrollmentId: number, lastStep: string): Promise<void> {
+export async function completeEnrollment(
+  tx: postgres.TransactionSql,
+  enrollmentId: number,
+  lastStep: string | undefined,
+): Promise<void> {
   await tx`
     update enrollments
-       set state = 'completed', current_step = ${lastStep}, next_step = null, next_send_at = null,
-           ended_at = now(), updated_at = now()
+       set state = 'completed', current_step = coalesce(${lastStep ?? null}, current_step), next_step = null,
+           next_send_at = null, ended_at = now(), updated_at = now()
      where id = ${enrollmentId} and state = 'active'`;
 }
 
@@ -158,12 +192,20 @@ export async function pendingDeliveries(
   return rows.map((r) => ({ id: Number(r.id), dueAt: asDate(r.due_at) }));
 }
 
-/** Scheduled deliveries overdue by more than `graceSeconds`: their job may be stuck or gone. */
-export async function overdueDeliveries(sql: postgres.Sql, graceSeconds: number, limit: number): Promise<ScheduledDelivery[]> {
+/**
+ * Deliveries stuck past their time: scheduled ones overdue by more than `graceSeconds`, and
+ * claims abandoned longer than the lease. Their job may be gone, or ended (failed after its
+ * retries while Postgres was down) — and an ended job's id makes a plain add a no-op.
+ */
+export async function overdueDeliveries(
+  sql: postgres.Sql,
+  options: { graceSeconds: number; leaseSeconds: number; limit: number },
+): Promise<ScheduledDelivery[]> {
   const rows = await sql<{ id: string; due_at: Date }[]>`
     select id, due_at from deliveries
-     where state = 'scheduled' and due_at < now() - make_interval(secs => ${graceSeconds})
+     where (state = 'scheduled' and due_at < now() - make_interval(secs => ${options.graceSeconds}))
+        or (state = 'sending' and claimed_at < now() - make_interval(secs => ${options.leaseSeconds}))
      order by due_at
-     limit ${limit}`;
+     limit ${options.limit}`;
   return rows.map((r) => ({ id: Number(r.id), dueAt: asDate(r.due_at) }));
 }

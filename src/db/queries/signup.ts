@@ -3,6 +3,8 @@ import { asDate } from "./values.js";
 
 export interface NewSignup {
   email: string;
+  /** sha256 of the normalised address: an address an admin erased and suppressed is not stored again. */
+  emailHash: string;
   firstName: string | undefined;
   timezone: string | undefined;
   source: string | undefined;
@@ -23,33 +25,61 @@ export interface SignupRow {
   dueAt: Date;
 }
 
+export interface SignupBatchRow extends SignupRow {
+  email: string;
+}
+
 /**
- * Subscriber, consent, enrollment and the first delivery in ONE statement: one round trip,
- * atomic (a statement is its own transaction), and committed before the API answers.
- * `on conflict do nothing` makes a repeat signup a no-op — decided by the unique index, so
- * two racing requests for the same address cannot both insert. Returns undefined when the
- * address was already on the list.
+ * Subscriber, consent, enrollment and the first delivery for a whole batch of signups in ONE
+ * statement: one round trip and one commit (one WAL flush) for many readers, atomic, and
+ * committed before the API answers any of them. `on conflict do nothing` makes a repeat signup a
+ * no-op — decided by the unique index, so racing requests for one address cannot both insert.
+ * Rows go in sorted by address, so two concurrent batches lock in the same order and cannot
+ * deadlock. Returns a row per address that was inserted; a known address, or one whose hash is
+ * suppressed (an admin's erase), has none.
  */
-export async function insertSignup(sql: postgres.Sql, s: NewSignup): Promise<SignupRow | undefined> {
-  const rows = await sql<{ subscriber_id: string; delivery_id: string; due_at: Date }[]>`
-    with subscriber as (
+export async function insertSignups(sql: postgres.Sql, batch: NewSignup[]): Promise<SignupBatchRow[]> {
+  if (batch.length === 0) return [];
+  const first = batch[0]!;
+  const column = <T>(pick: (s: NewSignup) => T | undefined) => batch.map((s) => pick(s) ?? null);
+  const rows = await sql<{ email: string; subscriber_id: string; delivery_id: string; due_at: Date }[]>`
+    with input as (
+      select distinct on (email) *
+        from unnest(
+          ${column((s) => s.email)}::text[], ${column((s) => s.emailHash)}::text[],
+          ${column((s) => s.firstName)}::text[], ${column((s) => s.timezone)}::text[],
+          ${column((s) => s.source)}::text[], ${column((s) => s.utmSource)}::text[],
+          ${column((s) => s.utmMedium)}::text[], ${column((s) => s.utmCampaign)}::text[],
+          ${column((s) => s.ip)}::text[], ${column((s) => s.userAgent)}::text[]
+        ) as i(email, email_hash, first_name, timezone, source, utm_source, utm_medium, utm_campaign, ip, user_agent)
+       order by email
+    ), subscriber as (
       insert into subscribers (email, first_name, timezone, source, utm_source, utm_medium, utm_campaign, status, confirmed_at)
-      values (${s.email}, ${s.firstName ?? null}, ${s.timezone ?? null}, ${s.source ?? null},
-              ${s.utmSource ?? null}, ${s.utmMedium ?? null}, ${s.utmCampaign ?? null}, 'active', now())
+      select email, first_name, timezone, source, utm_source, utm_medium, utm_campaign, 'active', now()
+        from input i
+       where not exists (select 1 from email_suppressions x where x.email_hash = i.email_hash)
+       order by email
       on conflict (email) do nothing
-      returning id
+      returning id, email
     ), consent as (
       insert into consents (subscriber_id, kind, ip, user_agent, form_version, wording)
-      select id, 'signup', ${s.ip ?? null}, ${s.userAgent ?? null}, ${s.formVersion}, ${s.wording} from subscriber
+      select s.id, 'signup', i.ip, i.user_agent, ${first.formVersion}, ${first.wording}
+        from subscriber s join input i using (email)
     ), enrollment as (
       insert into enrollments (subscriber_id, sequence, state, next_step, next_send_at)
-      select id, ${s.sequence}, 'active', ${s.firstStep}, now() from subscriber
+      select id, ${first.sequence}, 'active', ${first.firstStep}, now() from subscriber
       returning id, subscriber_id
+    ), delivery as (
+      insert into deliveries (enrollment_id, subscriber_id, step, state, due_at)
+      select id, subscriber_id, ${first.firstStep}, 'scheduled', now() from enrollment
+      returning subscriber_id, id, due_at
     )
-    insert into deliveries (enrollment_id, subscriber_id, step, state, due_at)
-    select id, subscriber_id, ${s.firstStep}, 'scheduled', now() from enrollment
-    returning subscriber_id, id as delivery_id, due_at`;
-  const row = rows[0];
-  if (!row) return undefined;
-  return { subscriberId: row.subscriber_id, deliveryId: Number(row.delivery_id), dueAt: asDate(row.due_at) };
+    select s.email, d.subscriber_id, d.id as delivery_id, d.due_at
+      from delivery d join subscriber s on s.id = d.subscriber_id`;
+  return rows.map((r) => ({
+    email: r.email,
+    subscriberId: r.subscriber_id,
+    deliveryId: Number(r.delivery_id),
+    dueAt: asDate(r.due_at),
+  }));
 }

@@ -1,6 +1,8 @@
-import type { InferSelectModel } from "drizzle-orm";
-import { bigint, index, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { sql, type InferSelectModel } from "drizzle-orm";
+import { bigint, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { confirmationEmails } from "./confirmation-emails.js";
 import { deliveries } from "./deliveries.js";
+import { subscribers } from "./subscribers.js";
 
 /** Provider feedback (Resend webhooks). The provider's event id is unique: a replay is a no-op. */
 export const emailEvents = pgTable(
@@ -11,6 +13,19 @@ export const emailEvents = pgTable(
     type: text("type").notNull(),
     providerMessageId: text("provider_message_id"),
     deliveryId: bigint("delivery_id", { mode: "number" }).references(() => deliveries.id, { onDelete: "set null" }),
+    /**
+     * Whose email it was, whichever kind (sequence delivery, confirmation, fresh guide link); null
+     * while unprocessed and for events matching none of our emails (kept and counted as unmatched).
+     */
+    subscriberId: uuid("subscriber_id").references(() => subscribers.id, { onDelete: "set null" }),
+    /** Set instead of delivery_id when the event is about a double opt-in confirmation email. */
+    confirmationId: bigint("confirmation_id", { mode: "number" }).references(() => confirmationEmails.id, {
+      onDelete: "set null",
+    }),
+    /** email.clicked: the link that was clicked (kept when the payload is anonymised). */
+    url: text("url"),
+    /** email.bounced: Resend's bounce type — "Permanent" is a hard bounce, anything else soft. */
+    bounceType: text("bounce_type"),
     payload: jsonb("payload").notNull(),
     occurredAt: timestamp("occurred_at", { withTimezone: true }),
     receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
@@ -19,6 +34,12 @@ export const emailEvents = pgTable(
   (t) => [
     index("email_events_delivery_idx").on(t.deliveryId),
     index("email_events_message_idx").on(t.providerMessageId),
+    index("email_events_confirmation_idx").on(t.confirmationId),
+    index("email_events_subscriber_idx").on(t.subscriberId),
+    // The repair pass looks for stored events whose processing job was lost.
+    index("email_events_unprocessed_idx")
+      .on(t.receivedAt)
+      .where(sql`processed_at is null`),
   ],
 );
 

@@ -25,6 +25,10 @@ export const subscribers = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     confirmedAt: timestamp("confirmed_at", { withTimezone: true }),
     leftAt: timestamp("left_at", { withTimezone: true }),
+    /** Last confirmation email requested (double opt-in); re-sends are rate limited on it. */
+    confirmationRequestedAt: timestamp("confirmation_requested_at", { withTimezone: true }),
+    /** Set when an admin erased the person's data; the row stays, anonymised, for the counts. */
+    erasedAt: timestamp("erased_at", { withTimezone: true }),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("subscribers_created_at_idx").on(t.createdAt), index("subscribers_status_idx").on(t.status)],

@@ -1,0 +1,61 @@
+import { Text } from "@react-email/components";
+import { GuideButton } from "./components/guide-link.js";
+import { Layout } from "./components/layout.js";
+import { personalSubject } from "./components/personalize.js";
+import * as s from "./components/styles.js";
+import type { ConfirmEmailProps } from "./props.js";
+
+const title = "Please confirm your email for the Flare-Up Reset Guide";
+
+export const previewText = "One click to confirm, and your free Flare-Up Reset Guide is on its way.";
+
+export function subject(props: ConfirmEmailProps): string {
+  return personalSubject(props.firstName, title);
+}
+
+/** "7 days", "1 day", "12 hours" — PENDING_TTL_DAYS may be fractional in demos. */
+export function describeDays(days: number): string {
+  if (days >= 1) {
+    const whole = Math.floor(days);
+    return `${whole} ${whole === 1 ? "day" : "days"}`;
+  }
+  const hours = Math.max(1, Math.floor(days * 24));
+  return `${hours} ${hours === 1 ? "hour" : "hours"}`;
+}
+
+/**
+ * Double opt-in (DOUBLE_OPT_IN=true): the only email an address gets before its owner clicks.
+ * It says plainly what happens if they did not ask: nothing, and the request is deleted.
+ */
+export default function Confirm({ firstName, confirmUrl, validDays, unsubscribeUrl, postalAddress, clinicName }: ConfirmEmailProps) {
+  return (
+    <Layout
+      preview={previewText}
+      heading={title}
+      firstName={firstName}
+      clinicName={clinicName}
+      postalAddress={postalAddress}
+      unsubscribeUrl={unsubscribeUrl}
+    >
+      <Text style={s.paragraph}>
+        Someone — hopefully you — asked {clinicName} for the free Flare-Up Reset Guide at this address. Please
+        confirm that it was you, and we will send the guide straight away, followed by a few short educational
+        emails about sciatica flare-ups.
+      </Text>
+      <GuideButton guideUrl={confirmUrl} label="Yes, send me the guide" />
+      <Text style={s.paragraph}>
+        This link works for {describeDays(validDays)}. If you did not ask for the guide, you can ignore this email:
+        without a click we will not email you again, and the request is deleted.
+      </Text>
+    </Layout>
+  );
+}
+
+Confirm.PreviewProps = {
+  firstName: "Ana",
+  confirmUrl: "http://localhost:3000/confirm/preview-token",
+  validDays: 7,
+  unsubscribeUrl: "http://localhost:3000/unsubscribe/preview-token",
+  postalAddress: "123 Example Street, Springfield, ST 00000",
+  clinicName: "PCS Clinic",
+} satisfies ConfirmEmailProps;

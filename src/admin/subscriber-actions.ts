@@ -1,0 +1,114 @@
+import type postgres from "postgres";
+import type { Logger } from "../logger.js";
+import { leave } from "../campaign/leave.js";
+import { eraseAddress, exportAddress, liftAddressSuppression } from "../data-rights/data-rights.js";
+import { requestFreshGuideLink } from "../guide/fresh-link.js";
+import type { Queues } from "../queue/queues.js";
+import { recordAdminAction } from "./audit.js";
+
+/**
+ * What an admin can do to one subscriber from the dashboard. Each action calls the domain
+ * function that owns it — leave() (invariant 4), the data-rights module (export, erase, lift a
+ * suppression), the guide's fresh-link email — and is recorded in the audit.
+ */
+export interface SubscriberActionDeps {
+  sql: postgres.Sql;
+  logger: Logger;
+  queues: Pick<Queues, "enqueueGuideLinkEmail">;
+}
+
+export interface Actor {
+  actor: string;
+  clientAddress: string | undefined;
+}
+
+export const ACTIONS = ["unsubscribe", "lift-suppression", "resend-guide", "erase"] as const;
+export type SubscriberAction = (typeof ACTIONS)[number];
+
+export interface ActionResult {
+  ok: boolean;
+  message: string;
+}
+
+/** What the page says after each action, by outcome (the route redirects with ?done=ACTION&ok=0|1). */
+export const ACTION_MESSAGES: Record<SubscriberAction, { ok: string; failed: string }> = {
+  unsubscribe: { ok: "Unsubscribed: every future email is stopped.", failed: "Nothing changed." },
+  "lift-suppression": {
+    ok: "Suppression lifted: the address may sign up again (nothing is sent because of this).",
+    failed: "There was no bounce, complaint or erasure suppression to lift.",
+  },
+  "resend-guide": {
+    ok: "A fresh guide link is queued, if the subscriber is still subscribed and got none in the last hour.",
+    failed: "Nothing was sent.",
+  },
+  erase: { ok: "Personal data erased. The anonymous counts remain.", failed: "Nothing was erased." },
+};
+
+async function emailOf(sql: postgres.Sql, id: string): Promise<{ email: string; erased: boolean } | undefined> {
+  const [row] = await sql<{ email: string; erased_at: Date | null }[]>`select email, erased_at from subscribers where id = ${id}`;
+  return row ? { email: row.email, erased: row.erased_at !== null } : undefined;
+}
+
+export async function runSubscriberAction(
+  deps: SubscriberActionDeps,
+  who: Actor,
+  subscriberId: string,
+  action: SubscriberAction,
+  options: { suppress?: boolean } = {},
+): Promise<ActionResult | undefined> {
+  const subscriber = await emailOf(deps.sql, subscriberId);
+  if (!subscriber) return undefined;
+  let result: ActionResult;
+  if (subscriber.erased && action !== "unsubscribe") {
+    result = { ok: false, message: "This subscriber's data was erased: nothing is left to act on." };
+  } else {
+    switch (action) {
+      case "unsubscribe": {
+        await leave(deps.sql, subscriberId, "removed");
+        result = { ok: true, message: "Unsubscribed: every future email is stopped." };
+        break;
+      }
+      case "lift-suppression": {
+        const { lifted } = await liftAddressSuppression(deps, subscriber.email);
+        result = lifted
+          ? { ok: true, message: "Suppression lifted: the address may sign up again (nothing is sent because of this)." }
+          : { ok: false, message: "There was no bounce, complaint or erasure suppression to lift." };
+        break;
+      }
+      case "resend-guide": {
+        await requestFreshGuideLink(deps, subscriber.email);
+        result = {
+          ok: true,
+          message: "A fresh guide link is queued, if the subscriber is still subscribed and got none in the last hour.",
+        };
+        break;
+      }
+      case "erase": {
+        const erased = await eraseAddress(deps, subscriber.email, { suppress: options.suppress ?? false });
+        result = {
+          ok: erased.erased,
+          message: erased.erased
+            ? `Personal data erased${erased.suppressed ? "; the address stays suppressed" : ""}. The anonymous counts remain.`
+            : "Nothing was erased.",
+        };
+        break;
+      }
+    }
+  }
+  await recordAdminAction(deps, {
+    ...who,
+    action: `subscriber.${action}`,
+    subscriberId,
+    detail: { ok: result.ok, ...(action === "erase" ? { suppress: options.suppress ?? false } : {}) },
+  });
+  return result;
+}
+
+/** GDPR art. 15/20 export, as the data-rights API gives it; recorded in the audit. */
+export async function exportSubscriber(deps: SubscriberActionDeps, who: Actor, subscriberId: string): Promise<Record<string, unknown> | undefined> {
+  const subscriber = await emailOf(deps.sql, subscriberId);
+  if (!subscriber) return undefined;
+  const data = await exportAddress(deps, subscriber.email);
+  await recordAdminAction(deps, { ...who, action: "subscriber.export", subscriberId, detail: { found: data !== undefined } });
+  return data;
+}

@@ -1,0 +1,250 @@
+/** @jsxImportSource hono/jsx */
+import type { FC } from "hono/jsx";
+import type { CampaignStats } from "../stats.js";
+import type { FailureRow } from "../../db/queries/admin.js";
+import { AdminPage, fmt, pct, when } from "./layout.js";
+
+export interface DashboardProps {
+  stats: CampaignStats;
+  /** The query string as given, to refill the filter form. */
+  query: Record<string, string>;
+  failures: FailureRow[];
+  clinicName: string;
+}
+
+const label = (v: string | null) => (v === null ? <span class="muted">(none)</span> : v);
+
+const Kpi: FC<{ label: string; value: number; sub?: string; id?: string }> = (p) => (
+  <div class="card kpi" id={p.id}>
+    <div class="label">{p.label}</div>
+    <div class="value" data-value={String(p.value)}>
+      {fmt(p.value)}
+    </div>
+    {p.sub ? <div class="sub">{p.sub}</div> : null}
+  </div>
+);
+
+export const Dashboard: FC<DashboardProps> = ({ stats, query, failures, clinicName }) => {
+  const s = stats.subscribers;
+  const left = s.unsubscribed + s.bounced + s.complained;
+  const funnel: { label: string; value: number; kind?: "click" }[] = [
+    { label: "Signed up", value: s.total },
+    { label: "Confirmed", value: s.confirmed },
+    { label: "Downloaded the guide", value: stats.guide.uniqueSubscribers },
+    ...stats.steps.flatMap((step) => [
+      { label: `${step.step}: delivered`, value: step.delivered },
+      { label: `${step.step}: clicked`, value: step.clicked, kind: "click" as const },
+    ]),
+  ];
+  const max = Math.max(1, s.total);
+  const filtered = Object.keys(stats.filter).length > 0;
+  return (
+    <AdminPage title="Dashboard" path="/admin" clinicName={clinicName}>
+      <h1>Campaign</h1>
+      <form class="filters card" method="get" action="/admin">
+        <label>
+          Signed up from<input type="date" name="from" value={query.from ?? ""} />
+        </label>
+        <label>
+          to<input type="date" name="to" value={query.to ?? ""} />
+        </label>
+        <label>
+          Source<input name="source" value={query.source ?? ""} placeholder="any" size={10} />
+        </label>
+        <label>
+          utm_source<input name="utm_source" value={query.utm_source ?? ""} placeholder="any" size={10} />
+        </label>
+        <label>
+          utm_medium<input name="utm_medium" value={query.utm_medium ?? ""} placeholder="any" size={10} />
+        </label>
+        <label>
+          utm_campaign<input name="utm_campaign" value={query.utm_campaign ?? ""} placeholder="any" size={12} />
+        </label>
+        <button type="submit">Apply</button>
+        {filtered ? (
+          <a class="button secondary" href="/admin">
+            Clear
+          </a>
+        ) : null}
+        <span class="muted small">
+          Filters pick the subscribers who signed up in the range with those labels; <code>(none)</code> matches an empty one.
+        </span>
+      </form>
+
+      <section class="grid g4" aria-label="Headline numbers">
+        <Kpi id="kpi-signups" label="Signed up" value={s.total} sub={`${fmt(s.pending)} awaiting confirmation`} />
+        <Kpi id="kpi-active" label="Active" value={s.active} sub={`${fmt(s.completed)} finished the sequence`} />
+        <Kpi
+          id="kpi-guide"
+          label="Got the guide"
+          value={stats.guide.uniqueSubscribers}
+          sub={`${pct(stats.guide.uniqueSubscribers, s.total)} of signups · ${fmt(stats.guide.downloads)} downloads`}
+        />
+        <Kpi
+          id="kpi-clicked"
+          label="Emails clicked"
+          value={stats.steps.reduce((n, st) => n + st.clicked, 0)}
+          sub={`of ${fmt(stats.steps.reduce((n, st) => n + st.delivered, 0))} delivered`}
+        />
+        <Kpi
+          id="kpi-left"
+          label="Left"
+          value={left}
+          sub={`${fmt(s.unsubscribed)} unsubscribed · ${fmt(s.bounced)} bounced · ${fmt(s.complained)} complained`}
+        />
+      </section>
+
+      <section class="grid g2">
+        <div class="card">
+          <h2>Signups per day</h2>
+          <div id="signups-chart" role="img" aria-label="Signups per day chart"></div>
+          {/* Data, not code: JSON with "<" escaped so it can never close the element. */}
+          <script
+            type="application/json"
+            id="signups-data"
+            dangerouslySetInnerHTML={{ __html: JSON.stringify(stats.signupsByDay).replace(/</g, "\\u003c") }}
+          ></script>
+        </div>
+        <div class="card funnel">
+          <h2>Funnel</h2>
+          {funnel.map((f) => (
+            <div class="row">
+              <span>{f.label}</span>
+              <div class={`bar${f.kind === "click" ? " click" : ""}`}>
+                <span style={`width:${((f.value / max) * 100).toFixed(2)}%`}></span>
+              </div>
+              <span class="num">
+                {fmt(f.value)}
+                <span class="pct">{pct(f.value, s.total)}</span>
+              </span>
+            </div>
+          ))}
+        </div>
+      </section>
+
+      <section class="card">
+        <h2>Each email</h2>
+        <table id="steps-table">
+          <thead>
+            <tr>
+              <th>Step</th>
+              <th class="n">Sent</th>
+              <th class="n">Delivered</th>
+              <th class="n">
+                Opened <span class="est" title={stats.estimates["steps.opened"]}>estimate</span>
+              </th>
+              <th class="n">Clicked</th>
+              <th class="n">Bounced</th>
+              <th class="n">Complained</th>
+              <th class="n">Failed</th>
+              <th class="n">Unsubscribed after</th>
+            </tr>
+          </thead>
+          <tbody>
+            {stats.steps.map((st) => (
+              <tr data-step={st.step}>
+                <td>{st.step}</td>
+                <td class="n">{fmt(st.sent)}</td>
+                <td class="n">
+                  {fmt(st.delivered)}
+                  <span class="pct">{pct(st.delivered, st.sent)}</span>
+                </td>
+                <td class="n">
+                  {fmt(st.opened)}
+                  <span class="pct">{pct(st.opened, st.delivered)}</span>
+                </td>
+                <td class="n">
+                  {fmt(st.clicked)}
+                  <span class="pct">{pct(st.clicked, st.delivered)}</span>
+                </td>
+                <td class="n">{fmt(st.bounced)}</td>
+                <td class="n">{fmt(st.complained)}</td>
+                <td class="n">{fmt(st.failed)}</td>
+                <td class="n">{fmt(st.unsubscribed)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <p class="muted small">
+          {stats.estimates["steps.opened"]} {fmt(stats.unsubscribedBeforeFirstEmail)} unsubscribed before their first email.
+        </p>
+      </section>
+
+      <section>
+        <div class="card">
+          <h2>Sources</h2>
+          <table>
+            <thead>
+              <tr>
+                <th>Source</th>
+                <th>utm_source</th>
+                <th>utm_medium</th>
+                <th>utm_campaign</th>
+                <th class="n">Signups</th>
+                <th class="n">Active</th>
+                <th class="n">Got the guide</th>
+                <th class="n">Emails clicked</th>
+                <th class="n">Unsubscribed</th>
+              </tr>
+            </thead>
+            <tbody>
+              {stats.sources.slice(0, 12).map((src) => (
+                <tr>
+                  <td>{label(src.source)}</td>
+                  <td>{label(src.utmSource)}</td>
+                  <td>{label(src.utmMedium)}</td>
+                  <td>{label(src.utmCampaign)}</td>
+                  <td class="n">{fmt(src.signups)}</td>
+                  <td class="n">{fmt(src.active)}</td>
+                  <td class="n">
+                    {fmt(src.guideDownloaders)}
+                    <span class="pct">{pct(src.guideDownloaders, src.signups)}</span>
+                  </td>
+                  <td class="n">{fmt(src.emailsClicked)}</td>
+                  <td class="n">{fmt(src.unsubscribed)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+      <section>
+        <div class="card">
+          <h2>
+            Recent failures <a class="small" href="/admin/failures">all</a>
+          </h2>
+          {failures.length === 0 ? (
+            <p class="muted">No failed sends.</p>
+          ) : (
+            <table>
+              <tbody>
+                {failures.map((f) => (
+                  <tr>
+                    <td class="small">{when(f.at)}</td>
+                    <td>{f.step}</td>
+                    <td>
+                      <a href={`/admin/subscribers/${f.subscriberId}`}>{f.email}</a>
+                      <div class="small muted">{f.lastError ?? "(no error kept)"}</div>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+      </section>
+      <p class="muted small">
+        Numbers as of {when(stats.generatedAt)}, exact against the database. JSON: <a href={`/admin/api/stats${toQuery(query)}`}>/admin/api/stats</a>
+      </p>
+      <link rel="stylesheet" href="/admin/assets/uplot.min.css" />
+      <script src="/admin/assets/uplot.iife.min.js"></script>
+      <script src="/admin/assets/dashboard.js"></script>
+    </AdminPage>
+  );
+};
+
+export function toQuery(query: Record<string, string>): string {
+  const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== ""));
+  const text = params.toString();
+  return text ? `?${text}` : "";
+}

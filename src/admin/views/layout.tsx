@@ -1,0 +1,81 @@
+/** @jsxImportSource hono/jsx */
+import type { FC, PropsWithChildren } from "hono/jsx";
+
+/**
+ * The admin pages' frame: server-rendered, one stylesheet inline, scripts only from
+ * /admin/assets (the CSP the admin routes send allows nothing else).
+ */
+export const NAV = [
+  ["/admin", "Dashboard"],
+  ["/admin/subscribers", "Subscribers"],
+  ["/admin/failures", "Failures"],
+  ["/admin/outbox", "Outbox"],
+  ["/admin/queues", "Queues"],
+  ["/admin/audit", "Audit"],
+] as const;
+
+const CSS = `
+:root{--ink:#1f2933;--muted:#52606d;--line:#d9e2ec;--bg:#f5f7fa;--brand:#0b6e4f;--brand2:#2f6f6a;--warn:#b44d12;--bad:#ab091e}
+*{box-sizing:border-box}body{margin:0;font:14px/1.5 system-ui,-apple-system,Segoe UI,sans-serif;color:var(--ink);background:var(--bg)}
+header{background:#fff;border-bottom:1px solid var(--line);padding:.6rem 1.5rem;display:flex;gap:1.5rem;align-items:center;flex-wrap:wrap}
+header .brand{font-weight:700;color:var(--brand2);letter-spacing:.02em}header nav{display:flex;gap:1rem;flex-wrap:wrap}
+header nav a{color:var(--muted);text-decoration:none;padding:.2rem 0;border-bottom:2px solid transparent}
+header nav a[aria-current=page]{color:var(--ink);border-color:var(--brand)}header form{margin-left:auto}
+main{max-width:78rem;margin:0 auto;padding:1.25rem 1.5rem 3rem}h1{font-size:1.4rem;margin:.2rem 0 1rem}h2{font-size:1.05rem;margin:0 0 .75rem}
+a{color:var(--brand)}a:focus,button:focus,input:focus,select:focus{outline:3px solid #f0b429;outline-offset:2px}
+.card{background:#fff;border:1px solid var(--line);border-radius:10px;padding:1rem 1.25rem;margin-bottom:1rem}
+.grid{display:grid;gap:1rem}.g4{grid-template-columns:repeat(auto-fit,minmax(11rem,1fr))}.g2{grid-template-columns:repeat(auto-fit,minmax(22rem,1fr))}
+.kpi .label{color:var(--muted);font-size:.8rem;text-transform:uppercase;letter-spacing:.05em}.kpi .value{font-size:1.9rem;font-weight:700;line-height:1.2}
+.kpi .sub{color:var(--muted);font-size:.85rem}.est{color:var(--warn);font-size:.75rem;font-weight:600}
+table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}th,td{text-align:left;padding:.4rem .6rem;border-bottom:1px solid var(--line);vertical-align:top}
+th{font-size:.75rem;text-transform:uppercase;letter-spacing:.04em;color:var(--muted);font-weight:600}td.n,th.n{text-align:right}
+.pct{color:var(--muted);font-size:.8rem;margin-left:.3rem}
+.funnel .row{display:grid;grid-template-columns:14rem 1fr 7rem;gap:.75rem;align-items:center;margin:.3rem 0}
+.funnel .bar{height:1.1rem;background:#e4f2ec;border-radius:4px;overflow:hidden}.funnel .bar span{display:block;height:100%;background:var(--brand)}
+.funnel .bar.click span{background:#f0b429}.funnel .num{text-align:right;font-variant-numeric:tabular-nums}
+form.filters{display:flex;gap:.6rem;flex-wrap:wrap;align-items:end}form.filters label{display:flex;flex-direction:column;font-size:.75rem;color:var(--muted)}
+input,select{font:inherit;padding:.35rem .5rem;border:1px solid #9aa5b1;border-radius:6px;background:#fff}
+button,.button{font:inherit;font-weight:600;padding:.4rem .9rem;border:0;border-radius:6px;background:var(--brand);color:#fff;cursor:pointer;text-decoration:none;display:inline-block}
+button.secondary,.button.secondary{background:#fff;color:var(--brand);border:1px solid var(--brand)}button.danger{background:var(--bad)}
+.status{display:inline-block;padding:.05rem .5rem;border-radius:99px;font-size:.8rem;font-weight:600;background:#e4f2ec;color:var(--brand)}
+.status.unsubscribed,.status.pending{background:#eef2f7;color:var(--muted)}.status.bounced,.status.complained,.status.failed{background:#fde8e8;color:var(--bad)}
+.flash{padding:.6rem 1rem;border-radius:8px;margin-bottom:1rem;background:#e4f2ec}.flash.bad{background:#fde8e8}
+.muted{color:var(--muted)}.small{font-size:.85rem}code,pre{font:12px/1.45 ui-monospace,SFMono-Regular,Menlo,monospace}pre{white-space:pre-wrap;background:var(--bg);padding:.75rem;border-radius:6px;max-height:24rem;overflow:auto}
+.timeline{list-style:none;margin:0;padding:0}.timeline li{display:grid;grid-template-columns:11rem 1fr;gap:1rem;padding:.35rem 0;border-bottom:1px solid var(--line)}
+.actions{display:flex;gap:.5rem;flex-wrap:wrap;align-items:center}.actions form{margin:0}
+#signups-chart{min-height:240px}iframe.email{width:100%;height:34rem;border:1px solid var(--line);border-radius:6px;background:#fff}
+`;
+
+export const AdminPage: FC<PropsWithChildren<{ title: string; path: string; clinicName: string }>> = ({ title, path, clinicName, children }) => (
+  <html lang="en">
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <meta name="robots" content="noindex" />
+      <title>{`${title} · ${clinicName} admin`}</title>
+      <style>{CSS}</style>
+    </head>
+    <body>
+      <header>
+        <span class="brand">{clinicName} · admin</span>
+        <nav aria-label="Admin">
+          {NAV.map(([href, label]) => (
+            <a href={href} aria-current={path === href || (href !== "/admin" && path.startsWith(href)) ? "page" : undefined}>
+              {label}
+            </a>
+          ))}
+          <a href="/metrics">Metrics</a>
+        </nav>
+        <form method="post" action="/admin/logout">
+          <button class="secondary" type="submit">Log out</button>
+        </form>
+      </header>
+      <main>{children}</main>
+    </body>
+  </html>
+);
+
+export const fmt = (n: number) => n.toLocaleString("en-US");
+export const pct = (part: number, whole: number) => (whole > 0 ? `${((part / whole) * 100).toFixed(1)}%` : "–");
+export const when = (d: Date | string | null | undefined) =>
+  d ? new Date(d).toISOString().replace("T", " ").slice(0, 16) + " UTC" : "–";

@@ -1,0 +1,220 @@
+/** @jsxImportSource hono/jsx */
+import type { FC } from "hono/jsx";
+import type { FailureRow, OutboxEmailRow, OutboxListItem } from "../../db/queries/admin.js";
+import { AdminPage, when } from "./layout.js";
+
+export const FailuresPage: FC<{ failures: FailureRow[]; clinicName: string }> = ({ failures, clinicName }) => (
+  <AdminPage title="Failures" path="/admin/failures" clinicName={clinicName}>
+    <h1>Failed sends</h1>
+    <div class="card">
+      <p class="muted small">
+        Deliveries the provider refused for good (a 4xx other than 429) or that kept failing through every retry, newest first.
+      </p>
+      <table>
+        <thead>
+          <tr>
+            <th>When</th>
+            <th>Step</th>
+            <th>Subscriber</th>
+            <th class="n">Attempts</th>
+            <th>Error</th>
+          </tr>
+        </thead>
+        <tbody>
+          {failures.map((f) => (
+            <tr>
+              <td class="small">{when(f.at)}</td>
+              <td>{f.step}</td>
+              <td>
+                <a href={`/admin/subscribers/${f.subscriberId}`}>{f.email}</a>
+              </td>
+              <td class="n">{f.attempts}</td>
+              <td>
+                <code>{f.lastError ?? "(no error kept)"}</code>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {failures.length === 0 ? <p class="muted">No failed sends.</p> : null}
+    </div>
+  </AdminPage>
+);
+
+export const OutboxPage: FC<{ emails: OutboxListItem[]; next: number | undefined; transport: string; clinicName: string }> = ({
+  emails,
+  next,
+  transport,
+  clinicName,
+}) => (
+  <AdminPage title="Outbox" path="/admin/outbox" clinicName={clinicName}>
+    <h1>Outbox</h1>
+    <div class="card">
+      <p class="muted small">
+        {transport === "outbox"
+          ? "No RESEND_API_KEY is set: every email is kept here instead of being sent."
+          : "Emails go to Resend (RESEND_API_KEY is set); this list shows what the outbox kept before."}
+      </p>
+      <table>
+        <thead>
+          <tr>
+            <th>When</th>
+            <th>Step</th>
+            <th>To</th>
+            <th>Subject</th>
+          </tr>
+        </thead>
+        <tbody>
+          {emails.map((e) => (
+            <tr>
+              <td class="small">{when(e.createdAt)}</td>
+              <td>{e.step}</td>
+              <td>{e.to}</td>
+              <td>
+                <a href={`/admin/outbox/${e.id}`}>{e.subject}</a>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {emails.length === 0 ? <p class="muted">The outbox is empty.</p> : null}
+      {next !== undefined ? (
+        <p>
+          <a href={`/admin/outbox?before=${next}`}>Older →</a>
+        </p>
+      ) : null}
+    </div>
+  </AdminPage>
+);
+
+export const OutboxEmailPage: FC<{ email: OutboxEmailRow; clinicName: string }> = ({ email, clinicName }) => (
+  <AdminPage title={email.subject} path="/admin/outbox" clinicName={clinicName}>
+    <p class="small">
+      <a href="/admin/outbox">← Outbox</a>
+    </p>
+    <h1>{email.subject}</h1>
+    <section class="grid g2">
+      <div class="card">
+        <table>
+          <tbody>
+            <tr>
+              <th>From</th>
+              <td>{email.from}</td>
+            </tr>
+            <tr>
+              <th>To</th>
+              <td>{email.to}</td>
+            </tr>
+            {email.replyTo ? (
+              <tr>
+                <th>Reply-To</th>
+                <td>{email.replyTo}</td>
+              </tr>
+            ) : null}
+            <tr>
+              <th>Kept</th>
+              <td>{when(email.createdAt)}</td>
+            </tr>
+            {Object.entries(email.headers).map(([name, value]) => (
+              <tr>
+                <th>{name}</th>
+                <td>
+                  <code>{value}</code>
+                </td>
+              </tr>
+            ))}
+            <tr>
+              <th>Tags</th>
+              <td>{email.tags.map((t) => `${t.name}=${t.value}`).join(", ")}</td>
+            </tr>
+            <tr>
+              <th>Idempotency key</th>
+              <td>
+                <code>{email.idempotencyKey}</code>
+              </td>
+            </tr>
+          </tbody>
+        </table>
+      </div>
+      <div class="card">
+        <h2>Plain text</h2>
+        <pre>{email.text}</pre>
+      </div>
+    </section>
+    <section class="card">
+      <h2>HTML</h2>
+      {/* A separate response with CSP "sandbox", inside a sandboxed frame: the email's HTML runs no
+          script and gets no access to this origin, whatever it holds. */}
+      <iframe class="email" sandbox="" src={`/admin/outbox/${email.id}/html`} title="The email as the reader sees it"></iframe>
+    </section>
+  </AdminPage>
+);
+
+export const AuditPage: FC<{ rows: Record<string, unknown>[]; clinicName: string }> = ({ rows, clinicName }) => (
+  <AdminPage title="Audit" path="/admin/audit" clinicName={clinicName}>
+    <h1>Admin actions</h1>
+    <div class="card">
+      <table>
+        <thead>
+          <tr>
+            <th>When</th>
+            <th>Who</th>
+            <th>What</th>
+            <th>Subscriber</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr>
+              <td class="small">{when(r.at as Date)}</td>
+              <td>
+                {String(r.actor)}
+                {r.client_address ? <span class="muted small"> from {String(r.client_address)}</span> : null}
+              </td>
+              <td>
+                {String(r.action)} <span class="muted small">{JSON.stringify(r.detail)}</span>
+              </td>
+              <td>{r.subscriber_id ? <a href={`/admin/subscribers/${String(r.subscriber_id)}`}>open</a> : null}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  </AdminPage>
+);
+
+export const LoginPage: FC<{ next: string; error?: string; closed: boolean; clinicName: string }> = ({ next, error, closed, clinicName }) => (
+  <html lang="en">
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <meta name="robots" content="noindex" />
+      <title>{`Log in · ${clinicName} admin`}</title>
+      <style>{`body{font:16px/1.6 system-ui,sans-serif;max-width:24rem;margin:4rem auto;padding:0 1rem;color:#1f2933}
+label{display:block;margin-top:1rem;font-weight:600}input{font:inherit;width:100%;padding:.6rem;border:1px solid #52606d;border-radius:6px;box-sizing:border-box}
+button{margin-top:1.25rem;font:inherit;font-weight:600;padding:.7rem 1.2rem;border:0;border-radius:6px;background:#0b6e4f;color:#fff;cursor:pointer}
+.error{background:#fde8e8;padding:.6rem 1rem;border-radius:6px}.muted{color:#52606d;font-size:.875rem}input:focus,button:focus{outline:3px solid #f0b429;outline-offset:2px}`}</style>
+    </head>
+    <body>
+      <main>
+        <h1>{clinicName} admin</h1>
+        {closed ? (
+          <p class="error">The admin is closed: set ADMIN_TOKEN (16 characters or more) and restart.</p>
+        ) : (
+          <form method="post" action="/admin/login">
+            {error ? (
+              <p class="error" role="alert">
+                {error}
+              </p>
+            ) : null}
+            <input type="hidden" name="next" value={next} />
+            <label for="password">Admin token</label>
+            <input id="password" name="password" type="password" autocomplete="current-password" required autofocus />
+            <button type="submit">Log in</button>
+            <p class="muted">The ADMIN_TOKEN this service runs with. The session lasts 12 hours.</p>
+          </form>
+        )}
+      </main>
+    </body>
+  </html>
+);

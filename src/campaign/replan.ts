@@ -1,0 +1,143 @@
+import type postgres from "postgres";
+import type { Logger } from "../logger.js";
+import type { Queues } from "../queue/queues.js";
+import type { ScheduledDelivery } from "../db/queries/deliveries.js";
+import {
+  activeEnrollmentIds,
+  appliedFingerprint,
+  deliveriesOfEnrollment,
+  discardUnclaimedDeliveries,
+  lockActiveEnrollment,
+  lockPendingDeliveries,
+  recordFingerprint,
+  withSequenceLock,
+} from "../db/queries/replan.js";
+import { advanceEnrollment } from "./advance.js";
+import { planNext, sequenceFingerprint, type ScheduleSettings } from "./plan.js";
+import { assertValidSequence, type SequenceDefinition } from "./sequence.js";
+
+/**
+ * Changing the sequence for subscribers already on their way (README "Changing the sequence").
+ *
+ * Each active enrollment has at most one pending delivery: the step it waits for. When a worker
+ * starts with a definition (or schedule settings) other than the one last applied, it re-plans
+ * every active enrollment before it sends anything: the pending delivery is compared with what
+ * `planNext` says now, and if the step or its due time differ it is replaced — deleted (it was
+ * never claimed, so nothing went out under its key) and the planned one inserted, or the
+ * enrollment completed when no step is left. Deliveries already claimed, or retried after a
+ * provider error, are in flight: they finish as they are, and the step after them is planned
+ * with the new definition by the worker that closes them.
+ */
+export interface ReplanDeps {
+  sql: postgres.Sql;
+  queues: Pick<Queues, "enqueueDeliveries">;
+  logger: Logger;
+  sequence: SequenceDefinition;
+  schedule: ScheduleSettings;
+}
+
+export type ReplanOutcome =
+  | { kind: "unchanged" }
+  /** A delivery is claimed or being retried: left alone. */
+  | { kind: "inFlight" }
+  /** The enrollment ended meanwhile (completed, or the subscriber left). */
+  | { kind: "ended" }
+  | { kind: "rescheduled"; from: string | undefined; delivery: ScheduledDelivery }
+  | { kind: "completed"; from: string | undefined };
+
+export interface ReplanReport {
+  /** False when the definition was the one already applied (or applied for the first time). */
+  changed: boolean;
+  enrollments: number;
+  rescheduled: number;
+  completed: number;
+  inFlight: number;
+}
+
+/** Re-plans one enrollment in one transaction; the caller enqueues a returned delivery. */
+export async function replanEnrollment(deps: ReplanDeps, enrollmentId: number): Promise<ReplanOutcome> {
+  return deps.sql.begin(async (tx): Promise<ReplanOutcome> => {
+    const enrollment = await lockActiveEnrollment(tx, enrollmentId);
+    if (!enrollment) return { kind: "ended" };
+    if (!(await lockPendingDeliveries(tx, enrollment.id))) return { kind: "inFlight" };
+    const rows = await deliveriesOfEnrollment(tx, enrollment.id);
+    if (rows.some((r) => r.state === "sending" || (r.state === "scheduled" && r.attempts > 0))) return { kind: "inFlight" };
+    const pending = rows.filter((r) => r.state === "scheduled");
+    const finished = rows.filter((r) => r.state === "sent" || r.state === "failed");
+    const plan = planNext(deps.sequence, finished, enrollment.startedAt, deps.schedule, enrollment.timezone);
+    const [current] = pending;
+    if (plan && pending.length === 1 && current!.step === plan.step.key && current!.dueAt.getTime() === plan.dueAt.getTime()) {
+      return { kind: "unchanged" };
+    }
+    // The rows are locked and unclaimed: all of them go, or something is wrong — roll back.
+    if ((await discardUnclaimedDeliveries(tx, pending.map((r) => r.id))) !== pending.length) {
+      throw new Error(`enrollment ${enrollment.id}: a locked delivery could not be replaced`);
+    }
+    const next = await advanceEnrollment(tx, deps, enrollment, undefined);
+    return next ? { kind: "rescheduled", from: current?.step, delivery: next } : { kind: "completed", from: current?.step };
+  });
+}
+
+const PAGE = 500;
+
+/**
+ * Applies the current definition to every active enrollment if it is not the one last applied.
+ * The first run on a database only records it: the enrollments were planned by whatever ran
+ * before, and there is nothing to compare with.
+ */
+export async function applySequence(deps: ReplanDeps): Promise<ReplanReport> {
+  assertValidSequence(deps.sequence);
+  const { sql, sequence } = deps;
+  const fingerprint = sequenceFingerprint(sequence, deps.schedule);
+  return withSequenceLock(sql, sequence.key, async () => {
+    const report: ReplanReport = { changed: false, enrollments: 0, rescheduled: 0, completed: 0, inFlight: 0 };
+    const applied = await appliedFingerprint(sql, sequence.key);
+    if (applied === fingerprint) return report;
+    if (applied !== undefined) {
+      report.changed = true;
+      for (let afterId = 0; ; ) {
+        const ids = await activeEnrollmentIds(sql, sequence.key, afterId, PAGE);
+        if (ids.length === 0) break;
+        const created: ScheduledDelivery[] = [];
+        for (const id of ids) {
+          const outcome = await replanEnrollment(deps, id);
+          report.enrollments++;
+          if (outcome.kind === "rescheduled") {
+            report.rescheduled++;
+            created.push(outcome.delivery);
+          } else if (outcome.kind === "completed") report.completed++;
+          else if (outcome.kind === "inFlight") report.inFlight++;
+        }
+        // Committed already; if the queue is down the reconciler enqueues them (created just now).
+        await deps.queues.enqueueDeliveries(created).catch((error: unknown) =>
+          deps.logger.warn({ err: error }, "enqueue after re-plan failed; the reconciler will pick them up"),
+        );
+        afterId = ids[ids.length - 1]!;
+      }
+    }
+    await recordFingerprint(sql, sequence.key, fingerprint, {
+      steps: sequence.steps.map((s) => ({ key: s.key, delayDays: s.delayDays })),
+      schedule: { ...deps.schedule },
+    });
+    if (report.changed) deps.logger.info({ sequence: sequence.key, ...report }, "sequence changed: active enrollments re-planned");
+    return report;
+  });
+}
+
+/**
+ * Applies the definition once per process: at worker start, before the first send, and again on
+ * each reconciler pass until it has succeeded (Postgres may be down at start). Only a process
+ * that starts re-plans, so an older process still running never re-plans back to its definition.
+ */
+export class SequencePlanner {
+  private done = false;
+
+  constructor(private readonly deps: ReplanDeps) {}
+
+  async ensureApplied(): Promise<ReplanReport | undefined> {
+    if (this.done) return undefined;
+    const report = await applySequence(this.deps);
+    this.done = true;
+    return report;
+  }
+}

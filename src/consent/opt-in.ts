@@ -1,0 +1,58 @@
+import type postgres from "postgres";
+import type { Logger } from "../logger.js";
+import type { Queues } from "../queue/queues.js";
+import { requestConfirmation } from "../db/queries/confirmations.js";
+import { CONSENT_FORM_VERSION, CONSENT_WORDING } from "../campaign/consent.js";
+import type { SignupInput } from "../campaign/signup-input.js";
+import { emailHash } from "./email-hash.js";
+
+export interface OptInDeps {
+  sql: postgres.Sql;
+  queues: Pick<Queues, "enqueueConfirmations">;
+  logger: Logger;
+}
+
+/** A pending address that asks again gets the confirmation again, at most this often. */
+export const PENDING_RESEND_GAP_SECONDS = 10 * 60;
+/**
+ * An address that unsubscribed and is typed into the form again gets one confirmation a day at
+ * most: whoever typed it may not be its owner, and the owner said "stop".
+ */
+export const RETURNING_GAP_SECONDS = 24 * 3600;
+
+/**
+ * Asks an address to confirm by email (double opt-in). `createIfNew`: store a new address as
+ * pending (DOUBLE_OPT_IN=true); false only handles a known address — a pending one asking again,
+ * or an unsubscribed one opting back in. Like signup, the rows are committed before this resolves
+ * and the enqueue after the commit may fail: the consent upkeep job enqueues what has no job.
+ */
+export async function requestOptIn(
+  deps: OptInDeps,
+  input: SignupInput,
+  meta: { ip: string | undefined; userAgent: string | undefined },
+  options: { createIfNew: boolean },
+): Promise<void> {
+  const rows = await requestConfirmation(deps.sql, {
+    email: input.email,
+    emailHash: emailHash(input.email),
+    createIfNew: options.createIfNew,
+    firstName: input.firstName,
+    timezone: input.timezone,
+    source: input.source,
+    utmSource: input.utm_source,
+    utmMedium: input.utm_medium,
+    utmCampaign: input.utm_campaign,
+    ip: meta.ip,
+    userAgent: meta.userAgent?.slice(0, 512),
+    formVersion: CONSENT_FORM_VERSION,
+    wording: CONSENT_WORDING,
+    pendingGapSeconds: PENDING_RESEND_GAP_SECONDS,
+    returningGapSeconds: RETURNING_GAP_SECONDS,
+  });
+  if (rows.length === 0) return;
+  try {
+    await deps.queues.enqueueConfirmations(rows.map((r) => r.id));
+  } catch (error) {
+    deps.logger.warn({ err: error }, "enqueue of a confirmation email failed; the upkeep job will send it");
+  }
+}

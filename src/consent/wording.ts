@@ -1,0 +1,36 @@
+/**
+ * What each consent event records besides its time, IP and user agent: where it happened and
+ * what the person did, so the clinic can show when and how each address consented or withdrew
+ * (GDPR art. 7(1) and 7(3)). Change a wording → bump its version.
+ */
+export interface ConsentWording {
+  kind: "confirm" | "resubscribe" | "unsubscribe";
+  formVersion: string;
+  wording: string;
+}
+
+export const CONFIRM_CONSENT: ConsentWording = {
+  kind: "confirm",
+  formVersion: "confirm-email-v1",
+  wording:
+    "Clicked the confirmation link in the email sent to this address, asking for the Flare-Up Reset Guide " +
+    "and the short series of educational emails.",
+};
+
+export const RESUBSCRIBE_CONSENT: ConsentWording = {
+  kind: "resubscribe",
+  formVersion: "unsubscribe-page-v1",
+  wording: "Clicked “Resubscribe” on the unsubscribe page, reached from an email sent to this address.",
+};
+
+export const ONE_CLICK_WITHDRAWAL: ConsentWording = {
+  kind: "unsubscribe",
+  formVersion: "rfc8058-one-click",
+  wording: "Unsubscribed with the mail client's one-click unsubscribe (RFC 8058 List-Unsubscribe-Post).",
+};
+
+export const PAGE_WITHDRAWAL: ConsentWording = {
+  kind: "unsubscribe",
+  formVersion: "unsubscribe-page-v1",
+  wording: "Clicked “Unsubscribe” on the unsubscribe page, reached from an email sent to this address.",
+};

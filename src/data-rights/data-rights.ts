@@ -1,0 +1,85 @@
+import type postgres from "postgres";
+import type { Logger } from "../logger.js";
+import { leave } from "../campaign/leave.js";
+import { emailHash, normaliseEmail } from "../consent/email-hash.js";
+import { anonymisePayload } from "../feedback/anonymise.js";
+import {
+  addSuppression,
+  exportByEmail,
+  isSuppressed,
+  liftSuppression,
+  replaceEventPayload,
+  scrubSubscriber,
+  subscriberIdByEmail,
+} from "../db/queries/data-rights.js";
+
+export interface DataRightsDeps {
+  sql: postgres.Sql;
+  logger: Logger;
+}
+
+/**
+ * GDPR art. 15/20: everything held about one address, as JSON — the subscriber row, every consent
+ * event (signup, confirmation, unsubscribe, resubscribe with time, IP and user agent), enrollments,
+ * deliveries, confirmation emails, provider events, guide downloads, outbox copies, and whether
+ * its hash is suppressed. Undefined when the address is not on the list (nor suppressed).
+ */
+export async function exportAddress(deps: DataRightsDeps, email: string): Promise<Record<string, unknown> | undefined> {
+  const normalised = normaliseEmail(email);
+  const [held, suppressed] = await Promise.all([
+    exportByEmail(deps.sql, normalised),
+    isSuppressed(deps.sql, emailHash(normalised)),
+  ]);
+  if (!held && !suppressed) return undefined;
+  return {
+    exportedAt: new Date().toISOString(),
+    email: normalised,
+    suppressed,
+    ...(held ?? { subscriber: null }),
+  };
+}
+
+export interface EraseResult {
+  /** The address was on the list and its personal data is now gone. */
+  erased: boolean;
+  /** Its hash is on the suppression list: a later signup of it stores and sends nothing. */
+  suppressed: boolean;
+}
+
+/**
+ * GDPR art. 17: erases one address. First every future send stops (leave(), invariant 4); then,
+ * in one transaction, what identifies the person goes: address, name, time zone, consent records
+ * (IP, user agent), provider error texts, outbox copies, download user agents, and the personal
+ * parts of provider events. What the stats count stays, anonymous: the subscriber row (status,
+ * dates, the campaign labels of the page they came from), its deliveries, its events (type, time,
+ * link, bounce type) and downloads — so the numbers do not change after an erasure. With `suppress`, sha256 of the address is kept so a
+ * later signup stores and sends nothing; only when the admin asks (the hash is still personal data).
+ */
+export async function eraseAddress(deps: DataRightsDeps, email: string, options: { suppress: boolean }): Promise<EraseResult> {
+  const normalised = normaliseEmail(email);
+  const hash = emailHash(normalised);
+  const subscriberId = await subscriberIdByEmail(deps.sql, normalised);
+  if (subscriberId) await leave(deps.sql, subscriberId, "removed");
+  const erased = await deps.sql.begin(async (tx) => {
+    if (options.suppress) await addSuppression(tx, hash, "erased at the person's request");
+    if (!subscriberId) return false;
+    const scrubbed = await scrubSubscriber(tx, subscriberId);
+    if (!scrubbed) return false;
+    for (const event of scrubbed.events) await replaceEventPayload(tx, event.id, anonymisePayload(event.payload));
+    return true;
+  });
+  deps.logger.info({ erased, suppressed: options.suppress }, "data erasure request handled");
+  return { erased, suppressed: options.suppress || (await isSuppressed(deps.sql, hash)) };
+}
+
+/**
+ * An admin lifts a suppression: the erased address's hash, or a hard bounce or complaint (the
+ * status becomes "unsubscribed"). Nothing is sent because of it: the address may sign up again,
+ * and confirm by email, like anyone who left.
+ */
+export async function liftAddressSuppression(deps: DataRightsDeps, email: string): Promise<{ lifted: boolean }> {
+  const normalised = normaliseEmail(email);
+  const lifted = await liftSuppression(deps.sql, normalised, emailHash(normalised));
+  deps.logger.info({ lifted }, "suppression lift requested");
+  return { lifted };
+}

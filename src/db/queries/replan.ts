@@ -1,0 +1,131 @@
+import type postgres from "postgres";
+import { asDate } from "./values.js";
+
+/** The SQL of re-planning enrollments after the sequence definition changed. */
+
+export interface LockedEnrollment {
+  id: number;
+  subscriberId: string;
+  startedAt: Date;
+  timezone: string | null;
+}
+
+/**
+ * Locks an active enrollment for the rest of the transaction. The worker's "mark sent + schedule
+ * next" transaction updates the same row, so the two never plan one enrollment at once.
+ */
+export async function lockActiveEnrollment(tx: postgres.TransactionSql, id: number): Promise<LockedEnrollment | undefined> {
+  const [row] = await tx<{ id: string; subscriber_id: string; created_at: Date; timezone: string | null }[]>`
+    select e.id, e.subscriber_id, e.created_at, s.timezone
+      from enrollments e join subscribers s on s.id = e.subscriber_id
+     where e.id = ${id} and e.state = 'active'
+       for update of e`;
+  if (!row) return undefined;
+  return { id: Number(row.id), subscriberId: row.subscriber_id, startedAt: asDate(row.created_at), timezone: row.timezone };
+}
+
+/**
+ * Locks the enrollment's pending deliveries without waiting: false when another transaction holds
+ * one (a claim, leave(), a send being recorded). The caller then leaves the enrollment alone —
+ * whoever holds the row is moving it on — and never waits on a delivery row while holding the
+ * enrollment row, so no lock cycle with leave() (which takes both in one statement) can form.
+ */
+export async function lockPendingDeliveries(tx: postgres.TransactionSql, enrollmentId: number): Promise<boolean> {
+  try {
+    await tx.savepoint((sp) => sp`
+      select id from deliveries
+       where enrollment_id = ${enrollmentId} and state in ('scheduled', 'sending')
+         for update nowait`);
+    return true;
+  } catch (error) {
+    if ((error as { code?: string }).code === "55P03") return false; // lock_not_available
+    throw error;
+  }
+}
+
+export interface EnrollmentDelivery {
+  id: number;
+  step: string;
+  state: "scheduled" | "sending" | "sent" | "failed" | "cancelled";
+  attempts: number;
+  dueAt: Date;
+  /** sent_at, or the last update of a failed row. */
+  finishedAt: Date;
+}
+
+export async function deliveriesOfEnrollment(tx: postgres.TransactionSql, enrollmentId: number): Promise<EnrollmentDelivery[]> {
+  const rows = await tx<{ id: string; step: string; state: EnrollmentDelivery["state"]; attempts: number; due_at: Date; finished_at: Date }[]>`
+    select id, step, state, attempts, due_at, coalesce(sent_at, updated_at) as finished_at
+      from deliveries where enrollment_id = ${enrollmentId}`;
+  return rows.map((r) => ({
+    id: Number(r.id),
+    step: r.step,
+    state: r.state,
+    attempts: Number(r.attempts),
+    dueAt: asDate(r.due_at),
+    finishedAt: asDate(r.finished_at),
+  }));
+}
+
+/**
+ * Deletes scheduled deliveries that were never claimed (attempts = 0: nothing ever went to the
+ * provider under their idempotency key, so nothing can be replayed or collide with a 409).
+ * Returns how many went; fewer than asked means a worker claimed one meanwhile.
+ */
+export async function discardUnclaimedDeliveries(tx: postgres.TransactionSql, ids: number[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const rows = await tx`
+    delete from deliveries where id = any(${ids}::bigint[]) and state = 'scheduled' and attempts = 0 returning id`;
+  return rows.length;
+}
+
+/** A page of the active enrollments of a sequence, by id. */
+export async function activeEnrollmentIds(
+  sql: postgres.Sql,
+  sequence: string,
+  afterId: number,
+  limit: number,
+): Promise<number[]> {
+  const rows = await sql<{ id: string }[]>`
+    select id from enrollments
+     where sequence = ${sequence} and state = 'active' and id > ${afterId}
+     order by id limit ${limit}`;
+  return rows.map((r) => Number(r.id));
+}
+
+export async function appliedFingerprint(sql: postgres.Sql, sequence: string): Promise<string | undefined> {
+  const [row] = await sql<{ fingerprint: string }[]>`
+    select fingerprint from sequence_definitions where sequence = ${sequence}`;
+  return row?.fingerprint;
+}
+
+export async function recordFingerprint(
+  sql: postgres.Sql,
+  sequence: string,
+  fingerprint: string,
+  definition: Record<string, unknown>,
+): Promise<void> {
+  await sql`
+    insert into sequence_definitions (sequence, fingerprint, definition, applied_at)
+    values (${sequence}, ${fingerprint}, ${sql.json(definition as postgres.JSONValue)}, now())
+    on conflict (sequence) do update
+       set fingerprint = excluded.fingerprint, definition = excluded.definition, applied_at = now()`;
+}
+
+/**
+ * Runs `work` while holding a session advisory lock for one sequence: two workers starting at
+ * once re-plan one after the other (the second then finds nothing left to do), never together.
+ */
+export async function withSequenceLock<T>(sql: postgres.Sql, sequence: string, work: () => Promise<T>): Promise<T> {
+  const connection = await sql.reserve();
+  try {
+    await connection`select pg_advisory_lock(hashtext(${`fur-sequence:${sequence}`}))`;
+    try {
+      return await work();
+    } finally {
+      await connection`select pg_advisory_unlock(hashtext(${`fur-sequence:${sequence}`}))`;
+    }
+  } finally {
+    connection.release();
+  }
+}

@@ -1,0 +1,25 @@
+import type { InferSelectModel } from "drizzle-orm";
+import { bigint, index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { subscribers } from "./subscribers.js";
+
+/**
+ * One row per download of the guide PDF, for the stats (downloads, unique subscribers).
+ * The subscriber id is nullable and set to null when the subscriber is erased: the count
+ * survives, the person does not.
+ */
+export const guideDownloads = pgTable(
+  "guide_downloads",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    subscriberId: uuid("subscriber_id").references(() => subscribers.id, { onDelete: "set null" }),
+    downloadedAt: timestamp("downloaded_at", { withTimezone: true }).notNull().defaultNow(),
+    userAgent: text("user_agent"),
+  },
+  (t) => [
+    // Downloads per day, and erasure / unique counts per subscriber.
+    index("guide_downloads_downloaded_at_idx").on(t.downloadedAt),
+    index("guide_downloads_subscriber_idx").on(t.subscriberId),
+  ],
+);
+
+export type GuideDownload = InferSelectModel<typeof guideDownloads>;

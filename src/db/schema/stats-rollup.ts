@@ -1,0 +1,55 @@
+import type { InferSelectModel } from "drizzle-orm";
+import { bigint, date, pgTable, text, unique } from "drizzle-orm/pg-core";
+
+/**
+ * The campaign's numbers, pre-aggregated per cohort: subscribers who signed up on `day` (UTC)
+ * with one source/UTM combination. One row per cohort with `step = ''` holds the subscriber
+ * counts; one row per cohort and step holds that step's counts. Summing rows over any filter of
+ * day and source gives the stats for that filter (every column means one thing in every row).
+ *
+ * Kept exact by src/db/stats-functions.ts: triggers mark changed subscribers in `stats_dirty`, a
+ * fold re-derives their contribution (stats_subscriber_state) and adds the difference here, and a
+ * read adds the not-yet-folded difference on the fly. Never written by anything else.
+ */
+export const statsRollup = pgTable(
+  "stats_rollup",
+  {
+    /** Null only for downloads whose subscriber row was deleted (no cohort left to count them in). */
+    day: date("day", { mode: "string" }),
+    source: text("source"),
+    utmSource: text("utm_source"),
+    utmMedium: text("utm_medium"),
+    utmCampaign: text("utm_campaign"),
+    /** '' for the subscriber row of the cohort, else a step key. */
+    step: text("step").notNull(),
+    // Subscriber row ('').
+    subscribers: bigint("subscribers", { mode: "number" }).notNull().default(0),
+    pending: bigint("pending", { mode: "number" }).notNull().default(0),
+    active: bigint("active", { mode: "number" }).notNull().default(0),
+    completed: bigint("completed", { mode: "number" }).notNull().default(0),
+    unsubscribed: bigint("unsubscribed", { mode: "number" }).notNull().default(0),
+    bounced: bigint("bounced", { mode: "number" }).notNull().default(0),
+    complained: bigint("complained", { mode: "number" }).notNull().default(0),
+    confirmed: bigint("confirmed", { mode: "number" }).notNull().default(0),
+    downloads: bigint("downloads", { mode: "number" }).notNull().default(0),
+    downloaders: bigint("downloaders", { mode: "number" }).notNull().default(0),
+    // Step rows.
+    sent: bigint("sent", { mode: "number" }).notNull().default(0),
+    delivered: bigint("delivered", { mode: "number" }).notNull().default(0),
+    opened: bigint("opened", { mode: "number" }).notNull().default(0),
+    clicked: bigint("clicked", { mode: "number" }).notNull().default(0),
+    stepBounced: bigint("step_bounced", { mode: "number" }).notNull().default(0),
+    stepComplained: bigint("step_complained", { mode: "number" }).notNull().default(0),
+    failed: bigint("failed", { mode: "number" }).notNull().default(0),
+    /** Subscribers now unsubscribed whose last sent email was this step. */
+    leftAfter: bigint("left_after", { mode: "number" }).notNull().default(0),
+  },
+  (t) => [
+    // NULLS NOT DISTINCT (PostgreSQL 15): "no source" is one cohort, not one per row.
+    unique("stats_rollup_key")
+      .on(t.day, t.source, t.utmSource, t.utmMedium, t.utmCampaign, t.step)
+      .nullsNotDistinct(),
+  ],
+);
+
+export type StatsRollupRow = InferSelectModel<typeof statsRollup>;

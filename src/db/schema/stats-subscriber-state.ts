@@ -1,0 +1,31 @@
+import type { InferSelectModel } from "drizzle-orm";
+import { boolean, date, integer, jsonb, pgTable, text, uuid } from "drizzle-orm/pg-core";
+
+/**
+ * What each subscriber contributes to stats_rollup, as of the last fold: the facts the numbers
+ * are derived from. The fold subtracts this and adds the fresh facts, so the rollup always equals
+ * the sum over this table. No foreign key: a deleted subscriber's row must outlive it until the
+ * fold takes its contribution back out. The column order is the composite type that the SQL
+ * function stats_state_of() returns (src/db/stats-functions.ts): change both together.
+ */
+export const statsSubscriberState = pgTable("stats_subscriber_state", {
+  /** The nil UUID stands for "downloads whose subscriber row is gone". */
+  subscriberId: uuid("subscriber_id").primaryKey(),
+  day: date("day", { mode: "string" }),
+  source: text("source"),
+  utmSource: text("utm_source"),
+  utmMedium: text("utm_medium"),
+  utmCampaign: text("utm_campaign"),
+  /** subscribers.status, or 'none' for the nil row. */
+  status: text("status").notNull(),
+  confirmed: boolean("confirmed").notNull(),
+  /** Has an enrollment that ended completed. */
+  completed: boolean("completed").notNull(),
+  downloads: integer("downloads").notNull(),
+  /** The step of the latest sent delivery (by sent_at). */
+  lastStep: text("last_step"),
+  /** {step: bits}: 1 sent, 2 failed, 4 delivered, 8 opened, 16 clicked, 32 bounced, 64 complained. */
+  steps: jsonb("steps").$type<Record<string, number>>().notNull(),
+});
+
+export type StatsSubscriberState = InferSelectModel<typeof statsSubscriberState>;

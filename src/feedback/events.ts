@@ -1,0 +1,66 @@
+import { z } from "zod";
+
+/**
+ * The Resend webhook events we accept: every `email.*` event the SDK declares (resend 6.x
+ * `WebhookEvent`). The rest (contacts, domains, inboxes…) only arrive if someone subscribes the
+ * endpoint to them in the dashboard; they are answered 400 so that mistake shows there.
+ */
+export const EMAIL_EVENT_TYPES = [
+  "email.sent",
+  "email.scheduled",
+  "email.delivered",
+  "email.delivery_delayed",
+  "email.complained",
+  "email.bounced",
+  "email.opened",
+  "email.clicked",
+  "email.received",
+  "email.failed",
+  "email.suppressed",
+] as const;
+export type EmailEventType = (typeof EMAIL_EVENT_TYPES)[number];
+
+export function isEmailEventType(type: string): type is EmailEventType {
+  return (EMAIL_EVENT_TYPES as readonly string[]).includes(type);
+}
+
+const text = (max: number) => z.string().max(max);
+
+/** Only what we read is checked; everything else in the payload is kept as it came. */
+export const webhookEventSchema = z.object({
+  type: text(100),
+  created_at: text(100).optional(),
+  data: z
+    .object({
+      email_id: text(200).optional(),
+      bounce: z.object({ type: text(100).optional(), subType: text(100).optional() }).loose().optional(),
+      click: z.object({ link: text(8192).optional() }).loose().optional(),
+      suppressed: z.object({ type: text(100).optional() }).loose().optional(),
+    })
+    .loose(),
+});
+
+export type WebhookEvent = z.infer<typeof webhookEventSchema>;
+
+/**
+ * Resend's bounce types come from Amazon SES: "Permanent" (the address does not exist, or the
+ * domain refuses it for good) is a hard bounce; "Transient" (mailbox full, greylisting, message
+ * too large) and "Undetermined" are soft — they say nothing lasting about the address.
+ */
+export function isHardBounce(bounceType: string | null | undefined): boolean {
+  return (bounceType ?? "").trim().toLowerCase() === "permanent";
+}
+
+/**
+ * email.suppressed: Resend refused to send because the address is on its suppression list,
+ * after an earlier hard bounce or complaint. We stop the same way; its type says which.
+ */
+export function suppressionReason(type: string | null | undefined): "bounced" | "complained" {
+  return /complain/i.test(type ?? "") ? "complained" : "bounced";
+}
+
+export function parseOccurredAt(value: string | undefined): Date | undefined {
+  if (!value) return undefined;
+  const at = new Date(value);
+  return Number.isNaN(at.getTime()) ? undefined : at;
+}

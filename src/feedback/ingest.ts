@@ -1,0 +1,59 @@
+import type postgres from "postgres";
+import type { Logger } from "../logger.js";
+import type { Queues } from "../queue/queues.js";
+import { insertEmailEvent } from "../db/queries/email-events.js";
+import { isEmailEventType, parseOccurredAt, webhookEventSchema } from "./events.js";
+import type { WebhookHeaders, WebhookVerifier } from "./verify.js";
+
+export interface IngestDeps {
+  sql: postgres.Sql;
+  queues: Pick<Queues, "enqueueEvents">;
+  logger: Logger;
+  verify: WebhookVerifier;
+}
+
+export type IngestResult =
+  | { ok: true; duplicate: boolean }
+  | { ok: false; reason: "unauthorized" | "not-json" | "invalid" | "unsupported-type"; message: string };
+
+/**
+ * Receives one webhook: verify, validate, store, enqueue — and nothing slow, so the provider gets
+ * its 2xx at once (Svix retries what is not answered in time). The event is committed before the
+ * answer; the job that acts on it comes after, and if its enqueue fails the consent upkeep job
+ * enqueues every stored event left unprocessed. A replayed svix-id is stored once.
+ */
+export async function receiveWebhook(deps: IngestDeps, rawBody: string, headers: WebhookHeaders): Promise<IngestResult> {
+  const verified = deps.verify(rawBody, headers);
+  if (!verified.ok) {
+    if (verified.reason === "not-json") return { ok: false, reason: "not-json", message: "The webhook body is not valid JSON." };
+    if (verified.reason === "not-configured") {
+      deps.logger.warn("a webhook arrived but RESEND_WEBHOOK_SECRET is not set: it cannot be verified and is refused");
+    }
+    return { ok: false, reason: "unauthorized", message: "Missing or invalid webhook signature." };
+  }
+  const parsed = webhookEventSchema.safeParse(verified.payload);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, reason: "invalid", message: `The webhook event is malformed at "${issue?.path.join(".") ?? ""}".` };
+  }
+  const event = parsed.data;
+  if (!isEmailEventType(event.type)) {
+    return { ok: false, reason: "unsupported-type", message: `Unsupported event type "${event.type.slice(0, 100)}".` };
+  }
+  const id = await insertEmailEvent(deps.sql, {
+    providerEventId: headers.id!,
+    type: event.type,
+    providerMessageId: event.data.email_id,
+    url: event.type === "email.clicked" ? event.data.click?.link : undefined,
+    bounceType: event.type === "email.bounced" ? event.data.bounce?.type : undefined,
+    payload: verified.payload,
+    occurredAt: parseOccurredAt(event.created_at),
+  });
+  if (id === undefined) return { ok: true, duplicate: true };
+  try {
+    await deps.queues.enqueueEvents([id]);
+  } catch (error) {
+    deps.logger.warn({ eventId: id, err: error }, "enqueue of a webhook event failed; the upkeep job will process it");
+  }
+  return { ok: true, duplicate: false };
+}

@@ -1,0 +1,40 @@
+import { Resend } from "resend";
+
+/**
+ * Resend signs webhooks the Svix way: `svix-id`, `svix-timestamp`, `svix-signature: v1,<base64>`,
+ * an HMAC-SHA256 of `${id}.${timestamp}.${raw body}` keyed with the base64 secret after `whsec_`.
+ * We verify with the SDK's own `webhooks.verify` (standardwebhooks underneath), which compares in
+ * constant time and rejects a timestamp more than 5 minutes off either way — a captured request
+ * cannot be replayed later; a replay within the window is caught by the event-id dedup.
+ * It must see the body exactly as sent: we hand it the raw text, never re-serialised JSON.
+ */
+export type Verification =
+  | { ok: true; payload: unknown }
+  | { ok: false; reason: "not-configured" | "missing-headers" | "bad-signature" | "not-json" };
+
+export interface WebhookHeaders {
+  id: string | undefined;
+  timestamp: string | undefined;
+  signature: string | undefined;
+}
+
+export type WebhookVerifier = (rawBody: string, headers: WebhookHeaders) => Verification;
+
+export function createWebhookVerifier(webhookSecret: string | undefined): WebhookVerifier {
+  // verify() needs a client, never its key: no request is made.
+  const resend = new Resend("re_webhook_verification_only");
+  return (rawBody, headers) => {
+    if (!webhookSecret) return { ok: false, reason: "not-configured" };
+    const { id, timestamp, signature } = headers;
+    if (!id || !timestamp || !signature) return { ok: false, reason: "missing-headers" };
+    try {
+      const payload: unknown = resend.webhooks.verify({ payload: rawBody, headers: { id, timestamp, signature }, webhookSecret });
+      return { ok: true, payload };
+    } catch (error) {
+      // The signature matched and only then did JSON.parse fail: a signed body that is not JSON.
+      if (error instanceof SyntaxError) return { ok: false, reason: "not-json" };
+      // WebhookVerificationError: no matching signature, or a timestamp outside ±5 min.
+      return { ok: false, reason: "bad-signature" };
+    }
+  };
+}

@@ -1,0 +1,89 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { createElement } from "react";
+import type { Logger } from "../logger.js";
+import { GUIDE, type GuideContent } from "./content.js";
+
+/** The PDF served at GET /guide/:token, with what the response headers need. */
+export interface GuidePdf {
+  bytes: Buffer;
+  /** A strong validator: the SHA-256 of the bytes (RFC 9110 §8.8.3). */
+  etag: string;
+  source: "built" | "file";
+  /** How long building (or reading) it took, in milliseconds. */
+  ms: number;
+}
+
+/**
+ * Renders the guide from its content: the same content gives the same pages. react-pdf is loaded
+ * here, on first use, not at start: the worker process never needs it (≈ 0.35 s and tens of MB).
+ */
+export async function buildGuidePdf(options: { clinicName: string; content?: GuideContent }): Promise<Buffer> {
+  const [{ renderToBuffer }, { GuideDocument }] = await Promise.all([
+    import("@react-pdf/renderer"),
+    import("./document.js"),
+  ]);
+  const element = createElement(GuideDocument, { content: options.content ?? GUIDE, clinicName: options.clinicName });
+  // renderToBuffer's type asks for a <Document> element; GuideDocument returns exactly one.
+  return renderToBuffer(element as Parameters<typeof renderToBuffer>[0]);
+}
+
+export function isPdf(bytes: Uint8Array): boolean {
+  return Buffer.from(bytes.subarray(0, 5)).toString("latin1") === "%PDF-";
+}
+
+export interface GuidePdfStore {
+  /** The PDF, built (or read) once per process; concurrent first callers share one build. */
+  get(): Promise<GuidePdf>;
+  /** Starts the build in the background (at API start) so the first reader does not wait. */
+  warm(): void;
+}
+
+export interface GuidePdfSettings {
+  clinicName: string;
+  /** GUIDE_PDF_PATH: the clinic's own PDF, served instead of the built one. */
+  pdfPath: string | undefined;
+  logger: Logger;
+}
+
+/**
+ * Building takes a few hundred milliseconds and the result never changes while the process
+ * runs, so it is done once and kept in memory (the PDF is ~20 KB). A failed build is not
+ * cached: the next request tries again.
+ */
+export function createGuidePdfStore(settings: GuidePdfSettings): GuidePdfStore {
+  let pending: Promise<GuidePdf> | undefined;
+
+  async function load(): Promise<GuidePdf> {
+    const started = performance.now();
+    let bytes: Buffer;
+    let source: GuidePdf["source"];
+    if (settings.pdfPath) {
+      bytes = await readFile(settings.pdfPath);
+      if (!isPdf(bytes)) throw new Error(`GUIDE_PDF_PATH does not point at a PDF file: ${settings.pdfPath}`);
+      source = "file";
+    } else {
+      bytes = await buildGuidePdf({ clinicName: settings.clinicName });
+      source = "built";
+    }
+    const ms = Math.round(performance.now() - started);
+    const etag = `"${createHash("sha256").update(bytes).digest("base64url")}"`;
+    settings.logger.info({ source, bytes: bytes.length, ms }, "guide PDF ready");
+    return { bytes, etag, source, ms };
+  }
+
+  function get(): Promise<GuidePdf> {
+    pending ??= load().catch((error: unknown) => {
+      pending = undefined;
+      throw error;
+    });
+    return pending;
+  }
+
+  return {
+    get,
+    warm() {
+      get().catch((error: unknown) => settings.logger.error({ err: error }, "building the guide PDF failed; will retry on the first download"));
+    },
+  };
+}

@@ -1,0 +1,152 @@
+/** @jsxImportSource hono/jsx */
+import type { Context } from "hono";
+import type { FC } from "hono/jsx";
+import { describeDays } from "./landing.js";
+import { htmlPage, Notice, Shell, type PageSettings } from "./layout.js";
+
+/**
+ * The pages around a personal guide link: a link that is not ours (400), one that expired (410),
+ * the "mail me a fresh link" form and its one answer. Friendly pages, never data (invariant 7).
+ */
+
+export type LinkProblem = "invalid" | "expired";
+
+const FreshLinkForm: FC<{ email?: string; error?: string | undefined }> = ({ email, error }) => (
+  <form method="post" action="/guide/fresh-link">
+    {error ? (
+      <div class="error-summary" role="alert">
+        <h3>Please check the form</h3>
+        <p>
+          <a href="#fresh-email">{error}</a>
+        </p>
+      </div>
+    ) : null}
+    <div class="field">
+      <label for="fresh-email">The email address you signed up with</label>
+      <input
+        id="fresh-email"
+        name="email"
+        type="email"
+        inputmode="email"
+        autocomplete="email"
+        required
+        maxlength={254}
+        value={email ?? ""}
+        aria-invalid={error ? "true" : undefined}
+        aria-describedby={error ? "fresh-email-error" : undefined}
+        autofocus={error ? true : undefined}
+      />
+      {error ? (
+        <p class="field-error" id="fresh-email-error">
+          {error}
+        </p>
+      ) : null}
+    </div>
+    <button type="submit">Email me a fresh link</button>
+  </form>
+);
+
+const HEADINGS: Record<LinkProblem | "ask", string> = {
+  expired: "This download link has expired",
+  invalid: "This link doesn't look right",
+  ask: "Get a fresh link to your guide",
+};
+
+const LinkProblemPage: FC<{ settings: PageSettings; problem: LinkProblem | "ask"; email?: string; error?: string }> = ({
+  settings,
+  problem,
+  email,
+  error,
+}) => (
+  <Shell
+    title={`${error ? "Please check the form · " : ""}${HEADINGS[problem]} · Flare-Up Reset Guide`}
+    settings={settings}
+  >
+    <Notice heading={HEADINGS[problem]}>
+      {problem === "expired" ? (
+        <p>
+          Personal links to the Flare-Up Reset Guide work for {describeDays(settings.guideLinkTtlDays)}, and this one has
+          run out. Enter your email address and we will send you a fresh link.
+        </p>
+      ) : problem === "invalid" ? (
+        <p>
+          Part of the link may have been lost when it was copied. Try selecting the button in your email again, or enter
+          your email address and we will send you a fresh link.
+        </p>
+      ) : (
+        <p>Enter the email address you signed up with, and we will send you a fresh link to the guide.</p>
+      )}
+      <FreshLinkForm email={email} error={error} />
+      <p class="privacy">
+        New here? <a href="/">Get the free guide</a>.
+      </p>
+    </Notice>
+  </Shell>
+);
+
+const FreshLinkSent: FC<{ settings: PageSettings }> = ({ settings }) => (
+  <Shell title="Check your inbox · Flare-Up Reset Guide" settings={settings}>
+    <Notice heading="Check your inbox">
+      {/* The same words whatever the address: this page never tells who is on the list. */}
+      <p>
+        If that address is signed up for the Flare-Up Reset Guide, a fresh download link is on its way from{" "}
+        {settings.clinicName}. It can take a few minutes; if it does not arrive, look in your spam or promotions folder.
+      </p>
+      <p>To keep inboxes calm, we send at most one fresh link an hour.</p>
+      <p class="privacy">
+        Not signed up yet? <a href="/">Get the free guide</a>.
+      </p>
+    </Notice>
+  </Shell>
+);
+
+const TooMany: FC<{ settings: PageSettings; minutes: number }> = ({ settings, minutes }) => (
+  <Shell title="Please wait a moment · Flare-Up Reset Guide" settings={settings}>
+    <Notice heading="Please wait a moment">
+      <p>
+        We have had several requests from your connection. Please try again in{" "}
+        {minutes === 1 ? "a minute" : `${minutes} minutes`}.
+      </p>
+    </Notice>
+  </Shell>
+);
+
+const Unavailable: FC<{ settings: PageSettings }> = ({ settings }) => (
+  <Shell title="Please try again shortly · Flare-Up Reset Guide" settings={settings}>
+    <Notice heading="Please try again in a moment">
+      <p>We could not prepare your guide just now. Your link is fine: please select it again in a minute or two.</p>
+    </Notice>
+  </Shell>
+);
+
+export function guideUnavailablePage(c: Context, settings: PageSettings) {
+  c.header("Retry-After", "60");
+  return htmlPage(c, <Unavailable settings={settings} />, { settings, status: 503 });
+}
+
+export function linkProblemPage(c: Context, settings: PageSettings, problem: LinkProblem) {
+  // 410 Gone: the link existed and will not work again (RFC 9110 §15.5.11); 400 for anything else.
+  return htmlPage(c, <LinkProblemPage settings={settings} problem={problem} />, {
+    settings,
+    status: problem === "expired" ? 410 : 400,
+  });
+}
+
+export function freshLinkFormErrorPage(c: Context, settings: PageSettings, email: string, error: string) {
+  return htmlPage(c, <LinkProblemPage settings={settings} problem="ask" email={email} error={error} />, {
+    settings,
+    status: 400,
+  });
+}
+
+export function freshLinkSentPage(c: Context, settings: PageSettings) {
+  return htmlPage(c, <FreshLinkSent settings={settings} />, { settings });
+}
+
+export function tooManyRequestsPage(c: Context, settings: PageSettings, retryAfterSeconds: number) {
+  c.header("Retry-After", String(retryAfterSeconds));
+  return htmlPage(c, <TooMany settings={settings} minutes={Math.max(1, Math.ceil(retryAfterSeconds / 60))} />, {
+    settings,
+    status: 429,
+  });
+}

@@ -1,0 +1,315 @@
+/** @jsxImportSource hono/jsx */
+import type { Context } from "hono";
+import type { FC } from "hono/jsx";
+import { CONSENT_WORDING } from "../campaign/consent.js";
+import { htmlPage, Notice, Shell, type PageSettings } from "./layout.js";
+
+/**
+ * The landing page (GET /), the compact form for an iframe (GET /embed), and what happens next
+ * (GET /thanks). The form posts to POST /api/subscribe as a plain form (DESIGN.md contract); a
+ * bad entry comes back as this same page with the error next to its field, status 400.
+ */
+
+export const CALL_TO_ACTION = "Download the Free Flare-Up Reset Guide";
+export const PROMISE =
+  "Simple strategies that may help calm pain flare-ups and help you return to movement with more confidence.";
+
+export const PRIVACY_NOTE =
+  "We use your email address only to send you the guide and this short series. We never sell or share it, and every email has a one-click unsubscribe link.";
+
+/** What the guide holds, in the reader's words (the PDF's sections, src/guide/content.ts). */
+const INSIDE: readonly (readonly [string, string])[] = [
+  ["Why pain travels down the leg", "What sciatica is, and why it often means irritation rather than damage."],
+  ["The common triggers", "Sitting, activity spikes, lifting, sleep and stress, and why they add up."],
+  ["Three calming positions", "The 90–90 position, supported child's pose and side-lying, each with a short how-to."],
+  ["The common mistake", "Why stretching hard early in a flare can backfire, and gentler strategies."],
+  ["Walking and stretching", "Straight answers to the questions readers ask most."],
+  ["When to seek medical evaluation", "The signs that mean a clinician should take a look promptly."],
+];
+
+/** Query-string fields the form carries through as hidden inputs (campaign attribution). */
+const CARRIED = ["source", "utm_source", "utm_medium", "utm_campaign"] as const;
+
+export interface SignupFormValues {
+  email?: string;
+  firstName?: string;
+  timezone?: string;
+  source?: string;
+  utm_source?: string;
+  utm_medium?: string;
+  utm_campaign?: string;
+}
+
+export interface SignupFormError {
+  field: string;
+  message: string;
+}
+
+/** Limits matching the server's (src/campaign/signup-input.ts), so a carried value stays valid. */
+const CARRIED_MAX: Record<(typeof CARRIED)[number], number> = {
+  source: 100,
+  utm_source: 200,
+  utm_medium: 200,
+  utm_campaign: 200,
+};
+
+/** The values a page starts with: attribution from the query string (GET /?utm_source=…). */
+export function valuesFromQuery(query: Record<string, string | undefined>, fallbackSource?: string): SignupFormValues {
+  const values: SignupFormValues = {};
+  for (const name of CARRIED) {
+    const value = query[name]?.trim();
+    if (value) values[name] = value.slice(0, CARRIED_MAX[name]);
+  }
+  if (!values.source && fallbackSource) values.source = fallbackSource;
+  return values;
+}
+
+/** The values a failed post is re-rendered with: only the fields the form has, as strings. */
+export function valuesFromBody(body: unknown): SignupFormValues {
+  const record = typeof body === "object" && body !== null ? (body as Record<string, unknown>) : {};
+  const values: SignupFormValues = {};
+  for (const name of ["email", "firstName", "timezone", ...CARRIED] as const) {
+    const value = record[name];
+    if (typeof value === "string") values[name] = value.slice(0, 300);
+  }
+  return values;
+}
+
+const FIELD_LABELS: Record<string, string> = { email: "Email address", firstName: "First name" };
+
+/**
+ * A message a reader can act on, from the server's validation (src/campaign/signup-input.ts).
+ * Hidden fields they cannot fix get a general one.
+ */
+export function readerMessage(error: SignupFormError): string {
+  if (error.field === "email") {
+    if (/is required/.test(error.message)) return "Please enter your email address.";
+    if (/at most/.test(error.message)) return "That email address is too long. Please check it.";
+    return "Please check your email address: it should look like name@example.com.";
+  }
+  if (error.field === "firstName") return "Please shorten your first name to 100 characters or fewer.";
+  return "Part of the form could not be read. Please check your entry and try again.";
+}
+
+interface SignupFormProps {
+  values: SignupFormValues;
+  error?: SignupFormError | undefined;
+  variant: "landing" | "embed";
+}
+
+/** The form itself, shared by the landing page and the embed. */
+export const SignupForm: FC<SignupFormProps> = ({ values, error, variant }) => {
+  const emailError = error && error.field === "email" ? readerMessage(error) : undefined;
+  const nameError = error && error.field === "firstName" ? readerMessage(error) : undefined;
+  const otherError = error && !emailError && !nameError ? readerMessage(error) : undefined;
+  return (
+    <form method="post" action="/api/subscribe" data-signup="">
+      {error ? (
+        // Announced at once by screen readers; the link moves focus to the field to fix.
+        <div class="error-summary" role="alert" id="form-error">
+          <h3>Please check the form</h3>
+          <p>
+            {emailError ? <a href="#email">{emailError}</a> : nameError ? <a href="#firstName">{nameError}</a> : otherError}
+          </p>
+        </div>
+      ) : null}
+      <div class="field">
+        <label for="email">Email address</label>
+        <input
+          id="email"
+          name="email"
+          type="email"
+          inputmode="email"
+          autocomplete="email"
+          required
+          maxlength={254}
+          value={values.email ?? ""}
+          aria-invalid={emailError ? "true" : undefined}
+          aria-describedby={emailError ? "email-error" : undefined}
+          autofocus={emailError ? true : undefined}
+        />
+        {emailError ? (
+          <p class="field-error" id="email-error">
+            {emailError}
+          </p>
+        ) : null}
+      </div>
+      <div class="field">
+        <label for="firstName">
+          First name <span class="optional">(optional)</span>
+        </label>
+        <input
+          id="firstName"
+          name="firstName"
+          type="text"
+          autocomplete="given-name"
+          maxlength={100}
+          value={values.firstName ?? ""}
+          aria-invalid={nameError ? "true" : undefined}
+          aria-describedby={nameError ? "firstName-error" : undefined}
+          autofocus={nameError ? true : undefined}
+        />
+        {nameError ? (
+          <p class="field-error" id="firstName-error">
+            {nameError}
+          </p>
+        ) : null}
+      </div>
+      {/* Honeypot: hidden from people and from assistive technology; bots fill it in. */}
+      <div class="hp" aria-hidden="true">
+        <label for="website">Leave this field empty</label>
+        <input id="website" name="website" type="text" tabindex={-1} autocomplete="off" />
+      </div>
+      <input type="hidden" name="timezone" id="timezone" value={values.timezone ?? ""} />
+      {CARRIED.map((name) => (values[name] ? <input type="hidden" name={name} value={values[name]} /> : null))}
+      {variant === "embed" ? <input type="hidden" name="form" value="embed" /> : null}
+      <p class="consent" id="consent">
+        {CONSENT_WORDING}
+      </p>
+      <button type="submit" aria-describedby="consent">
+        Send me the free guide
+      </button>
+      <p class="privacy">{PRIVACY_NOTE}</p>
+    </form>
+  );
+};
+
+const Landing: FC<{ settings: PageSettings; values: SignupFormValues; error?: SignupFormError | undefined }> = ({
+  settings,
+  values,
+  error,
+}) => (
+  <Shell title={error ? `Please check the form · ${CALL_TO_ACTION}` : CALL_TO_ACTION} description={PROMISE} settings={settings}>
+    <section class="hero" aria-labelledby="title">
+      <div class="wrap">
+        <h1 id="title">{CALL_TO_ACTION}</h1>
+        <p>{PROMISE}</p>
+        <p class="meta">A free, printable PDF from the team at {settings.clinicName}, sent to your inbox.</p>
+      </div>
+    </section>
+    <div class="wrap grid">
+      <section class="card signup" aria-labelledby="signup-title">
+        <h2 id="signup-title">Get your free guide by email</h2>
+        <SignupForm values={values} error={error} variant="landing" />
+      </section>
+      <section class="card inside" aria-labelledby="inside-title">
+        <h2 id="inside-title">What's inside the guide</h2>
+        <ol>
+          {INSIDE.map(([title, line]) => (
+            <li>
+              <strong>{title}</strong>
+              <span>{line}</span>
+            </li>
+          ))}
+        </ol>
+        <div class="care">
+          <p>
+            <strong>Not sure it's a flare-up?</strong> If you notice leg weakness that keeps getting worse, numbness in
+            the groin or saddle area, changes in bladder or bowel control, or severe or rapidly worsening symptoms,
+            please contact a clinician or seek urgent care now.
+          </p>
+        </div>
+      </section>
+    </div>
+  </Shell>
+);
+
+const Embed: FC<{ settings: PageSettings; values: SignupFormValues; error?: SignupFormError | undefined }> = ({
+  settings,
+  values,
+  error,
+}) => (
+  <Shell title={CALL_TO_ACTION} embed settings={settings}>
+    <section class="card" aria-labelledby="embed-title">
+      <h2 id="embed-title">{CALL_TO_ACTION}</h2>
+      <p class="lede">{PROMISE}</p>
+      <SignupForm values={values} error={error} variant="embed" />
+    </section>
+  </Shell>
+);
+
+/** "30 days", "1 day", "12 hours": GUIDE_LINK_TTL_DAYS may be fractional in demos. */
+export function describeDays(days: number): string {
+  if (days >= 1) {
+    const whole = Math.floor(days);
+    return `${whole} ${whole === 1 ? "day" : "days"}`;
+  }
+  const hours = Math.max(1, Math.floor(days * 24));
+  return `${hours} ${hours === 1 ? "hour" : "hours"}`;
+}
+
+const Thanks: FC<{ settings: PageSettings; embed: boolean }> = ({ settings, embed }) => (
+  <Shell title="Check your inbox · Flare-Up Reset Guide" embed={embed} settings={settings}>
+    <Notice heading="Check your inbox">
+      {settings.doubleOptIn ? (
+        <>
+          <p>
+            We have sent you an email to confirm your address. Select the button in it, and your Flare-Up Reset Guide
+            follows straight away.
+          </p>
+          <ol class="steps">
+            <li>Open the email from {settings.clinicName} (it can take a few minutes).</li>
+            <li>
+              Select <strong>Yes, send me the guide</strong>.
+            </li>
+            <li>Not there? Look in your spam or promotions folder, and mark us as "not spam".</li>
+          </ol>
+        </>
+      ) : (
+        <>
+          <p>
+            Your Flare-Up Reset Guide is on its way. The email holds your personal download link, which works for{" "}
+            {describeDays(settings.guideLinkTtlDays)}: save the PDF and it is yours to keep.
+          </p>
+          <ol class="steps">
+            <li>Open the email from {settings.clinicName} (it can take a few minutes).</li>
+            <li>
+              Select <strong>Download your guide</strong>.
+            </li>
+            <li>Not there? Look in your spam or promotions folder, and mark us as "not spam".</li>
+          </ol>
+        </>
+      )}
+      <p>
+        Over the next week or so we will send a few short emails: common triggers, calming positions, a common mistake,
+        and the signs that mean it is time to see a clinician. Every email has a one-click unsubscribe link.
+      </p>
+    </Notice>
+  </Shell>
+);
+
+export function landingPage(c: Context, settings: PageSettings, values: SignupFormValues, error?: SignupFormError) {
+  return htmlPage(c, <Landing settings={settings} values={values} error={error} />, {
+    settings,
+    status: error ? 400 : 200,
+  });
+}
+
+export function embedPage(c: Context, settings: PageSettings, values: SignupFormValues, error?: SignupFormError) {
+  return htmlPage(c, <Embed settings={settings} values={values} error={error} />, {
+    settings,
+    status: error ? 400 : 200,
+    embeddable: true,
+  });
+}
+
+export function thanksPage(c: Context, settings: PageSettings, embed: boolean) {
+  // Framable too: after a post from the embed, the thanks page shows inside the iframe.
+  return htmlPage(c, <Thanks settings={settings} embed={embed} />, { settings, embeddable: true, cache: "public" });
+}
+
+/**
+ * A form post the server could not accept: the same page again, status 400, the error next to
+ * its field and everything the reader typed still there (so it works without JavaScript).
+ */
+export function signupFormErrorPage(c: Context, settings: PageSettings, body: unknown, error: SignupFormError) {
+  const values = valuesFromBody(body);
+  const embed = typeof body === "object" && body !== null && (body as Record<string, unknown>).form === "embed";
+  return embed ? embedPage(c, settings, values, error) : landingPage(c, settings, values, error);
+}
+
+/** Where a successful form post goes: the embed's thanks stays compact inside its iframe. */
+export function thanksLocation(body: unknown): string {
+  const embed = typeof body === "object" && body !== null && (body as Record<string, unknown>).form === "embed";
+  return embed ? "/thanks?embed=1" : "/thanks";
+}

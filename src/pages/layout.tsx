@@ -1,0 +1,104 @@
+/** @jsxImportSource hono/jsx */
+import type { Context } from "hono";
+import { html } from "hono/html";
+import type { Child, FC, PropsWithChildren } from "hono/jsx";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { contentSecurityPolicy, FAVICON, PAGE_CSS, PAGE_SCRIPT } from "./assets.js";
+
+/**
+ * The shell of every reader page (server-rendered with hono/jsx): the clinic's name, one
+ * landmark per region, the disclaimer and postal address in the footer. Works without
+ * JavaScript; the inline script only enhances.
+ */
+export interface PageSettings {
+  clinicName: string;
+  postalAddress: string;
+  /** ALLOWED_ORIGINS: who may frame the embeddable pages (the clinic's article site). */
+  allowedOrigins: readonly string[];
+  /** GUIDE_LINK_TTL_DAYS, told to the reader on the thanks page. */
+  guideLinkTtlDays: number;
+  /** DOUBLE_OPT_IN: the thanks page then asks the reader to confirm first. */
+  doubleOptIn: boolean;
+}
+
+export const MEDICAL_DISCLAIMER =
+  "The Flare-Up Reset Guide is for education only and is not medical advice. Please see a qualified clinician for diagnosis and treatment.";
+
+interface ShellProps {
+  title: string;
+  description?: string;
+  /** The compact layout for an iframe on the clinic's own site: no header or footer. */
+  embed?: boolean;
+  settings: PageSettings;
+}
+
+export const Shell: FC<PropsWithChildren<ShellProps>> = ({ title, description, embed, settings, children }) => (
+  <html lang="en">
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <title>{title}</title>
+      {description ? <meta name="description" content={description} /> : null}
+      <meta name="theme-color" content="#2f6f6a" />
+      <link rel="icon" href={FAVICON} />
+      <style dangerouslySetInnerHTML={{ __html: PAGE_CSS }} />
+    </head>
+    <body class={embed ? "embed" : undefined}>
+      {embed ? (
+        <main id="main">{children}</main>
+      ) : (
+        <>
+          <a class="skip" href="#main">
+            Skip to main content
+          </a>
+          <header class="top">
+            <div class="wrap">
+              <p class="brand">{settings.clinicName}</p>
+            </div>
+          </header>
+          <main id="main">{children}</main>
+          <footer class="foot">
+            <div class="wrap">
+              <p>{MEDICAL_DISCLAIMER}</p>
+              <p>
+                {settings.clinicName} · {settings.postalAddress}
+              </p>
+            </div>
+          </footer>
+        </>
+      )}
+      <script dangerouslySetInnerHTML={{ __html: PAGE_SCRIPT }} />
+    </body>
+  </html>
+);
+
+/** A centred, single-card page: thanks, link problems, "check your inbox". */
+export const Notice: FC<PropsWithChildren<{ heading: string }>> = ({ heading, children }) => (
+  <div class="notice">
+    <div class="card">
+      <h1>{heading}</h1>
+      {children}
+    </div>
+  </div>
+);
+
+/**
+ * Sends a page with the headers every reader page needs: the CSP that allows exactly our inline
+ * style and script, framing limited to 'self' (or to ALLOWED_ORIGINS for the embeddable ones),
+ * and no caching of anything that may echo what the reader typed.
+ */
+export function htmlPage(
+  c: Context,
+  page: Child,
+  options: { settings: PageSettings; status?: ContentfulStatusCode; embeddable?: boolean; cache?: "public" | "no-store" },
+): Response | Promise<Response> {
+  const { settings, status = 200, embeddable = false, cache = "no-store" } = options;
+  const ancestors = embeddable
+    ? settings.allowedOrigins.includes("*")
+      ? ["*"]
+      : ["'self'", ...settings.allowedOrigins]
+    : ["'self'"];
+  c.header("Content-Security-Policy", contentSecurityPolicy(ancestors));
+  c.header("Cache-Control", cache === "public" ? "public, max-age=300" : "no-store");
+  return c.html(html`<!doctype html>${page}`, status);
+}

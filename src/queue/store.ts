@@ -1,0 +1,33 @@
+import { runMigrations } from "bullmq";
+import pg from "pg";
+import { pingRedis, redactUrl } from "./connection.js";
+import type { QueueBackend } from "./queues.js";
+
+/**
+ * Start-up chores of the queue store, whichever backend: make sure it answers (Redis) or has
+ * its schema (Postgres: BullMQ's own migrations, idempotent and safe to run concurrently), and
+ * say once which one runs.
+ */
+export async function prepareQueueStore(
+  backend: QueueBackend,
+  redisUrl: string | undefined,
+  postgresUrl: string,
+): Promise<string> {
+  if (backend === "redis") {
+    await pingRedis(redisUrl!);
+    return `queue on Redis at ${redactUrl(redisUrl!)}`;
+  }
+  await migrateQueueSchema(postgresUrl);
+  return "queue on PostgreSQL (BullMQ's PostgreSQL backend, schema bullmq, in the service's database)";
+}
+
+export async function migrateQueueSchema(postgresUrl: string): Promise<void> {
+  const pool = new pg.Pool({ connectionString: postgresUrl, max: 1 });
+  const client = await pool.connect();
+  try {
+    await runMigrations(client);
+  } finally {
+    client.release();
+    await pool.end();
+  }
+}

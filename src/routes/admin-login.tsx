@@ -1,0 +1,78 @@
+/** @jsxImportSource hono/jsx */
+import { Hono, type MiddlewareHandler } from "hono";
+import type postgres from "postgres";
+import type { Logger } from "../logger.js";
+import { recordAdminAction } from "../admin/audit.js";
+import { LoginPage } from "../admin/views/pages.js";
+import { isAdminToken, type AdminEnv } from "../http/admin-auth.js";
+import { endAdminSession, sameOrigin, startAdminSession, type AdminSessionSettings } from "../http/admin-session.js";
+import { clientAddress } from "../http/client-address.js";
+import { ApiError } from "../http/errors.js";
+import type { SignupLimiter } from "../queue/signup-limiter.js";
+
+export interface AdminLoginDeps {
+  sql: postgres.Sql;
+  logger: Logger;
+  adminToken: string | undefined;
+  session: AdminSessionSettings;
+  trustProxy: boolean;
+  /** Login attempts per client address (the queue store's limiter, shared by every API process). */
+  loginLimiter: SignupLimiter;
+  clinicName: string;
+}
+
+/** Only our own pages: "/admin…", never "//host" or a full URL (an open redirect). */
+export function safeNext(value: unknown): string {
+  return typeof value === "string" && /^\/admin(\/|\?|$)/.test(value) && !value.startsWith("//") ? value : "/admin";
+}
+
+/**
+ * GET/POST /admin/login (the password is ADMIN_TOKEN, compared in constant time) and
+ * POST /admin/logout. Every attempt counts against the client's limit before the password is
+ * even looked at, so guessing stays slow however the guesses go.
+ */
+export function adminLoginRoutes(deps: AdminLoginDeps, auth: MiddlewareHandler<AdminEnv>) {
+  const page = (next: string, error?: string) => (
+    <LoginPage next={next} error={error} closed={!deps.adminToken} clinicName={deps.clinicName} />
+  );
+  return new Hono<AdminEnv>()
+    .get("/admin/login", (c) => {
+      c.header("Cache-Control", "no-store");
+      return c.html(page(safeNext(c.req.query("next"))), deps.adminToken ? 200 : 503);
+    })
+    .post("/admin/login", async (c) => {
+      c.header("Cache-Control", "no-store");
+      // Only our own login form posts here (login CSRF).
+      if ((c.req.header("origin") || c.req.header("sec-fetch-site")) && !sameOrigin(c.req.raw, deps.session.publicUrl)) {
+        throw new ApiError("forbidden", "This request did not come from the login page.");
+      }
+      if (!deps.adminToken) return c.html(page("/admin"), 503);
+      const ip = clientAddress(c, deps.trustProxy);
+      const limit = await deps.loginLimiter.consume(ip ?? "unknown");
+      if (!limit.allowed) {
+        await recordAdminAction(deps, { actor: "anonymous", clientAddress: ip, action: "login.rate_limited" });
+        c.header("Retry-After", String(limit.retryAfterSeconds));
+        return c.html(page("/admin", `Too many attempts. Try again in ${Math.ceil(limit.retryAfterSeconds / 60)} minutes.`), 429);
+      }
+      let form: Record<string, unknown> = {};
+      try {
+        form = await c.req.parseBody();
+      } catch {
+        // An unreadable body is just a failed attempt.
+      }
+      const next = safeNext(form.next);
+      const password = typeof form.password === "string" ? form.password : "";
+      if (!isAdminToken(deps.adminToken, password)) {
+        await recordAdminAction(deps, { actor: "anonymous", clientAddress: ip, action: "login.failed" });
+        return c.html(page(next, "That is not the admin token."), 401);
+      }
+      await startAdminSession(c, deps.adminToken, deps.session);
+      await recordAdminAction(deps, { actor: "admin (session)", clientAddress: ip, action: "login" });
+      return c.redirect(next, 303);
+    })
+    .post("/admin/logout", auth, async (c) => {
+      endAdminSession(c, deps.session);
+      await recordAdminAction(deps, { actor: `admin (${c.get("admin").via})`, clientAddress: clientAddress(c, deps.trustProxy), action: "logout" });
+      return c.redirect("/admin/login", 303);
+    });
+}

@@ -1,0 +1,183 @@
+/** @jsxImportSource hono/jsx */
+import { Hono, type Context, type MiddlewareHandler } from "hono";
+import { stream } from "hono/streaming";
+import type postgres from "postgres";
+import { z } from "zod";
+import type { Logger } from "../logger.js";
+import type { SequenceDefinition } from "../campaign/sequence.js";
+import type { Queues } from "../queue/queues.js";
+import { adminAsset } from "../admin/assets.js";
+import { recordAdminAction } from "../admin/audit.js";
+import { csvLine } from "../admin/csv.js";
+import { campaignStats, filterFromQuery, statsQuerySchema } from "../admin/stats.js";
+import { ACTION_MESSAGES, ACTIONS, exportSubscriber, runSubscriberAction, type SubscriberAction } from "../admin/subscriber-actions.js";
+import { Dashboard } from "../admin/views/dashboard.js";
+import { AuditPage, FailuresPage, OutboxEmailPage, OutboxPage } from "../admin/views/pages.js";
+import { SubscriberDetail, SubscriberSearch } from "../admin/views/subscribers.js";
+import {
+  EXPORT_COLUMNS,
+  exportSubscribers,
+  outboxEmail,
+  outboxPage,
+  recentAudit,
+  recentFailures,
+  recentSubscribers,
+  searchSubscribers,
+  subscriberRecord,
+} from "../db/queries/admin.js";
+import type { AdminEnv } from "../http/admin-auth.js";
+import { clientAddress } from "../http/client-address.js";
+import { ApiError } from "../http/errors.js";
+
+export interface AdminPageDeps {
+  sql: postgres.Sql;
+  logger: Logger;
+  queues: Pick<Queues, "enqueueGuideLinkEmail">;
+  sequence: SequenceDefinition;
+  trustProxy: boolean;
+  transportName: string;
+  clinicName: string;
+}
+
+/**
+ * The admin's pages. Each attaches `auth` itself (a sub-app's use("*") would guard the whole
+ * app once mounted at "/"). Pages hold personal data: never cached, never indexed, and a CSP
+ * that lets them load scripts and styles from this origin only.
+ */
+const PAGE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-src 'self'; " +
+  "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+/** The outbox email's own HTML: a sandbox (RFC-less, CSP Level 2) with no script, no forms, no origin. */
+const EMAIL_CSP = "sandbox; default-src 'none'; img-src https: http: data:; style-src 'unsafe-inline'; font-src https: data:";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ID = /^[1-9][0-9]{0,15}$/;
+
+const pageHeaders: MiddlewareHandler = async (c, next) => {
+  await next();
+  c.header("Content-Security-Policy", PAGE_CSP);
+  c.header("Cache-Control", "no-store");
+  c.header("X-Robots-Tag", "noindex");
+};
+
+export function adminPageRoutes(deps: AdminPageDeps, auth: MiddlewareHandler<AdminEnv>) {
+  const who = (c: Context<AdminEnv>) => ({ actor: `admin (${c.get("admin").via})`, clientAddress: clientAddress(c, deps.trustProxy) });
+  const subscriberId = (c: Context) => {
+    const id = c.req.param("id") ?? "";
+    if (!UUID.test(id)) throw new ApiError("not_found", "No such subscriber.");
+    return id;
+  };
+
+  return new Hono<AdminEnv>()
+    .get("/admin", auth, pageHeaders, async (c) => {
+      const query = c.req.query();
+      const parsed = statsQuerySchema.safeParse(query);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        throw new ApiError("invalid_input", `${String(issue.path[0] ?? "query")} ${issue.message}`, String(issue.path[0] ?? "query"));
+      }
+      const [stats, failures] = await Promise.all([
+        campaignStats(deps, filterFromQuery(parsed.data)),
+        recentFailures(deps.sql, 5),
+      ]);
+      return c.html(<Dashboard stats={stats} query={query} failures={failures} clinicName={deps.clinicName} />);
+    })
+    .get("/admin/assets/:name", auth, async (c) => {
+      const asset = await adminAsset(c.req.param("name"));
+      if (!asset) throw new ApiError("not_found", "No such file.");
+      c.header("Content-Type", asset.contentType);
+      c.header("Cache-Control", "private, max-age=86400");
+      return c.body(asset.body);
+    })
+    .get("/admin/subscribers", auth, pageHeaders, async (c) => {
+      const q = (c.req.query("q") ?? "").trim().toLowerCase().slice(0, 254);
+      const results = q ? await searchSubscribers(deps.sql, q, 50) : await recentSubscribers(deps.sql, 25);
+      return c.html(<SubscriberSearch q={q} results={results} recent={!q} clinicName={deps.clinicName} />);
+    })
+    .get("/admin/subscribers.csv", auth, async (c) => {
+      const parsed = exportQuerySchema.safeParse(c.req.query());
+      if (!parsed.success) throw new ApiError("invalid_input", parsed.error.issues[0]!.message);
+      const filter = { ...filterFromQuery(parsed.data), ...(parsed.data.status ? { status: parsed.data.status } : {}) };
+      await recordAdminAction({ sql: deps.sql, logger: deps.logger }, { ...who(c), action: "subscribers.export_csv", detail: { filter } });
+      c.header("Content-Type", "text/csv; charset=utf-8");
+      c.header("Content-Disposition", `attachment; filename="subscribers-${new Date().toISOString().slice(0, 10)}.csv"`);
+      c.header("Cache-Control", "no-store");
+      // Streamed from a database cursor, a batch at a time: memory stays flat at any list size.
+      return stream(c, async (out) => {
+        let aborted = false;
+        out.onAbort(() => {
+          aborted = true;
+        });
+        await out.write(csvLine(EXPORT_COLUMNS));
+        try {
+          for await (const rows of exportSubscribers(deps.sql, filter)) {
+            if (aborted) break;
+            await out.write(rows.map((r) => csvLine(EXPORT_COLUMNS.map((col) => r[col]))).join(""));
+          }
+        } catch (error) {
+          // The status line is long gone: the truncated file ends with a line saying so.
+          deps.logger.error({ err: error }, "CSV export failed midway");
+          await out.write(csvLine(["# export failed midway: this file is incomplete"]));
+        }
+      });
+    })
+    .get("/admin/subscribers/:id", auth, pageHeaders, async (c) => {
+      const record = await subscriberRecord(deps.sql, subscriberId(c));
+      if (!record) throw new ApiError("not_found", "No such subscriber.");
+      const done = c.req.query("done");
+      const flash =
+        done && (ACTIONS as readonly string[]).includes(done)
+          ? { ok: c.req.query("ok") === "1", message: ACTION_MESSAGES[done as SubscriberAction][c.req.query("ok") === "1" ? "ok" : "failed"] }
+          : undefined;
+      return c.html(<SubscriberDetail record={record} flash={flash} clinicName={deps.clinicName} />);
+    })
+    .get("/admin/subscribers/:id/export", auth, async (c) => {
+      const data = await exportSubscriber(deps, who(c), subscriberId(c));
+      if (!data) throw new ApiError("not_found", "No such subscriber.");
+      c.header("Content-Disposition", 'attachment; filename="subscriber-export.json"');
+      c.header("Cache-Control", "no-store");
+      return c.json(data);
+    })
+    .post("/admin/subscribers/:id/:action", auth, async (c) => {
+      const id = subscriberId(c);
+      const action = c.req.param("action");
+      if (!(ACTIONS as readonly string[]).includes(action)) throw new ApiError("not_found", "No such action.");
+      const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+      if (action === "erase" && form.confirm !== "yes") {
+        throw new ApiError("invalid_input", "Tick the box that confirms the erasure.", "confirm");
+      }
+      const result = await runSubscriberAction(deps, who(c), id, action as SubscriberAction, { suppress: form.suppress === "yes" });
+      if (!result) throw new ApiError("not_found", "No such subscriber.");
+      return c.redirect(`/admin/subscribers/${id}?done=${action}&ok=${result.ok ? 1 : 0}`, 303);
+    })
+    .get("/admin/failures", auth, pageHeaders, async (c) =>
+      c.html(<FailuresPage failures={await recentFailures(deps.sql, 200)} clinicName={deps.clinicName} />),
+    )
+    .get("/admin/outbox", auth, pageHeaders, async (c) => {
+      const before = c.req.query("before");
+      const page = await outboxPage(deps.sql, before && ID.test(before) ? Number(before) : undefined, 50);
+      const next = page.length === 50 ? page.at(-1)!.id : undefined;
+      return c.html(<OutboxPage emails={page} next={next} transport={deps.transportName} clinicName={deps.clinicName} />);
+    })
+    .get("/admin/outbox/:id", auth, pageHeaders, async (c) => {
+      const id = c.req.param("id");
+      const email = ID.test(id) ? await outboxEmail(deps.sql, Number(id)) : undefined;
+      if (!email) throw new ApiError("not_found", "No such email in the outbox.");
+      return c.html(<OutboxEmailPage email={email} clinicName={deps.clinicName} />);
+    })
+    .get("/admin/outbox/:id/html", auth, async (c) => {
+      const id = c.req.param("id");
+      const email = ID.test(id) ? await outboxEmail(deps.sql, Number(id)) : undefined;
+      if (!email) throw new ApiError("not_found", "No such email in the outbox.");
+      c.header("Content-Security-Policy", EMAIL_CSP);
+      c.header("Cache-Control", "no-store");
+      return c.html(email.html);
+    })
+    .get("/admin/audit", auth, pageHeaders, async (c) =>
+      c.html(<AuditPage rows={await recentAudit(deps.sql, 200)} clinicName={deps.clinicName} />),
+    );
+}
+
+const exportQuerySchema = statsQuerySchema.and(
+  z.object({ status: z.enum(["pending", "active", "unsubscribed", "bounced", "complained"]).optional() }),
+);

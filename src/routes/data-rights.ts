@@ -1,0 +1,73 @@
+import { Hono } from "hono";
+import { bodyLimit } from "../http/body-limit.js";
+import { z } from "zod";
+import type postgres from "postgres";
+import { signupSchema } from "../campaign/signup-input.js";
+import { eraseAddress, exportAddress, liftAddressSuppression, type DataRightsDeps } from "../data-rights/data-rights.js";
+import { webhookEventCounts } from "../feedback/counts.js";
+import { adminAuth } from "../http/admin-auth.js";
+import { ApiError } from "../http/errors.js";
+
+export interface DataRightsRouteDeps extends DataRightsDeps {
+  sql: postgres.Sql;
+  adminToken: string | undefined;
+}
+
+/** The same normalisation and checks as the signup form, so "Ana@Example.com " finds ana@example.com. */
+const emailField = signupSchema.shape.email;
+const eraseSchema = z.object({ email: emailField, suppress: z.boolean({ error: "must be true or false" }).optional() });
+const liftSchema = z.object({ email: emailField });
+
+/**
+ * The admin's data-rights API (Bearer ADMIN_TOKEN, src/http/admin-auth.ts):
+ *  GET  /admin/api/subscribers/export?email=…          everything held about one address (JSON)
+ *  POST /admin/api/subscribers/erase {email, suppress?} delete personal data, keep anonymous counts
+ *  POST /admin/api/subscribers/lift-suppression {email} undo a bounce/complaint/erase suppression
+ *  GET  /admin/api/webhook-events                       provider events per type, unmatched, pending
+ * The auth middleware is attached per route: a sub-app's `use("*")` would guard the whole app.
+ */
+export function dataRightsRoutes(deps: DataRightsRouteDeps) {
+  const auth = adminAuth({ token: deps.adminToken });
+  const limit = bodyLimit({
+    maxSize: 4 * 1024,
+    onError: () => {
+      throw new ApiError("payload_too_large", "The request body must be at most 4 KB.");
+    },
+  });
+  return new Hono()
+    .get("/admin/api/subscribers/export", auth, async (c) => {
+      const email = parse(z.object({ email: emailField }), { email: c.req.query("email") }).email;
+      const data = await exportAddress(deps, email);
+      if (!data) throw new ApiError("not_found", "No subscriber with this address.");
+      c.header("Content-Disposition", 'attachment; filename="subscriber-export.json"');
+      c.header("Cache-Control", "no-store");
+      return c.json(data);
+    })
+    .post("/admin/api/subscribers/erase", auth, limit, async (c) => {
+      const input = parse(eraseSchema, await readJson(c.req.raw));
+      return c.json(await eraseAddress(deps, input.email, { suppress: input.suppress ?? false }));
+    })
+    .post("/admin/api/subscribers/lift-suppression", auth, limit, async (c) => {
+      const input = parse(liftSchema, await readJson(c.req.raw));
+      return c.json(await liftAddressSuppression(deps, input.email));
+    })
+    .get("/admin/api/webhook-events", auth, async (c) => c.json(await webhookEventCounts(deps.sql)));
+}
+
+function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const field = String(issue.path[0] ?? "body");
+  throw new ApiError("invalid_input", `${field} ${issue.message}`, field);
+}
+
+async function readJson(request: Request): Promise<unknown> {
+  const type = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type !== "application/json") throw new ApiError("unsupported_media_type", "Send application/json.");
+  try {
+    return await request.json();
+  } catch {
+    throw new ApiError("invalid_json", "The request body is not valid JSON.");
+  }
+}

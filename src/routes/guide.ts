@@ -1,0 +1,91 @@
+import { Hono } from "hono";
+import { bodyLimit } from "../http/body-limit.js";
+import type postgres from "postgres";
+import { signupSchema } from "../campaign/signup-input.js";
+import { recordGuideDownload } from "../db/queries/guide.js";
+import { requestFreshGuideLink, type FreshLinkRequestDeps } from "../guide/fresh-link.js";
+import type { GuidePdfStore } from "../guide/pdf.js";
+import { clientAddress } from "../http/client-address.js";
+import {
+  freshLinkFormErrorPage,
+  freshLinkSentPage,
+  guideUnavailablePage,
+  linkProblemPage,
+  tooManyRequestsPage,
+} from "../pages/guide-pages.js";
+import type { PageSettings } from "../pages/layout.js";
+import type { SignupLimiter } from "../queue/signup-limiter.js";
+import type { Logger } from "../logger.js";
+import { verifyToken } from "../tokens.js";
+
+export interface GuideRouteDeps {
+  sql: postgres.Sql;
+  appSecret: string;
+  pdf: GuidePdfStore;
+  pages: PageSettings;
+  /** Per client, for "mail me a fresh link" (its own key prefix in the limiter store). */
+  freshLinkLimiter: SignupLimiter;
+  freshLink: FreshLinkRequestDeps;
+  trustProxy: boolean;
+  logger: Logger;
+}
+
+/** What the reader's file is called on disk (RFC 6266 Content-Disposition). */
+export const GUIDE_FILE_NAME = "Flare-Up Reset Guide.pdf";
+
+/**
+ * GET /guide/:token — the PDF behind a personal, signed link (DESIGN.md invariant 7). The token
+ * names the subscriber, so every download is recorded for the stats. The subscriber's status
+ * is not checked: an unsubscribed reader asked for the guide, and their link keeps working.
+ * POST /guide/fresh-link — "mail me a fresh link" from an expired (or broken) link.
+ */
+export function guideRoutes(deps: GuideRouteDeps) {
+  return new Hono()
+    .get("/guide/:token", async (c) => {
+      const check = verifyToken(deps.appSecret, c.req.param("token"), "guide");
+      if (!check.ok) return linkProblemPage(c, deps.pages, check.reason === "expired" ? "expired" : "invalid");
+      let pdf;
+      try {
+        pdf = await deps.pdf.get();
+      } catch (error) {
+        // Handled here so the path (a live capability) never reaches the generic 5xx log line.
+        deps.logger.error({ err: error }, "guide PDF unavailable");
+        return guideUnavailablePage(c, deps.pages);
+      }
+      // A HEAD (link checkers, some mail scanners) is not a download. A reader whose download
+      // cannot be counted (database trouble) still gets the guide: the count matters less.
+      if (c.req.method === "GET") {
+        await recordGuideDownload(deps.sql, check.subject, c.req.header("user-agent")?.slice(0, 512)).catch(
+          (error: unknown) => deps.logger.warn({ err: (error as Error).message }, "guide download not recorded"),
+        );
+      }
+      return c.body(new Uint8Array(pdf.bytes), 200, {
+        "Content-Type": "application/pdf",
+        "Content-Length": String(pdf.bytes.length),
+        "Content-Disposition": `attachment; filename="${GUIDE_FILE_NAME}"`,
+        // A personal link: no shared cache may keep it (RFC 9111 §5.2.2.7), and no browser cache
+        // either, so each download is counted and nothing lingers on a shared computer.
+        "Cache-Control": "private, no-store",
+        "X-Robots-Tag": "noindex, nofollow",
+      });
+    })
+    .post(
+      "/guide/fresh-link",
+      bodyLimit({ maxSize: 4 * 1024, onError: (c) => freshLinkFormErrorPage(c, deps.pages, "", "Please enter only your email address.") }),
+      async (c) => {
+        const limit = await deps.freshLinkLimiter.consume(clientAddress(c, deps.trustProxy) ?? "unknown");
+        if (!limit.allowed) return tooManyRequestsPage(c, deps.pages, limit.retryAfterSeconds);
+
+        const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+        const raw = typeof form.email === "string" ? form.email : "";
+        const email = signupSchema.shape.email.safeParse(raw);
+        if (!email.success) {
+          const message = raw.trim() === "" ? "Please enter your email address." : "Please enter a valid email address, like name@example.com.";
+          return freshLinkFormErrorPage(c, deps.pages, raw.slice(0, 254), message);
+        }
+        await requestFreshGuideLink(deps.freshLink, email.data);
+        // The same page whether or not the address is known, mailed, or asked too recently.
+        return freshLinkSentPage(c, deps.pages);
+      },
+    );
+}

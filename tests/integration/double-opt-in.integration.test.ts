@@ -1,0 +1,237 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MAINTENANCE_JOBS } from "../../src/queue/jobs.js";
+import { signToken, verifyToken } from "../../src/tokens.js";
+import type { AcceptedEmail } from "../support/fake-resend.js";
+import { createStack, postJson, TEST_SECRET, uniqueEmail, waitFor, type TestStack } from "../support/stack.js";
+
+const stepOf = (e: AcceptedEmail) => e.tags?.find((t) => t.name === "step")?.value;
+const confirmPath = (e: AcceptedEmail) => {
+  const match = /http:\/\/guide\.test(\/confirm\/[A-Za-z0-9_.-]+)/.exec(e.html ?? "");
+  if (!match) throw new Error("no confirm link in the email");
+  return match[1]!;
+};
+
+describe("double opt-in (DOUBLE_OPT_IN=true), end to end", () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await createStack({ env: { DOUBLE_OPT_IN: "true", TRUST_PROXY: "true", SEQUENCE_TIME_SCALE: "17280" } });
+    await stack.startWorkers();
+  });
+  afterAll(() => stack.close());
+
+  const subscriberOf = async (email: string) =>
+    (await stack.deps.db.sql<{ id: string; status: string; confirmed_at: Date | null }[]>`
+      select id, status, confirmed_at from subscribers where email = ${email}`)[0];
+  const countOf = async (table: "deliveries" | "enrollments" | "confirmation_emails", id: string) =>
+    Number((await stack.deps.db.sql.unsafe(`select count(*)::int as n from ${table} where subscriber_id = $1`, [id]))[0]!.n);
+
+  it("stores a pending subscriber, sends only the confirmation, and the link starts the sequence", async () => {
+    const email = uniqueEmail("doi");
+    const res = await postJson(stack, { email, firstName: "Ana" }, { "x-forwarded-for": "192.0.2.10", "user-agent": "Form/1" });
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ status: "ok" });
+    const pending = await subscriberOf(email);
+    expect(pending).toMatchObject({ status: "pending", confirmed_at: null });
+    // Invariant 1 for double opt-in: what a 202 promises (the confirmation) is committed.
+    expect(await countOf("confirmation_emails", pending!.id)).toBe(1);
+    expect(await countOf("enrollments", pending!.id)).toBe(0);
+    expect(await countOf("deliveries", pending!.id)).toBe(0);
+
+    await stack.fake!.waitFor((f) => f.acceptedTo(email).length === 1, 10_000);
+    const [confirmation] = stack.fake!.acceptedTo(email);
+    expect(stepOf(confirmation!)).toBe("confirm");
+    expect(confirmation!.tags).toEqual([{ name: "step", value: "confirm" }]);
+    expect(confirmation!.idempotencyKey).toMatch(new RegExp(`^fur-confirm-\\d+-${pending!.id}$`));
+    expect(confirmation!.headers?.["List-Unsubscribe"]).toMatch(/^<http:\/\/guide\.test\/unsubscribe\/.+>$/);
+    expect(confirmation!.headers?.["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
+    expect(confirmation!.text).toMatch(/not medical advice/i);
+    expect(confirmation!.html).not.toContain("/guide/"); // the guide comes after the click
+    const path = confirmPath(confirmation!);
+    const token = verifyToken(TEST_SECRET, path.split("/").pop()!, "confirm");
+    expect(token).toMatchObject({ ok: true, subject: pending!.id });
+    // The link lives as long as the pending request: PENDING_TTL_DAYS (7) from the request.
+    const expiresAt = (token as { expiresAt: Date }).expiresAt.getTime();
+    expect(Math.abs(expiresAt - (Date.now() + 7 * 86_400_000))).toBeLessThan(60_000);
+
+    // Unconfirmed, the sequence never starts, however long we wait.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(stack.fake!.acceptedTo(email)).toHaveLength(1);
+
+    const click = await stack.app.request(path, { headers: { "x-forwarded-for": "192.0.2.44", "user-agent": "MailApp/2" } });
+    expect(click.status).toBe(200);
+    expect(await click.text()).toContain("you are confirmed");
+    const active = await subscriberOf(email);
+    expect(active!.status).toBe("active");
+    expect(active!.confirmed_at).not.toBeNull();
+    const consents = await stack.deps.db.sql<{ kind: string; ip: string; user_agent: string; created_at: Date }[]>`
+      select kind, ip, user_agent, created_at from consents where subscriber_id = ${active!.id} order by created_at, id`;
+    expect(consents.map((c) => [c.kind, c.ip, c.user_agent])).toEqual([
+      ["signup", "192.0.2.10", "Form/1"],
+      ["confirm", "192.0.2.44", "MailApp/2"],
+    ]);
+
+    await stack.fake!.waitFor((f) => f.acceptedTo(email).length === 2, 10_000);
+    const welcome = stack.fake!.acceptedTo(email)[1]!;
+    expect(stepOf(welcome)).toBe("welcome");
+    expect(welcome.html).toMatch(/http:\/\/guide\.test\/guide\//);
+
+    // A second click changes nothing and sends nothing.
+    expect((await stack.app.request(path)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(stack.fake!.acceptedTo(email).filter((e) => stepOf(e) === "welcome")).toHaveLength(1);
+    expect(await countOf("enrollments", active!.id)).toBe(1);
+  });
+
+  it("a repeat signup while pending re-sends the confirmation, at most once per 10 minutes, same answer", async () => {
+    const email = uniqueEmail("again");
+    expect((await postJson(stack, { email })).status).toBe(202);
+    await stack.fake!.waitFor((f) => f.acceptedTo(email).length === 1, 10_000);
+    const subscriber = await subscriberOf(email);
+
+    const repeat = await postJson(stack, { email: email.toUpperCase() });
+    expect(repeat.status).toBe(202);
+    expect(await repeat.json()).toEqual({ status: "ok" });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(stack.fake!.acceptedTo(email)).toHaveLength(1); // rate limited
+
+    // Ten minutes later (moved back in time rather than waited for):
+    await stack.deps.db.sql`
+      update subscribers set confirmation_requested_at = now() - interval '11 minutes' where id = ${subscriber!.id}`;
+    const racing = await Promise.all([postJson(stack, { email }), postJson(stack, { email }), postJson(stack, { email })]);
+    expect(racing.map((r) => r.status)).toEqual([202, 202, 202]);
+    await stack.fake!.waitFor((f) => f.acceptedTo(email).length === 2, 10_000);
+    await new Promise((r) => setTimeout(r, 500));
+    const sent = stack.fake!.acceptedTo(email);
+    expect(sent).toHaveLength(2); // three racing requests, one re-send
+    expect(sent.map(stepOf)).toEqual(["confirm", "confirm"]);
+    expect(sent[0]!.idempotencyKey).not.toBe(sent[1]!.idempotencyKey);
+    expect((await subscriberOf(email))!.status).toBe("pending");
+  });
+
+  it("purges requests nobody confirmed after PENDING_TTL_DAYS, and keeps everyone else", async () => {
+    const stale = uniqueEmail("stale");
+    const fresh = uniqueEmail("fresh");
+    const confirmed = uniqueEmail("confirmed");
+    for (const email of [stale, fresh, confirmed]) expect((await postJson(stack, { email })).status).toBe(202);
+    await stack.fake!.waitFor((f) => [stale, fresh, confirmed].every((e) => f.acceptedTo(e).length === 1), 10_000);
+    const staleId = (await subscriberOf(stale))!.id;
+    const confirmedId = (await subscriberOf(confirmed))!.id;
+    expect((await stack.app.request(confirmPath(stack.fake!.acceptedTo(confirmed)[0]!))).status).toBe(200);
+    const stalePath = confirmPath(stack.fake!.acceptedTo(stale)[0]!);
+    // Eight days pass for two of them (the confirmed one signed up long ago, too).
+    await stack.deps.db.sql`
+      update subscribers set created_at = now() - interval '8 days', confirmation_requested_at = now() - interval '8 days'
+       where id in (${staleId}, ${confirmedId})`;
+
+    await stack.deps.queues.maintenance.add(MAINTENANCE_JOBS.purgePending, {});
+    await waitFor(async () => (await subscriberOf(stale)) === undefined, 10_000, "the stale request to be purged");
+    expect(await stack.deps.db.sql`select 1 from consents where subscriber_id = ${staleId}`).toHaveLength(0);
+    expect(await stack.deps.db.sql`select 1 from confirmation_emails where subscriber_id = ${staleId}`).toHaveLength(0);
+    expect((await subscriberOf(fresh))!.status).toBe("pending");
+    expect((await subscriberOf(confirmed))!.status).toBe("active");
+
+    // Its link now leads to a friendly "expired" page, and nothing is created.
+    const late = await stack.app.request(stalePath);
+    expect(late.status).toBe(410);
+    expect(await late.text()).toContain("expired");
+    expect(await subscriberOf(stale)).toBeUndefined();
+  });
+
+  it("answers tampered and expired confirm links with a page, never data", async () => {
+    const email = uniqueEmail("links");
+    await postJson(stack, { email });
+    const id = (await subscriberOf(email))!.id;
+    const expired = signToken(TEST_SECRET, "confirm", id, new Date(Date.now() - 1000));
+    const expiredRes = await stack.app.request(`/confirm/${expired}`);
+    expect(expiredRes.status).toBe(410);
+    expect(expiredRes.headers.get("content-type")).toContain("text/html");
+    const unsubscribeToken = signToken(TEST_SECRET, "unsubscribe", id, null);
+    for (const bad of [`/confirm/${unsubscribeToken}`, "/confirm/garbage", `/confirm/${expired.slice(0, -3)}abc`]) {
+      const res = await stack.app.request(bad);
+      expect(res.status).toBe(400);
+      expect(await res.text()).toContain("This link does not work");
+    }
+    expect((await subscriberOf(email))!.status).toBe("pending");
+  });
+
+  it("an address that left is asked to confirm before it comes back; an old link cannot bring it back", async () => {
+    const email = uniqueEmail("returning");
+    await postJson(stack, { email });
+    await stack.fake!.waitFor((f) => f.acceptedTo(email).length === 1, 10_000);
+    const firstLink = confirmPath(stack.fake!.acceptedTo(email)[0]!);
+    expect((await stack.app.request(firstLink)).status).toBe(200);
+    await stack.fake!.waitFor((f) => f.acceptedTo(email).length === 2, 10_000); // welcome
+    const welcome = stack.fake!.acceptedTo(email)[1]!;
+    const unsubscribe = new URL(/^<(.+)>$/.exec(welcome.headers!["List-Unsubscribe"]!)![1]!).pathname;
+    expect((await stack.app.request(unsubscribe, { method: "POST", body: "List-Unsubscribe=One-Click" })).status).toBe(200);
+    const id = (await subscriberOf(email))!.id;
+
+    // The old confirm link does not undo the unsubscribe.
+    expect((await stack.app.request(firstLink)).status).toBe(410);
+    expect((await subscriberOf(email))!.status).toBe("unsubscribed");
+
+    // The form again: a new opt-in, so a confirmation — nothing else — and still unsubscribed until clicked.
+    expect((await postJson(stack, { email })).status).toBe(202);
+    await stack.fake!.waitFor((f) => f.acceptedTo(email).length === 3, 10_000);
+    expect(stepOf(stack.fake!.acceptedTo(email)[2]!)).toBe("confirm");
+    expect((await subscriberOf(email))!.status).toBe("unsubscribed");
+    expect((await stack.app.request(confirmPath(stack.fake!.acceptedTo(email)[2]!))).status).toBe(200);
+    expect((await subscriberOf(email))!.status).toBe("active");
+    // Resumed, not restarted: the next step comes, the welcome does not come again.
+    await stack.fake!.waitFor((f) => f.acceptedTo(email).length === 4, 15_000);
+    expect(stack.fake!.acceptedTo(email).map(stepOf)).toEqual(["confirm", "welcome", "confirm", "triggers"]);
+    expect(await countOf("enrollments", id)).toBe(1);
+  });
+
+  it("a bounced address signing up again is answered as usual and sent nothing", async () => {
+    const email = uniqueEmail("bounced");
+    await postJson(stack, { email });
+    await stack.fake!.waitFor((f) => f.acceptedTo(email).length === 1, 10_000);
+    await stack.deps.db.sql`update subscribers set status = 'bounced' where email = ${email}`;
+    const res = await postJson(stack, { email });
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ status: "ok" });
+    await stack.deps.db.sql`update subscribers set confirmation_requested_at = now() - interval '2 days' where email = ${email}`;
+    expect((await postJson(stack, { email })).status).toBe(202);
+    await new Promise((r) => setTimeout(r, 700));
+    expect(stack.fake!.acceptedTo(email)).toHaveLength(1);
+  });
+});
+
+describe("confirmation emails are sent at most once, and none is lost", () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await createStack({ env: { DOUBLE_OPT_IN: "true" } });
+  });
+  afterAll(() => stack.close());
+
+  it("a lost provider answer is retried under the same key: one email; a job lost with the queue is re-created", async () => {
+    // Stored while no worker runs; then the queue loses the job (a Redis wipe, a failed enqueue).
+    const lost = uniqueEmail("lostjob");
+    expect((await postJson(stack, { email: lost })).status).toBe(202);
+    const [row] = await stack.deps.db.sql<{ id: string }[]>`
+      select c.id from confirmation_emails c join subscribers s on s.id = c.subscriber_id where s.email = ${lost}`;
+    const job = await stack.deps.queues.send.getJob(`confirmation-${row!.id}`);
+    expect(job).toBeDefined();
+    await job!.remove();
+    await stack.deps.db.sql`update confirmation_emails set created_at = now() - interval '1 minute' where id = ${row!.id}`;
+
+    stack.fake!.failNext(1, 500, undefined, { afterAccept: true });
+    const email = uniqueEmail("replayed");
+    expect((await postJson(stack, { email })).status).toBe(202);
+
+    await stack.startWorkers(); // the upkeep job runs at start and every 500 ms
+    await stack.fake!.waitFor((f) => f.acceptedTo(lost).length === 1 && f.acceptedTo(email).length === 1, 15_000);
+    await waitFor(async () => {
+      const [c] = await stack.deps.db.sql<{ state: string }[]>`
+        select c.state from confirmation_emails c join subscribers s on s.id = c.subscriber_id where s.email = ${email}`;
+      return c?.state === "sent";
+    }, 15_000, "the confirmation to be recorded as sent");
+    await new Promise((r) => setTimeout(r, 1200)); // more upkeep passes: still once each
+    expect(stack.fake!.acceptedTo(lost)).toHaveLength(1);
+    expect(stack.fake!.acceptedTo(email)).toHaveLength(1);
+    const keys = stack.fake!.requests.filter((r) => r.path === "/emails").map((r) => r.idempotencyKey);
+    const replayKey = stack.fake!.acceptedTo(email)[0]!.idempotencyKey;
+    expect(keys.filter((k) => k === replayKey)).toHaveLength(2); // the retry was a replay
+  });
+});
