@@ -115,6 +115,7 @@ const schema = z.object({
   RESEND_WEBHOOK_SECRET: optionalString.refine((v) => v === undefined || /^whsec_[A-Za-z0-9+/]+={0,2}$/.test(v), {
     message: 'must be "whsec_" followed by base64 (copy it from the Resend dashboard)',
   }),
+  RESEND_BATCH_SIZE: number(100, (n) => Number.isInteger(n) && n >= 1 && n <= 100, "an integer from 1 to 100 (Resend's batch limit; 1 = no batching)"),
   RESEND_RATE_LIMIT: number(2, (n) => n > 0 && n <= 1000, "a number of requests per second above 0"),
   EMAIL_FROM: z.string().trim().min(3).default("Flare-Up Reset <onboarding@resend.dev>"),
   EMAIL_REPLY_TO: optionalString.pipe(z.email({ message: "must be an email address" }).optional()),
@@ -180,6 +181,8 @@ export interface Config {
     baseUrl: string | undefined;
     webhookSecret: string | undefined;
     rateLimitPerSecond: number;
+    /** Emails per batch request when several are due (≤ 100); 1 turns batching off. */
+    batchSize: number;
   };
   email: { from: string; replyTo: string | undefined; postalAddress: string; clinicName: string };
   doubleOptIn: boolean;
@@ -245,6 +248,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       baseUrl: e.RESEND_BASE_URL,
       webhookSecret: e.RESEND_WEBHOOK_SECRET,
       rateLimitPerSecond: e.RESEND_RATE_LIMIT,
+      batchSize: e.RESEND_BATCH_SIZE,
     },
     email: {
       from: e.EMAIL_FROM,

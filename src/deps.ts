@@ -115,6 +115,7 @@ export function deliverDeps(deps: Deps): DeliverDeps {
       defaultTimeZone: deps.config.defaultTimeZone,
     },
     leaseSeconds: CLAIM_LEASE_SECONDS,
+    batchSize: deps.config.resend.batchSize,
   };
 }
 

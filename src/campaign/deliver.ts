@@ -11,16 +11,19 @@ import {
   type ClaimedDelivery,
   type ScheduledDelivery,
 } from "../db/queries/deliveries.js";
+import { dissolveBatch, formBatch, reclaimBatch, releaseBatch } from "../db/queries/batches.js";
 import { advanceEnrollment } from "./advance.js";
 import { composeEmail, type ComposeSettings } from "./compose.js";
 import type { ScheduleSettings } from "./plan.js";
 import type { SequenceDefinition } from "./sequence.js";
-import { isStepKey } from "./steps.js";
+import { isStepKey, type StepKey } from "./steps.js";
 
 export interface DeliverDeps {
   sql: postgres.Sql;
   transport: Transport;
-  queues: Pick<Queues, "enqueueDeliveries">;
+  queues: Pick<Queues, "enqueueDeliveries" | "removeDeliveryJobs">;
+  /** Emails per provider request when several are due (Resend's batch endpoint takes 100); 1 = never batch. */
+  batchSize: number;
   logger: Logger;
   compose: ComposeSettings;
   sequence: SequenceDefinition;
@@ -45,6 +48,12 @@ export async function deliver(
 ): Promise<DeliveryOutcome> {
   const claim = await claimDelivery(deps.sql, deliveryId, deps.leaseSeconds);
   if (!claim.claimed) {
+    // A batch member whose job ran while another job held its batch: look again shortly — by
+    // then the batch is sent (nothing to do), or was refused and dissolved (then it goes alone).
+    // Completing the job instead could race the dissolve's re-enqueue and strand the row.
+    if (claim.state === "busy" && claim.inBatch) {
+      return { kind: "later", at: new Date(Date.now() + BATCH_RECHECK_MS), reason: "held in another delivery's batch" };
+    }
     if (claim.state === "busy") return { kind: "later", at: claim.until, reason: "claimed by another worker" };
     if (claim.state === "notDue") return { kind: "later", at: claim.dueAt, reason: "not due yet" };
     return { kind: "skipped", reason: `delivery is ${claim.state}` };
@@ -58,6 +67,13 @@ export async function deliver(
     // enrollment moves on to what the current definition says comes next.
     await closeStep(deps, delivery, async (tx) => discardClaimedDelivery(tx, delivery.id), undefined);
     return { kind: "skipped", reason: `step "${step}" is not in the sequence (any more)` };
+  }
+
+  if (deps.transport.sendBatch && deps.batchSize > 1 && !delivery.noBatch) {
+    const batch = delivery.batchKey
+      ? { key: delivery.batchKey, members: await reclaimBatch(deps.sql, delivery) }
+      : await formBatch(deps.sql, delivery, { limit: deps.batchSize - 1, steps: deps.sequence.steps.map((s) => s.key) });
+    if (batch.key && batch.members.length > 1) return deliverBatch(deps, batch.key, delivery.id, batch.members, options);
   }
 
   const email = await composeEmail(
@@ -88,6 +104,70 @@ export async function deliver(
   return { kind: "retry", message: result.message };
 }
 
+/**
+ * Many due emails, one provider request (DESIGN.md invariant 5): the members were claimed and
+ * recorded under `key` before this call, so whatever fails, a retry sends the same members
+ * under the same key.
+ */
+async function deliverBatch(
+  deps: DeliverDeps,
+  key: string,
+  leaderId: number,
+  members: ClaimedDelivery[],
+  options: { finalAttempt: boolean },
+): Promise<DeliveryOutcome> {
+  // The other members' own jobs would each spend a turn of the rate limiter for nothing.
+  const others = members.filter((m) => m.id !== leaderId);
+  await deps.queues.removeDeliveryJobs(others.map((m) => m.id)).catch(() => undefined);
+  if (!members.every((m) => isStepKey(m.step))) {
+    await dissolveBatch(deps.sql, key, "a member's step is not in the sequence");
+    return { kind: "later", at: new Date(), reason: "batch dissolved" };
+  }
+  const emails = await Promise.all(
+    members.map((m) =>
+      composeEmail(deps.compose, m.step as StepKey, { subscriberId: m.subscriberId, email: m.email, firstName: m.firstName }, m.dueAt),
+    ),
+  );
+  const started = performance.now();
+  const result = await deps.transport.sendBatch!(emails, key);
+  deps.logger.debug({ batch: key, size: members.length, ok: result.ok, ms: Math.round(performance.now() - started) }, "provider batch call");
+
+  if (result.ok) {
+    await closeSteps(
+      deps,
+      members.map((m, i) => ({ delivery: m, finish: (tx) => markDeliverySent(tx, m.id, result.messageIds[i]!), lastStep: m.step })),
+    );
+    return { kind: "sent", messageId: result.messageIds[members.findIndex((m) => m.id === leaderId)]! };
+  }
+  if (result.kind === "permanent" && result.message.includes("invalid_idempotent_request")) {
+    // Our key was already used for another payload: what went out under it is unknown, so
+    // regrouping could send twice. The members fail, visibly, with the provider's word.
+    await closeSteps(
+      deps,
+      members.map((m) => ({ delivery: m, finish: (tx) => failDelivery(tx, m.id, result.message), lastStep: m.step })),
+    );
+    return { kind: "failed", message: result.message };
+  }
+  if (result.kind === "permanent") {
+    // The batch itself was refused and nothing went out: each member goes alone (no_batch).
+    const singles = await dissolveBatch(deps.sql, key, result.message);
+    await enqueueQuietly(deps, singles.filter((d) => d.id !== leaderId));
+    return { kind: "later", at: new Date(), reason: `batch refused, sending one by one: ${result.message}` };
+  }
+  if (result.kind === "retryable" && options.finalAttempt) {
+    await closeSteps(
+      deps,
+      members.map((m) => ({ delivery: m, finish: (tx) => failDelivery(tx, m.id, result.message), lastStep: m.step })),
+    );
+    return { kind: "failed", message: result.message };
+  }
+  await releaseBatch(deps.sql, key, result.message);
+  if (result.kind === "rateLimited") return { kind: "rateLimited", retryAfterMs: result.retryAfterMs, message: result.message };
+  return { kind: "retry", message: result.message };
+}
+
+const BATCH_RECHECK_MS = 2000;
+
 /** Attempts at committing a step's outcome, and the pause before each retry. */
 const COMMIT_RETRY_MS = [100, 300, 700, 1500, 3000];
 
@@ -109,28 +189,42 @@ async function closeStep(
   finish: (tx: postgres.TransactionSql) => Promise<boolean>,
   lastStep: string | undefined,
 ): Promise<void> {
-  const enrollment = { id: delivery.enrollmentId, timezone: delivery.timezone, startedAt: new Date() };
+  await closeSteps(deps, [{ delivery, finish, lastStep }]);
+}
+
+/** closeStep for a whole batch: every member's outcome and next step in one transaction. */
+async function closeSteps(
+  deps: DeliverDeps,
+  steps: { delivery: ClaimedDelivery; finish: (tx: postgres.TransactionSql) => Promise<boolean>; lastStep: string | undefined }[],
+): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
-      const next = await deps.sql.begin(async (tx) =>
-        (await finish(tx)) ? advanceEnrollment(tx, deps, enrollment, lastStep) : undefined,
-      );
-      if (next) await enqueueQuietly(deps, next);
+      const next = await deps.sql.begin(async (tx) => {
+        const scheduled: ScheduledDelivery[] = [];
+        for (const { delivery, finish, lastStep } of steps) {
+          const enrollment = { id: delivery.enrollmentId, timezone: delivery.timezone, startedAt: new Date() };
+          const following = (await finish(tx)) ? await advanceEnrollment(tx, deps, enrollment, lastStep) : undefined;
+          if (following) scheduled.push(following);
+        }
+        return scheduled;
+      });
+      await enqueueQuietly(deps, next);
       return;
     } catch (error) {
       const pause = COMMIT_RETRY_MS[attempt];
       if (pause === undefined) throw error;
-      deps.logger.warn({ deliveryId: delivery.id, err: (error as Error).message }, "commit failed; retrying");
+      deps.logger.warn({ deliveryId: steps[0]?.delivery.id, err: (error as Error).message }, "commit failed; retrying");
       await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }
 }
 
-/** The row is committed; if the queue is down the reconciler will enqueue it. */
-async function enqueueQuietly(deps: DeliverDeps, delivery: ScheduledDelivery): Promise<void> {
+/** The rows are committed; if the queue is down the reconciler will enqueue them. */
+async function enqueueQuietly(deps: DeliverDeps, deliveries: ScheduledDelivery[]): Promise<void> {
+  if (deliveries.length === 0) return;
   try {
-    await deps.queues.enqueueDeliveries([delivery]);
+    await deps.queues.enqueueDeliveries(deliveries);
   } catch (error) {
-    deps.logger.warn({ deliveryId: delivery.id, err: error }, "enqueue failed; the reconciler will pick it up");
+    deps.logger.warn({ deliveries: deliveries.length, err: error }, "enqueue failed; the reconciler will pick them up");
   }
 }

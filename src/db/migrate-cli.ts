@@ -5,7 +5,7 @@ import { migrateQueueSchema } from "../queue/store.js";
 
 /** `npm run db:migrate`: applies the SQL in drizzle/ (also done at every start). */
 const { config, logger, embedded } = await bootstrap(process.env);
-const db = createDb(config.databaseUrl, 1);
+const db = createDb(config.databaseUrl, 2);
 try {
   await migrateDatabase(db);
   // BullMQ's own schema, used when the queue runs on Postgres; harmless (and ready) otherwise.

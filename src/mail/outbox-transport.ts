@@ -1,13 +1,23 @@
 import type postgres from "postgres";
-import type { OutgoingEmail, SendResult, Transport } from "./transport.js";
+import type { BatchSendResult, OutgoingEmail, SendResult, Transport } from "./transport.js";
 
 /**
  * The transport when RESEND_API_KEY is unset: the rendered email is kept in Postgres
  * (shown at /admin/outbox). The unique idempotency key makes a retry a replay, as at Resend.
  */
 export function createOutboxTransport(sql: postgres.Sql): Transport {
-  return {
+  const transport: Transport = {
     name: "outbox",
+    /** Each email keeps its own key in the outbox, so a replayed batch stores nothing twice. */
+    async sendBatch(emails: OutgoingEmail[]): Promise<BatchSendResult> {
+      const messageIds: string[] = [];
+      for (const email of emails) {
+        const result = await transport.send(email);
+        if (!result.ok) return result;
+        messageIds.push(result.messageId);
+      }
+      return { ok: true, messageIds };
+    },
     async send(email: OutgoingEmail): Promise<SendResult> {
       try {
         const [row] = await sql<{ message_id: string }[]>`
@@ -29,4 +39,5 @@ export function createOutboxTransport(sql: postgres.Sql): Transport {
       }
     },
   };
+  return transport;
 }

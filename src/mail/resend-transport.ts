@@ -1,5 +1,18 @@
 import { Resend } from "resend";
-import type { OutgoingEmail, SendResult, Transport } from "./transport.js";
+import type { BatchSendResult, OutgoingEmail, SendFailure, SendResult, Transport } from "./transport.js";
+
+function payload(email: OutgoingEmail) {
+  return {
+    from: email.from,
+    to: email.to,
+    subject: email.subject,
+    html: email.html,
+    text: email.text,
+    headers: email.headers,
+    tags: email.tags,
+    ...(email.replyTo ? { replyTo: email.replyTo } : {}),
+  };
+}
 
 /**
  * Sends through the real Resend SDK. The SDK never throws on an HTTP error: it returns
@@ -13,25 +26,31 @@ export function createResendTransport(apiKey: string, baseUrl?: string): Transpo
     async send(email: OutgoingEmail): Promise<SendResult> {
       let result: Awaited<ReturnType<typeof resend.emails.send>>;
       try {
-        result = await resend.emails.send(
-          {
-            from: email.from,
-            to: email.to,
-            subject: email.subject,
-            html: email.html,
-            text: email.text,
-            headers: email.headers,
-            tags: email.tags,
-            ...(email.replyTo ? { replyTo: email.replyTo } : {}),
-          },
-          { idempotencyKey: email.idempotencyKey },
-        );
+        result = await resend.emails.send(payload(email), { idempotencyKey: email.idempotencyKey });
       } catch (error) {
         return { ok: false, kind: "retryable", message: `network: ${(error as Error).message}` };
       }
       if (result.data) return { ok: true, messageId: result.data.id };
       const headers = (result.headers ?? {}) as Record<string, string | undefined>;
       return classifyError(result.error, headers);
+    },
+
+    /**
+     * POST /emails/batch (≤ 100 emails, strict validation: one invalid email refuses the whole
+     * request, and nothing is sent). The ids come back in the order the emails went in.
+     */
+    async sendBatch(emails: OutgoingEmail[], idempotencyKey: string): Promise<BatchSendResult> {
+      let result: Awaited<ReturnType<typeof resend.batch.send>>;
+      try {
+        result = await resend.batch.send(emails.map(payload), { idempotencyKey });
+      } catch (error) {
+        return { ok: false, kind: "retryable", message: `network: ${(error as Error).message}` };
+      }
+      const ids = result.data?.data?.map((d: { id: string }) => d.id);
+      if (ids && ids.length === emails.length) return { ok: true, messageIds: ids };
+      if (result.data) return { ok: false, kind: "permanent", message: `batch answered ${ids?.length ?? 0} ids for ${emails.length} emails` };
+      const headers = (result.headers ?? {}) as Record<string, string | undefined>;
+      return classifyError(result.error, headers) as SendFailure;
     },
   };
 }

@@ -21,7 +21,17 @@ export type SendResult =
   | { ok: false; kind: "retryable" | "permanent"; message: string }
   | { ok: false; kind: "rateLimited"; message: string; retryAfterMs: number };
 
+export type SendFailure = Exclude<SendResult, { ok: true }>;
+
+/** One provider request for many emails: all accepted (ids in order) or all refused. */
+export type BatchSendResult = { ok: true; messageIds: string[] } | SendFailure;
+
 export interface Transport {
   readonly name: string;
   send(email: OutgoingEmail): Promise<SendResult>;
+  /**
+   * Up to the provider's batch size in one request, under one idempotency key (the emails'
+   * own keys are not used by a batch). Optional: a transport without it sends one by one.
+   */
+  sendBatch?(emails: OutgoingEmail[], idempotencyKey: string): Promise<BatchSendResult>;
 }

@@ -61,6 +61,21 @@ export function instrumentTransport(transport: Transport, metrics: ProcessMetric
         throw error;
       }
     },
+    ...(transport.sendBatch
+      ? {
+          async sendBatch(emails, key) {
+            const stop = metrics.providerDuration.startTimer({ transport: transport.name });
+            try {
+              const result = await transport.sendBatch!(emails, key);
+              stop({ outcome: result.ok ? "sent" : result.kind === "rateLimited" ? "rate_limited" : result.kind });
+              return result;
+            } catch (error) {
+              stop({ outcome: "error" });
+              throw error;
+            }
+          },
+        }
+      : {}),
   };
 }
 

@@ -157,6 +157,15 @@ export class Queues {
   }
 
   /**
+   * Drops the jobs of deliveries that were claimed into another delivery's batch: left in the
+   * queue, each would still take a turn of the provider rate limiter only to find its row sent.
+   * A job that is running (locked) cannot be removed; it finds its row claimed and steps aside.
+   */
+  async removeDeliveryJobs(deliveryIds: number[]): Promise<void> {
+    await Promise.all(deliveryIds.map((id) => this.send.remove(deliveryJobId(id)).catch(() => 0)));
+  }
+
+  /**
    * Whether the queue store still holds what we put there. A Redis restart without
    * persistence, a FLUSHALL or a failover to an empty replica (or a restored database) loses
    * the delayed jobs; a marker job that never runs tells us so, and the reconciler then

@@ -89,6 +89,8 @@ export interface FaultOptions {
    * case idempotency keys exist for. A retry with the same key then replays the original success.
    */
   afterAccept?: boolean;
+  /** Only a request to this path (e.g. "/emails/batch") takes the fault; others pass it by. */
+  path?: string;
 }
 
 export interface FakeResendStats {
@@ -368,7 +370,8 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
 
     // 2. Scripted fault: always hits the very next authenticated request (deterministic), and
     //    counts against the rate limit because the request did reach the server.
-    const fault = faults.shift();
+    const faultIndex = faults.findIndex((f) => f.options.path === undefined || f.options.path === path);
+    const fault = faultIndex >= 0 ? faults.splice(faultIndex, 1)[0] : undefined;
     if (fault && !fault.options.afterAccept) return finish(faultReply(fault, rateGate(true).headers));
 
     // 3. Rate limit (an afterAccept fault is forced through so that it, too, is deterministic).

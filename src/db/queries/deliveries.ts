@@ -14,12 +14,16 @@ export interface ClaimedDelivery {
   email: string;
   firstName: string | null;
   timezone: string | null;
+  /** The batch this delivery was claimed into, if any (see src/db/queries/batches.ts). */
+  batchKey: string | null;
+  noBatch: boolean;
 }
 
 export type ClaimResult =
   | { claimed: ClaimedDelivery }
   | { claimed: undefined; state: "sent" | "failed" | "cancelled" | "gone" }
-  | { claimed: undefined; state: "busy"; until: Date }
+  /** inBatch: held as a member of another delivery's batch, which that delivery's job drives. */
+  | { claimed: undefined; state: "busy"; until: Date; inBatch: boolean }
   | { claimed: undefined; state: "notDue"; dueAt: Date };
 
 /**
@@ -42,34 +46,43 @@ export async function claimDelivery(sql: postgres.Sql, id: number, leaseSeconds:
        and e.id = d.enrollment_id
        and d.due_at <= now() + interval '1 second'
        and (d.state = 'scheduled'
-            or (d.state = 'sending' and d.claimed_at < now() - make_interval(secs => ${leaseSeconds})))
+            -- claimed_at null: a batch given back after a failed attempt, to be sent again as is.
+            or (d.state = 'sending' and (d.claimed_at is null or d.claimed_at < now() - make_interval(secs => ${leaseSeconds}))))
     returning d.id, d.enrollment_id, d.subscriber_id, d.step, d.state, d.attempts, d.due_at,
-              s.email, s.first_name, s.timezone`;
+              d.batch_key, d.no_batch, s.email, s.first_name, s.timezone`;
   const row = rows[0];
-  if (row) {
-    return {
-      claimed: {
-        id: Number(row.id),
-        enrollmentId: Number(row.enrollment_id),
-        subscriberId: String(row.subscriber_id),
-        step: String(row.step),
-        state: row.state as ClaimedDelivery["state"],
-        attempts: Number(row.attempts),
-        dueAt: asDate(row.due_at),
-        email: String(row.email),
-        firstName: (row.first_name as string | null) ?? null,
-        timezone: (row.timezone as string | null) ?? null,
-      },
-    };
-  }
-  const [current] = await sql<{ state: string; due_at: Date; claimed_at: Date | null }[]>`
-    select state, due_at, claimed_at from deliveries where id = ${id}`;
+  if (row) return { claimed: toClaimed(row) };
+  const [current] = await sql<{ state: string; due_at: Date; claimed_at: Date | null; batch_key: string | null }[]>`
+    select state, due_at, claimed_at, batch_key from deliveries where id = ${id}`;
   if (!current) return { claimed: undefined, state: "gone" };
   if (current.state === "sending") {
-    return { claimed: undefined, state: "busy", until: new Date((current.claimed_at ? asDate(current.claimed_at).getTime() : 0) + leaseSeconds * 1000) };
+    return {
+      claimed: undefined,
+      state: "busy",
+      until: new Date((current.claimed_at ? asDate(current.claimed_at).getTime() : 0) + leaseSeconds * 1000),
+      inBatch: current.batch_key !== null,
+    };
   }
   if (current.state === "scheduled") return { claimed: undefined, state: "notDue", dueAt: asDate(current.due_at) };
   return { claimed: undefined, state: current.state as "sent" | "failed" | "cancelled" };
+}
+
+/** A claimed row (deliveries joined with its subscriber) as the domain sees it. */
+export function toClaimed(row: Record<string, unknown>): ClaimedDelivery {
+  return {
+    id: Number(row.id),
+    enrollmentId: Number(row.enrollment_id),
+    subscriberId: String(row.subscriber_id),
+    step: String(row.step),
+    state: row.state as ClaimedDelivery["state"],
+    attempts: Number(row.attempts),
+    dueAt: asDate(row.due_at),
+    email: String(row.email),
+    firstName: (row.first_name as string | null) ?? null,
+    timezone: (row.timezone as string | null) ?? null,
+    batchKey: (row.batch_key as string | null) ?? null,
+    noBatch: Boolean(row.no_batch),
+  };
 }
 
 /** Gives a claim back after a failed attempt that may be retried; the error is kept. */
@@ -186,7 +199,7 @@ export async function pendingDeliveries(
     select id, due_at from deliveries
      where id > ${options.afterId}
        and ((state = 'scheduled' and created_at >= ${since})
-            or (state = 'sending' and claimed_at < now() - make_interval(secs => ${options.leaseSeconds})))
+            or (state = 'sending' and (claimed_at is null or claimed_at < now() - make_interval(secs => ${options.leaseSeconds}))))
      order by id
      limit ${options.limit}`;
   return rows.map((r) => ({ id: Number(r.id), dueAt: asDate(r.due_at) }));
@@ -204,7 +217,7 @@ export async function overdueDeliveries(
   const rows = await sql<{ id: string; due_at: Date }[]>`
     select id, due_at from deliveries
      where (state = 'scheduled' and due_at < now() - make_interval(secs => ${options.graceSeconds}))
-        or (state = 'sending' and claimed_at < now() - make_interval(secs => ${options.leaseSeconds}))
+        or (state = 'sending' and (claimed_at is null or claimed_at < now() - make_interval(secs => ${options.leaseSeconds})))
      order by due_at
      limit ${options.limit}`;
   return rows.map((r) => ({ id: Number(r.id), dueAt: asDate(r.due_at) }));

@@ -1,5 +1,5 @@
 import { sql, type InferSelectModel } from "drizzle-orm";
-import { bigint, index, integer, pgEnum, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, integer, pgEnum, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import { enrollments } from "./enrollments.js";
 import { subscribers } from "./subscribers.js";
 
@@ -31,6 +31,13 @@ export const deliveries = pgTable(
     sentAt: timestamp("sent_at", { withTimezone: true }),
     providerMessageId: text("provider_message_id"),
     lastError: text("last_error"),
+    /**
+     * Set when the delivery was claimed into a batch request: the members of one batch share the
+     * key, and a retry re-sends exactly them under it (DESIGN.md invariant 3).
+     */
+    batchKey: text("batch_key"),
+    /** The batch endpoint refused a batch this was in (a 4xx): it goes out on its own. */
+    noBatch: boolean("no_batch").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -41,6 +48,9 @@ export const deliveries = pgTable(
       .on(t.dueAt)
       .where(sql`state in ('scheduled', 'sending')`),
     index("deliveries_provider_message_idx").on(t.providerMessageId),
+    index("deliveries_batch_key_idx")
+      .on(t.batchKey)
+      .where(sql`batch_key is not null`),
     index("deliveries_subscriber_idx").on(t.subscriberId),
     index("deliveries_step_state_idx").on(t.step, t.state),
   ],
