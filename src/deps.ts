@@ -10,6 +10,7 @@ import { createGuidePdfStore, type GuidePdfStore } from "./guide/pdf.js";
 import type { PageSettings } from "./pages/layout.js";
 import { SignupBatcher } from "./campaign/signup-batcher.js";
 import { RenderCache } from "./mail/render-cache.js";
+import { pacedTransport } from "./mail/paced-transport.js";
 import { FLARE_UP_RESET, type SequenceDefinition } from "./campaign/sequence.js";
 import type { ComposeSettings } from "./campaign/compose.js";
 import type { DeliverDeps } from "./campaign/deliver.js";
@@ -57,7 +58,7 @@ export function createDeps(config: ReadyConfig, logger: Logger, overrides: { que
       onError: throttledWarning(logger, "queue store connection trouble"),
     });
   const transport = config.resend.apiKey
-    ? createResendTransport(config.resend.apiKey, config.resend.baseUrl)
+    ? pacedTransport(createResendTransport(config.resend.apiKey, config.resend.baseUrl), config.resend.rateLimitPerSecond)
     : createOutboxTransport(db.sql);
   const metrics = createProcessMetrics();
   return {

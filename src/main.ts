@@ -1,7 +1,5 @@
 import { bootstrap, prepareStores } from "./bootstrap.js";
 import { createDeps } from "./deps.js";
-import { startApi } from "./server.js";
-import { startWorkers } from "../workers/index.js";
 
 /**
  * `npm start` (API + workers), `npm run start:api`, `npm run start:worker`.
@@ -24,9 +22,15 @@ try {
 }
 const deps = createDeps(config, logger);
 
-const api = mode === "worker" ? undefined : await startApi(deps);
+// Each half loads only its own code: a worker process never loads the HTTP routes, and the
+// API process never loads the workers.
+const api = mode === "worker" ? undefined : await import("./server.js").then((m) => m.startApi(deps));
 const workers =
-  mode === "api" ? undefined : await startWorkers(deps, { concurrency: config.workerConcurrency, reconcileEveryMs: 5000 });
+  mode === "api"
+    ? undefined
+    : await import("../workers/index.js").then((m) =>
+        m.startWorkers(deps, { concurrency: config.workerConcurrency, reconcileEveryMs: 5000 }),
+      );
 logger.info({ mode, transport: deps.transport.name }, "Flare-Up Reset is running");
 
 let stopping = false;

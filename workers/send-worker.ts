@@ -21,13 +21,12 @@ export interface SendWorkerOptions {
 }
 
 /**
- * BullMQ's limiter counts whole jobs per duration; 0.5/s becomes 1 per 2 s, 2.5/s 5 per 2 s.
- * Rounding is always down: the configured rate is a ceiling, never exceeded.
+ * One request per slot, evenly spaced, with 2 % headroom: BullMQ's limiter counts jobs per fixed
+ * window, so "2 per 1000 ms" can put 3 requests inside one second as a provider measures it (a
+ * sliding window) — a 429 and a whole second lost. 2/s becomes one request every 510 ms.
  */
 export function limiterFor(ratePerSecond: number): { max: number; duration: number } {
-  if (ratePerSecond >= 1 && Number.isInteger(ratePerSecond)) return { max: ratePerSecond, duration: 1000 };
-  if (ratePerSecond < 1) return { max: 1, duration: Math.ceil(1000 / ratePerSecond) };
-  return { max: Math.max(1, Math.floor(ratePerSecond * 2)), duration: 2000 };
+  return { max: 1, duration: Math.max(1, Math.ceil((1000 / ratePerSecond) * 1.02)) };
 }
 
 /**

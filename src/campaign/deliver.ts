@@ -69,7 +69,11 @@ export async function deliver(
     return { kind: "skipped", reason: `step "${step}" is not in the sequence (any more)` };
   }
 
-  if (deps.transport.sendBatch && deps.batchSize > 1 && !delivery.noBatch) {
+  // A batch is formed only around a delivery claimed for the first time (attempts is 1 after
+  // this claim): one already tried alone — its answer maybe lost — must be retried under its own
+  // key, never inside a batch under another.
+  const firstTry = delivery.attempts === 1 && !delivery.noBatch;
+  if (deps.transport.sendBatch && deps.batchSize > 1 && (delivery.batchKey !== null || firstTry)) {
     const batch = delivery.batchKey
       ? { key: delivery.batchKey, members: await reclaimBatch(deps.sql, delivery) }
       : await formBatch(deps.sql, delivery, { limit: deps.batchSize - 1, steps: deps.sequence.steps.map((s) => s.key) });

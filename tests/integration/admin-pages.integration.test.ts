@@ -41,6 +41,11 @@ describe("admin pages and tools", () => {
       const [row] = await sql<{ id: string }[]>`select id from subscribers where email = ${email}`;
       ids[key] = row!.id;
     }
+    // The next steps are scheduled in the commit that follows each send: wait for them.
+    await waitFor(async () => {
+      const [row] = await sql<{ n: number }[]>`select count(*)::int as n from deliveries where step = 'triggers'`;
+      return row!.n === 3;
+    }, 10_000, "three triggers deliveries scheduled");
     // Eve's second email failed for good, as the provider would have it.
     await sql`
       update deliveries set state = 'failed', last_error = 'provider said 422: the address is not valid', attempts = 1

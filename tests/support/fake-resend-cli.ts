@@ -28,12 +28,13 @@ const { values } = parseArgs({
     port: { type: "string" },
     latency: { type: "string" },
     "rate-limit": { type: "string" },
+    "batch-size": { type: "string" },
     help: { type: "boolean", short: "h" },
   },
 });
 
 if (values.help) {
-  console.log("usage: fake-resend-cli [--port N] [--latency MS] [--rate-limit RPS]");
+  console.log("usage: fake-resend-cli [--port N] [--latency MS] [--rate-limit RPS] [--batch-size N]");
   process.exit(0);
 }
 
@@ -41,6 +42,7 @@ const fake = await startFakeResend({
   port: numberOption("port", values.port, "FAKE_RESEND_PORT") ?? 0,
   latencyMs: numberOption("latency", values.latency, "FAKE_RESEND_LATENCY_MS") ?? 0,
   rateLimit: numberOption("rate-limit", values["rate-limit"], "FAKE_RESEND_RATE_LIMIT"),
+  maxBatch: numberOption("batch-size", values["batch-size"], "FAKE_RESEND_BATCH_SIZE"),
 });
 
 console.log(fake.url);

@@ -31,6 +31,8 @@ export interface FakeResendOptions {
   host?: string;
   /** Requests allowed per window (Resend's default team limit is 2/s); undefined or 0 = unlimited. */
   rateLimit?: number;
+  /** Emails a batch request may carry (default 100, as at Resend). */
+  maxBatch?: number;
   /** Length of the rate-limit window in ms (default 1000: "requests per second"). */
   rateLimitWindowMs?: number;
   /** Delay before answering each API request, in ms (default 0). */
@@ -323,8 +325,9 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
     // /emails/batch
     if (!Array.isArray(body)) return errorReply(422, "validation_error", "The batch body must be an array of emails.");
     if (body.length === 0) return errorReply(422, "validation_error", "The batch must contain at least one email.");
-    if (body.length > MAX_BATCH) {
-      return errorReply(422, "validation_error", `Too many emails in batch: ${body.length} (max ${MAX_BATCH}).`);
+    const maxBatch = options.maxBatch ?? MAX_BATCH;
+    if (body.length > maxBatch) {
+      return errorReply(422, "validation_error", `Too many emails in batch: ${body.length} (max ${maxBatch}).`);
     }
     const problems = body.map((email) => validateEmail(email, true));
     const errors = problems.flatMap((message, index) => (message ? [{ index, message }] : []));

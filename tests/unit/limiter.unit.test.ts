@@ -3,12 +3,11 @@ import { limiterFor } from "../../workers/send-worker.js";
 
 describe("limiterFor", () => {
   it.each([
-    [2, { max: 2, duration: 1000 }],
-    [1, { max: 1, duration: 1000 }],
-    [1000, { max: 1000, duration: 1000 }],
-    [0.5, { max: 1, duration: 2000 }],
-    [0.25, { max: 1, duration: 4000 }],
-    [2.5, { max: 5, duration: 2000 }],
+    [2, { max: 1, duration: 510 }],
+    [1, { max: 1, duration: 1020 }],
+    [5, { max: 1, duration: 204 }],
+    [0.5, { max: 1, duration: 2040 }],
+    [2.5, { max: 1, duration: 408 }],
   ])("turns %s/s into %j", (rate, expected) => {
     expect(limiterFor(rate)).toEqual(expected);
   });
@@ -26,4 +25,18 @@ describe("limiterFor", () => {
       expect((max * 1000) / duration).toBeLessThanOrEqual(rate);
     },
   );
+});
+
+// A provider measures a sliding window: evenly spaced single slots never put more than `rate`
+// requests into any 1000 ms, wherever the window starts (a fixed window of `rate` could put 2×).
+describe("limiterFor spacing", () => {
+  it.each([1, 2, 3, 5, 10, 50])("at most %s requests in any sliding second", (rate) => {
+    const { max, duration } = limiterFor(rate);
+    expect(max).toBe(1);
+    const starts = Array.from({ length: 200 }, (_, i) => i * duration);
+    for (let from = 0; from < 20_000; from += 7) {
+      const inWindow = starts.filter((t) => t >= from && t < from + 1000).length;
+      expect(inWindow).toBeLessThanOrEqual(rate);
+    }
+  });
 });

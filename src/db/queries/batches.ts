@@ -31,7 +31,9 @@ export async function formBatch(
         select d.id from deliveries d
           join subscribers s on s.id = d.subscriber_id and s.status = 'active'
           join enrollments e on e.id = d.enrollment_id and e.state = 'active'
-         where d.state = 'scheduled' and d.due_at <= now() and not d.no_batch
+         -- attempts = 0: a row ever tried on its own keeps its own idempotency key for good; put
+         -- into a batch it would go out again under the batch's key, a second email.
+         where d.state = 'scheduled' and d.due_at <= now() and not d.no_batch and d.attempts = 0
            and d.id <> ${leader.id} and d.step = any(${options.steps})
          order by d.due_at
          limit ${options.limit}
