@@ -58,20 +58,36 @@ export async function composeEmail(
     clinicName: s.clinicName,
     toolLinks: toolLinks(s),
   });
+  return outgoingEmail(s, to.email, rendered, unsubscribe, step, idempotencyKey(to.subscriberId, step));
+}
+
+/**
+ * A rendered email with what every email carries: sender, reply-to, the List-Unsubscribe
+ * headers (RFC 2369 + RFC 8058: mail clients show an unsubscribe button that POSTs to this URL)
+ * and the `step` tag the provider's events come back with. The one place that builds an
+ * OutgoingEmail, for the sequence, the confirmation and the fresh guide link alike.
+ */
+export function outgoingEmail(
+  s: Pick<ComposeSettings, "from" | "replyTo">,
+  to: string,
+  rendered: { subject: string; html: string; text: string },
+  unsubscribeUrl: string,
+  step: OutgoingEmail["step"],
+  idempotencyKey: string,
+): OutgoingEmail {
   return {
     from: s.from,
-    to: to.email,
+    to,
     ...(s.replyTo ? { replyTo: s.replyTo } : {}),
     subject: rendered.subject,
     html: rendered.html,
     text: rendered.text,
-    // RFC 2369 + RFC 8058: mail clients show an unsubscribe button that POSTs to this URL.
     headers: {
-      "List-Unsubscribe": `<${unsubscribe}>`,
+      "List-Unsubscribe": `<${unsubscribeUrl}>`,
       "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     },
     tags: [{ name: "step", value: step }],
     step,
-    idempotencyKey: idempotencyKey(to.subscriberId, step),
+    idempotencyKey,
   };
 }

@@ -1,6 +1,6 @@
 import type { OutgoingEmail } from "../mail/transport.js";
 import { renderEmail } from "../mail/render.js";
-import type { ComposeSettings } from "../campaign/compose.js";
+import { outgoingEmail, type ComposeSettings } from "../campaign/compose.js";
 import { confirmUrl, unsubscribeUrl } from "../campaign/links.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -42,21 +42,6 @@ export async function composeConfirmation(
     postalAddress: s.postalAddress,
     clinicName: s.clinicName,
   });
-  return {
-    from: s.from,
-    to: to.email,
-    ...(s.replyTo ? { replyTo: s.replyTo } : {}),
-    subject: rendered.subject,
-    html: rendered.html,
-    text: rendered.text,
-    // RFC 2369 + RFC 8058, as on every email.
-    headers: {
-      "List-Unsubscribe": `<${unsubscribe}>`,
-      "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    },
-    // Tagged step=confirm so provider events can be told apart; never a sequence step in the stats.
-    tags: [{ name: "step", value: "confirm" }],
-    step: "confirm",
-    idempotencyKey: confirmationIdempotencyKey(to.subscriberId, to.confirmationId),
-  };
+  // Tagged step=confirm so provider events can be told apart; never a sequence step in the stats.
+  return outgoingEmail(s, to.email, rendered, unsubscribe, "confirm", confirmationIdempotencyKey(to.subscriberId, to.confirmationId));
 }

@@ -3,7 +3,7 @@ import type { Logger } from "../logger.js";
 import type { OutgoingEmail, Transport } from "../mail/transport.js";
 import type { Queues } from "../queue/queues.js";
 import { renderEmail } from "../mail/render.js";
-import type { ComposeSettings } from "../campaign/compose.js";
+import { outgoingEmail, type ComposeSettings } from "../campaign/compose.js";
 import type { DeliveryOutcome } from "../campaign/deliver.js";
 import { guideUrl, unsubscribeUrl } from "../campaign/links.js";
 import {
@@ -74,23 +74,8 @@ export async function composeGuideLinkEmail(s: ComposeSettings, to: GuideLinkRec
     postalAddress: s.postalAddress,
     clinicName: s.clinicName,
   });
-  return {
-    from: s.from,
-    to: to.email,
-    ...(s.replyTo ? { replyTo: s.replyTo } : {}),
-    subject: rendered.subject,
-    html: rendered.html,
-    text: rendered.text,
-    // RFC 2369 + RFC 8058, as on every email.
-    headers: {
-      "List-Unsubscribe": `<${unsubscribe}>`,
-      "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    },
-    // Not a step of the sequence: tagged apart so the per-step stats never count it.
-    tags: [{ name: "step", value: "guide-link" }],
-    step: "guide-link",
-    idempotencyKey: guideLinkIdempotencyKey(to.subscriberId, to.guideLinkEmailId),
-  };
+  // Not a step of the sequence: tagged apart so the per-step stats never count it.
+  return outgoingEmail(s, to.email, rendered, unsubscribe, "guide-link", guideLinkIdempotencyKey(to.subscriberId, to.guideLinkEmailId));
 }
 
 /**
