@@ -80,6 +80,21 @@ describe("signup → welcome email, end to end", () => {
     expect(count).toBe(1);
   });
 
+  it("a crowd of signups at once is group-committed: every reader stored once, every welcome sent once", async () => {
+    const emails = Array.from({ length: 120 }, () => uniqueEmail("crowd"));
+    const requests = [...emails, ...emails.slice(0, 20).map((e) => e.toUpperCase())]; // some twice, at once
+    const responses = await Promise.all(requests.map((email) => postJson(stack, { email })));
+    expect(responses.every((r) => r.status === 202)).toBe(true);
+    // Each 202 came after its row was committed: all are there the moment the last answer is in.
+    const [{ n }] = (await stack.deps.db.sql`
+      select count(*)::int as n from subscribers s join deliveries d on d.subscriber_id = s.id and d.step = 'welcome'
+       where s.email = any(${emails})`) as unknown as [{ n: number }];
+    expect(n).toBe(120);
+    await stack.fake!.waitFor((f) => emails.every((e) => f.acceptedTo(e).length >= 1), 15_000);
+    await new Promise((r) => setTimeout(r, 300));
+    for (const email of emails) expect(stack.fake!.acceptedTo(email)).toHaveLength(1);
+  });
+
   it("a form post is answered with a redirect to /thanks", async () => {
     const email = uniqueEmail("form");
     const res = await stack.app.request("/api/subscribe", {
