@@ -77,7 +77,8 @@ export async function deliver(
     const batch = delivery.batchKey
       ? { key: delivery.batchKey, members: await reclaimBatch(deps.sql, delivery) }
       : await formBatch(deps.sql, delivery, { limit: deps.batchSize - 1, steps: deps.sequence.steps.map((s) => s.key) });
-    if (batch.key && batch.members.length > 1) return deliverBatch(deps, batch.key, delivery.id, batch.members, options);
+    // Once in a batch, always under its key — even if it is the last member left to send.
+    if (batch.key) return deliverBatch(deps, batch.key, delivery.id, batch.members, options);
   }
 
   const email = await composeEmail(
