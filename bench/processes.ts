@@ -10,8 +10,10 @@ export interface Child {
 
 const TSX = "node_modules/.bin/tsx";
 
+/** Runs a TypeScript file through tsx, or (a `.js` path) a compiled one with plain node. */
 export function startChild(script: string, args: string[], env: Record<string, string>): Child {
-  const child = spawn(TSX, [script, ...args], {
+  const [command, commandArgs] = script.endsWith(".js") ? [process.execPath, [script, ...args]] : [TSX, [script, ...args]];
+  const child = spawn(command, commandArgs, {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true, // its own process group: tsx's node child is stopped with it

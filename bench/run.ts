@@ -1,3 +1,4 @@
+import { execSync } from "node:child_process";
 import { runBurst } from "./burst.js";
 import { measureBareRoute, runScenario, type ScenarioResult } from "./scenario.js";
 import { measureStatsLatency } from "./stats.js";
@@ -14,6 +15,8 @@ import { measureStatsLatency } from "./stats.js";
  * worker memory through the burst; (5) admin stats latency at BENCH_STATS_SUBSCRIBERS (1 M)
  * subscribers and 5 deliveries each.
  *
+ * The service runs as compiled by `npm run build` (as in the Docker image); BENCH_RUNTIME=tsx runs
+ * the sources through tsx instead (as `npm start` does).
  * BENCH_DURATION_S (5), BENCH_BACKENDS (redis,postgres), BENCH_BURST (10000),
  * BENCH_STATS_SUBSCRIBERS (1000000; 0 skips), BENCH_DATABASE_URL, BENCH_REDIS_URL.
  */
@@ -38,7 +41,14 @@ const TARGETS: Record<string, string> = {
 const burstSignups = Number(process.env.BENCH_BURST ?? 10_000);
 const statsSubscribers = Number(process.env.BENCH_STATS_SUBSCRIBERS ?? 1_000_000);
 
+/** Compiles the service as the Dockerfile does, so the bench measures what production runs. */
+function buildDist(): void {
+  if (process.env.BENCH_RUNTIME === "tsx") return;
+  execSync("npm run --silent build && rm -rf dist/drizzle && cp -r drizzle dist/drizzle", { stdio: "inherit" });
+}
+
 async function main(): Promise<number> {
+  buildDist();
   const bare = await measureBareRoute(options.connections, options.durationSeconds);
   const results = new Map<string, ScenarioResult>();
   for (const backend of backends) {
