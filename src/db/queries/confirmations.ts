@@ -1,5 +1,5 @@
 import type postgres from "postgres";
-import { asDate } from "./values.js";
+import { toClaimedSingleEmail, unclaimedState, type ClaimedSingleEmail, type SingleEmailClaim } from "./single-emails.js";
 
 /** Double opt-in: the SQL behind confirmation requests and their claimed, idempotent sends. */
 
@@ -75,21 +75,8 @@ export async function requestConfirmation(sql: postgres.Sql, r: ConfirmationRequ
   return rows.map((row) => ({ id: Number(row.id), subscriberId: row.subscriber_id }));
 }
 
-export interface ClaimedConfirmation {
-  id: number;
-  subscriberId: string;
-  /** "sending": ours to send; "cancelled": the address confirmed, left or bounced meanwhile. */
-  state: "sending" | "cancelled";
-  /** The request time: the email is rendered for it, so a retry sends the very same payload. */
-  createdAt: Date;
-  email: string;
-  firstName: string | null;
-}
-
-export type ConfirmationClaim =
-  | { claimed: ClaimedConfirmation }
-  | { claimed: undefined; state: "sent" | "failed" | "cancelled" | "gone" }
-  | { claimed: undefined; state: "busy"; until: Date };
+export type ClaimedConfirmation = ClaimedSingleEmail;
+export type ConfirmationClaim = SingleEmailClaim;
 
 /**
  * Claims a confirmation email for sending (invariants 3 and 4), reading the subscriber in the same
@@ -117,26 +104,7 @@ export async function claimConfirmation(sql: postgres.Sql, id: number, leaseSeco
             or (c.state = 'sending' and c.claimed_at < now() - make_interval(secs => ${leaseSeconds})))
     returning c.id, c.subscriber_id, c.state, c.created_at, s.email, s.first_name`;
   const row = rows[0];
-  if (row) {
-    return {
-      claimed: {
-        id: Number(row.id),
-        subscriberId: String(row.subscriber_id),
-        state: row.state as ClaimedConfirmation["state"],
-        createdAt: asDate(row.created_at),
-        email: String(row.email),
-        firstName: (row.first_name as string | null) ?? null,
-      },
-    };
-  }
-  const [current] = await sql<{ state: string; claimed_at: unknown }[]>`
-    select state, claimed_at from confirmation_emails where id = ${id}`;
-  if (!current) return { claimed: undefined, state: "gone" };
-  if (current.state === "sending") {
-    const claimedAt = current.claimed_at ? asDate(current.claimed_at).getTime() : 0;
-    return { claimed: undefined, state: "busy", until: new Date(claimedAt + leaseSeconds * 1000) };
-  }
-  return { claimed: undefined, state: current.state as "sent" | "failed" | "cancelled" };
+  return row ? { claimed: toClaimedSingleEmail(row) } : unclaimedState(sql, "confirmation_emails", id, leaseSeconds);
 }
 
 export async function markConfirmationSent(sql: postgres.Sql, id: number, providerMessageId: string): Promise<boolean> {

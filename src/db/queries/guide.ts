@@ -1,5 +1,5 @@
 import type postgres from "postgres";
-import { asDate } from "./values.js";
+import { toClaimedSingleEmail, unclaimedState, type ClaimedSingleEmail, type SingleEmailClaim } from "./single-emails.js";
 
 /** The SQL behind the guide: downloads for the stats, and "mail me a fresh link" emails. */
 
@@ -58,21 +58,8 @@ export async function forgetGuideLinkEmail(sql: postgres.Sql, id: number): Promi
   await sql`delete from guide_link_emails where id = ${id} and state = 'scheduled'`;
 }
 
-export interface ClaimedGuideLinkEmail {
-  id: number;
-  subscriberId: string;
-  /** "sending": ours to send; "cancelled": the address bounced or complained meanwhile. */
-  state: "sending" | "cancelled";
-  /** The request time: the link is issued from it, so a retry sends the very same payload. */
-  createdAt: Date;
-  email: string;
-  firstName: string | null;
-}
-
-export type GuideLinkClaim =
-  | { claimed: ClaimedGuideLinkEmail }
-  | { claimed: undefined; state: "sent" | "failed" | "cancelled" | "gone" }
-  | { claimed: undefined; state: "busy"; until: Date };
+export type ClaimedGuideLinkEmail = ClaimedSingleEmail;
+export type GuideLinkClaim = SingleEmailClaim;
 
 /**
  * Claims a fresh-link email for sending (DESIGN.md invariants 3 and 4), reading the subscriber
@@ -93,26 +80,7 @@ export async function claimGuideLinkEmail(sql: postgres.Sql, id: number, leaseSe
             or (g.state = 'sending' and g.claimed_at < now() - make_interval(secs => ${leaseSeconds})))
     returning g.id, g.subscriber_id, g.state, g.created_at, s.email, s.first_name`;
   const row = rows[0];
-  if (row) {
-    return {
-      claimed: {
-        id: Number(row.id),
-        subscriberId: String(row.subscriber_id),
-        state: row.state as ClaimedGuideLinkEmail["state"],
-        createdAt: asDate(row.created_at),
-        email: String(row.email),
-        firstName: (row.first_name as string | null) ?? null,
-      },
-    };
-  }
-  const [current] = await sql<{ state: string; claimed_at: unknown }[]>`
-    select state, claimed_at from guide_link_emails where id = ${id}`;
-  if (!current) return { claimed: undefined, state: "gone" };
-  if (current.state === "sending") {
-    const claimedAt = current.claimed_at ? asDate(current.claimed_at).getTime() : 0;
-    return { claimed: undefined, state: "busy", until: new Date(claimedAt + leaseSeconds * 1000) };
-  }
-  return { claimed: undefined, state: current.state as "sent" | "failed" | "cancelled" };
+  return row ? { claimed: toClaimedSingleEmail(row) } : unclaimedState(sql, "guide_link_emails", id, leaseSeconds);
 }
 
 export async function markGuideLinkEmailSent(sql: postgres.Sql, id: number, providerMessageId: string): Promise<void> {
