@@ -2,9 +2,8 @@ import type postgres from "postgres";
 import type { Logger } from "../logger.js";
 import type { Queues } from "../queue/queues.js";
 import type { SignupBatcher } from "./signup-batcher.js";
-import { emailHash } from "../consent/email-hash.js";
 import { requestOptIn } from "../consent/opt-in.js";
-import { CONSENT_FORM_VERSION, CONSENT_WORDING } from "./consent.js";
+import { signupFields } from "./signup-fields.js";
 import type { SequenceDefinition } from "./sequence.js";
 import type { SignupInput } from "./signup-input.js";
 
@@ -38,22 +37,7 @@ export async function signUp(deps: SignupDeps, input: SignupInput, meta: SignupM
   if (!first) throw new Error(`sequence ${deps.sequence.key} has no steps`);
   if (deps.doubleOptIn) return requestOptIn(deps, input, meta, { createIfNew: true });
   // Committed (and its welcome enqueued) in a batch with whatever else arrived meanwhile.
-  const row = await deps.signups.submit({
-    email: input.email,
-    emailHash: emailHash(input.email),
-    firstName: input.firstName,
-    timezone: input.timezone,
-    source: input.source,
-    utmSource: input.utm_source,
-    utmMedium: input.utm_medium,
-    utmCampaign: input.utm_campaign,
-    ip: meta.ip,
-    userAgent: meta.userAgent?.slice(0, 512),
-    formVersion: CONSENT_FORM_VERSION,
-    wording: CONSENT_WORDING,
-    sequence: deps.sequence.key,
-    firstStep: first.key,
-  });
+  const row = await deps.signups.submit({ ...signupFields(input, meta), sequence: deps.sequence.key, firstStep: first.key });
   // A known address: an unsubscribed one opting back in (or a pending one) is asked to confirm
   // by email — whoever typed it may not own it; active, bounced and complained get nothing.
   if (!row) return requestOptIn(deps, input, meta, { createIfNew: false });

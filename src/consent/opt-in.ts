@@ -2,9 +2,8 @@ import type postgres from "postgres";
 import type { Logger } from "../logger.js";
 import type { Queues } from "../queue/queues.js";
 import { requestConfirmation } from "../db/queries/confirmations.js";
-import { CONSENT_FORM_VERSION, CONSENT_WORDING } from "../campaign/consent.js";
+import { signupFields } from "../campaign/signup-fields.js";
 import type { SignupInput } from "../campaign/signup-input.js";
-import { emailHash } from "./email-hash.js";
 
 export interface OptInDeps {
   sql: postgres.Sql;
@@ -33,19 +32,8 @@ export async function requestOptIn(
   options: { createIfNew: boolean },
 ): Promise<void> {
   const rows = await requestConfirmation(deps.sql, {
-    email: input.email,
-    emailHash: emailHash(input.email),
+    ...signupFields(input, meta),
     createIfNew: options.createIfNew,
-    firstName: input.firstName,
-    timezone: input.timezone,
-    source: input.source,
-    utmSource: input.utm_source,
-    utmMedium: input.utm_medium,
-    utmCampaign: input.utm_campaign,
-    ip: meta.ip,
-    userAgent: meta.userAgent?.slice(0, 512),
-    formVersion: CONSENT_FORM_VERSION,
-    wording: CONSENT_WORDING,
     pendingGapSeconds: PENDING_RESEND_GAP_SECONDS,
     returningGapSeconds: RETURNING_GAP_SECONDS,
   });

@@ -1,24 +1,12 @@
 import type postgres from "postgres";
+import type { SignupFields } from "./signup.js";
 import { toClaimedSingleEmail, unclaimedState, type ClaimedSingleEmail, type SingleEmailClaim } from "./single-emails.js";
 
 /** Double opt-in: the SQL behind confirmation requests and their claimed, idempotent sends. */
 
-export interface ConfirmationRequest {
-  email: string;
-  /** sha256 of the normalised address: a suppressed hash is never stored again. */
-  emailHash: string;
+export interface ConfirmationRequest extends SignupFields {
   /** True when a new address may be stored (as pending); false for a known address only. */
   createIfNew: boolean;
-  firstName: string | undefined;
-  timezone: string | undefined;
-  source: string | undefined;
-  utmSource: string | undefined;
-  utmMedium: string | undefined;
-  utmCampaign: string | undefined;
-  ip: string | undefined;
-  userAgent: string | undefined;
-  formVersion: string;
-  wording: string;
   /** A pending address asking again gets a new email at most this often. */
   pendingGapSeconds: number;
   /** An unsubscribed address asking to come back gets a confirmation at most this often. */

@@ -1,7 +1,8 @@
 import type postgres from "postgres";
 import { asDate } from "./values.js";
 
-export interface NewSignup {
+/** What a signup stores about the reader and their consent, whichever way it is written. */
+export interface SignupFields {
   email: string;
   /** sha256 of the normalised address: an address an admin erased and suppressed is not stored again. */
   emailHash: string;
@@ -15,6 +16,9 @@ export interface NewSignup {
   userAgent: string | undefined;
   formVersion: string;
   wording: string;
+}
+
+export interface NewSignup extends SignupFields {
   sequence: string;
   firstStep: string;
 }
