@@ -12,7 +12,9 @@ const TSX = "node_modules/.bin/tsx";
 
 /** Runs a TypeScript file through tsx, or (a `.js` path) a compiled one with plain node. */
 export function startChild(script: string, args: string[], env: Record<string, string>): Child {
-  const [command, commandArgs] = script.endsWith(".js") ? [process.execPath, [script, ...args]] : [TSX, [script, ...args]];
+  // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") go to the compiled service's node.
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  const [command, commandArgs] = script.endsWith(".js") ? [process.execPath, [...nodeArgs, script, ...args]] : [TSX, [script, ...args]];
   const child = spawn(command, commandArgs, {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -69,6 +71,38 @@ async function groupRssMb(pgid: number): Promise<number> {
     }
   }
   return Math.round(kb / 1024);
+}
+
+/**
+ * CPU time (user + system, in seconds) used so far by every process on the machine, summed into
+ * the named groups: each child's process group, the PostgreSQL and Redis servers (by command
+ * name: their backends are children of the server, not of the bench) and this process (the load
+ * generator). Two readings around a load show where its CPU went.
+ */
+export async function cpuSeconds(groups: Record<string, Child>): Promise<Map<string, number>> {
+  const { readdir, readFile } = await import("node:fs/promises");
+  const byPgid = new Map(Object.entries(groups).map(([name, child]) => [child.process.pid!, name]));
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  const totals = new Map<string, number>();
+  for (const pid of await readdir("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+      const command = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      // After the command: field 3 is pgrp (index 2), 14 and 15 are utime and stime (11, 12).
+      const name =
+        Number(pid) === process.pid
+          ? "load generator"
+          : (byPgid.get(Number(fields[2])) ??
+            (command.startsWith("postgres") ? "postgres" : command.startsWith("redis-server") ? "redis" : undefined));
+      if (!name) continue;
+      totals.set(name, (totals.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / ticksPerSecond);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return totals;
 }
 
 export async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void> {

@@ -1,5 +1,5 @@
 import autocannon from "autocannon";
-import { firstLine, startChild } from "./processes.js";
+import { cpuSeconds, firstLine, startChild } from "./processes.js";
 import { checkWelcomes, receipts, startService } from "./service.js";
 
 /**
@@ -45,6 +45,8 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
   try {
     // (1) Signup throughput and latency at N concurrent clients.
     let n = 0;
+    const groups = { API: service.api, worker: service.worker, "fake provider": service.fake };
+    const cpuBefore = await cpuSeconds(groups);
     const load = await autocannon({
       url: `${apiUrl}/api/subscribe`,
       connections: o.connections,
@@ -57,6 +59,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
         },
       ],
     });
+    const cpuAfter = await cpuSeconds(groups);
     figures.set("signup req/s", String(Math.round(load.requests.average)));
     figures.set("signup p50 / p99 ms", `${load.latency.p50} / ${load.latency.p99}`);
     if (load.non2xx > 0 || load.errors > 0) failures.push(`${o.backend}: ${load.non2xx} non-2xx and ${load.errors} errors under load`);
@@ -67,6 +70,14 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     const drainStarted = Date.now();
     await waitForWelcomes(`load-${runId}-`, loadSignups, 300_000);
     figures.set("welcomes after the load: count, drain time", `${loadSignups} in ${((Date.now() - drainStarted) / 1000).toFixed(1)} s`);
+    // Where the machine's CPU went during the load, per signup served (the worker's share is the
+    // welcomes it sent meanwhile; what it sends in the drain above is not counted).
+    const perSignup = (name: string) =>
+      Math.round((((cpuAfter.get(name) ?? 0) - (cpuBefore.get(name) ?? 0)) * 1e6) / Math.max(1, loadSignups));
+    figures.set(
+      "CPU µs per signup: API / worker / postgres / redis / fake / load gen.",
+      ["API", "worker", "postgres", "redis", "fake provider", "load generator"].map(perSignup).join(" / "),
+    );
 
     // (2) Time from 202 to provider acceptance at a steady 20 signups/s.
     const answeredAt = new Map<string, number>();

@@ -30,6 +30,7 @@ export interface Service {
   db: postgres.Sql;
   api: Child;
   worker: Child;
+  fake: Child;
   stop(): Promise<void>;
 }
 
@@ -86,7 +87,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     // grows its heap lazily on a large machine, and memory is part of what is measured.
     const worker = startChild(main, ["worker"], { ...env, NODE_OPTIONS: WORKER_NODE_OPTIONS });
     children.push(worker);
-    return { apiUrl, fakeUrl, runId, db, api, worker, stop };
+    return { apiUrl, fakeUrl, runId, db, api, worker, fake, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,7 +1,8 @@
 import { Hono } from "hono";
-import { cors } from "hono/cors";
+import { except } from "hono/combine";
 import { secureHeaders } from "hono/secure-headers";
 import type { Logger } from "./logger.js";
+import { apiHeaders } from "./http/api-headers.js";
 import { createErrorHandler, errorBody } from "./http/errors.js";
 import { healthRoutes, type HealthDeps } from "./routes/health.js";
 import { guideRoutes, type GuideRouteDeps } from "./routes/guide.js";
@@ -31,17 +32,10 @@ export interface AppDeps {
 /** The HTTP app: routes mounted, dependencies injected, no I/O at import time. */
 export function createApp(deps: AppDeps) {
   const app = new Hono();
-  app.use(secureHeaders());
-  // The embeddable form posts from the clinic's own site (ALLOWED_ORIGINS).
-  app.use(
-    "/api/*",
-    cors({
-      origin: deps.allowedOrigins.includes("*") ? "*" : deps.allowedOrigins,
-      allowMethods: ["POST", "OPTIONS"],
-      allowHeaders: ["Content-Type"],
-      maxAge: 600,
-    }),
-  );
+  // The API sets the same security headers and its CORS headers up front (the signup hot path:
+  // src/http/api-headers.ts says why); every other route gets hono's secureHeaders().
+  app.use("/api/*", apiHeaders({ origins: deps.allowedOrigins }));
+  app.use(except("/api/*", secureHeaders()));
   app.route("/", pageRoutes(deps.pages));
   app.route("/", guideRoutes(deps.guide));
   app.route("/", subscribeRoute(deps.subscribe));

@@ -1,8 +1,9 @@
 import type postgres from "postgres";
 import {
-  completeEnrollment,
+  completeEnrollments,
   finishedSteps,
-  scheduleNextDelivery,
+  scheduleNextDeliveries,
+  type NextStep,
   type ScheduledDelivery,
 } from "../db/queries/deliveries.js";
 import { planNext, type ScheduleSettings } from "./plan.js";
@@ -22,21 +23,39 @@ export interface EnrollmentRef {
 }
 
 /**
- * Inside the transaction that closes a step (or re-plans an enrollment): the row of the step the
- * definition says comes next, or — when none is left — the enrollment ends as completed. The
- * caller enqueues the returned delivery after the commit.
+ * Inside the transaction that closes steps (or re-plans an enrollment): for each enrollment the
+ * row of the step the definition says comes next, or — when none is left — the enrollment ends
+ * as completed. Three statements however many enrollments (a batch of 100 closes as cheaply as
+ * one). The caller enqueues the returned deliveries after the commit.
  */
+export async function advanceEnrollments(
+  tx: postgres.TransactionSql,
+  settings: AdvanceSettings,
+  advancing: { enrollment: EnrollmentRef; lastStep: string | undefined }[],
+): Promise<ScheduledDelivery[]> {
+  if (advancing.length === 0) return [];
+  const finished = await finishedSteps(
+    tx,
+    advancing.map((a) => a.enrollment.id),
+  );
+  const next: NextStep[] = [];
+  const done: { enrollmentId: number; lastStep: string | undefined }[] = [];
+  for (const { enrollment, lastStep } of advancing) {
+    const plan = planNext(settings.sequence, finished.get(enrollment.id) ?? [], enrollment.startedAt, settings.schedule, enrollment.timezone);
+    if (plan) next.push({ enrollmentId: enrollment.id, step: plan.step.key, dueAt: plan.dueAt, lastStep });
+    else done.push({ enrollmentId: enrollment.id, lastStep });
+  }
+  await completeEnrollments(tx, done);
+  return scheduleNextDeliveries(tx, next);
+}
+
+/** advanceEnrollments for one enrollment. */
 export async function advanceEnrollment(
   tx: postgres.TransactionSql,
   settings: AdvanceSettings,
   enrollment: EnrollmentRef,
   lastStep: string | undefined,
 ): Promise<ScheduledDelivery | undefined> {
-  const finished = await finishedSteps(tx, enrollment.id);
-  const next = planNext(settings.sequence, finished, enrollment.startedAt, settings.schedule, enrollment.timezone);
-  if (!next) {
-    await completeEnrollment(tx, enrollment.id, lastStep);
-    return undefined;
-  }
-  return scheduleNextDelivery(tx, enrollment.id, next.step.key, next.dueAt, lastStep);
+  const [next] = await advanceEnrollments(tx, settings, [{ enrollment, lastStep }]);
+  return next;
 }

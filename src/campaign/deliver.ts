@@ -5,14 +5,13 @@ import type { Queues } from "../queue/queues.js";
 import {
   claimDelivery,
   discardClaimedDelivery,
-  failDelivery,
-  markDeliverySent,
+  finishDeliveries,
   releaseDelivery,
   type ClaimedDelivery,
-  type ScheduledDelivery,
+  type DeliveryResult,
 } from "../db/queries/deliveries.js";
 import { dissolveBatch, formBatch, reclaimBatch, releaseBatch } from "../db/queries/batches.js";
-import { advanceEnrollment } from "./advance.js";
+import { advanceEnrollments } from "./advance.js";
 import { composeEmail, type ComposeSettings } from "./compose.js";
 import type { ScheduleSettings } from "./plan.js";
 import type { SequenceDefinition } from "./sequence.js";
@@ -65,7 +64,9 @@ export async function deliver(
     // Scheduled before its step was removed from the definition (and before the re-plan at
     // start reached it, or by a worker still running the old definition): not sent; the
     // enrollment moves on to what the current definition says comes next.
-    await closeStep(deps, delivery, async (tx) => discardClaimedDelivery(tx, delivery.id), undefined);
+    await closeSteps(deps, [delivery], async (tx) => new Set((await discardClaimedDelivery(tx, delivery.id)) ? [delivery.id] : []), {
+      stepDone: false,
+    });
     return { kind: "skipped", reason: `step "${step}" is not in the sequence (any more)` };
   }
 
@@ -95,13 +96,13 @@ export async function deliver(
   );
 
   if (result.ok) {
-    await closeStep(deps, delivery, (tx) => markDeliverySent(tx, delivery.id, result.messageId), step);
+    await closeWith(deps, [delivery], [{ id: delivery.id, messageId: result.messageId }]);
     return { kind: "sent", messageId: result.messageId };
   }
   if (result.kind === "permanent" || (result.kind === "retryable" && options.finalAttempt)) {
     // A failed step does not strand the reader: the sequence goes on with the next one
     // (README "The sequence": what each fault does).
-    await closeStep(deps, delivery, (tx) => failDelivery(tx, delivery.id, result.message), step);
+    await closeWith(deps, [delivery], [{ id: delivery.id, error: result.message }]);
     return { kind: "failed", message: result.message };
   }
   await releaseDelivery(deps.sql, delivery.id, result.message);
@@ -138,18 +139,20 @@ async function deliverBatch(
   deps.logger.debug({ batch: key, size: members.length, ok: result.ok, ms: Math.round(performance.now() - started) }, "provider batch call");
 
   if (result.ok) {
-    await closeSteps(
+    await closeWith(
       deps,
-      members.map((m, i) => ({ delivery: m, finish: (tx) => markDeliverySent(tx, m.id, result.messageIds[i]!), lastStep: m.step })),
+      members,
+      members.map((m, i) => ({ id: m.id, messageId: result.messageIds[i]! })),
     );
     return { kind: "sent", messageId: result.messageIds[members.findIndex((m) => m.id === leaderId)]! };
   }
   if (result.kind === "permanent" && result.message.includes("invalid_idempotent_request")) {
     // Our key was already used for another payload: what went out under it is unknown, so
     // regrouping could send twice. The members fail, visibly, with the provider's word.
-    await closeSteps(
+    await closeWith(
       deps,
-      members.map((m) => ({ delivery: m, finish: (tx) => failDelivery(tx, m.id, result.message), lastStep: m.step })),
+      members,
+      members.map((m) => ({ id: m.id, error: result.message })),
     );
     return { kind: "failed", message: result.message };
   }
@@ -160,9 +163,10 @@ async function deliverBatch(
     return { kind: "later", at: new Date(), reason: `batch refused, sending one by one: ${result.message}` };
   }
   if (result.kind === "retryable" && options.finalAttempt) {
-    await closeSteps(
+    await closeWith(
       deps,
-      members.map((m) => ({ delivery: m, finish: (tx) => failDelivery(tx, m.id, result.message), lastStep: m.step })),
+      members,
+      members.map((m) => ({ id: m.id, error: result.message })),
     );
     return { kind: "failed", message: result.message };
   }
@@ -176,10 +180,17 @@ const BATCH_RECHECK_MS = 2000;
 /** Attempts at committing a step's outcome, and the pause before each retry. */
 const COMMIT_RETRY_MS = [100, 300, 700, 1500, 3000];
 
+/** Records each member's result (sent or failed) and moves its enrollment on: see closeSteps. */
+async function closeWith(deps: DeliverDeps, members: ClaimedDelivery[], results: DeliveryResult[]): Promise<void> {
+  await closeSteps(deps, members, (tx) => finishDeliveries(tx, results), { stepDone: true });
+}
+
 /**
- * Closes a claimed step in ONE transaction — `finish` records the outcome, and if the row was
- * still ours the next step is scheduled (or the enrollment completed) — then enqueues the next
- * step's job after the commit.
+ * Closes claimed steps in ONE transaction — `finish` records the outcome and returns the rows
+ * that were still ours; for those the next step is scheduled (or the enrollment completed) —
+ * then enqueues the next steps' jobs after the commit. A whole batch costs a handful of
+ * statements, not a few per member. `stepDone`: the member's step counts as the last one the
+ * reader got (false for a row discarded unsent).
  *
  * After the provider accepted, the commit is retried for a few seconds before giving up: a
  * dropped connection (a Postgres restart or failover) costs a moment, not the claim's lease. The
@@ -188,44 +199,41 @@ const COMMIT_RETRY_MS = [100, 300, 700, 1500, 3000];
  * row that commit created). If Postgres stays away the error reaches the job, which retries; the
  * claim expires after the lease and the resend goes out under the same idempotency key: a replay.
  */
-async function closeStep(
-  deps: DeliverDeps,
-  delivery: ClaimedDelivery,
-  finish: (tx: postgres.TransactionSql) => Promise<boolean>,
-  lastStep: string | undefined,
-): Promise<void> {
-  await closeSteps(deps, [{ delivery, finish, lastStep }]);
-}
-
-/** closeStep for a whole batch: every member's outcome and next step in one transaction. */
 async function closeSteps(
   deps: DeliverDeps,
-  steps: { delivery: ClaimedDelivery; finish: (tx: postgres.TransactionSql) => Promise<boolean>; lastStep: string | undefined }[],
+  members: ClaimedDelivery[],
+  finish: (tx: postgres.TransactionSql) => Promise<Set<number>>,
+  options: { stepDone: boolean },
 ): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
       const next = await deps.sql.begin(async (tx) => {
-        const scheduled: ScheduledDelivery[] = [];
-        for (const { delivery, finish, lastStep } of steps) {
-          const enrollment = { id: delivery.enrollmentId, timezone: delivery.timezone, startedAt: new Date() };
-          const following = (await finish(tx)) ? await advanceEnrollment(tx, deps, enrollment, lastStep) : undefined;
-          if (following) scheduled.push(following);
-        }
-        return scheduled;
+        const ours = await finish(tx);
+        const startedAt = new Date();
+        return advanceEnrollments(
+          tx,
+          deps,
+          members
+            .filter((m) => ours.has(m.id))
+            .map((m) => ({
+              enrollment: { id: m.enrollmentId, timezone: m.timezone, startedAt },
+              lastStep: options.stepDone ? m.step : undefined,
+            })),
+        );
       });
       await enqueueQuietly(deps, next);
       return;
     } catch (error) {
       const pause = COMMIT_RETRY_MS[attempt];
       if (pause === undefined) throw error;
-      deps.logger.warn({ deliveryId: steps[0]?.delivery.id, err: (error as Error).message }, "commit failed; retrying");
+      deps.logger.warn({ deliveryId: members[0]?.id, err: (error as Error).message }, "commit failed; retrying");
       await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }
 }
 
 /** The rows are committed; if the queue is down the reconciler will enqueue them. */
-async function enqueueQuietly(deps: DeliverDeps, deliveries: ScheduledDelivery[]): Promise<void> {
+async function enqueueQuietly(deps: DeliverDeps, deliveries: { id: number; dueAt: Date }[]): Promise<void> {
   if (deliveries.length === 0) return;
   try {
     await deps.queues.enqueueDeliveries(deliveries);

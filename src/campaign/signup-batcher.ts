@@ -8,8 +8,8 @@ import { insertSignups, type NewSignup, type SignupBatchRow } from "../db/querie
  * (a WAL flush) and queue add is what limits throughput; here the requests that arrive while a
  * batch is being written join the next one, so N signups cost one statement, one commit and one
  * bulk enqueue. With no load a signup is written at once: batching never adds a wait, it only
- * collects what is already waiting. Each caller still gets its answer only after its batch is
- * committed (DESIGN.md invariant 1).
+ * collects what is already waiting. Each caller gets its answer as soon as its batch is
+ * committed (DESIGN.md invariant 1), before the enqueue, which holds the batch's slot until done.
  */
 export interface SignupBatcherOptions {
   /** Batches written at the same time (each holds one pool connection). */
@@ -33,7 +33,7 @@ export class SignupBatcher {
     private readonly options: SignupBatcherOptions = { maxInFlight: 4, maxBatch: 200 },
   ) {}
 
-  /** Resolves once the signup is committed (and its job enqueued, or left to the reconciler). */
+  /** Resolves once the signup is committed; its job is enqueued right after (or left to the reconciler). */
   submit(signup: NewSignup): Promise<SignupBatchRow | undefined> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ signup, resolve, reject });
@@ -56,14 +56,15 @@ export class SignupBatcher {
   private async flush(batch: Pending[]): Promise<void> {
     this.inFlight++;
     try {
-      const rows = await this.insertWithRetry(batch.map((p) => p.signup));
-      if (rows.length > 0) {
-        try {
-          await this.deps.queues.enqueueDeliveries(rows.map((r) => ({ id: r.deliveryId, dueAt: r.dueAt })));
-        } catch (error) {
-          this.deps.logger.warn({ deliveries: rows.length, err: error }, "enqueue after signup failed; the reconciler will send them");
-        }
+      let rows: SignupBatchRow[];
+      try {
+        rows = await this.insertWithRetry(batch.map((p) => p.signup));
+      } catch (error) {
+        for (const p of batch) p.reject(error);
+        return;
       }
+      // Committed: the callers may answer now (DESIGN.md invariant 1); the enqueue below only
+      // decides how soon the welcome goes, and the reconciler covers it if it fails.
       const byEmail = new Map(rows.map((r) => [r.email, r]));
       for (const p of batch) {
         // One row per address: a second request for it in the same batch is a known address.
@@ -71,8 +72,13 @@ export class SignupBatcher {
         byEmail.delete(p.signup.email);
         p.resolve(row);
       }
-    } catch (error) {
-      for (const p of batch) p.reject(error);
+      if (rows.length > 0) {
+        try {
+          await this.deps.queues.enqueueDeliveries(rows.map((r) => ({ id: r.deliveryId, dueAt: r.dueAt })));
+        } catch (error) {
+          this.deps.logger.warn({ deliveries: rows.length, err: error }, "enqueue after signup failed; the reconciler will send them");
+        }
+      }
     } finally {
       this.inFlight--;
       this.schedule();

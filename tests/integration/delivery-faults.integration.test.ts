@@ -106,6 +106,10 @@ describe("the queue store failing between commit and enqueue loses nothing", () 
     })();
     const emails = Array.from({ length: 20 }, () => uniqueEmail("wiped"));
     for (const email of emails) expect((await postJson(quiet, { email })).status).toBe(202);
+    // The enqueue follows the 202 (the answer waits only for the commit): wait until all 20 are in.
+    for (const deadline = Date.now() + 5000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 20))) {
+      if ((await quiet.deps.queues.send.getJobCountByTypes("wait", "delayed")) === 20) break;
+    }
     expect(await quiet.deps.queues.send.getJobCountByTypes("wait", "delayed")).toBe(20);
     await wipeQueueStore(quiet);
     expect(await quiet.deps.queues.send.getJobCountByTypes("wait", "delayed")).toBe(0);

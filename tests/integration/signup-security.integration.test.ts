@@ -39,6 +39,30 @@ describe("signup security: rate limit, CORS, headers, secrets", () => {
     expect(res.headers.get("x-frame-options")).toBe("SAMEORIGIN");
   });
 
+  it("the API's own header path sends what hono's secureHeaders() sends elsewhere, and CORS on the POST itself", async () => {
+    const page = await stack.app.request("/healthz");
+    const security = (h: Headers) =>
+      [...h.entries()].filter(([name]) => !/^(content-|access-control-|vary|date|retry-after)/.test(name)).sort();
+    const expected = security(page.headers);
+    expect(expected.length).toBeGreaterThanOrEqual(10);
+    const post = (origin: string, body: unknown) =>
+      stack.app.request("/api/subscribe", {
+        method: "POST",
+        headers: { origin, "content-type": "application/json", "x-forwarded-for": "198.51.100.50" },
+        body: JSON.stringify(body),
+      });
+    const accepted = await post("https://clinic.example", { email: uniqueEmail() });
+    expect(accepted.status).toBe(202);
+    expect(security(accepted.headers)).toEqual(expected);
+    expect(accepted.headers.get("access-control-allow-origin")).toBe("https://clinic.example");
+    expect(accepted.headers.get("vary")).toBe("Origin");
+    // An error answer carries them too, and another site gets no CORS grant.
+    const refused = await post("https://evil.example", { email: "not-an-address" });
+    expect(refused.status).toBe(400);
+    expect(security(refused.headers)).toEqual(expected);
+    expect(refused.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
   it("no secret and no subscriber address reaches the logs", async () => {
     const email = uniqueEmail("private");
     await postJson(stack, { email }, { "x-forwarded-for": "198.51.100.77" });

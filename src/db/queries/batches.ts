@@ -17,42 +17,52 @@ export function batchKeyOf(deliveryIds: number[]): string {
 /**
  * Claims up to `limit` more due deliveries to go out with `leader` in one batch request: same
  * rules as a single claim (subscriber and enrollment still active, due, a step the sequence
- * knows), rows other workers hold are skipped, and the whole group gets its batch key in the
- * same transaction. Returns every member in id order (the payload's order); just the leader when it is alone.
+ * knows), rows other workers hold are skipped, and the whole group — leader included — gets its
+ * batch key in the same statement. The key is batchKeyOf() computed in SQL, so claiming and
+ * recording the group is one round trip. Returns every member in id order (the payload's
+ * order); just the leader, without a key, when nothing joins it.
  */
 export async function formBatch(
   sql: postgres.Sql,
   leader: ClaimedDelivery,
   options: { limit: number; steps: string[] },
 ): Promise<{ key: string | undefined; members: ClaimedDelivery[] }> {
-  return sql.begin(async (tx) => {
-    const rows = await tx<Record<string, unknown>[]>`
-      with picked as (
-        select d.id from deliveries d
-          join subscribers s on s.id = d.subscriber_id and s.status = 'active'
-          join enrollments e on e.id = d.enrollment_id and e.state = 'active'
-         -- attempts = 0: a row ever tried on its own keeps its own idempotency key for good; put
-         -- into a batch it would go out again under the batch's key, a second email.
-         where d.state = 'scheduled' and d.due_at <= now() and not d.no_batch and d.attempts = 0
-           and d.id <> ${leader.id} and d.step = any(${options.steps})
-         order by d.due_at
-         limit ${options.limit}
-         for update of d skip locked
-      )
-      update deliveries d
-         set state = 'sending', attempts = d.attempts + 1, claimed_at = now(), updated_at = now()
-        from picked, subscribers s
-       where d.id = picked.id and s.id = d.subscriber_id
-      returning d.id, d.enrollment_id, d.subscriber_id, d.step, d.state, d.attempts, d.due_at,
-                d.batch_key, d.no_batch, s.email, s.first_name, s.timezone`;
-    // One canonical order (by id), whoever drives a retry: the batch payload must be identical,
-    // or the provider answers the reused key with a 409 instead of a replay.
-    const members = [leader, ...rows.map(toClaimed)].sort((a, b) => a.id - b.id);
-    if (members.length === 1) return { key: undefined, members };
-    const key = batchKeyOf(members.map((m) => m.id));
-    await tx`update deliveries set batch_key = ${key} where id = any(${members.map((m) => m.id)})`;
-    return { key, members: members.map((m) => ({ ...m, batchKey: key })) };
-  });
+  const rows = await sql<Record<string, unknown>[]>`
+    with picked as (
+      -- The order and filter of deliveries_batchable_idx: the scan stops after \`limit\` rows.
+      -- attempts = 0: a row ever tried on its own keeps its own idempotency key for good; put
+      -- into a batch it would go out again under the batch's key, a second email.
+      select d.id from deliveries d
+       where d.state = 'scheduled' and d.attempts = 0 and not d.no_batch and d.due_at <= now()
+         and d.id <> ${leader.id} and d.step = any(${options.steps})
+       order by d.due_at
+       limit ${options.limit}
+       for update skip locked
+    ), members as (
+      -- Someone who left meanwhile is not picked: their row's own job cancels it.
+      select p.id from picked p
+        join deliveries d on d.id = p.id
+        join subscribers s on s.id = d.subscriber_id and s.status = 'active'
+        join enrollments e on e.id = d.enrollment_id and e.state = 'active'
+      union all
+      select ${leader.id}::bigint
+    ), batch as (
+      select 'fur-batch-' || left(encode(sha256(convert_to(string_agg(id::text, ',' order by id), 'UTF8')), 'hex'), 40) as key,
+             count(*) as size
+        from members
+    )
+    update deliveries d
+       set state = 'sending', attempts = case when d.id = ${leader.id} then d.attempts else d.attempts + 1 end,
+           claimed_at = now(), batch_key = b.key, updated_at = now()
+      from members m, batch b, subscribers s
+     where d.id = m.id and b.size > 1 and s.id = d.subscriber_id
+    returning d.id, d.enrollment_id, d.subscriber_id, d.step, d.state, d.attempts, d.due_at,
+              d.batch_key, d.no_batch, s.email, s.first_name, s.timezone`;
+  if (rows.length === 0) return { key: undefined, members: [leader] };
+  // One canonical order (by id), whoever drives a retry: the batch payload must be identical,
+  // or the provider answers the reused key with a 409 instead of a replay.
+  const members = rows.map(toClaimed).sort((a, b) => a.id - b.id);
+  return { key: members[0]!.batchKey!, members };
 }
 
 /** The members of a batch claimed before (a retry): claimed again, as they are, in id order. */

@@ -92,44 +92,47 @@ export async function releaseDelivery(sql: postgres.Sql, id: number, error: stri
      where id = ${id} and state = 'sending'`;
 }
 
-/** Marks a claimed delivery failed for good. Returns false if it was no longer ours (nothing changed). */
-export async function failDelivery(tx: postgres.TransactionSql, id: number, error: string): Promise<boolean> {
-  const rows = await tx`
-    update deliveries set state = 'failed', last_error = ${error}, updated_at = now()
-     where id = ${id} and state = 'sending'
-    returning id`;
-  return rows.length === 1;
-}
+/** What became of a claimed delivery: sent (with the provider's id) or failed for good. */
+export type DeliveryResult = { id: number; messageId: string } | { id: number; error: string };
 
 /**
- * Marks a claimed delivery sent. Returns false if it was no longer ours (nothing changed) —
- * e.g. a retry of this very transaction whose first commit succeeded but whose answer was lost.
+ * Records the outcome of claimed deliveries in one statement. Returns the ids that were still
+ * ours ("sending") and so changed — not e.g. a retry of this very transaction whose first commit
+ * succeeded but whose answer was lost.
  */
-export async function markDeliverySent(
-  tx: postgres.TransactionSql,
-  id: number,
-  providerMessageId: string,
-): Promise<boolean> {
-  const rows = await tx`
-    update deliveries
-       set state = 'sent', sent_at = now(), provider_message_id = ${providerMessageId}, last_error = null, updated_at = now()
-     where id = ${id} and state = 'sending'
-    returning id`;
-  return rows.length === 1;
+export async function finishDeliveries(tx: postgres.TransactionSql, results: DeliveryResult[]): Promise<Set<number>> {
+  if (results.length === 0) return new Set();
+  const ids = results.map((r) => r.id);
+  const messageIds = results.map((r) => ("messageId" in r ? r.messageId : null));
+  const errors = results.map((r) => ("error" in r ? r.error : null));
+  const rows = await tx<{ id: string }[]>`
+    update deliveries d
+       set state = case when r.message_id is null then 'failed'::delivery_state else 'sent'::delivery_state end,
+           sent_at = case when r.message_id is null then d.sent_at else now() end,
+           provider_message_id = coalesce(r.message_id, d.provider_message_id),
+           last_error = r.error,
+           updated_at = now()
+      from unnest(${ids}::bigint[], ${messageIds}::text[], ${errors}::text[]) as r(id, message_id, error)
+     where d.id = r.id and d.state = 'sending'
+    returning d.id`;
+  return new Set(rows.map((r) => Number(r.id)));
 }
 
 /**
- * The steps an enrollment is done with (sent, or failed for good) and when: the planner's input.
+ * The steps each enrollment is done with (sent, or failed for good) and when: the planner's input.
  * A failed row's finish is its last update (it is never updated again).
  */
 export async function finishedSteps(
   tx: postgres.TransactionSql,
-  enrollmentId: number,
-): Promise<{ step: string; finishedAt: Date }[]> {
-  const rows = await tx<{ step: string; finished_at: Date }[]>`
-    select step, coalesce(sent_at, updated_at) as finished_at from deliveries
-     where enrollment_id = ${enrollmentId} and state in ('sent', 'failed')`;
-  return rows.map((r) => ({ step: r.step, finishedAt: asDate(r.finished_at) }));
+  enrollmentIds: number[],
+): Promise<Map<number, { step: string; finishedAt: Date }[]>> {
+  const byEnrollment = new Map<number, { step: string; finishedAt: Date }[]>(enrollmentIds.map((id) => [id, []]));
+  if (enrollmentIds.length === 0) return byEnrollment;
+  const rows = await tx<{ enrollment_id: string; step: string; finished_at: Date }[]>`
+    select enrollment_id, step, coalesce(sent_at, updated_at) as finished_at from deliveries
+     where enrollment_id = any(${enrollmentIds}::bigint[]) and state in ('sent', 'failed')`;
+  for (const r of rows) byEnrollment.get(Number(r.enrollment_id))?.push({ step: r.step, finishedAt: asDate(r.finished_at) });
+  return byEnrollment;
 }
 
 /**
@@ -146,59 +149,69 @@ export interface ScheduledDelivery {
   dueAt: Date;
 }
 
-/**
- * Schedules the next step of an enrollment that is still active (one statement: a subscriber who
- * left meanwhile gets no new row). The unique (enrollment, step) key makes a repeat a no-op.
- * `lastStep` is the step just finished, if any (a re-plan keeps current_step as it was).
- */
-export async function scheduleNextDelivery(
-  tx: postgres.TransactionSql,
-  enrollmentId: number,
-  step: string,
-  dueAt: Date,
-  lastStep: string | undefined,
-): Promise<ScheduledDelivery | undefined> {
-  const rows = await tx<{ id: string; due_at: Date }[]>`
-    with enrollment as (
-      update enrollments
-         set current_step = coalesce(${lastStep ?? null}, current_step), next_step = ${step}, next_send_at = ${dueAt},
-             updated_at = now()
-       where id = ${enrollmentId} and state = 'active'
-      returning id, subscriber_id
-    )
-    insert into deliveries (enrollment_id, subscriber_id, step, state, due_at)
-    select id, subscriber_id, ${step}, 'scheduled', ${dueAt} from enrollment
-    on conflict (enrollment_id, step) do nothing
-    returning id, due_at`;
-  const row = rows[0];
-  return row ? { id: Number(row.id), dueAt: asDate(row.due_at) } : undefined;
+/** The next step of an enrollment: `lastStep` is the step just finished, if any. */
+export interface NextStep {
+  enrollmentId: number;
+  step: string;
+  dueAt: Date;
+  lastStep: string | undefined;
 }
 
-export async function completeEnrollment(
+/**
+ * Schedules the next step of enrollments that are still active (one statement: a subscriber who
+ * left meanwhile gets no new row). The unique (enrollment, step) key makes a repeat a no-op.
+ * A re-plan passes no `lastStep` and keeps current_step as it was.
+ */
+export async function scheduleNextDeliveries(tx: postgres.TransactionSql, next: NextStep[]): Promise<ScheduledDelivery[]> {
+  if (next.length === 0) return [];
+  const rows = await tx<{ id: string; due_at: Date }[]>`
+    with input as (
+      select * from unnest(${next.map((n) => n.enrollmentId)}::bigint[], ${next.map((n) => n.step)}::text[],
+                           ${next.map((n) => n.dueAt.toISOString())}::timestamptz[], ${next.map((n) => n.lastStep ?? null)}::text[])
+               as i(enrollment_id, step, due_at, last_step)
+    ), enrollment as (
+      update enrollments e
+         set current_step = coalesce(i.last_step, e.current_step), next_step = i.step, next_send_at = i.due_at,
+             updated_at = now()
+        from input i
+       where e.id = i.enrollment_id and e.state = 'active'
+      returning e.id, e.subscriber_id, i.step, i.due_at
+    )
+    insert into deliveries (enrollment_id, subscriber_id, step, state, due_at)
+    select id, subscriber_id, step, 'scheduled', due_at from enrollment
+     order by id
+    on conflict (enrollment_id, step) do nothing
+    returning id, due_at`;
+  return rows.map((r) => ({ id: Number(r.id), dueAt: asDate(r.due_at) }));
+}
+
+/** Ends enrollments that have no step left, as completed. */
+export async function completeEnrollments(
   tx: postgres.TransactionSql,
-  enrollmentId: number,
-  lastStep: string | undefined,
+  done: { enrollmentId: number; lastStep: string | undefined }[],
 ): Promise<void> {
+  if (done.length === 0) return;
   await tx`
-    update enrollments
-       set state = 'completed', current_step = coalesce(${lastStep ?? null}, current_step), next_step = null,
+    update enrollments e
+       set state = 'completed', current_step = coalesce(i.last_step, e.current_step), next_step = null,
            next_send_at = null, ended_at = now(), updated_at = now()
-     where id = ${enrollmentId} and state = 'active'`;
+      from unnest(${done.map((d) => d.enrollmentId)}::bigint[], ${done.map((d) => d.lastStep ?? null)}::text[]) as i(id, last_step)
+     where e.id = i.id and e.state = 'active'`;
 }
 
 /**
  * Pending deliveries for the reconciler: scheduled ones (optionally only those created since
- * `createdSince`) and claims abandoned longer than the lease. Paged by id.
+ * `createdSince` and due before `dueBefore`) and claims abandoned longer than the lease. Paged by id.
  */
 export async function pendingDeliveries(
   sql: postgres.Sql,
-  options: { afterId: number; limit: number; createdSince?: Date; leaseSeconds: number },
+  options: { afterId: number; limit: number; createdSince?: Date; dueBefore?: Date; leaseSeconds: number },
 ): Promise<ScheduledDelivery[]> {
   const since = options.createdSince ?? new Date(0);
   const rows = await sql<{ id: string; due_at: Date }[]>`
     select id, due_at from deliveries
      where id > ${options.afterId}
-       and ((state = 'scheduled' and created_at >= ${since})
+       and ((state = 'scheduled' and created_at >= ${since} and due_at < coalesce(${options.dueBefore ?? null}::timestamptz, 'infinity'))
             or (state = 'sending' and (claimed_at is null or claimed_at < now() - make_interval(secs => ${options.leaseSeconds}))))
      order by id
      limit ${options.limit}`;

@@ -43,7 +43,8 @@ export const deliveries = pgTable(
   },
   (t) => [
     unique("deliveries_enrollment_step_key").on(t.enrollmentId, t.step),
-    // The reconciler's scan: only the pending rows, so it stays small as history grows.
+    // The reconciler's scan and the batch claim (oldest due first): only the pending rows, so it
+    // stays small as history grows.
     index("deliveries_pending_due_idx")
       .on(t.dueAt)
       .where(sql`state in ('scheduled', 'sending')`),
@@ -52,7 +53,6 @@ export const deliveries = pgTable(
       .on(t.batchKey)
       .where(sql`batch_key is not null`),
     index("deliveries_subscriber_idx").on(t.subscriberId),
-    index("deliveries_step_state_idx").on(t.step, t.state),
   ],
 );
 

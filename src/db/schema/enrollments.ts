@@ -1,5 +1,5 @@
 import type { InferSelectModel } from "drizzle-orm";
-import { bigint, index, pgEnum, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { bigint, pgEnum, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import { subscribers } from "./subscribers.js";
 
 export const enrollmentState = pgEnum("enrollment_state", ["active", "completed", "stopped"]);
@@ -25,7 +25,8 @@ export const enrollments = pgTable(
   },
   (t) => [
     unique("enrollments_subscriber_sequence_key").on(t.subscriberId, t.sequence),
-    index("enrollments_state_next_send_idx").on(t.state, t.nextSendAt),
+    // No index on next_send_at: nothing searches by it (deliveries.due_at drives sending), and
+    // without one the update that moves an enrollment to its next step stays a HOT update.
   ],
 );
 

@@ -1,0 +1,53 @@
+import type { MiddlewareHandler } from "hono";
+import { cors } from "hono/cors";
+
+/**
+ * Response headers for the JSON API (POST /api/subscribe, the signup hot path): the security
+ * headers hono's secureHeaders() sends on every other route, and the CORS headers for the
+ * embeddable form — set with c.header() BEFORE the handler runs, so they go out with the response
+ * the handler builds. hono's own middlewares write them through c.res.headers, which makes
+ * @hono/node-server turn its light response into a full WHATWG Response and stream the body out
+ * of it. Measured on a bare JSON route (autocannon, 50 clients): 8,300 req/s alone, 6,500 with
+ * secureHeaders(), 3,000 with cors(). Preflight requests (OPTIONS) still go through hono's cors().
+ */
+export const SECURITY_HEADERS: readonly (readonly [string, string])[] = [
+  // hono's secureHeaders() defaults (hono/secure-headers), kept identical.
+  ["Cross-Origin-Resource-Policy", "same-origin"],
+  ["Cross-Origin-Opener-Policy", "same-origin"],
+  ["Origin-Agent-Cluster", "?1"],
+  ["Referrer-Policy", "no-referrer"],
+  ["Strict-Transport-Security", "max-age=15552000; includeSubDomains"],
+  ["X-Content-Type-Options", "nosniff"],
+  ["X-DNS-Prefetch-Control", "off"],
+  ["X-Download-Options", "noopen"],
+  ["X-Frame-Options", "SAMEORIGIN"],
+  ["X-Permitted-Cross-Domain-Policies", "none"],
+  ["X-XSS-Protection", "0"],
+];
+
+export interface ApiHeadersOptions {
+  /** ALLOWED_ORIGINS: sites whose pages may post to the API ("*" for any). */
+  origins: string[];
+}
+
+export function apiHeaders(options: ApiHeadersOptions): MiddlewareHandler {
+  const anyOrigin = options.origins.includes("*");
+  const allowed = new Set(options.origins);
+  const preflight = cors({
+    origin: anyOrigin ? "*" : options.origins,
+    allowMethods: ["POST", "OPTIONS"],
+    allowHeaders: ["Content-Type"],
+    maxAge: 600,
+  });
+  return async (c, next) => {
+    if (c.req.method === "OPTIONS") return preflight(c, next);
+    for (const [name, value] of SECURITY_HEADERS) c.header(name, value);
+    const origin = c.req.header("origin");
+    if (anyOrigin) c.header("Access-Control-Allow-Origin", "*");
+    else {
+      if (origin && allowed.has(origin)) c.header("Access-Control-Allow-Origin", origin);
+      c.header("Vary", "Origin");
+    }
+    await next();
+  };
+}
