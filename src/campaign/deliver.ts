@@ -9,6 +9,7 @@ import {
   releaseDelivery,
   type ClaimedDelivery,
   type DeliveryResult,
+  type ScheduledDelivery,
 } from "../db/queries/deliveries.js";
 import { dissolveBatch, formBatch, reclaimBatch, releaseBatch } from "../db/queries/batches.js";
 import { advanceEnrollments } from "./advance.js";
@@ -233,7 +234,7 @@ async function closeSteps(
 }
 
 /** The rows are committed; if the queue is down the reconciler will enqueue them. */
-async function enqueueQuietly(deps: DeliverDeps, deliveries: { id: number; dueAt: Date }[]): Promise<void> {
+async function enqueueQuietly(deps: DeliverDeps, deliveries: ScheduledDelivery[]): Promise<void> {
   if (deliveries.length === 0) return;
   try {
     await deps.queues.enqueueDeliveries(deliveries);

@@ -29,7 +29,7 @@ export async function formBatch(
 ): Promise<{ key: string | undefined; members: ClaimedDelivery[] }> {
   const rows = await sql<Record<string, unknown>[]>`
     with picked as (
-      -- The order and filter of deliveries_batchable_idx: the scan stops after \`limit\` rows.
+      -- Oldest due first along deliveries_pending_due_idx: the scan stops after \`limit\` rows.
       -- attempts = 0: a row ever tried on its own keeps its own idempotency key for good; put
       -- into a batch it would go out again under the batch's key, a second email.
       select d.id from deliveries d
