@@ -35,6 +35,7 @@ const TARGETS: Record<string, string> = {
   "subscribers / welcomes / lost / doubled": "0 lost, 0 doubled",
   "API / worker RSS MB": "worker ≤ 250",
   "burst efficiency (floor / measured)": "≥ 90 %",
+  "burst signup req/s, p50 / p99 ms (worker at 2 req/s)": "≥ 3000, p99 ≤ 50",
   "burst subscribers / welcomes / lost / doubled": "0 lost, 0 doubled",
   "API / worker max RSS during the burst (MB)": "worker ≤ 250",
 };

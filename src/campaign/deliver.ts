@@ -13,6 +13,7 @@ import {
 } from "../db/queries/deliveries.js";
 import { dissolveBatch, formBatch, reclaimBatch, releaseBatch } from "../db/queries/batches.js";
 import { advanceEnrollments } from "./advance.js";
+import { dueWithinHorizon } from "./queue-horizon.js";
 import { composeEmail, type ComposeSettings } from "./compose.js";
 import type { ScheduleSettings } from "./plan.js";
 import type { SequenceDefinition } from "./sequence.js";
@@ -191,7 +192,8 @@ async function closeWith(deps: DeliverDeps, members: ClaimedDelivery[], results:
  * that were still ours; for those the next step is scheduled (or the enrollment completed) —
  * then enqueues the next steps' jobs after the commit. A whole batch costs a handful of
  * statements, not a few per member. `stepDone`: the member's step counts as the last one the
- * reader got (false for a row discarded unsent).
+ * reader got (false for a row discarded unsent). Only next steps due within the queue's horizon
+ * are enqueued here; the reconciler adds the rest as they come due.
  *
  * After the provider accepted, the commit is retried for a few seconds before giving up: a
  * dropped connection (a Postgres restart or failover) costs a moment, not the claim's lease. The
@@ -222,7 +224,8 @@ async function closeSteps(
             })),
         );
       });
-      await enqueueQuietly(deps, next);
+      // A step due days away gets its job from the reconciler as it comes due (queue-horizon.ts).
+      await enqueueQuietly(deps, dueWithinHorizon(next));
       return;
     } catch (error) {
       const pause = COMMIT_RETRY_MS[attempt];

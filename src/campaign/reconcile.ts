@@ -1,14 +1,18 @@
 import type postgres from "postgres";
 import type { Logger } from "../logger.js";
 import type { Queues } from "../queue/queues.js";
-import { overdueDeliveries, pendingDeliveries } from "../db/queries/deliveries.js";
+import { comingDueDeliveries, overdueDeliveries, pendingDeliveries, type ScheduledDelivery } from "../db/queries/deliveries.js";
+import { QUEUE_HORIZON_MS } from "./queue-horizon.js";
 
 /**
  * Postgres is the source of truth, the queue is derived from it (DESIGN.md invariant 2).
- * The reconciler re-creates the jobs that should exist and don't:
- *  - after the queue store lost its data (marker gone): every pending delivery, due or future;
- *  - otherwise the deliveries created since the last pass and due soon (an enqueue that failed
- *    or a process that died between commit and enqueue) and abandoned claims;
+ * The queue holds the jobs of what is due within QUEUE_HORIZON_MS (src/campaign/queue-horizon.ts).
+ * The reconciler adds the jobs that should exist and don't:
+ *  - after the queue store lost its data (marker gone): every pending delivery within the horizon;
+ *  - otherwise the deliveries created since the last pass and due within it (an enqueue that
+ *    failed or a process that died between commit and enqueue) and abandoned claims;
+ *  - the deliveries that came within the horizon since the last pass (the later drip steps,
+ *    left out of the queue when they were scheduled);
  *  - and overdue deliveries (and claims abandoned past the lease), whose job may have been lost
  *    or ended without sending: those whose job ended get a fresh one.
  * Adding a job whose id exists is a no-op, and the claim in Postgres guards the send itself,
@@ -34,8 +38,6 @@ const PAGE = 1000;
 const OVERDUE_SECONDS = 120;
 /** How long after its start a transaction may commit and still be seen by the next pass. */
 const COMMIT_MARGIN_MS = 5_000;
-/** New rows due within this are checked at once; later ones when overdue. */
-const SOON_MS = 10 * 60_000;
 
 export class Reconciler {
   private lastPassStartedAt: Date | undefined;
@@ -57,21 +59,23 @@ export class Reconciler {
     // margin is kept short because every row in the window is offered to the queue again: a
     // no-op for a row that has its job, but at 3,000 signups/s a one-minute margin meant ~13
     // such adds per delivery, the largest share of the queue store's work.
-    const lookBackFrom = this.lastPassStartedAt ?? new Date(startedAt.getTime() - 10 * 60_000);
+    const lastPass = full ? undefined : this.lastPassStartedAt;
+    const lookBackFrom = lastPass ?? new Date(startedAt.getTime() - 10 * 60_000);
     const createdSince = full ? undefined : new Date(lookBackFrom.getTime() - COMMIT_MARGIN_MS);
-    // Rows due later (the next drip step, days away) are left to the overdue pass: should their
-    // enqueue have failed, they go out OVERDUE_SECONDS late instead of costing an add every pass.
-    const dueBefore = full ? undefined : new Date(startedAt.getTime() + SOON_MS);
+    const horizonEnd = new Date(startedAt.getTime() + QUEUE_HORIZON_MS);
 
-    let enqueued = 0;
-    for (let afterId = 0; ; ) {
-      const page = await pendingDeliveries(sql, { afterId, limit: PAGE, createdSince, dueBefore, leaseSeconds });
-      if (page.length === 0) break;
-      await queues.enqueueDeliveries(page);
-      enqueued += page.length;
-      afterId = page[page.length - 1]!.id;
-    }
+    let enqueued = await this.enqueuePages((afterId) =>
+      pendingDeliveries(sql, { afterId, limit: PAGE, createdSince, dueBefore: horizonEnd, leaseSeconds }),
+    );
     if (full) await queues.markStoreIntact();
+    if (!full) {
+      // What entered the horizon since the last pass (its end then, less the margin); a
+      // process's first pass looks at everything due before the horizon's end.
+      const comingFrom = lastPass && new Date(lastPass.getTime() + QUEUE_HORIZON_MS - COMMIT_MARGIN_MS);
+      enqueued += await this.enqueuePages((afterId) =>
+        comingDueDeliveries(sql, { afterId, limit: PAGE, from: comingFrom, to: horizonEnd }),
+      );
+    }
 
     let repaired = 0;
     const overdue = await overdueDeliveries(sql, { graceSeconds: OVERDUE_SECONDS, leaseSeconds, limit: PAGE });
@@ -82,5 +86,17 @@ export class Reconciler {
     this.lastPassStartedAt = startedAt;
     if (full || repaired > 0) this.deps.logger.info({ full, enqueued, repaired }, "reconciler repaired the queue");
     return { full, enqueued, repaired };
+  }
+
+  /** Adds the jobs of every page `read` returns (paged by id); returns how many were offered. */
+  private async enqueuePages(read: (afterId: number) => Promise<ScheduledDelivery[]>): Promise<number> {
+    let offered = 0;
+    for (let afterId = 0; ; ) {
+      const page = await read(afterId);
+      if (page.length === 0) return offered;
+      await this.deps.queues.enqueueDeliveries(page);
+      offered += page.length;
+      afterId = page[page.length - 1]!.id;
+    }
   }
 }

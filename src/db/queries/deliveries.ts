@@ -219,6 +219,26 @@ export async function pendingDeliveries(
 }
 
 /**
+ * Scheduled deliveries due in [from, to): the reconciler's "coming due" pass adds their jobs as
+ * they enter the queue's horizon (src/campaign/queue-horizon.ts). The window is a few seconds
+ * wide after the first pass, so this reads a handful of rows along deliveries_pending_due_idx.
+ * `from` undefined: everything due before `to` (a process's first pass).
+ */
+export async function comingDueDeliveries(
+  sql: postgres.Sql,
+  options: { afterId: number; limit: number; from: Date | undefined; to: Date },
+): Promise<ScheduledDelivery[]> {
+  const rows = await sql<{ id: string; due_at: Date }[]>`
+    select id, due_at from deliveries
+     where state = 'scheduled'
+       and due_at >= coalesce(${options.from ?? null}::timestamptz, '-infinity') and due_at < ${options.to}
+       and id > ${options.afterId}
+     order by id
+     limit ${options.limit}`;
+  return rows.map((r) => ({ id: Number(r.id), dueAt: asDate(r.due_at) }));
+}
+
+/**
  * Deliveries stuck past their time: scheduled ones overdue by more than `graceSeconds`, and
  * claims abandoned longer than the lease. Their job may be gone, or ended (failed after its
  * retries while Postgres was down) — and an ended job's id makes a plain add a no-op.
