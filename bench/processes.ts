@@ -39,6 +39,20 @@ export function startChild(script: string, args: string[], env: Record<string, s
   };
 }
 
+/**
+ * Sets a child's CPU priority (a nice value; 0 is the default). The child leads its own session
+ * (`detached`), and where Linux groups a session's processes for scheduling (autogroup) a
+ * process's own nice only ranks it within that group: the group's nice is what weighs against
+ * the other processes, so both are set. Docker's `cpu_shares` is the same weight for a container.
+ */
+export async function setCpuPriority(child: Child, nice: number): Promise<void> {
+  const { setPriority } = await import("node:os");
+  const { writeFile } = await import("node:fs/promises");
+  const pid = child.process.pid!;
+  setPriority(pid, nice);
+  await writeFile(`/proc/${pid}/autogroup`, String(nice)).catch(() => undefined); // no autogroups here
+}
+
 /** The first line a child prints on stdout (a URL or a port). */
 export function firstLine(child: Child, timeoutMs = 30_000): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -31,6 +31,7 @@ const backends = (process.env.BENCH_BACKENDS ?? "redis,postgres").split(",").map
 const TARGETS: Record<string, string> = {
   "signup req/s": "≥ 3000",
   "signup p50 / p99 ms": "p99 ≤ 50",
+  "worker at the API's priority: signup req/s, p50 / p99 ms": "(comparison)",
   "202 → accepted p50 / p95 ms (20/s)": "p95 ≤ 500",
   "subscribers / welcomes / lost / doubled": "0 lost, 0 doubled",
   "API / worker RSS MB": "worker ≤ 250",

@@ -1,10 +1,11 @@
 import autocannon from "autocannon";
-import { cpuSeconds, firstLine, startChild } from "./processes.js";
-import { checkWelcomes, receipts, startService } from "./service.js";
+import { cpuSeconds, firstLine, setCpuPriority, startChild } from "./processes.js";
+import { checkWelcomes, receipts, startService, WORKER_NICE } from "./service.js";
 
 /**
  * (1) signup throughput and latency, (2) 202 → provider acceptance, on one queue backend, with
- * no provider limit in the way. Returns the figures and any correctness failure.
+ * no provider limit in the way. The worker runs at its deployed CPU priority (bench/service.ts)
+ * except in (1)'s comparison load. Returns the figures and any correctness failure.
  */
 export interface ScenarioOptions {
   backend: "redis" | "postgres";
@@ -43,41 +44,54 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     }
   };
   try {
-    // (1) Signup throughput and latency at N concurrent clients.
-    let n = 0;
-    const groups = { API: service.api, worker: service.worker, "fake provider": service.fake };
-    const cpuBefore = await cpuSeconds(groups);
-    const load = await autocannon({
-      url: `${apiUrl}/api/subscribe`,
-      connections: o.connections,
-      duration: o.durationSeconds,
-      requests: [
-        {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          setupRequest: (req) => ({ ...req, body: JSON.stringify({ email: `load-${runId}-${n++}@bench.example` }) }),
-        },
-      ],
-    });
-    const cpuAfter = await cpuSeconds(groups);
-    figures.set("signup req/s", String(Math.round(load.requests.average)));
-    figures.set("signup p50 / p99 ms", `${load.latency.p50} / ${load.latency.p99}`);
-    if (load.non2xx > 0 || load.errors > 0) failures.push(`${o.backend}: ${load.non2xx} non-2xx and ${load.errors} errors under load`);
-
-    // Count in Postgres: requests in flight when autocannon stopped were served, not counted by it.
-    const [{ n: loadSignups }] = (await service.db`
-      select count(*)::int as n from subscribers where email like ${`load-${runId}-%`}`) as unknown as [{ n: number }];
-    const drainStarted = Date.now();
-    await waitForWelcomes(`load-${runId}-`, loadSignups, 300_000);
-    figures.set("welcomes after the load: count, drain time", `${loadSignups} in ${((Date.now() - drainStarted) / 1000).toFixed(1)} s`);
-    // Where the machine's CPU went during the load, per signup served (the worker's share is the
-    // welcomes it sent meanwhile; what it sends in the drain above is not counted).
-    const perSignup = (name: string) =>
-      Math.round((((cpuAfter.get(name) ?? 0) - (cpuBefore.get(name) ?? 0)) * 1e6) / Math.max(1, loadSignups));
-    figures.set(
-      "CPU µs per signup: API / worker / postgres / redis / fake / load gen.",
-      ["API", "worker", "postgres", "redis", "fake provider", "load generator"].map(perSignup).join(" / "),
-    );
+    // (1) Signup throughput and latency at N concurrent clients while the worker sends every
+    // welcome as fast as it can: first at the worker's deployed CPU priority (WORKER_NICE, as in
+    // docker-compose.yml), then with the worker at the API's priority. The first load runs on a
+    // colder API process; the second is the comparison.
+    const signupLoad = async (tag: string) => {
+      let n = 0;
+      const groups = { API: service.api, worker: service.worker, "fake provider": service.fake };
+      const cpuBefore = await cpuSeconds(groups);
+      const load = await autocannon({
+        url: `${apiUrl}/api/subscribe`,
+        connections: o.connections,
+        duration: o.durationSeconds,
+        requests: [
+          {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            setupRequest: (req) => ({ ...req, body: JSON.stringify({ email: `${tag}-${runId}-${n++}@bench.example` }) }),
+          },
+        ],
+      });
+      const cpuAfter = await cpuSeconds(groups);
+      if (load.non2xx > 0 || load.errors > 0) failures.push(`${o.backend}: ${load.non2xx} non-2xx and ${load.errors} errors under load`);
+      // Count in Postgres: requests in flight when autocannon stopped were served, not counted by it.
+      const [{ n: signups }] = (await service.db`
+        select count(*)::int as n from subscribers where email like ${`${tag}-${runId}-%`}`) as unknown as [{ n: number }];
+      const drainStarted = Date.now();
+      await waitForWelcomes(`${tag}-${runId}-`, signups, 300_000);
+      // Where the machine's CPU went during the load, per signup served (the worker's share is the
+      // welcomes it sent meanwhile; what it sends in the drain is not counted).
+      const perSignup = (name: string) =>
+        Math.round((((cpuAfter.get(name) ?? 0) - (cpuBefore.get(name) ?? 0)) * 1e6) / Math.max(1, signups));
+      return {
+        rps: Math.round(load.requests.average),
+        latency: `${load.latency.p50} / ${load.latency.p99}`,
+        drain: `${signups} in ${((Date.now() - drainStarted) / 1000).toFixed(1)} s`,
+        cpu: ["API", "worker", "postgres", "redis", "fake provider", "load generator"].map(perSignup).join(" / "),
+      };
+    };
+    const deployed = await signupLoad("load");
+    figures.set("signup req/s", String(deployed.rps));
+    figures.set("signup p50 / p99 ms", deployed.latency);
+    figures.set("welcomes after the load: count, drain time", deployed.drain);
+    figures.set("CPU µs per signup: API / worker / postgres / redis / fake / load gen.", deployed.cpu);
+    await setCpuPriority(service.worker, 0);
+    const equal = await signupLoad("equal");
+    figures.set("worker at the API's priority: signup req/s, p50 / p99 ms", `${equal.rps}, ${equal.latency}`);
+    figures.set("worker at the API's priority: drain; CPU µs per signup", `${equal.drain}; ${equal.cpu}`);
+    await setCpuPriority(service.worker, WORKER_NICE);
 
     // (2) Time from 202 to provider acceptance at a steady 20 signups/s.
     const answeredAt = new Map<string, number>();
