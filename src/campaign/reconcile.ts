@@ -9,8 +9,9 @@ import { QUEUE_HORIZON_MS } from "./queue-horizon.js";
  * The queue holds the jobs of what is due within QUEUE_HORIZON_MS (src/campaign/queue-horizon.ts).
  * The reconciler adds the jobs that should exist and don't:
  *  - after the queue store lost its data (marker gone): every pending delivery within the horizon;
- *  - otherwise the deliveries created since the last pass and due within it (an enqueue that
- *    failed or a process that died between commit and enqueue) and abandoned claims;
+ *  - otherwise the deliveries created since the last pass and still waiting a few seconds after
+ *    they fell due (an enqueue that failed or a process that died between commit and enqueue)
+ *    and abandoned claims;
  *  - the deliveries that came within the horizon since the last pass (the later drip steps,
  *    left out of the queue when they were scheduled);
  *  - and overdue deliveries (and claims abandoned past the lease), whose job may have been lost
@@ -38,6 +39,8 @@ const PAGE = 1000;
 const OVERDUE_SECONDS = 120;
 /** How long after its start a transaction may commit and still be seen by the next pass. */
 const COMMIT_MARGIN_MS = 5_000;
+/** A new row still scheduled this long after it fell due may have missed its job (≤ the margin). */
+const SETTLE_MS = 3_000;
 
 export class Reconciler {
   private lastPassStartedAt: Date | undefined;
@@ -55,17 +58,19 @@ export class Reconciler {
     const full = !(await queues.storeIsIntact());
     // A fresh process does not know when the last pass ran: look back generously. Otherwise
     // since the last pass, less a margin for a transaction that started before it and committed
-    // after it (ours take milliseconds; a slower one is left to the overdue pass below). The
-    // margin is kept short because every row in the window is offered to the queue again: a
-    // no-op for a row that has its job, but at 3,000 signups/s a one-minute margin meant ~13
-    // such adds per delivery, the largest share of the queue store's work.
+    // after it (ours take milliseconds; a slower one is left to the overdue pass below). Of
+    // those new rows only the ones still waiting SETTLE_MS after they fell due are offered: the
+    // job added right after their commit has normally claimed them by then. Offering every new
+    // row again (a no-op add for a row with its job) was the queue store's largest share of work
+    // under a rush of signups. A new row due later whose add failed is left to the overdue pass.
     const lastPass = full ? undefined : this.lastPassStartedAt;
     const lookBackFrom = lastPass ?? new Date(startedAt.getTime() - 10 * 60_000);
     const createdSince = full ? undefined : new Date(lookBackFrom.getTime() - COMMIT_MARGIN_MS);
     const horizonEnd = new Date(startedAt.getTime() + QUEUE_HORIZON_MS);
+    const dueBefore = full ? horizonEnd : new Date(startedAt.getTime() - SETTLE_MS);
 
     let enqueued = await this.enqueuePages((afterId) =>
-      pendingDeliveries(sql, { afterId, limit: PAGE, createdSince, dueBefore: horizonEnd, leaseSeconds }),
+      pendingDeliveries(sql, { afterId, limit: PAGE, createdSince, dueBefore, leaseSeconds }),
     );
     if (full) await queues.markStoreIntact();
     if (!full) {
