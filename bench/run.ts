@@ -9,10 +9,13 @@ import { measureStatsLatency } from "./stats.js";
  * worker processes against the machine's PostgreSQL (and Redis), with a local fake Resend API.
  * Exits non-zero only when a correctness check fails (a lost or doubled email), never on timing.
  *
- * Sections: (1) signup throughput and latency at 50 clients beside a bare Hono route; (2) 202 →
+ * Sections: (1) signup throughput and latency at 50 clients beside a bare Hono route, while the
+ * worker sends every welcome unthrottled — at its deployed CPU priority (bench/service.ts
+ * WORKER_NICE, docker-compose.yml cpu_shares), then at the API's; (2) 202 →
  * provider acceptance at 20 signups/s; (3) a burst of BENCH_BURST (10,000) signups against a
  * provider limited to 2 requests/s and 100 emails a request, against its floor; (4) API and
- * worker memory through the burst; (5) admin stats latency at BENCH_STATS_SUBSCRIBERS (1 M)
+ * worker memory through the burst, and the burst's own signup rate and latency (the worker held
+ * to the provider's limit); (5) admin stats latency at BENCH_STATS_SUBSCRIBERS (1 M)
  * subscribers and 5 deliveries each.
  *
  * The service runs as compiled by `npm run build` (as in the Docker image); BENCH_RUNTIME=tsx runs
