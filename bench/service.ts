@@ -58,7 +58,8 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     if (o.backend === "redis") {
       const redis = new Redis(o.redisUrl);
       const keys = await redis.keys(`${prefix}*`);
-      if (keys.length) await redis.unlink(...keys);
+      // In slices: a run that left 100,000 jobs would overflow the call's argument list.
+      for (let i = 0; i < keys.length; i += 10_000) await redis.unlink(...keys.slice(i, i + 10_000));
       redis.disconnect();
     }
   };
