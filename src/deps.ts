@@ -73,7 +73,7 @@ export function createDeps(config: ReadyConfig, logger: Logger, overrides: { que
     freshLinkLimiter: createLimiter(queues, { points: 5, durationSeconds: 15 * 60, keyPrefix: `${config.queuePrefix}:fresh-link-limit` }),
     guidePdf: createGuidePdfStore({ clinicName: config.email.clinicName, pdfPath: config.guidePdfPath, logger }),
     sequence: FLARE_UP_RESET,
-    signups: new SignupBatcher({ sql: db.sql, queues, logger }),
+    signups: new SignupBatcher({ sql: db.sql, queues, logger }, { maxInFlight: 4, maxBatch: 200, rowsPerJob: config.resend.batchSize }),
     metrics,
     // 10 attempts per 15 minutes per client address (src/routes/admin-login.tsx).
     adminLoginLimiter: createLimiter(queues, { points: 10, durationSeconds: 15 * 60, keyPrefix: `${config.queuePrefix}:admin-login-limit` }),

@@ -6,6 +6,7 @@ import {
   claimDelivery,
   discardClaimedDelivery,
   finishDeliveries,
+  oldestDueDelivery,
   releaseDelivery,
   type ClaimedDelivery,
   type DeliveryResult,
@@ -80,6 +81,10 @@ export async function deliver(
     const batch = delivery.batchKey
       ? { key: delivery.batchKey, members: await reclaimBatch(deps.sql, delivery) }
       : await formBatch(deps.sql, delivery, { limit: deps.batchSize - 1, steps: deps.sequence.steps.map((s) => s.key) });
+    // A full batch may have left due rows behind, and most have no job of their own (a signup
+    // batch enqueues one per batch's worth of rows): the oldest one left gets one now, so the
+    // next batch forms while this one is sent.
+    if (!delivery.batchKey && batch.members.length >= deps.batchSize) await handOn(deps);
     // Once in a batch, always under its key — even if it is the last member left to send.
     if (batch.key) return deliverBatch(deps, batch.key, delivery.id, batch.members, options);
   }
@@ -234,6 +239,12 @@ async function closeSteps(
       await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }
+}
+
+/** Enqueues the oldest due row that can lead a batch (a no-op if it has its job already). */
+async function handOn(deps: DeliverDeps): Promise<void> {
+  const next = await oldestDueDelivery(deps.sql);
+  if (next) await enqueueQuietly(deps, [next]);
 }
 
 /** The rows are committed; if the queue is down the reconciler will enqueue them. */

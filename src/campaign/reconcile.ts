@@ -1,7 +1,13 @@
 import type postgres from "postgres";
 import type { Logger } from "../logger.js";
 import type { Queues } from "../queue/queues.js";
-import { comingDueDeliveries, overdueDeliveries, pendingDeliveries, type ScheduledDelivery } from "../db/queries/deliveries.js";
+import {
+  comingDueDeliveries,
+  oldestDueDelivery,
+  overdueDeliveries,
+  pendingDeliveries,
+  type ScheduledDelivery,
+} from "../db/queries/deliveries.js";
 import { QUEUE_HORIZON_MS } from "./queue-horizon.js";
 
 /**
@@ -9,9 +15,11 @@ import { QUEUE_HORIZON_MS } from "./queue-horizon.js";
  * The queue holds the jobs of what is due within QUEUE_HORIZON_MS (src/campaign/queue-horizon.ts).
  * The reconciler adds the jobs that should exist and don't:
  *  - after the queue store lost its data (marker gone): every pending delivery within the horizon;
- *  - otherwise the deliveries created since the last pass and still waiting a few seconds after
- *    they fell due (an enqueue that failed or a process that died between commit and enqueue)
- *    and abandoned claims;
+ *  - otherwise abandoned claims, and the oldest due delivery still waiting a few seconds after it
+ *    fell due: most due rows have no job of their own (a signup batch gets one job per batch's
+ *    worth of rows, and each full batch adds the job of the oldest row left: deliver.ts), so a
+ *    job for the oldest one is what keeps them going after an enqueue failed or a process died
+ *    between commit and enqueue;
  *  - the deliveries that came within the horizon since the last pass (the later drip steps,
  *    left out of the queue when they were scheduled);
  *  - and overdue deliveries (and claims abandoned past the lease), whose job may have been lost
@@ -39,8 +47,8 @@ const PAGE = 1000;
 const OVERDUE_SECONDS = 120;
 /** How long after its start a transaction may commit and still be seen by the next pass. */
 const COMMIT_MARGIN_MS = 5_000;
-/** A new row still scheduled this long after it fell due may have missed its job (≤ the margin). */
-const SETTLE_MS = 3_000;
+/** A row still scheduled this long after it fell due may be waiting for a job that never came. */
+const SETTLE_SECONDS = 3;
 
 export class Reconciler {
   private lastPassStartedAt: Date | undefined;
@@ -56,30 +64,29 @@ export class Reconciler {
       this.deps.logger.warn({ err: error }, "re-planning for the changed sequence failed; the next pass retries");
     }
     const full = !(await queues.storeIsIntact());
-    // A fresh process does not know when the last pass ran: look back generously. Otherwise
-    // since the last pass, less a margin for a transaction that started before it and committed
-    // after it (ours take milliseconds; a slower one is left to the overdue pass below). Of
-    // those new rows only the ones still waiting SETTLE_MS after they fell due are offered: the
-    // job added right after their commit has normally claimed them by then. Offering every new
-    // row again (a no-op add for a row with its job) was the queue store's largest share of work
-    // under a rush of signups. A new row due later whose add failed is left to the overdue pass.
     const lastPass = full ? undefined : this.lastPassStartedAt;
-    const lookBackFrom = lastPass ?? new Date(startedAt.getTime() - 10 * 60_000);
-    const createdSince = full ? undefined : new Date(lookBackFrom.getTime() - COMMIT_MARGIN_MS);
     const horizonEnd = new Date(startedAt.getTime() + QUEUE_HORIZON_MS);
-    const dueBefore = full ? horizonEnd : new Date(startedAt.getTime() - SETTLE_MS);
 
+    // Abandoned claims; after a loss, every scheduled row within the horizon too.
     let enqueued = await this.enqueuePages((afterId) =>
-      pendingDeliveries(sql, { afterId, limit: PAGE, createdSince, dueBefore, leaseSeconds }),
+      pendingDeliveries(sql, { afterId, limit: PAGE, scheduledDueBefore: full ? horizonEnd : undefined, leaseSeconds }),
     );
     if (full) await queues.markStoreIntact();
     if (!full) {
-      // What entered the horizon since the last pass (its end then, less the margin); a
-      // process's first pass looks at everything due before the horizon's end.
+      // What entered the horizon since the last pass (its end then, less a margin for a
+      // transaction that started before that pass and committed after it); a process's first
+      // pass looks at everything due before the horizon's end.
       const comingFrom = lastPass && new Date(lastPass.getTime() + QUEUE_HORIZON_MS - COMMIT_MARGIN_MS);
       enqueued += await this.enqueuePages((afterId) =>
         comingDueDeliveries(sql, { afterId, limit: PAGE, from: comingFrom, to: horizonEnd }),
       );
+      // Due rows left waiting: the oldest gets a job (a no-op if it has one); its batch takes
+      // the next ones and, if full, hands on to the oldest left.
+      const stuck = await oldestDueDelivery(sql, SETTLE_SECONDS);
+      if (stuck) {
+        await queues.enqueueDeliveries([stuck]);
+        enqueued++;
+      }
     }
 
     let repaired = 0;

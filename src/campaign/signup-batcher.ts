@@ -15,6 +15,12 @@ export interface SignupBatcherOptions {
   /** Batches written at the same time (each holds one pool connection). */
   maxInFlight: number;
   maxBatch: number;
+  /**
+   * One send job per this many new welcomes (the provider's batch size): the job's batch takes
+   * the due rows around it, and a full batch enqueues the oldest row left (src/campaign/deliver.ts).
+   * A job per row cost a queue add here and a removal in the worker for every reader.
+   */
+  rowsPerJob: number;
 }
 
 interface Pending {
@@ -25,12 +31,16 @@ interface Pending {
 
 export class SignupBatcher {
   private waiting: Pending[] = [];
+  /** Committed rows whose jobs wait for the add in flight to finish (enqueueJobs). */
+  private unqueued: SignupBatchRow[] = [];
+  private nextAdd: Promise<void> | undefined;
+  private lastAdd: Promise<unknown> = Promise.resolve();
   private inFlight = 0;
   private scheduled = false;
 
   constructor(
     private readonly deps: { sql: postgres.Sql; queues: Pick<Queues, "enqueueDeliveries">; logger: Logger },
-    private readonly options: SignupBatcherOptions = { maxInFlight: 4, maxBatch: 200 },
+    private readonly options: SignupBatcherOptions = { maxInFlight: 4, maxBatch: 200, rowsPerJob: 1 },
   ) {}
 
   /** Resolves once the signup is committed; its job is enqueued right after (or left to the reconciler). */
@@ -74,7 +84,7 @@ export class SignupBatcher {
       }
       if (rows.length > 0) {
         try {
-          await this.deps.queues.enqueueDeliveries(rows.map((r) => ({ id: r.deliveryId, dueAt: r.dueAt })));
+          await this.enqueueJobs(rows);
         } catch (error) {
           this.deps.logger.warn({ deliveries: rows.length, err: error }, "enqueue after signup failed; the reconciler will send them");
         }
@@ -83,6 +93,27 @@ export class SignupBatcher {
       this.inFlight--;
       this.schedule();
     }
+  }
+
+  /**
+   * Adds the send jobs of committed rows. One add at a time: rows committed while one is on its
+   * way go together in the next, so a rush costs a few adds (each a queue-store round trip, and on
+   * the Postgres backend a transaction) rather than one per group commit. Resolves once the add
+   * carrying these rows is done.
+   */
+  private enqueueJobs(rows: SignupBatchRow[]): Promise<void> {
+    this.unqueued.push(...rows);
+    if (!this.nextAdd) {
+      const add = this.lastAdd.then(() => {
+        const carried = this.unqueued;
+        this.unqueued = [];
+        this.nextAdd = undefined;
+        return this.deps.queues.enqueueDeliveries(jobsFor(carried, this.options.rowsPerJob));
+      });
+      this.nextAdd = add;
+      this.lastAdd = add.catch(() => undefined);
+    }
+    return this.nextAdd;
   }
 
   /** Sorted inserts cannot deadlock each other; a deadlock with other writers is retried once. */
@@ -94,4 +125,12 @@ export class SignupBatcher {
       return insertSignups(this.deps.sql, signups);
     }
   }
+}
+
+/** One job per `rowsPerJob` rows, for the first of each run of them in id order. */
+function jobsFor(rows: SignupBatchRow[], rowsPerJob: number): { id: number; dueAt: Date }[] {
+  return rows
+    .map((r) => ({ id: r.deliveryId, dueAt: r.dueAt }))
+    .sort((a, b) => a.id - b.id)
+    .filter((_, i) => i % rowsPerJob === 0);
 }

@@ -112,3 +112,18 @@ export async function waitFor<T>(check: () => Promise<T | undefined | false>, ti
 export function uniqueEmail(label = "reader"): string {
   return `${label}-${randomBytes(4).toString("hex")}@example.com`;
 }
+
+/**
+ * Waits until the send queue's waiting jobs stop changing and there are some: the jobs of a
+ * signup are added after its commit (and its 202), one per batch's worth of rows. Returns the count.
+ */
+export async function settledSendJobs(stack: TestStack, timeoutMs = 5000): Promise<number> {
+  let last = -1;
+  return waitFor(async () => {
+    const now = await stack.deps.queues.send.getJobCountByTypes("wait", "delayed", "prioritized");
+    const settled = now === last && now > 0;
+    last = now;
+    if (!settled) await new Promise((r) => setTimeout(r, 100));
+    return settled && now;
+  }, timeoutMs, "the enqueues after the commits");
+}

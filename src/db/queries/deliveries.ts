@@ -200,22 +200,47 @@ export async function completeEnrollments(
 }
 
 /**
- * Pending deliveries for the reconciler: scheduled ones (optionally only those created since
- * `createdSince` and due before `dueBefore`) and claims abandoned longer than the lease. Paged by id.
+ * Pending deliveries for the reconciler: claims abandoned longer than the lease (or given back
+ * after a failed attempt) and, with `scheduledDueBefore`, every scheduled row due before it.
+ * Paged by id.
  */
 export async function pendingDeliveries(
   sql: postgres.Sql,
-  options: { afterId: number; limit: number; createdSince?: Date; dueBefore?: Date; leaseSeconds: number },
+  options: { afterId: number; limit: number; scheduledDueBefore?: Date; leaseSeconds: number },
 ): Promise<ScheduledDelivery[]> {
-  const since = options.createdSince ?? new Date(0);
   const rows = await sql<{ id: string; due_at: Date }[]>`
     select id, due_at from deliveries
      where id > ${options.afterId}
-       and ((state = 'scheduled' and created_at >= ${since} and due_at < coalesce(${options.dueBefore ?? null}::timestamptz, 'infinity'))
+       and ((state = 'scheduled' and due_at < coalesce(${options.scheduledDueBefore ?? null}::timestamptz, '-infinity'))
             or (state = 'sending' and (claimed_at is null or claimed_at < now() - make_interval(secs => ${options.leaseSeconds}))))
      order by id
      limit ${options.limit}`;
   return rows.map((r) => ({ id: Number(r.id), dueAt: asDate(r.due_at) }));
+}
+
+/**
+ * The scheduled delivery due longest ago (at least `waitingSeconds` ago) that can lead a batch —
+ * never tried (a row tried before has its own job, retrying it), reader still on the list: the
+ * one the next batch should be formed around. Along deliveries_pending_due_idx; if the 20 oldest
+ * all belong to readers who left, none (their own jobs, or the overdue pass, cancel them).
+ */
+export async function oldestDueDelivery(sql: postgres.Sql, waitingSeconds = 0): Promise<ScheduledDelivery | undefined> {
+  // The few oldest first, along the index; then who is still on the list. (Joined directly, the
+  // planner may hash-join every subscriber to find one row.)
+  const [row] = await sql<{ id: string; due_at: Date }[]>`
+    with oldest as materialized (
+      select id, due_at, subscriber_id, enrollment_id from deliveries
+       where state = 'scheduled' and attempts = 0 and not no_batch
+         and due_at <= now() - make_interval(secs => ${waitingSeconds})
+       order by due_at
+       limit 20
+    )
+    select o.id, o.due_at from oldest o
+      join subscribers s on s.id = o.subscriber_id and s.status = 'active'
+      join enrollments e on e.id = o.enrollment_id and e.state = 'active'
+     order by o.due_at
+     limit 1`;
+  return row && { id: Number(row.id), dueAt: asDate(row.due_at) };
 }
 
 /**

@@ -1,0 +1,89 @@
+import type { Worker } from "bullmq";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { insertSignups } from "../../src/db/queries/signup.js";
+import { CLAIM_LEASE_SECONDS, composeSettings, deliverDeps } from "../../src/deps.js";
+import { startSendWorker } from "../../workers/send-worker.js";
+import { createStack, postJson, settledSendJobs, uniqueEmail, type TestStack } from "../support/stack.js";
+
+/**
+ * Welcomes are enqueued one job per batch's worth of rows (RESEND_BATCH_SIZE), not one per
+ * reader: a job's batch takes the due rows around it, and a full batch enqueues the oldest row
+ * left. Here the send worker runs alone — no reconciler to rescue a row left without a job — so
+ * every welcome arriving shows the jobs alone carry them all.
+ */
+describe("one send job per batch's worth of welcomes", () => {
+  let stack: TestStack;
+  let worker: Worker | undefined;
+  beforeAll(async () => {
+    stack = await createStack({ env: { RESEND_BATCH_SIZE: "10" } });
+  });
+  afterAll(() => stack.close());
+  beforeEach(() => stack.fake!.reset());
+  afterEach(async () => {
+    await worker?.close();
+    worker = undefined;
+  });
+
+  const startSending = () => {
+    worker = startSendWorker(stack.deps.queues, deliverDeps(stack.deps), {
+      concurrency: 2,
+      ratePerSecond: undefined,
+      confirmations: {
+        sql: stack.deps.db.sql,
+        transport: stack.deps.transport,
+        logger: stack.deps.logger,
+        compose: composeSettings(stack.config),
+        pendingTtlDays: stack.config.pendingTtlDays,
+        leaseSeconds: CLAIM_LEASE_SECONDS,
+      },
+    });
+  };
+
+  it("a crowd of signups becomes a few jobs, and each welcome is sent once", async () => {
+    const emails = Array.from({ length: 45 }, () => uniqueEmail("crowd"));
+    const answers = await Promise.all(emails.map((email) => postJson(stack, { email })));
+    expect(answers.map((a) => a.status)).toEqual(emails.map(() => 202));
+    const jobs = await settledSendJobs(stack);
+    expect(jobs).toBeLessThan(emails.length);
+    expect(jobs).toBeGreaterThanOrEqual(Math.ceil(emails.length / 10));
+
+    startSending();
+    await stack.fake!.waitFor((f) => emails.every((e) => f.acceptedTo(e).length >= 1), 20_000);
+    await new Promise((r) => setTimeout(r, 300));
+    for (const email of emails) expect(stack.fake!.acceptedTo(email)).toHaveLength(1);
+  });
+
+  it("a full batch hands on to the oldest row left, until every due row is sent", async () => {
+    // 25 welcomes committed at once, and a job for the first one only.
+    const emails = Array.from({ length: 25 }, () => uniqueEmail("handon"));
+    const rows = await insertSignups(
+      stack.deps.db.sql,
+      emails.map((email) => ({
+        email,
+        emailHash: `test-${email}`,
+        firstName: undefined,
+        timezone: undefined,
+        source: undefined,
+        utmSource: undefined,
+        utmMedium: undefined,
+        utmCampaign: undefined,
+        ip: undefined,
+        userAgent: undefined,
+        formVersion: "test",
+        wording: "test",
+        sequence: stack.deps.sequence.key,
+        firstStep: "welcome",
+      })),
+    );
+    expect(rows).toHaveLength(25);
+    const first = rows.reduce((a, b) => (a.deliveryId < b.deliveryId ? a : b));
+    await stack.deps.queues.enqueueDeliveries([{ id: first.deliveryId, dueAt: first.dueAt }]);
+
+    startSending();
+    await stack.fake!.waitFor((f) => emails.every((e) => f.acceptedTo(e).length >= 1), 20_000);
+    await new Promise((r) => setTimeout(r, 300));
+    for (const email of emails) expect(stack.fake!.acceptedTo(email)).toHaveLength(1);
+    const batches = stack.fake!.requests.filter((r) => r.path === "/emails/batch" && r.status === 200);
+    expect(batches.map((r) => r.count).sort((a, b) => a - b)).toEqual([5, 10, 10]);
+  });
+});
