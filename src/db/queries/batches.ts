@@ -29,13 +29,14 @@ export async function formBatch(
 ): Promise<{ key: string | undefined; members: ClaimedDelivery[] }> {
   const rows = await sql<Record<string, unknown>[]>`
     with picked as (
-      -- Oldest due first along deliveries_pending_due_idx: the scan stops after \`limit\` rows.
+      -- Oldest due first (ties by id: the order a full batch hands on in, deliver.ts) along
+      -- deliveries_pending_due_idx: the scan stops after \`limit\` rows.
       -- attempts = 0: a row ever tried on its own keeps its own idempotency key for good; put
       -- into a batch it would go out again under the batch's key, a second email.
       select d.id from deliveries d
        where d.state = 'scheduled' and d.attempts = 0 and not d.no_batch and d.due_at <= now()
          and d.id <> ${leader.id} and d.step = any(${options.steps})
-       order by d.due_at
+       order by d.due_at, d.id
        limit ${options.limit}
        for update skip locked
     ), members as (

@@ -232,13 +232,13 @@ export async function oldestDueDelivery(sql: postgres.Sql, waitingSeconds = 0): 
       select id, due_at, subscriber_id, enrollment_id from deliveries
        where state = 'scheduled' and attempts = 0 and not no_batch
          and due_at <= now() - make_interval(secs => ${waitingSeconds})
-       order by due_at
+       order by due_at, id
        limit 20
     )
     select o.id, o.due_at from oldest o
       join subscribers s on s.id = o.subscriber_id and s.status = 'active'
       join enrollments e on e.id = o.enrollment_id and e.state = 'active'
-     order by o.due_at
+     order by o.due_at, o.id
      limit 1`;
   return row && { id: Number(row.id), dueAt: asDate(row.due_at) };
 }
