@@ -46,7 +46,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
   try {
     // (1) Signup throughput and latency at N concurrent clients while the worker sends every
     // welcome as fast as it can: first at the worker's deployed CPU priority (WORKER_NICE, as in
-    // docker-compose.yml), then with the worker at the API's priority, each after a warm-up load.
+    // docker-compose.yml), then with the worker at the API's priority, after a warm-up load.
     const signupLoad = async (tag: string, seconds = o.durationSeconds) => {
       let n = 0;
       const groups = { API: service.api, worker: service.worker, "fake provider": service.fake };
