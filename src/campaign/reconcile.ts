@@ -15,8 +15,8 @@ import { QUEUE_HORIZON_MS } from "./queue-horizon.js";
  * The queue holds the jobs of what is due within QUEUE_HORIZON_MS (src/campaign/queue-horizon.ts).
  * The reconciler adds the jobs that should exist and don't:
  *  - after the queue store lost its data (marker gone): every pending delivery within the horizon;
- *  - otherwise abandoned claims, and the oldest due delivery still waiting a few seconds after it
- *    fell due: most due rows have no job of their own (a signup batch gets one job per batch's
+ *  - otherwise the oldest due delivery still waiting a few seconds after it fell due: most due
+ *    rows have no job of their own (a signup batch gets one job per batch's
  *    worth of rows, and each full batch adds the job of the oldest row left: deliver.ts), so a
  *    job for the oldest one is what keeps them going after an enqueue failed or a process died
  *    between commit and enqueue;
@@ -64,20 +64,22 @@ export class Reconciler {
       this.deps.logger.warn({ err: error }, "re-planning for the changed sequence failed; the next pass retries");
     }
     const full = !(await queues.storeIsIntact());
-    const lastPass = full ? undefined : this.lastPassStartedAt;
     const horizonEnd = new Date(startedAt.getTime() + QUEUE_HORIZON_MS);
 
-    // Abandoned claims; after a loss, every scheduled row within the horizon too.
-    let enqueued = await this.enqueuePages((afterId) =>
-      pendingDeliveries(sql, { afterId, limit: PAGE, scheduledDueBefore: full ? horizonEnd : undefined, leaseSeconds }),
-    );
-    if (full) await queues.markStoreIntact();
-    if (!full) {
+    let enqueued = 0;
+    if (full) {
+      // The store lost its data: every pending delivery within the horizon gets its job again.
+      enqueued = await this.enqueuePages((afterId) =>
+        pendingDeliveries(sql, { afterId, limit: PAGE, dueBefore: horizonEnd, leaseSeconds }),
+      );
+      await queues.markStoreIntact();
+    } else {
       // What entered the horizon since the last pass (its end then, less a margin for a
       // transaction that started before that pass and committed after it); a process's first
       // pass looks at everything due before the horizon's end.
-      const comingFrom = lastPass && new Date(lastPass.getTime() + QUEUE_HORIZON_MS - COMMIT_MARGIN_MS);
-      enqueued += await this.enqueuePages((afterId) =>
+      const last = this.lastPassStartedAt;
+      const comingFrom = last && new Date(last.getTime() + QUEUE_HORIZON_MS - COMMIT_MARGIN_MS);
+      enqueued = await this.enqueuePages((afterId) =>
         comingDueDeliveries(sql, { afterId, limit: PAGE, from: comingFrom, to: horizonEnd }),
       );
       // Due rows left waiting: the oldest gets a job (a no-op if it has one); its batch takes
@@ -89,6 +91,7 @@ export class Reconciler {
       }
     }
 
+    // Overdue rows and abandoned claims, on every pass.
     let repaired = 0;
     const overdue = await overdueDeliveries(sql, { graceSeconds: OVERDUE_SECONDS, leaseSeconds, limit: PAGE });
     await queues.enqueueDeliveries(overdue);

@@ -200,18 +200,18 @@ export async function completeEnrollments(
 }
 
 /**
- * Pending deliveries for the reconciler: claims abandoned longer than the lease (or given back
- * after a failed attempt) and, with `scheduledDueBefore`, every scheduled row due before it.
- * Paged by id.
+ * Every pending delivery, for the reconciler after the queue store lost its data: scheduled rows
+ * due before `dueBefore` and claims abandoned longer than the lease (or given back after a
+ * failed attempt). Paged by id.
  */
 export async function pendingDeliveries(
   sql: postgres.Sql,
-  options: { afterId: number; limit: number; scheduledDueBefore?: Date; leaseSeconds: number },
+  options: { afterId: number; limit: number; dueBefore: Date; leaseSeconds: number },
 ): Promise<ScheduledDelivery[]> {
   const rows = await sql<{ id: string; due_at: Date }[]>`
     select id, due_at from deliveries
      where id > ${options.afterId}
-       and ((state = 'scheduled' and due_at < coalesce(${options.scheduledDueBefore ?? null}::timestamptz, '-infinity'))
+       and ((state = 'scheduled' and due_at < ${options.dueBefore})
             or (state = 'sending' and (claimed_at is null or claimed_at < now() - make_interval(secs => ${options.leaseSeconds}))))
      order by id
      limit ${options.limit}`;
