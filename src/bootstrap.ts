@@ -47,8 +47,7 @@ export async function bootstrap(env: Record<string, string | undefined>): Promis
 
 /** Migrates our schema, then readies the queue store (Redis answers / BullMQ's schema exists). */
 export async function prepareStores(config: ReadyConfig, logger: Logger): Promise<void> {
-  // Two: migrateDatabase reserves one connection for the migration lock and runs SQL on the
-  // pool while holding it (installStatsFunctions); with one, that waits forever.
+  // migrateDatabase holds its lock on one connection and migrates on drizzle's pool.
   const db = createDb(config.databaseUrl, 2);
   try {
     await migrateDatabase(db);

@@ -13,7 +13,11 @@ import { RenderCache } from "./mail/render-cache.js";
 import { pacedTransport } from "./mail/paced-transport.js";
 import { FLARE_UP_RESET, type SequenceDefinition } from "./campaign/sequence.js";
 import type { ComposeSettings } from "./campaign/compose.js";
-import type { DeliverDeps } from "./campaign/deliver.js";
+import type { SendDeps } from "./outbound/send.js";
+import type { MessageKinds } from "./outbound/kind.js";
+import { stepMessages } from "./campaign/step-messages.js";
+import { confirmationMessages } from "./consent/confirmation-messages.js";
+import { freshLinkMessages } from "./guide/fresh-link.js";
 import type { AppDeps } from "./app.js";
 import { createProcessMetrics, instrumentTransport, type ProcessMetrics } from "./metrics/process-metrics.js";
 import type { AdminRouteDeps } from "./routes/admin.js";
@@ -102,22 +106,36 @@ export function composeSettings(config: ReadyConfig): ComposeSettings {
 /** A claim older than this belongs to a dead worker (far longer than any provider call). */
 export const CLAIM_LEASE_SECONDS = 60;
 
-export function deliverDeps(deps: Deps): DeliverDeps {
+/**
+ * Every kind of message the service sends, each declared once where its feature lives
+ * (src/outbound/kind.ts). Adding a kind: a composer, an entry here (and in MESSAGE_KINDS and
+ * RECIPIENT_RULES, which the compiler asks for), and a test — README "Adding a kind of message".
+ */
+export function messageKinds(deps: Deps): MessageKinds {
+  const compose = composeSettings(deps.config);
+  return {
+    step: stepMessages({ compose, sequence: deps.sequence, schedule: scheduleSettings(deps.config) }),
+    confirmation: confirmationMessages(compose, deps.config.pendingTtlDays),
+    "fresh-link": freshLinkMessages(compose),
+  };
+}
+
+/** The one sender's dependencies (src/outbound/send.ts). */
+export function sendDeps(deps: Deps): SendDeps {
   return {
     sql: deps.db.sql,
     transport: deps.transport,
     queues: deps.queues,
     logger: deps.logger,
-    compose: composeSettings(deps.config),
-    sequence: deps.sequence,
-    schedule: {
-      timeScale: deps.config.sequenceTimeScale,
-      window: deps.config.sendWindow,
-      defaultTimeZone: deps.config.defaultTimeZone,
-    },
-    leaseSeconds: CLAIM_LEASE_SECONDS,
+    kinds: messageKinds(deps),
     batchSize: deps.config.resend.batchSize,
+    steps: deps.sequence.steps.map((s) => s.key),
+    leaseSeconds: CLAIM_LEASE_SECONDS,
   };
+}
+
+function scheduleSettings(config: ReadyConfig) {
+  return { timeScale: config.sequenceTimeScale, window: config.sendWindow, defaultTimeZone: config.defaultTimeZone };
 }
 
 export function appDeps(deps: Deps): AppDeps {
@@ -178,8 +196,7 @@ export function pageSettings(config: ReadyConfig): PageSettings {
 
 /** What (re)activating a subscriber needs: the confirm link and the resubscribe undo. */
 export function activationDeps(deps: Deps): ActivationDeps {
-  const { sql, queues, logger, sequence, schedule } = deliverDeps(deps);
-  return { sql, queues, logger, sequence, schedule };
+  return { sql: deps.db.sql, queues: deps.queues, logger: deps.logger, sequence: deps.sequence, schedule: scheduleSettings(deps.config) };
 }
 
 function pageDeps(deps: Deps) {

@@ -1,9 +1,9 @@
-import { Reconciler } from "../src/campaign/reconcile.js";
+import { Reconciler } from "../src/outbound/reconcile.js";
 import { SequencePlanner } from "../src/campaign/replan.js";
-import { CLAIM_LEASE_SECONDS, composeSettings, deliverDeps, type Deps } from "../src/deps.js";
-import { consentMaintenanceTasks } from "./consent-upkeep.js";
+import { activationDeps, CLAIM_LEASE_SECONDS, sendDeps, type Deps } from "../src/deps.js";
+import { maintenanceTasks } from "./maintenance-tasks.js";
 import { startEventsWorker } from "./events-worker.js";
-import { startReconcileLoop } from "./reconcile-worker.js";
+import { startMaintenanceWorker } from "./maintenance-worker.js";
 import { startSendWorker } from "./send-worker.js";
 import { startStatsFolder } from "../src/admin/stats-folder.js";
 import { instrumentReconciler, startSnapshotPublisher } from "../src/metrics/process-metrics.js";
@@ -20,10 +20,10 @@ export interface RunningWorkers {
 
 /** The worker process: sending and reconciling. One entry, one close for all. */
 export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<RunningWorkers> {
-  const sending = deliverDeps(deps);
+  const sending = sendDeps(deps);
   // Before the first send: subscribers on their way follow the definition this process runs
   // (README "Changing the sequence"). If Postgres is not there yet, the reconciler retries.
-  const planner = new SequencePlanner({ ...sending, queues: deps.queues });
+  const planner = new SequencePlanner(activationDeps(deps));
   await planner.ensureApplied().catch((error: unknown) =>
     deps.logger.warn({ err: error }, "re-planning for the sequence failed at start; the reconciler retries"),
   );
@@ -31,14 +31,6 @@ export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<
     concurrency: options.concurrency,
     // The outbox has no provider limit to respect.
     ratePerSecond: deps.transport.name === "resend" ? deps.config.resend.rateLimitPerSecond : undefined,
-    confirmations: {
-      sql: deps.db.sql,
-      transport: deps.transport,
-      logger: deps.logger,
-      compose: composeSettings(deps.config),
-      pendingTtlDays: deps.config.pendingTtlDays,
-      leaseSeconds: CLAIM_LEASE_SECONDS,
-    },
   });
   const events = startEventsWorker(deps.queues, { sql: deps.db.sql, logger: deps.logger }, deps.logger);
   const reconciler = instrumentReconciler(new Reconciler({
@@ -51,22 +43,16 @@ export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<
   // Keeps the stats rollup caught up (src/db/stats-functions.ts); publishes this process's metrics for /metrics.
   const statsFolder = startStatsFolder(deps.db.sql, deps.logger);
   const metricsPublisher = startSnapshotPublisher(deps.db.sql, deps.metrics, deps.logger);
-  const consentTasks = consentMaintenanceTasks(
-    {
-      sql: deps.db.sql,
-      queues: deps.queues,
-      logger: deps.logger,
-      leaseSeconds: CLAIM_LEASE_SECONDS,
-      pendingTtlDays: deps.config.pendingTtlDays,
-    },
+  const tasks = maintenanceTasks(
+    { sql: deps.db.sql, queues: deps.queues, logger: deps.logger, pendingTtlDays: deps.config.pendingTtlDays },
     options.reconcileEveryMs,
   );
-  const loop = await startReconcileLoop(deps.queues, reconciler, deps.logger, options.reconcileEveryMs, consentTasks);
+  const maintenance = await startMaintenanceWorker(deps.queues, reconciler, deps.logger, options.reconcileEveryMs, tasks);
   deps.logger.info({ transport: deps.transport.name, concurrency: options.concurrency }, "workers started");
   return {
     async close() {
-      loop.stop();
-      await Promise.all([send.close(), events.close(), loop.worker.close()]);
+      maintenance.stop();
+      await Promise.all([send.close(), events.close(), maintenance.worker.close()]);
       await Promise.all([statsFolder.stop(), metricsPublisher.stop()]);
     },
   };

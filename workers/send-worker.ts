@@ -1,23 +1,13 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
-import { deliver, type DeliverDeps, type DeliveryOutcome } from "../src/campaign/deliver.js";
-import { sendConfirmation, type ConfirmationSendDeps } from "../src/consent/send-confirmation.js";
-import { sendGuideLinkEmail } from "../src/guide/fresh-link.js";
+import { sendMessage, type SendDeps } from "../src/outbound/send.js";
+import type { SendOutcome } from "../src/outbound/outcome.js";
 import type { Queues } from "../src/queue/queues.js";
-import {
-  confirmJobSchema,
-  guideLinkJobSchema,
-  QUEUE_NAMES,
-  SEND_JOB_NAMES,
-  sendJobSchema,
-  type SendQueueJob,
-} from "../src/queue/jobs.js";
+import { QUEUE_NAMES, SEND_JOB_NAME, sendJobSchema, type SendJob } from "../src/queue/jobs.js";
 
 export interface SendWorkerOptions {
   concurrency: number;
   /** Provider requests per second across every worker process (BullMQ's limiter is global). */
   ratePerSecond: number | undefined;
-  /** Double opt-in confirmation emails travel the same queue, under the same rate limit. */
-  confirmations: ConfirmationSendDeps;
 }
 
 /**
@@ -30,13 +20,14 @@ export function limiterFor(ratePerSecond: number): { max: number; duration: numb
 }
 
 /**
- * The send worker: turns each delivery's outcome into the BullMQ action it needs.
- * Payloads are re-validated here: a job is data from a store, not a trusted call.
+ * The send worker: turns each message's outcome (src/outbound/outcome.ts) into the BullMQ action
+ * it needs — the same for every kind. Payloads are re-validated here: a job is data from a
+ * store, not a trusted call.
  */
-export function startSendWorker(queues: Queues, deps: DeliverDeps, options: SendWorkerOptions): Worker<SendQueueJob> {
-  const processor = async (job: Job<SendQueueJob>, token?: string) => {
+export function startSendWorker(queues: Queues, deps: SendDeps, options: SendWorkerOptions): Worker<SendJob> {
+  const processor = async (job: Job<SendJob>, token?: string) => {
     const attempts = job.opts.attempts ?? 1;
-    const outcome = await sendOne(job, deps, options.confirmations, { finalAttempt: job.attemptsMade + 1 >= attempts });
+    const outcome = await sendOne(job, deps, { finalAttempt: job.attemptsMade + 1 >= attempts });
     switch (outcome.kind) {
       case "sent":
       case "skipped":
@@ -55,7 +46,7 @@ export function startSendWorker(queues: Queues, deps: DeliverDeps, options: Send
         throw new UnrecoverableError(outcome.message);
     }
   };
-  const worker = queues.createWorker<SendQueueJob>(QUEUE_NAMES.send, processor, {
+  const worker = queues.createWorker<SendJob>(QUEUE_NAMES.send, processor, {
     concurrency: options.concurrency,
     ...(options.ratePerSecond ? { limiter: limiterFor(options.ratePerSecond) } : {}),
   });
@@ -68,25 +59,11 @@ export function startSendWorker(queues: Queues, deps: DeliverDeps, options: Send
   return worker;
 }
 
-/** A sequence delivery, a confirmation or a fresh guide link: each a claimed row sent under an idempotency key. */
-async function sendOne(
-  job: Job<SendQueueJob>,
-  deps: DeliverDeps,
-  confirmations: ConfirmationSendDeps,
-  options: { finalAttempt: boolean },
-): Promise<DeliveryOutcome> {
-  if (job.name === SEND_JOB_NAMES.confirmation) {
-    const payload = confirmJobSchema.safeParse(job.data);
-    if (!payload.success) throw new UnrecoverableError(`invalid confirm job payload: ${payload.error.message}`);
-    return sendConfirmation(confirmations, payload.data.confirmationId, options);
-  }
-  if (job.name === SEND_JOB_NAMES.guideLink) {
-    // "Mail me a fresh link" (src/guide/fresh-link.ts): the delivery deps hold all it needs.
-    const payload = guideLinkJobSchema.safeParse(job.data);
-    if (!payload.success) throw new UnrecoverableError(`invalid guide-link job payload: ${payload.error.message}`);
-    return sendGuideLinkEmail(deps, payload.data.guideLinkEmailId, options);
-  }
+async function sendOne(job: Job<SendJob>, deps: SendDeps, options: { finalAttempt: boolean }): Promise<SendOutcome> {
+  // Jobs queued before the one pipeline (names "confirm", "guide-link") name rows of tables that
+  // are gone; their rows moved into deliveries with new ids, and the reconciler offers those.
+  if (job.name !== SEND_JOB_NAME) return { kind: "skipped", reason: `a "${job.name}" job from before the one pipeline` };
   const payload = sendJobSchema.safeParse(job.data);
   if (!payload.success) throw new UnrecoverableError(`invalid send job payload: ${payload.error.message}`);
-  return deliver(deps, payload.data.deliveryId, options);
+  return sendMessage(deps, payload.data.deliveryId, options);
 }

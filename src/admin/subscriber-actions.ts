@@ -14,7 +14,7 @@ import { recordAdminAction } from "./audit.js";
 export interface SubscriberActionDeps {
   sql: postgres.Sql;
   logger: Logger;
-  queues: Pick<Queues, "enqueueGuideLinkEmail">;
+  queues: Pick<Queues, "enqueueDeliveries">;
 }
 
 export interface Actor {

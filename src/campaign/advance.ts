@@ -1,11 +1,6 @@
 import type postgres from "postgres";
-import {
-  completeEnrollments,
-  finishedSteps,
-  scheduleNextDeliveries,
-  type NextStep,
-  type ScheduledDelivery,
-} from "../db/queries/deliveries.js";
+import type { ScheduledDelivery } from "../db/queries/deliveries.js";
+import { completeEnrollments, finishedSteps, scheduleNextDeliveries, type NextStep } from "../db/queries/sequence-steps.js";
 import { planNext, type ScheduleSettings } from "./plan.js";
 import type { SequenceDefinition } from "./sequence.js";
 

@@ -15,6 +15,7 @@ import {
 import { advanceEnrollment } from "./advance.js";
 import { planNext, sequenceFingerprint, type ScheduleSettings } from "./plan.js";
 import { assertValidSequence, type SequenceDefinition } from "./sequence.js";
+import { enqueueAfterCommit } from "../queue/after-commit.js";
 
 /**
  * Changing the sequence for subscribers already on their way (README "Changing the sequence").
@@ -108,10 +109,7 @@ export async function applySequence(deps: ReplanDeps): Promise<ReplanReport> {
           } else if (outcome.kind === "completed") report.completed++;
           else if (outcome.kind === "inFlight") report.inFlight++;
         }
-        // Committed already; if the queue is down the reconciler enqueues them (created just now).
-        await deps.queues.enqueueDeliveries(created).catch((error: unknown) =>
-          deps.logger.warn({ err: error }, "enqueue after re-plan failed; the reconciler will pick them up"),
-        );
+        await enqueueAfterCommit(deps, created);
         afterId = ids[ids.length - 1]!;
       }
     }

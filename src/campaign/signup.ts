@@ -9,7 +9,7 @@ import type { SignupInput } from "./signup-input.js";
 
 export interface SignupDeps {
   sql: postgres.Sql;
-  queues: Pick<Queues, "enqueueDeliveries" | "enqueueConfirmations">;
+  queues: Pick<Queues, "enqueueDeliveries">;
   logger: Logger;
   sequence: SequenceDefinition;
   /** DOUBLE_OPT_IN: a new address is stored pending and asked to confirm before anything else. */

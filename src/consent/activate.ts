@@ -1,6 +1,7 @@
 import type postgres from "postgres";
 import type { Logger } from "../logger.js";
 import type { Queues } from "../queue/queues.js";
+import { enqueueAfterCommit } from "../queue/after-commit.js";
 import { advanceEnrollment } from "../campaign/advance.js";
 import type { ScheduleSettings } from "../campaign/plan.js";
 import type { SequenceDefinition } from "../campaign/sequence.js";
@@ -65,13 +66,7 @@ export async function activate(deps: ActivationDeps, request: ActivationRequest)
     });
     return { outcome: "activated" as const, deliveries: await startOrResume(deps, tx, subscriber) };
   });
-  if (result.deliveries.length > 0) {
-    try {
-      await deps.queues.enqueueDeliveries(result.deliveries);
-    } catch (error) {
-      deps.logger.warn({ err: error }, "enqueue after activation failed; the reconciler will send it");
-    }
-  }
+  await enqueueAfterCommit(deps, result.deliveries);
   return result.outcome;
 }
 

@@ -1,13 +1,14 @@
 import type postgres from "postgres";
 import type { Logger } from "../logger.js";
 import type { Queues } from "../queue/queues.js";
+import { enqueueAfterCommit } from "../queue/after-commit.js";
 import { requestConfirmation } from "../db/queries/confirmations.js";
 import { signupFields } from "../campaign/signup-fields.js";
 import type { SignupInput } from "../campaign/signup-input.js";
 
 export interface OptInDeps {
   sql: postgres.Sql;
-  queues: Pick<Queues, "enqueueConfirmations">;
+  queues: Pick<Queues, "enqueueDeliveries">;
   logger: Logger;
 }
 
@@ -23,7 +24,7 @@ export const RETURNING_GAP_SECONDS = 24 * 3600;
  * Asks an address to confirm by email (double opt-in). `createIfNew`: store a new address as
  * pending (DOUBLE_OPT_IN=true); false only handles a known address — a pending one asking again,
  * or an unsubscribed one opting back in. Like signup, the rows are committed before this resolves
- * and the enqueue after the commit may fail: the consent upkeep job enqueues what has no job.
+ * and the enqueue after the commit may fail: the reconciler enqueues what has no job.
  */
 export async function requestOptIn(
   deps: OptInDeps,
@@ -37,10 +38,5 @@ export async function requestOptIn(
     pendingGapSeconds: PENDING_RESEND_GAP_SECONDS,
     returningGapSeconds: RETURNING_GAP_SECONDS,
   });
-  if (rows.length === 0) return;
-  try {
-    await deps.queues.enqueueConfirmations(rows.map((r) => r.id));
-  } catch (error) {
-    deps.logger.warn({ err: error }, "enqueue of a confirmation email failed; the upkeep job will send it");
-  }
+  await enqueueAfterCommit(deps, rows);
 }

@@ -11,7 +11,7 @@ export interface ProcessDeps {
 }
 
 /**
- * processed: done (matched to a delivery or a confirmation, or kept as unmatched).
+ * processed: done (matched to one of our messages, of any kind, or kept as unmatched).
  * retry: no email has this message id yet, and the event is fresh — the send that caused it may
  * not have committed its provider message id yet (the provider's webhook can beat our commit).
  */

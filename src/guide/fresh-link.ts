@@ -1,19 +1,13 @@
 import type postgres from "postgres";
 import type { Logger } from "../logger.js";
-import type { OutgoingEmail, Transport } from "../mail/transport.js";
+import type { OutgoingEmail } from "../mail/transport.js";
 import type { Queues } from "../queue/queues.js";
+import { enqueueAfterCommit } from "../queue/after-commit.js";
 import { renderEmail } from "../mail/render.js";
 import { outgoingEmail, type ComposeSettings } from "../campaign/compose.js";
-import type { DeliveryOutcome } from "../campaign/deliver.js";
 import { guideUrl, unsubscribeUrl } from "../campaign/links.js";
-import {
-  claimGuideLinkEmail,
-  failGuideLinkEmail,
-  forgetGuideLinkEmail,
-  markGuideLinkEmailSent,
-  releaseGuideLinkEmail,
-  requestGuideLinkEmail,
-} from "../db/queries/guide.js";
+import { requestFreshLinkEmail } from "../db/queries/guide.js";
+import type { MessageKindDefinition } from "../outbound/kind.js";
 
 /**
  * "Mail me a fresh link", from an expired guide link. The page answers the same whatever the
@@ -25,29 +19,18 @@ export const FRESH_LINK_GAP_SECONDS = 3600;
 
 export interface FreshLinkRequestDeps {
   sql: postgres.Sql;
-  queues: Pick<Queues, "enqueueGuideLinkEmail">;
+  queues: Pick<Queues, "enqueueDeliveries">;
   logger: Logger;
 }
 
-/** `email` is already validated and normalised (trimmed, lower-case), as at signup. */
+/**
+ * `email` is already validated and normalised (trimmed, lower-case), as at signup. The email is
+ * a row before it is a job (invariant 2): if the enqueue fails, or the queue store loses it, the
+ * reconciler offers it again.
+ */
 export async function requestFreshGuideLink(deps: FreshLinkRequestDeps, email: string): Promise<void> {
-  const id = await requestGuideLinkEmail(deps.sql, email, FRESH_LINK_GAP_SECONDS);
-  if (id === undefined) return;
-  try {
-    await deps.queues.enqueueGuideLinkEmail(id);
-  } catch (error) {
-    // Nothing re-creates this job later: drop the row so the hourly limit does not block a retry.
-    deps.logger.warn({ guideLinkEmailId: id, err: error }, "enqueue of a fresh guide link failed; request dropped");
-    await forgetGuideLinkEmail(deps.sql, id).catch(() => undefined);
-  }
-}
-
-export interface GuideLinkSendDeps {
-  sql: postgres.Sql;
-  transport: Transport;
-  logger: Logger;
-  compose: ComposeSettings;
-  leaseSeconds: number;
+  const row = await requestFreshLinkEmail(deps.sql, email, FRESH_LINK_GAP_SECONDS);
+  if (row) await enqueueAfterCommit(deps, [row]);
 }
 
 /** One key per row: a retry is a replay; a new request an hour later is a new email. */
@@ -79,39 +62,20 @@ export async function composeGuideLinkEmail(s: ComposeSettings, to: GuideLinkRec
 }
 
 /**
- * Sends one fresh-link email like a delivery (invariants 3 and 4): claim the row, call the
- * provider under the row's key, record the outcome, in the send worker's vocabulary.
+ * The fresh guide link as a kind of message (src/outbound/kind.ts). Not a step of the sequence:
+ * tagged apart, so the per-step stats never count it.
  */
-export async function sendGuideLinkEmail(
-  deps: GuideLinkSendDeps,
-  guideLinkEmailId: number,
-  options: { finalAttempt: boolean },
-): Promise<DeliveryOutcome> {
-  const claim = await claimGuideLinkEmail(deps.sql, guideLinkEmailId, deps.leaseSeconds);
-  if (!claim.claimed) {
-    if (claim.state === "busy") return { kind: "later", at: claim.until, reason: "claimed by another worker" };
-    return { kind: "skipped", reason: `fresh guide link is ${claim.state}` };
-  }
-  const row = claim.claimed;
-  if (row.state === "cancelled") return { kind: "skipped", reason: "the address bounced or complained meanwhile" };
-
-  const email = await composeGuideLinkEmail(deps.compose, {
-    guideLinkEmailId: row.id,
-    subscriberId: row.subscriberId,
-    email: row.email,
-    firstName: row.firstName,
-    requestedAt: row.createdAt,
-  });
-  const result = await deps.transport.send(email);
-  if (result.ok) {
-    await markGuideLinkEmailSent(deps.sql, row.id, result.messageId);
-    return { kind: "sent", messageId: result.messageId };
-  }
-  if (result.kind === "permanent" || (result.kind === "retryable" && options.finalAttempt)) {
-    await failGuideLinkEmail(deps.sql, row.id, result.message);
-    return { kind: "failed", message: result.message };
-  }
-  await releaseGuideLinkEmail(deps.sql, row.id, result.message);
-  if (result.kind === "rateLimited") return { kind: "rateLimited", retryAfterMs: result.retryAfterMs, message: result.message };
-  return { kind: "retry", message: result.message };
+export function freshLinkMessages(compose: ComposeSettings): MessageKindDefinition<"fresh-link"> {
+  return {
+    kind: "fresh-link",
+    batchable: false,
+    compose: (m) =>
+      composeGuideLinkEmail(compose, {
+        guideLinkEmailId: m.id,
+        subscriberId: m.subscriberId,
+        email: m.email,
+        firstName: m.firstName,
+        requestedAt: m.dueAt,
+      }),
+  };
 }

@@ -4,37 +4,23 @@ import { z } from "zod";
 /** Queue names and job payloads: the one place producers and workers agree on. */
 export const QUEUE_NAMES = { send: "send", maintenance: "maintenance", events: "events" } as const;
 
+/**
+ * The send queue carries every message of every kind (a step, a confirmation, a fresh guide
+ * link), so all share the provider's rate limit (invariant 5): a job names its row, and the row
+ * says what it is (src/outbound/send.ts).
+ */
+export const SEND_JOB_NAME = "send";
 export const sendJobSchema = z.object({ deliveryId: z.number().int().positive() });
 export type SendJob = z.infer<typeof sendJobSchema>;
 
 export const MAINTENANCE_JOBS = {
   reconcile: "reconcile",
-  /** Re-enqueues confirmation emails and webhook events whose job is missing (invariant 2). */
-  consentUpkeep: "consent-upkeep",
+  /** Re-enqueues stored provider webhook events whose job is missing (invariant 2). */
+  eventsUpkeep: "events-upkeep",
   /** Deletes double opt-in requests nobody confirmed within PENDING_TTL_DAYS. */
   purgePending: "purge-pending",
 } as const;
 
-/**
- * The send queue carries every email, so all share the provider's rate limit (invariant 5): a
- * sequence delivery, a double opt-in confirmation, a fresh guide link (the last two are not steps).
- */
-export const SEND_JOB_NAMES = { delivery: "send", confirmation: "confirm", guideLink: "guide-link" } as const;
-
-export const confirmJobSchema = z.object({ confirmationId: z.number().int().positive() });
-export type ConfirmJob = z.infer<typeof confirmJobSchema>;
-/** A "mail me a fresh link" email, asked for from an expired guide link (src/guide/fresh-link.ts). */
-export const guideLinkJobSchema = z.object({ guideLinkEmailId: z.number().int().positive() });
-export type GuideLinkJob = z.infer<typeof guideLinkJobSchema>;
-export type SendQueueJob = SendJob | ConfirmJob | GuideLinkJob;
-
-export function guideLinkJobId(guideLinkEmailId: number): string {
-  return `guide-link-${guideLinkEmailId}`;
-}
-
-export function confirmationJobId(confirmationId: number): string {
-  return `confirmation-${confirmationId}`;
-}
 
 /** A stored webhook event to process (the row in email_events). */
 export const eventJobSchema = z.object({ eventId: z.number().int().positive() });
@@ -57,7 +43,7 @@ export const EVENT_JOB_OPTIONS: JobsOptions = {
 };
 
 /**
- * Deterministic job ids make a second add of the same delivery a no-op while the first job is
+ * Deterministic job ids make a second add of the same message a no-op while the first job is
  * still known to the queue. BullMQ 6 rejects ids that contain ":" or are all digits.
  */
 export function deliveryJobId(deliveryId: number): string {
@@ -66,7 +52,7 @@ export function deliveryJobId(deliveryId: number): string {
 
 /**
  * A provider outage (5xx, network) must not cost a step: retries go on for ≈ 18 h — 1 s, 2 s,
- * 4 s … 9 h apart, 2^16 − 1 s in all — before a delivery is marked failed. That stays inside the
+ * 4 s … 9 h apart, 2^16 − 1 s in all — before a message is marked failed. That stays inside the
  * 24 h the provider keeps an idempotency key, so even the last retry of an email whose first
  * answer was lost is a replay, never a second email. (429s and "not due yet" are not attempts.)
  */

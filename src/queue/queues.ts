@@ -3,16 +3,14 @@ import type { Redis } from "ioredis";
 import pg from "pg";
 import { createRedisConnection } from "./connection.js";
 import {
-  confirmationJobId,
-  guideLinkJobId,
   deliveryJobId,
   EVENT_JOB_OPTIONS,
   eventJobId,
   QUEUE_NAMES,
-  SEND_JOB_NAMES,
+  SEND_JOB_NAME,
   SEND_JOB_OPTIONS,
   type EventJob,
-  type SendQueueJob,
+  type SendJob,
 } from "./jobs.js";
 
 /**
@@ -51,7 +49,7 @@ export type LimiterStore = { kind: "redis"; client: Redis } | { kind: "postgres"
 const PG_QUEUE_POOL = 3;
 
 export class Queues {
-  readonly send: Queue<SendQueueJob>;
+  readonly send: Queue<SendJob>;
   readonly maintenance: Queue;
   /** Stored provider webhook events, processed after the webhook was answered. */
   readonly events: Queue<EventJob>;
@@ -67,7 +65,7 @@ export class Queues {
       // ioredis emits "error" on every failed reconnect; an unhandled one would crash the process.
       this.redis.on("error", settings.onError);
     }
-    this.send = this.queue<SendQueueJob>(QUEUE_NAMES.send, SEND_JOB_OPTIONS);
+    this.send = this.queue<SendJob>(QUEUE_NAMES.send, SEND_JOB_OPTIONS);
     this.maintenance = this.queue(QUEUE_NAMES.maintenance, { removeOnComplete: true, removeOnFail: { count: 100 } });
     this.events = this.queue<EventJob>(QUEUE_NAMES.events, EVENT_JOB_OPTIONS);
   }
@@ -116,36 +114,19 @@ export class Queues {
     return worker;
   }
 
-  /** Adds one send job per delivery, delayed until it is due. Re-adding a known id is a no-op. */
+  /**
+   * Adds one send job per message row (any kind), delayed until it is due. Re-adding a known id
+   * is a no-op; the claim in Postgres guards the send.
+   */
   async enqueueDeliveries(deliveries: PendingDelivery[], now = Date.now()): Promise<void> {
     if (deliveries.length === 0) return;
     await this.send.addBulk(
       deliveries.map((d) => ({
-        name: "send",
+        name: SEND_JOB_NAME,
         data: { deliveryId: d.id },
         opts: { jobId: deliveryJobId(d.id), delay: Math.max(0, d.dueAt.getTime() - now) },
       })),
     );
-  }
-
-  /**
-   * One send-queue job per double opt-in confirmation email (sharing the provider's rate limit
-   * with the sequence). Re-adding a known id is a no-op; the claim in Postgres guards the send.
-   */
-  async enqueueConfirmations(confirmationIds: number[]): Promise<void> {
-    if (confirmationIds.length === 0) return;
-    await this.send.addBulk(
-      confirmationIds.map((id) => ({
-        name: SEND_JOB_NAMES.confirmation,
-        data: { confirmationId: id },
-        opts: { jobId: confirmationJobId(id) },
-      })),
-    );
-  }
-
-  /** One send-queue job per fresh guide-link email (the provider's rate limit is shared). */
-  async enqueueGuideLinkEmail(guideLinkEmailId: number): Promise<void> {
-    await this.send.add(SEND_JOB_NAMES.guideLink, { guideLinkEmailId }, { jobId: guideLinkJobId(guideLinkEmailId) });
   }
 
   /** One job per stored webhook event; re-adding a known id is a no-op. */
@@ -157,7 +138,7 @@ export class Queues {
   }
 
   /**
-   * Drops the jobs of deliveries that were claimed into another delivery's batch: left in the
+   * Drops the jobs of messages that were claimed into another message's batch: left in the
    * queue, each would still take a turn of the provider rate limiter only to find its row sent.
    * A job that is running (locked) cannot be removed; it finds its row claimed and steps aside.
    */
@@ -180,7 +161,7 @@ export class Queues {
   }
 
   /**
-   * A delivery whose job ended (failed or completed) while the row is still pending gets a
+   * A message whose job ended (failed or completed) while the row is still pending gets a
    * fresh job: an ended job's id would make a plain add a silent no-op. Returns true if repaired.
    */
   async repairDelivery(d: PendingDelivery): Promise<boolean> {

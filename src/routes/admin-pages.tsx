@@ -32,7 +32,7 @@ import { ApiError } from "../http/errors.js";
 export interface AdminPageDeps {
   sql: postgres.Sql;
   logger: Logger;
-  queues: Pick<Queues, "enqueueGuideLinkEmail">;
+  queues: Pick<Queues, "enqueueDeliveries">;
   sequence: SequenceDefinition;
   trustProxy: boolean;
   transportName: string;

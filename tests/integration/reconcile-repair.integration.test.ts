@@ -1,6 +1,6 @@
 import { UnrecoverableError } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Reconciler } from "../../src/campaign/reconcile.js";
+import { Reconciler } from "../../src/outbound/reconcile.js";
 import { claimDelivery } from "../../src/db/queries/deliveries.js";
 import { deliveryJobId, QUEUE_NAMES } from "../../src/queue/jobs.js";
 import { createStack, postJson, uniqueEmail, waitFor, type TestStack } from "../support/stack.js";

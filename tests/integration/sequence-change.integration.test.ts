@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { deliver } from "../../src/campaign/deliver.js";
+import { sendMessage } from "../../src/outbound/send.js";
 import { sequenceFingerprint } from "../../src/campaign/plan.js";
 import type { SequenceDefinition } from "../../src/campaign/sequence.js";
 import type { StepKey } from "../../src/campaign/steps.js";
-import { deliverDeps, type Deps } from "../../src/deps.js";
+import { activationDeps, sendDeps, type Deps } from "../../src/deps.js";
 import { startWorkers, type RunningWorkers } from "../../workers/index.js";
 import { createStack, postJson, uniqueEmail, waitFor, type TestStack } from "../support/stack.js";
 
@@ -94,7 +94,7 @@ describe("changing the sequence for subscribers mid-way", () => {
     expect(positions.due_at.getTime() - rows[2]!.sent_at!.getTime()).toBe(1000);
 
     const [applied] = await stack.deps.db.sql<{ fingerprint: string }[]>`select fingerprint from sequence_definitions where sequence = ${KEY}`;
-    expect(applied!.fingerprint).toBe(sequenceFingerprint(changed, deliverDeps(stack.deps).schedule));
+    expect(applied!.fingerprint).toBe(sequenceFingerprint(changed, activationDeps(stack.deps).schedule));
     expect(stack.logs.join("")).toContain("sequence changed: active enrollments re-planned");
   });
 
@@ -158,7 +158,7 @@ describe("changing the sequence for subscribers mid-way", () => {
 
     // The job runs under a definition without positions, no re-plan having touched the row.
     const without = define(["welcome", 0], ["triggers", 0], ["mistakes", 0]);
-    const outcome = await deliver(deliverDeps({ ...stack.deps, sequence: without }), Number(positions.id), { finalAttempt: false });
+    const outcome = await sendMessage(sendDeps({ ...stack.deps, sequence: without }), Number(positions.id), { finalAttempt: false });
     expect(outcome).toMatchObject({ kind: "skipped" });
     expect((await deliveriesOf(stack, email)).map((r) => [r.step, r.state])).toEqual([
       ["welcome", "sent"],

@@ -32,7 +32,7 @@ export async function oracleStats(sql: postgres.Sql, filter: { source?: string }
      where ${filter.source === undefined ? sql`true` : sql`s.source = ${filter.source}`}`;
   const sends = await sql<{ step: string; sent: number; failed: number }[]>`
     select d.step, count(*) filter (where d.state = 'sent')::int as sent, count(*) filter (where d.state = 'failed')::int as failed
-      from deliveries d join subscribers s on s.id = d.subscriber_id where ${cohort} group by d.step`;
+      from deliveries d join subscribers s on s.id = d.subscriber_id where d.kind = 'step' and ${cohort} group by d.step`;
   const events = await sql<{ step: string; delivered: number; opened: number; clicked: number; bounced: number; complained: number }[]>`
     select d.step,
            count(distinct d.id) filter (where e.type = 'email.delivered')::int as delivered,
@@ -41,11 +41,11 @@ export async function oracleStats(sql: postgres.Sql, filter: { source?: string }
            count(distinct d.id) filter (where e.type = 'email.bounced')::int as bounced,
            count(distinct d.id) filter (where e.type = 'email.complained')::int as complained
       from deliveries d join email_events e on e.delivery_id = d.id join subscribers s on s.id = d.subscriber_id
-     where ${cohort} group by d.step`;
+     where d.kind = 'step' and ${cohort} group by d.step`;
   const left = await sql<{ step: string; n: number }[]>`
     select l.step, count(*)::int as n
       from subscribers s
-      cross join lateral (select d.step from deliveries d where d.subscriber_id = s.id and d.state = 'sent'
+      cross join lateral (select d.step from deliveries d where d.subscriber_id = s.id and d.kind = 'step' and d.state = 'sent'
                           order by d.sent_at desc nulls last, d.id desc limit 1) l
      where s.status = 'unsubscribed' and ${cohort} group by l.step`;
   const days = await sql<{ day: string; n: number }[]>`

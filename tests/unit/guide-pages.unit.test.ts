@@ -128,7 +128,7 @@ describe("the reader's pages (no database needed)", () => {
       pdf: createGuidePdfStore({ clinicName: "x", pdfPath: "/nonexistent/guide.pdf", logger }),
       pages: settings,
       freshLinkLimiter: { consume: async () => ({ allowed: true }) },
-      freshLink: { sql: sql as unknown as postgres.Sql, queues: { enqueueGuideLinkEmail: async () => undefined }, logger },
+      freshLink: { sql: sql as unknown as postgres.Sql, queues: { enqueueDeliveries: async () => undefined }, logger },
       trustProxy: false,
       logger,
     });

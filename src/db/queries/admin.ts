@@ -63,12 +63,12 @@ export async function subscriberRecord(sql: postgres.Sql, id: string): Promise<S
     sql`select kind, ip, user_agent, form_version, created_at from consents where subscriber_id = ${id} order by created_at`,
     sql`select sequence, state, current_step, next_step, next_send_at, created_at, ended_at from enrollments where subscriber_id = ${id}`,
     sql`select id, step, state, due_at, sent_at, attempts, last_error, provider_message_id, updated_at
-          from deliveries where subscriber_id = ${id} order by due_at, id`,
+          from deliveries where subscriber_id = ${id} and kind = 'step' order by due_at, id`,
     sql`select e.type, e.url, e.bounce_type, coalesce(e.occurred_at, e.received_at) as at, d.step
           from email_events e join deliveries d on d.id = e.delivery_id
          where d.subscriber_id = ${id} order by at`,
     sql`select downloaded_at, user_agent from guide_downloads where subscriber_id = ${id} order by downloaded_at`,
-    sql`select state, sent_at, created_at, last_error from confirmation_emails where subscriber_id = ${id} order by created_at`,
+    sql`select state, sent_at, created_at, last_error from deliveries where subscriber_id = ${id} and kind = 'confirmation' order by created_at`,
     sql`select at, actor, client_address, action, detail from admin_audit where subscriber_id = ${id} order by at`,
   ]);
   return { subscriber, consents, enrollments, deliveries, events, downloads, confirmations, audit };
@@ -86,7 +86,7 @@ export interface FailureRow {
 
 export async function recentFailures(sql: postgres.Sql, limit: number): Promise<FailureRow[]> {
   const rows = await sql<Record<string, unknown>[]>`
-    select d.id, d.subscriber_id, s.email, d.step, d.attempts, d.last_error, d.updated_at
+    select d.id, d.subscriber_id, s.email, coalesce(d.step, d.kind) as step, d.attempts, d.last_error, d.updated_at
       from deliveries d join subscribers s on s.id = d.subscriber_id
      where d.state = 'failed'
      order by d.updated_at desc limit ${limit}`;

@@ -16,14 +16,10 @@ export async function exportByEmail(sql: postgres.Sql, email: string): Promise<R
                         from enrollments e where e.subscriber_id = s.id),
       'deliveries', (select coalesce(jsonb_agg(to_jsonb(d) order by d.id), '[]'::jsonb)
                        from deliveries d where d.subscriber_id = s.id),
-      'confirmationEmails', (select coalesce(jsonb_agg(to_jsonb(ce) order by ce.id), '[]'::jsonb)
-                               from confirmation_emails ce where ce.subscriber_id = s.id),
       'events', (select coalesce(jsonb_agg(to_jsonb(ev) order by ev.id), '[]'::jsonb)
                    from email_events ev where ev.subscriber_id = s.id),
       'guideDownloads', (select coalesce(jsonb_agg(to_jsonb(g) order by g.id), '[]'::jsonb)
                            from guide_downloads g where g.subscriber_id = s.id),
-      'guideLinkEmails', (select coalesce(jsonb_agg(to_jsonb(gl) order by gl.id), '[]'::jsonb)
-                            from guide_link_emails gl where gl.subscriber_id = s.id),
       'outboxEmails', (select coalesce(jsonb_agg(to_jsonb(o) order by o.id), '[]'::jsonb)
                          from outbox_emails o where o."to" = s.email)
     ) as export
@@ -73,10 +69,8 @@ export async function scrubSubscriber(
   await tx`delete from consents where subscriber_id = ${subscriberId}`;
   // Provider error texts may quote the address.
   await tx`update deliveries set last_error = null where subscriber_id = ${subscriberId} and last_error is not null`;
-  await tx`update confirmation_emails set last_error = null where subscriber_id = ${subscriberId} and last_error is not null`;
   // The outbox keeps whole emails (address, name, links): they go.
   await tx`delete from outbox_emails where "to" = ${row.email}`;
-  await tx`update guide_link_emails set last_error = null where subscriber_id = ${subscriberId} and last_error is not null`;
   await tx`update guide_downloads set user_agent = null where subscriber_id = ${subscriberId}`;
   const events = await tx<{ id: string; payload: unknown }[]>`
     select id, payload from email_events where subscriber_id = ${subscriberId}`;

@@ -1,3 +1,4 @@
+import type { MessageKind } from "../schema/deliveries.js";
 import type postgres from "postgres";
 import { asDate, asDateOrNull } from "./values.js";
 
@@ -56,31 +57,21 @@ export async function loadEmailEvent(sql: postgres.Sql, id: number): Promise<Sto
 }
 
 export type MessageMatch = {
-  /** A sequence delivery, a double opt-in confirmation, or a "fresh guide link" email. */
-  kind: "delivery" | "confirmation" | "guide-link";
+  /** A step of the sequence, a double opt-in confirmation, or a fresh guide link. */
+  kind: MessageKind;
   id: number;
   subscriberId: string;
   erased: boolean;
 };
 
-/** Which of our emails a provider message id belongs to. */
+/** Which of our messages a provider message id belongs to (whatever its kind: one table). */
 export async function findMessage(sql: postgres.Sql, providerMessageId: string): Promise<MessageMatch | undefined> {
-  const [row] = await sql<{ kind: string; id: string; subscriber_id: string; erased: boolean }[]>`
-    select m.kind, m.id, m.subscriber_id, s.erased_at is not null as erased
-      from (select 'delivery' as kind, id, subscriber_id from deliveries where provider_message_id = ${providerMessageId}
-            union all
-            select 'confirmation', id, subscriber_id from confirmation_emails where provider_message_id = ${providerMessageId}
-            union all
-            select 'guide-link', id, subscriber_id from guide_link_emails where provider_message_id = ${providerMessageId}) m
-      join subscribers s on s.id = m.subscriber_id
+  const [row] = await sql<MessageMatch[]>`
+    select d.kind, d.id, d.subscriber_id as "subscriberId", s.erased_at is not null as erased
+      from deliveries d join subscribers s on s.id = d.subscriber_id
+     where d.provider_message_id = ${providerMessageId}
      limit 1`;
-  if (!row) return undefined;
-  return {
-    kind: row.kind as MessageMatch["kind"],
-    id: Number(row.id),
-    subscriberId: row.subscriber_id,
-    erased: row.erased,
-  };
+  return row;
 }
 
 /**
@@ -92,14 +83,11 @@ export async function markEventProcessed(
   id: number,
   outcome: { match: MessageMatch | undefined; anonymisedPayload: unknown },
 ): Promise<boolean> {
-  const deliveryId = outcome.match?.kind === "delivery" ? outcome.match.id : null;
-  const confirmationId = outcome.match?.kind === "confirmation" ? outcome.match.id : null;
   const payload = outcome.anonymisedPayload === undefined ? null : sql.json(outcome.anonymisedPayload as postgres.JSONValue);
   const rows = await sql`
     update email_events
        set processed_at = now(),
-           delivery_id = ${deliveryId},
-           confirmation_id = ${confirmationId},
+           delivery_id = ${outcome.match?.id ?? null},
            subscriber_id = ${outcome.match?.subscriberId ?? null},
            payload = coalesce(${payload}::jsonb, payload)
      where id = ${id} and processed_at is null

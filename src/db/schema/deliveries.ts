@@ -1,5 +1,5 @@
 import { sql, type InferSelectModel } from "drizzle-orm";
-import { bigint, boolean, index, integer, pgEnum, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { bigint, boolean, check, index, integer, pgEnum, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import { enrollments } from "./enrollments.js";
 import { subscribers } from "./subscribers.js";
 
@@ -10,21 +10,33 @@ import { subscribers } from "./subscribers.js";
 export const deliveryState = pgEnum("delivery_state", ["scheduled", "sending", "sent", "failed", "cancelled"]);
 
 /**
- * One row per (enrollment, step), unique: the claim on this row, not a read-then-write check,
- * is what makes each step go out at most once (DESIGN.md invariant 3).
+ * The kinds of message the service sends (src/outbound/kinds.ts declares what each one is).
+ * step: one step of the sequence; confirmation: the double opt-in email; fresh-link: a new guide
+ * link asked for from an expired one.
+ */
+export const MESSAGE_KINDS = ["step", "confirmation", "fresh-link"] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
+
+/**
+ * One row per message to send, whatever its kind: the one record the pipeline claims, sends,
+ * finishes and reconciles (src/outbound/). The claim on this row, not a read-then-write check,
+ * is what makes each message go out at most once (DESIGN.md invariant 3). A step row also names
+ * its enrollment and step, unique per (enrollment, step); other kinds have neither.
  */
 export const deliveries = pgTable(
   "deliveries",
   {
     id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
-    enrollmentId: bigint("enrollment_id", { mode: "number" })
-      .notNull()
-      .references(() => enrollments.id, { onDelete: "cascade" }),
+    kind: text("kind").$type<MessageKind>().notNull().default("step"),
+    /** Steps only. */
+    enrollmentId: bigint("enrollment_id", { mode: "number" }).references(() => enrollments.id, { onDelete: "cascade" }),
     subscriberId: uuid("subscriber_id")
       .notNull()
       .references(() => subscribers.id, { onDelete: "cascade" }),
-    step: text("step").notNull(),
+    /** Steps only: the sequence step (a key of src/campaign/steps.ts). */
+    step: text("step"),
     state: deliveryState("state").notNull().default("scheduled"),
+    /** When it may go; also the moment it is rendered for, so every retry is byte-identical. */
     dueAt: timestamp("due_at", { withTimezone: true }).notNull(),
     attempts: integer("attempts").notNull().default(0),
     claimedAt: timestamp("claimed_at", { withTimezone: true }),
@@ -43,6 +55,7 @@ export const deliveries = pgTable(
   },
   (t) => [
     unique("deliveries_enrollment_step_key").on(t.enrollmentId, t.step),
+    check("deliveries_step_shape", sql`(${t.kind} = 'step') = (${t.enrollmentId} is not null and ${t.step} is not null)`),
     // The reconciler's scan and the batch claim (oldest due first): only the pending rows, so it
     // stays small as history grows.
     index("deliveries_pending_due_idx")

@@ -1,6 +1,5 @@
 import { sql, type InferSelectModel } from "drizzle-orm";
 import { bigint, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import { confirmationEmails } from "./confirmation-emails.js";
 import { deliveries } from "./deliveries.js";
 import { subscribers } from "./subscribers.js";
 
@@ -12,16 +11,13 @@ export const emailEvents = pgTable(
     providerEventId: text("provider_event_id").notNull().unique(),
     type: text("type").notNull(),
     providerMessageId: text("provider_message_id"),
+    /** The message (of any kind: step, confirmation, fresh link) the event is about. */
     deliveryId: bigint("delivery_id", { mode: "number" }).references(() => deliveries.id, { onDelete: "set null" }),
     /**
-     * Whose email it was, whichever kind (sequence delivery, confirmation, fresh guide link); null
+     * Whose email it was; null
      * while unprocessed and for events matching none of our emails (kept and counted as unmatched).
      */
     subscriberId: uuid("subscriber_id").references(() => subscribers.id, { onDelete: "set null" }),
-    /** Set instead of delivery_id when the event is about a double opt-in confirmation email. */
-    confirmationId: bigint("confirmation_id", { mode: "number" }).references(() => confirmationEmails.id, {
-      onDelete: "set null",
-    }),
     /** email.clicked: the link that was clicked (kept when the payload is anonymised). */
     url: text("url"),
     /** email.bounced: Resend's bounce type — "Permanent" is a hard bounce, anything else soft. */
@@ -34,7 +30,6 @@ export const emailEvents = pgTable(
   (t) => [
     index("email_events_delivery_idx").on(t.deliveryId),
     index("email_events_message_idx").on(t.providerMessageId),
-    index("email_events_confirmation_idx").on(t.confirmationId),
     index("email_events_subscriber_idx").on(t.subscriberId),
     // The repair pass looks for stored events whose processing job was lost.
     index("email_events_unprocessed_idx")

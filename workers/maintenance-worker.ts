@@ -1,6 +1,6 @@
 import type { Worker } from "bullmq";
 import type { Logger } from "../src/logger.js";
-import type { Reconciler } from "../src/campaign/reconcile.js";
+import type { Reconciler } from "../src/outbound/reconcile.js";
 import type { Queues } from "../src/queue/queues.js";
 import { MAINTENANCE_JOBS, QUEUE_NAMES } from "../src/queue/jobs.js";
 
@@ -11,23 +11,24 @@ export interface MaintenanceTask {
   run(): Promise<unknown>;
 }
 
-export interface ReconcileLoop {
+export interface MaintenanceWorker {
   worker: Worker;
   stop(): void;
 }
 
 /**
- * Runs the reconciler every `everyMs` through a BullMQ job scheduler (one run per tick
- * across all worker processes), once at start, and re-upserts the scheduler now and then:
- * if the queue store lost its data, the scheduler went with it.
+ * The maintenance queue's one worker: runs the reconciler every `everyMs` and each other task on
+ * its own period, through BullMQ job schedulers (one run per tick across all worker processes),
+ * each once at start, and re-upserts the schedulers now and then: if the queue store lost its
+ * data, the schedulers went with it.
  */
-export async function startReconcileLoop(
+export async function startMaintenanceWorker(
   queues: Queues,
   reconciler: Reconciler,
   logger: Logger,
   everyMs: number,
   tasks: MaintenanceTask[] = [],
-): Promise<ReconcileLoop> {
+): Promise<MaintenanceWorker> {
   // One worker serves the whole maintenance queue: a second one would take jobs it cannot run.
   const worker = queues.createWorker(
     QUEUE_NAMES.maintenance,

@@ -8,21 +8,23 @@ import {
   pendingDeliveries,
   type ScheduledDelivery,
 } from "../db/queries/deliveries.js";
-import { QUEUE_HORIZON_MS } from "./queue-horizon.js";
+import { QUEUE_HORIZON_MS } from "../queue/horizon.js";
 
 /**
- * Postgres is the source of truth, the queue is derived from it (DESIGN.md invariant 2).
- * The queue holds the jobs of what is due within QUEUE_HORIZON_MS (src/campaign/queue-horizon.ts).
- * The reconciler adds the jobs that should exist and don't:
- *  - after the queue store lost its data (marker gone): every pending delivery within the horizon;
- *  - otherwise the oldest due delivery still waiting a few seconds after it fell due: most due
- *    rows have no job of their own (a signup batch gets one job per batch's
- *    worth of rows, and each full batch adds the job of the oldest row left: deliver.ts), so a
- *    job for the oldest one is what keeps them going after an enqueue failed or a process died
- *    between commit and enqueue;
- *  - the deliveries that came within the horizon since the last pass (the later drip steps,
- *    left out of the queue when they were scheduled);
- *  - and overdue deliveries (and claims abandoned past the lease), whose job may have been lost
+ * Postgres is the source of truth, the queue is derived from it (DESIGN.md invariant 2). Every
+ * message of every kind — a step, a confirmation, a fresh guide link — is a row of `deliveries`
+ * before it has a job, so one reconciler re-offers them all. The queue holds the jobs of what is
+ * due within QUEUE_HORIZON_MS (src/queue/horizon.ts). The reconciler adds the jobs that should
+ * exist and don't:
+ *  - after the queue store lost its data (marker gone): every pending message within the horizon;
+ *  - otherwise the oldest due message still waiting a few seconds after it fell due: most due
+ *    rows have no job of their own (a signup batch gets one job per batch's worth of rows, and
+ *    each full batch adds the job of the oldest row left: src/outbound/send.ts), so a job for the
+ *    oldest one is what keeps them going after an enqueue failed or a process died between
+ *    commit and enqueue;
+ *  - the messages that came within the horizon since the last pass (the later drip steps, left
+ *    out of the queue when they were scheduled);
+ *  - and overdue messages (and claims abandoned past the lease), whose job may have been lost
  *    or ended without sending: those whose job ended get a fresh one.
  * Adding a job whose id exists is a no-op, and the claim in Postgres guards the send itself,
  * so a pass can never double an email.
@@ -43,7 +45,7 @@ export interface ReconcileReport {
 }
 
 const PAGE = 1000;
-/** A delivery this late has had every chance to be picked up by its own job. */
+/** A message this late has had every chance to be picked up by its own job. */
 const OVERDUE_SECONDS = 120;
 /** How long after its start a transaction may commit and still be seen by the next pass. */
 const COMMIT_MARGIN_MS = 5_000;
@@ -68,7 +70,7 @@ export class Reconciler {
 
     let enqueued = 0;
     if (full) {
-      // The store lost its data: every pending delivery within the horizon gets its job again.
+      // The store lost its data: every pending message within the horizon gets its job again.
       enqueued = await this.enqueuePages((afterId) =>
         pendingDeliveries(sql, { afterId, limit: PAGE, dueBefore: horizonEnd, leaseSeconds }),
       );

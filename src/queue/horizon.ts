@@ -8,7 +8,7 @@
  */
 export const QUEUE_HORIZON_MS = 10 * 60_000;
 
-/** The deliveries that belong in the queue now; the rest are added as they come due. */
+/** The rows whose jobs belong in the queue now; the rest are added as they come due. */
 export function dueWithinHorizon<T extends { dueAt: Date }>(deliveries: T[], now = Date.now()): T[] {
   return deliveries.filter((d) => d.dueAt.getTime() < now + QUEUE_HORIZON_MS);
 }

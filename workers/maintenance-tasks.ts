@@ -1,17 +1,15 @@
 import type postgres from "postgres";
 import type { Logger } from "../src/logger.js";
 import { purgeUnconfirmed } from "../src/consent/purge.js";
-import { strandedConfirmations } from "../src/db/queries/confirmations.js";
 import { unprocessedEvents } from "../src/db/queries/email-events.js";
 import type { Queues } from "../src/queue/queues.js";
 import { MAINTENANCE_JOBS } from "../src/queue/jobs.js";
-import type { MaintenanceTask } from "./reconcile-worker.js";
+import type { MaintenanceTask } from "./maintenance-worker.js";
 
-export interface ConsentUpkeepDeps {
+export interface MaintenanceTaskDeps {
   sql: postgres.Sql;
-  queues: Pick<Queues, "enqueueConfirmations" | "enqueueEvents">;
+  queues: Pick<Queues, "enqueueEvents">;
   logger: Logger;
-  leaseSeconds: number;
   pendingTtlDays: number;
 }
 
@@ -22,27 +20,22 @@ const PAGE = 1000;
 export const PURGE_EVERY_MS = 10 * 60_000;
 
 /**
- * The consent feature's periodic jobs on the maintenance queue:
- *  - consent-upkeep: Postgres is the source of truth (invariant 2) for confirmation emails and
- *    stored webhook events as for deliveries — every pending one gets its job back if it was lost
- *    (adding an id that exists is a no-op; the claim guards the send).
+ * The periodic jobs on the maintenance queue besides the reconciler (which re-offers every
+ * message the service sends, src/outbound/reconcile.ts):
+ *  - events-upkeep: Postgres is the source of truth (invariant 2) for the provider's webhook
+ *    events we received too — every stored event left unprocessed gets its job back if it was
+ *    lost (adding an id that exists is a no-op; processing is idempotent).
  *  - purge-pending: deletes the double opt-in requests nobody confirmed within PENDING_TTL_DAYS.
  */
-export function consentMaintenanceTasks(deps: ConsentUpkeepDeps, upkeepEveryMs: number): MaintenanceTask[] {
+export function maintenanceTasks(deps: MaintenanceTaskDeps, upkeepEveryMs: number): MaintenanceTask[] {
   return [
     {
-      name: MAINTENANCE_JOBS.consentUpkeep,
+      name: MAINTENANCE_JOBS.eventsUpkeep,
       everyMs: upkeepEveryMs,
       async run() {
-        const confirmations = await strandedConfirmations(deps.sql, {
-          graceSeconds: GRACE_SECONDS,
-          leaseSeconds: deps.leaseSeconds,
-          limit: PAGE,
-        });
-        await deps.queues.enqueueConfirmations(confirmations);
         const events = await unprocessedEvents(deps.sql, GRACE_SECONDS, PAGE);
         await deps.queues.enqueueEvents(events);
-        return { confirmations: confirmations.length, events: events.length };
+        return { events: events.length };
       },
     },
     {

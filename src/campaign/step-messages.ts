@@ -1,0 +1,38 @@
+import type { ComposeSettings } from "./compose.js";
+import { composeEmail } from "./compose.js";
+import { advanceEnrollments, type AdvanceSettings } from "./advance.js";
+import { isStepKey, type StepKey } from "./steps.js";
+import type { MessageKindDefinition } from "../outbound/kind.js";
+
+/**
+ * The sequence's steps as a kind of message (src/outbound/kind.ts): rendered for the row's due
+ * time, sent in batches when many are due, and — in the transaction that records the outcome —
+ * the enrollment moves on to its next step or completes. A failed step moves it on too: one
+ * provider fault does not strand the reader (README "The sequence": what each fault does).
+ */
+export function stepMessages(settings: AdvanceSettings & { compose: ComposeSettings }): MessageKindDefinition<"step"> {
+  return {
+    kind: "step",
+    batchable: true,
+    // `obsolete` runs first: the step is one of STEP_KEYS by the time it is composed.
+    compose: (m) => composeEmail(settings.compose, m.step as StepKey, { subscriberId: m.subscriberId, email: m.email, firstName: m.firstName }, m.dueAt),
+    // Scheduled before its step was removed from the definition (and before the re-plan at start
+    // reached it, or by a worker still running the old definition): not sent; the enrollment
+    // moves on to what the current definition says comes next.
+    obsolete: (m) =>
+      isStepKey(m.step) && settings.sequence.steps.some((s) => s.key === m.step)
+        ? undefined
+        : `step "${m.step}" is not in the sequence (any more)`,
+    afterClose(tx, closed, how) {
+      const startedAt = new Date();
+      return advanceEnrollments(
+        tx,
+        settings,
+        closed.map((m) => ({
+          enrollment: { id: m.enrollmentId, timezone: m.timezone, startedAt },
+          lastStep: how.counted ? m.step : undefined,
+        })),
+      );
+    },
+  };
+}

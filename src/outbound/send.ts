@@ -1,0 +1,239 @@
+import type postgres from "postgres";
+import type { Logger } from "../logger.js";
+import type { Transport } from "../mail/transport.js";
+import type { Queues } from "../queue/queues.js";
+import { enqueueAfterCommit } from "../queue/after-commit.js";
+import {
+  claimDelivery,
+  discardClaimedDelivery,
+  finishDeliveries,
+  oldestDueDelivery,
+  releaseDelivery,
+  type ClaimedMessage,
+  type DeliveryResult,
+  type ScheduledDelivery,
+} from "../db/queries/deliveries.js";
+import { dissolveBatch, formBatch, reclaimBatch, releaseBatch } from "../db/queries/batches.js";
+import type { MessageKind } from "../db/schema/deliveries.js";
+import type { MessageKindDefinition, MessageKinds } from "./kind.js";
+import type { SendOutcome } from "./outcome.js";
+
+export interface SendDeps {
+  sql: postgres.Sql;
+  transport: Transport;
+  queues: Pick<Queues, "enqueueDeliveries" | "removeDeliveryJobs">;
+  logger: Logger;
+  /** What each kind of message is (src/deps.ts `messageKinds`). */
+  kinds: MessageKinds;
+  /** Emails per provider request when several are due (Resend's batch endpoint takes 100); 1 = never batch. */
+  batchSize: number;
+  /** The steps the running sequence knows: a batch never picks a step it would not send. */
+  steps: string[];
+  /** How long a claim protects a message from a second worker (longer than any provider call). */
+  leaseSeconds: number;
+}
+
+/**
+ * Sends one message of any kind — the one way out (DESIGN.md invariants 2–5): claim the row
+ * (re-checking its recipient still qualifies), gather due rows into a batch when its kind allows,
+ * render, call the provider under the row's (or the batch's) idempotency key, and record the
+ * outcome with whatever the kind changes alongside, in one transaction. The outcome tells the
+ * worker what to do with the job (src/outbound/outcome.ts).
+ */
+export async function sendMessage(deps: SendDeps, id: number, options: { finalAttempt: boolean }): Promise<SendOutcome> {
+  const claim = await claimDelivery(deps.sql, id, deps.leaseSeconds);
+  if (!claim.claimed) {
+    // A batch member whose job ran while another job held its batch: look again shortly — by
+    // then the batch is sent (nothing to do), or was refused and dissolved (then it goes alone).
+    // Completing the job instead could race the dissolve's re-enqueue and strand the row.
+    if (claim.state === "busy" && claim.inBatch) {
+      return { kind: "later", at: new Date(Date.now() + BATCH_RECHECK_MS), reason: "held in another message's batch" };
+    }
+    if (claim.state === "busy") return { kind: "later", at: claim.until, reason: "claimed by another worker" };
+    if (claim.state === "notDue") return { kind: "later", at: claim.dueAt, reason: "not due yet" };
+    return { kind: "skipped", reason: `message is ${claim.state}` };
+  }
+  const message = claim.claimed;
+  if (message.state === "cancelled") return { kind: "skipped", reason: `the recipient no longer qualifies for this ${message.kind}` };
+  const kind = kindOf(deps, message);
+  const obsolete = kind.obsolete?.(message);
+  if (obsolete) {
+    await closeMessages(deps, [message], async (tx) => new Set((await discardClaimedDelivery(tx, message.id)) ? [message.id] : []), {
+      counted: false,
+    });
+    return { kind: "skipped", reason: obsolete };
+  }
+
+  // A batch is formed only around a message claimed for the first time (attempts is 1 after
+  // this claim): one already tried alone — its answer maybe lost — must be retried under its own
+  // key, never inside a batch under another.
+  const firstTry = message.attempts === 1 && !message.noBatch;
+  if (kind.batchable && deps.transport.sendBatch && deps.batchSize > 1 && (message.batchKey !== null || firstTry)) {
+    const batch = message.batchKey
+      ? { key: message.batchKey, members: await reclaimBatch(deps.sql, message) }
+      : await formBatch(deps.sql, message, { limit: deps.batchSize - 1, kinds: batchableKinds(deps), steps: deps.steps });
+    // A full batch may have left due rows behind, and most have no job of their own (a signup
+    // batch enqueues one per batch's worth of rows): the oldest one left gets one now, so the
+    // next batch forms while this one is sent.
+    if (!message.batchKey && batch.members.length >= deps.batchSize) await handOn(deps);
+    // Once in a batch, always under its key — even if it is the last member left to send.
+    if (batch.key) return sendBatch(deps, batch.key, message.id, batch.members, options);
+  }
+
+  const email = await kind.compose(message as never);
+  const started = performance.now();
+  const result = await deps.transport.send(email);
+  deps.logger.debug(
+    { deliveryId: message.id, kind: message.kind, ok: result.ok, ms: Math.round(performance.now() - started) },
+    "provider call",
+  );
+
+  if (result.ok) {
+    await closeWith(deps, [message], [{ id: message.id, messageId: result.messageId }]);
+    return { kind: "sent", messageId: result.messageId };
+  }
+  if (result.kind === "permanent" || (result.kind === "retryable" && options.finalAttempt)) {
+    // A failed step does not strand the reader: the sequence goes on with the next one
+    // (README "The sequence": what each fault does).
+    await closeWith(deps, [message], [{ id: message.id, error: result.message }]);
+    return { kind: "failed", message: result.message };
+  }
+  await releaseDelivery(deps.sql, message.id, result.message);
+  if (result.kind === "rateLimited") return { kind: "rateLimited", retryAfterMs: result.retryAfterMs, message: result.message };
+  return { kind: "retry", message: result.message };
+}
+
+/**
+ * Many due emails, one provider request (DESIGN.md invariant 5): the members were claimed and
+ * recorded under `key` before this call, so whatever fails, a retry sends the same members
+ * under the same key.
+ */
+async function sendBatch(
+  deps: SendDeps,
+  key: string,
+  leaderId: number,
+  members: ClaimedMessage[],
+  options: { finalAttempt: boolean },
+): Promise<SendOutcome> {
+  // The other members' own jobs would each spend a turn of the rate limiter for nothing.
+  const others = members.filter((m) => m.id !== leaderId);
+  await deps.queues.removeDeliveryJobs(others.map((m) => m.id)).catch(() => undefined);
+  if (members.some((m) => kindOf(deps, m).obsolete?.(m as never))) {
+    await dissolveBatch(deps.sql, key, "a member is not to be sent any more");
+    return { kind: "later", at: new Date(), reason: "batch dissolved" };
+  }
+  const emails = await Promise.all(members.map((m) => kindOf(deps, m).compose(m as never)));
+  const started = performance.now();
+  const result = await deps.transport.sendBatch!(emails, key);
+  deps.logger.debug({ batch: key, size: members.length, ok: result.ok, ms: Math.round(performance.now() - started) }, "provider batch call");
+
+  if (result.ok) {
+    await closeWith(
+      deps,
+      members,
+      members.map((m, i) => ({ id: m.id, messageId: result.messageIds[i]! })),
+    );
+    return { kind: "sent", messageId: result.messageIds[members.findIndex((m) => m.id === leaderId)]! };
+  }
+  if (result.kind === "permanent" && result.message.includes("invalid_idempotent_request")) {
+    // Our key was already used for another payload: what went out under it is unknown, so
+    // regrouping could send twice. The members fail, visibly, with the provider's word.
+    await closeWith(
+      deps,
+      members,
+      members.map((m) => ({ id: m.id, error: result.message })),
+    );
+    return { kind: "failed", message: result.message };
+  }
+  if (result.kind === "permanent") {
+    // The batch itself was refused and nothing went out: each member goes alone (no_batch).
+    const singles = await dissolveBatch(deps.sql, key, result.message);
+    await enqueueAfterCommit(deps, singles.filter((d) => d.id !== leaderId));
+    return { kind: "later", at: new Date(), reason: `batch refused, sending one by one: ${result.message}` };
+  }
+  if (result.kind === "retryable" && options.finalAttempt) {
+    await closeWith(
+      deps,
+      members,
+      members.map((m) => ({ id: m.id, error: result.message })),
+    );
+    return { kind: "failed", message: result.message };
+  }
+  await releaseBatch(deps.sql, key, result.message);
+  if (result.kind === "rateLimited") return { kind: "rateLimited", retryAfterMs: result.retryAfterMs, message: result.message };
+  return { kind: "retry", message: result.message };
+}
+
+const BATCH_RECHECK_MS = 2000;
+
+/** Attempts at committing an outcome, and the pause before each retry. */
+const COMMIT_RETRY_MS = [100, 300, 700, 1500, 3000];
+
+/** Records each member's result (sent or failed) with what its kind changes alongside. */
+async function closeWith(deps: SendDeps, members: ClaimedMessage[], results: DeliveryResult[]): Promise<void> {
+  await closeMessages(deps, members, (tx) => finishDeliveries(tx, results), { counted: true });
+}
+
+/**
+ * Closes claimed messages in ONE transaction — `finish` records the outcome and returns the rows
+ * that were still ours; for those each kind's `afterClose` runs (a step schedules the next one or
+ * completes the enrollment) — then enqueues what that created after the commit. A whole batch
+ * costs a handful of statements, not a few per member. `counted`: the message counts as received
+ * (false for a row discarded unsent).
+ *
+ * After the provider accepted, the commit is retried for a few seconds before giving up: a
+ * dropped connection (a Postgres restart or failover) costs a moment, not the claim's lease. The
+ * retry is safe: `finish` only changes a row still in "sending", so if a first commit went
+ * through unseen the retry changes nothing and creates nothing (the reconciler enqueues the
+ * rows that commit created). If Postgres stays away the error reaches the job, which retries; the
+ * claim expires after the lease and the resend goes out under the same idempotency key: a replay.
+ */
+async function closeMessages(
+  deps: SendDeps,
+  members: ClaimedMessage[],
+  finish: (tx: postgres.TransactionSql) => Promise<Set<number>>,
+  how: { counted: boolean },
+): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const created = await deps.sql.begin(async (tx) => {
+        const ours = await finish(tx);
+        const created: ScheduledDelivery[] = [];
+        for (const [kind, closed] of byKind(members.filter((m) => ours.has(m.id)))) {
+          const after = deps.kinds[kind].afterClose as MessageKindDefinition["afterClose"];
+          if (after) created.push(...(await after(tx, closed, how)));
+        }
+        return created;
+      });
+      await enqueueAfterCommit(deps, created);
+      return;
+    } catch (error) {
+      const pause = COMMIT_RETRY_MS[attempt];
+      if (pause === undefined) throw error;
+      deps.logger.warn({ deliveryId: members[0]?.id, err: (error as Error).message }, "commit failed; retrying");
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+}
+
+/** Enqueues the oldest due row that can lead a batch (a no-op if it has its job already). */
+async function handOn(deps: SendDeps): Promise<void> {
+  const next = await oldestDueDelivery(deps.sql);
+  if (next) await enqueueAfterCommit(deps, [next]);
+}
+
+function kindOf(deps: SendDeps, message: ClaimedMessage): MessageKindDefinition {
+  return deps.kinds[message.kind] as MessageKindDefinition;
+}
+
+function batchableKinds(deps: SendDeps): MessageKind[] {
+  return Object.values(deps.kinds)
+    .filter((k) => k.batchable)
+    .map((k) => k.kind);
+}
+
+function byKind(messages: ClaimedMessage[]): Map<MessageKind, ClaimedMessage[]> {
+  const groups = new Map<MessageKind, ClaimedMessage[]>();
+  for (const m of messages) groups.set(m.kind, [...(groups.get(m.kind) ?? []), m]);
+  return groups;
+}
