@@ -23,7 +23,13 @@ export function createDb(url: string, poolSize: number): DbHandle {
     onnotice: () => {},
     connection: { application_name: "flare-up-reset" },
   };
-  const sql = postgres(url, { ...options, max: poolSize });
+  const sql = postgres(url, {
+    ...options,
+    max: poolSize,
+    // bigint columns are `mode: "number"` in the schema (ids stay far below 2^53): the raw pool
+    // reads int8 (ids, count(*)) as numbers too, so its rows have the same types as drizzle's.
+    types: { int8: { to: 20, from: [20], parse: (value: string) => Number(value), serialize: (value: number) => String(value) } },
+  });
   const drizzleClient = postgres(url, { ...options, max: Math.max(2, Math.ceil(poolSize / 4)) });
   const db = drizzle(drizzleClient, { schema });
   return {
