@@ -33,7 +33,7 @@ describe("Resend webhooks: signatures, dedup and the provider's feedback", () =>
   }
 
   const eventRows = (providerEventId: string) =>
-    stack.deps.db.sql<{ id: string; type: string; delivery_id: string | null; processed_at: Date | null; url: string | null }[]>`
+    stack.deps.db.sql<{ id: number; type: string; delivery_id: number | null; processed_at: Date | null; url: string | null }[]>`
       select id, type, delivery_id, processed_at, url from email_events where provider_event_id = ${providerEventId}`;
   const processed = (providerEventId: string) =>
     waitFor(async () => {
@@ -49,7 +49,7 @@ describe("Resend webhooks: signatures, dedup and the provider's feedback", () =>
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: "ok" });
     const row = await processed("msg_delivered_1");
-    expect(row).toMatchObject({ type: "email.delivered", delivery_id: String(reader.deliveryId) });
+    expect(row).toMatchObject({ type: "email.delivered", delivery_id: reader.deliveryId });
     expect(await statusOf(reader.subscriberId)).toBe("active");
   });
 
@@ -189,7 +189,7 @@ describe("Resend webhooks: signatures, dedup and the provider's feedback", () =>
     await new Promise((r) => setTimeout(r, 300));
     expect((await eventRows("msg_early"))[0]!.processed_at).toBeNull();
     await stack.deps.db.sql`update deliveries set provider_message_id = ${reader.messageId} where id = ${reader.deliveryId}`;
-    expect((await processed("msg_early")).delivery_id).toBe(String(reader.deliveryId));
+    expect((await processed("msg_early")).delivery_id).toBe(reader.deliveryId);
   });
 });
 
