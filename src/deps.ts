@@ -167,12 +167,12 @@ export function appDeps(deps: Deps): AppDeps {
     unsubscribe: pageDeps(deps),
     confirm: pageDeps(deps),
     webhooks: {
-      sql: deps.db.sql,
+      db: deps.db.db,
       queues: deps.queues,
       logger: deps.logger,
       verify: createWebhookVerifier(deps.config.resend.webhookSecret),
     },
-    dataRights: { sql: deps.db.sql, logger: deps.logger, adminToken: deps.config.adminToken },
+    dataRights: { sql: deps.db.sql, db: deps.db.db, logger: deps.logger, adminToken: deps.config.adminToken },
     admin: adminDeps(deps),
     health: {
       checks: {
@@ -212,6 +212,7 @@ function pageDeps(deps: Deps) {
 export function adminDeps(deps: Deps): AdminRouteDeps {
   return {
     sql: deps.db.sql,
+    db: deps.db.db,
     logger: deps.logger,
     queues: deps.queues,
     sequence: deps.sequence,

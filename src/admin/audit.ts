@@ -1,4 +1,4 @@
-import type postgres from "postgres";
+import type { Database } from "../db/client.js";
 import type { Logger } from "../logger.js";
 import { insertAudit, type AuditEntry } from "../db/queries/admin.js";
 
@@ -8,7 +8,7 @@ import { insertAudit, type AuditEntry } from "../db/queries/admin.js";
  * address appears only as the subscriber's id.
  */
 export interface AuditDeps {
-  sql: postgres.Sql;
+  db: Database;
   logger: Logger;
 }
 
@@ -18,7 +18,7 @@ export async function recordAdminAction(deps: AuditDeps, entry: AuditEntry): Pro
     "admin action",
   );
   try {
-    await insertAudit(deps.sql, entry);
+    await insertAudit(deps.db, entry);
   } catch (error) {
     // The action itself has happened; a lost audit row must not turn it into an error page.
     deps.logger.error({ err: error, action: entry.action }, "could not store the admin audit row");

@@ -1,4 +1,5 @@
 import type postgres from "postgres";
+import type { Database } from "../db/client.js";
 import type { Logger } from "../logger.js";
 import { leave } from "../campaign/leave.js";
 import { eraseAddress, exportAddress, liftAddressSuppression } from "../data-rights/data-rights.js";
@@ -13,6 +14,7 @@ import { recordAdminAction } from "./audit.js";
  */
 export interface SubscriberActionDeps {
   sql: postgres.Sql;
+  db: Database;
   logger: Logger;
   queues: Pick<Queues, "enqueueDeliveries">;
 }

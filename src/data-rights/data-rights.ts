@@ -1,4 +1,5 @@
 import type postgres from "postgres";
+import type { Database } from "../db/client.js";
 import type { Logger } from "../logger.js";
 import { leave } from "../campaign/leave.js";
 import { emailHash, normaliseEmail } from "../consent/email-hash.js";
@@ -11,10 +12,13 @@ import {
   replaceEventPayload,
   scrubSubscriber,
   subscriberIdByEmail,
+  type SubscriberExport,
 } from "../db/queries/data-rights.js";
 
 export interface DataRightsDeps {
+  /** The raw pool: leave() and the one-statement export. */
   sql: postgres.Sql;
+  db: Database;
   logger: Logger;
 }
 
@@ -24,11 +28,13 @@ export interface DataRightsDeps {
  * deliveries, confirmation emails, provider events, guide downloads, outbox copies, and whether
  * its hash is suppressed. Undefined when the address is not on the list (nor suppressed).
  */
-export async function exportAddress(deps: DataRightsDeps, email: string): Promise<Record<string, unknown> | undefined> {
+export type AddressExport = { exportedAt: string; email: string; suppressed: boolean } & (SubscriberExport | { subscriber: null });
+
+export async function exportAddress(deps: DataRightsDeps, email: string): Promise<AddressExport | undefined> {
   const normalised = normaliseEmail(email);
   const [held, suppressed] = await Promise.all([
     exportByEmail(deps.sql, normalised),
-    isSuppressed(deps.sql, emailHash(normalised)),
+    isSuppressed(deps.db, emailHash(normalised)),
   ]);
   if (!held && !suppressed) return undefined;
   return {
@@ -58,9 +64,9 @@ export interface EraseResult {
 export async function eraseAddress(deps: DataRightsDeps, email: string, options: { suppress: boolean }): Promise<EraseResult> {
   const normalised = normaliseEmail(email);
   const hash = emailHash(normalised);
-  const subscriberId = await subscriberIdByEmail(deps.sql, normalised);
+  const subscriberId = await subscriberIdByEmail(deps.db, normalised);
   if (subscriberId) await leave(deps.sql, subscriberId, "removed");
-  const erased = await deps.sql.begin(async (tx) => {
+  const erased = await deps.db.transaction(async (tx) => {
     if (options.suppress) await addSuppression(tx, hash, "erased at the person's request");
     if (!subscriberId) return false;
     const scrubbed = await scrubSubscriber(tx, subscriberId);
@@ -69,7 +75,7 @@ export async function eraseAddress(deps: DataRightsDeps, email: string, options:
     return true;
   });
   deps.logger.info({ erased, suppressed: options.suppress }, "data erasure request handled");
-  return { erased, suppressed: options.suppress || (await isSuppressed(deps.sql, hash)) };
+  return { erased, suppressed: options.suppress || (await isSuppressed(deps.db, hash)) };
 }
 
 /**
@@ -79,7 +85,7 @@ export async function eraseAddress(deps: DataRightsDeps, email: string, options:
  */
 export async function liftAddressSuppression(deps: DataRightsDeps, email: string): Promise<{ lifted: boolean }> {
   const normalised = normaliseEmail(email);
-  const lifted = await liftSuppression(deps.sql, normalised, emailHash(normalised));
+  const lifted = await liftSuppression(deps.db, normalised, emailHash(normalised));
   deps.logger.info({ lifted }, "suppression lift requested");
   return { lifted };
 }

@@ -1,4 +1,4 @@
-import type postgres from "postgres";
+import type { Database } from "../db/client.js";
 import type { Logger } from "../logger.js";
 import type { Queues } from "../queue/queues.js";
 import { insertEmailEvent } from "../db/queries/email-events.js";
@@ -6,7 +6,7 @@ import { isEmailEventType, parseOccurredAt, webhookEventSchema } from "./events.
 import type { WebhookHeaders, WebhookVerifier } from "./verify.js";
 
 export interface IngestDeps {
-  sql: postgres.Sql;
+  db: Database;
   queues: Pick<Queues, "enqueueEvents">;
   logger: Logger;
   verify: WebhookVerifier;
@@ -40,7 +40,7 @@ export async function receiveWebhook(deps: IngestDeps, rawBody: string, headers:
   if (!isEmailEventType(event.type)) {
     return { ok: false, reason: "unsupported-type", message: `Unsupported event type "${event.type.slice(0, 100)}".` };
   }
-  const id = await insertEmailEvent(deps.sql, {
+  const id = await insertEmailEvent(deps.db, {
     providerEventId: headers.id!,
     type: event.type,
     providerMessageId: event.data.email_id,

@@ -1,6 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import { Hono, type MiddlewareHandler } from "hono";
-import type postgres from "postgres";
+import type { Database } from "../db/client.js";
 import type { Logger } from "../logger.js";
 import { recordAdminAction } from "../admin/audit.js";
 import { LoginPage } from "../admin/views/pages.js";
@@ -11,7 +11,7 @@ import { ApiError } from "../http/errors.js";
 import type { SignupLimiter } from "../queue/signup-limiter.js";
 
 export interface AdminLoginDeps {
-  sql: postgres.Sql;
+  db: Database;
   logger: Logger;
   adminToken: string | undefined;
   session: AdminSessionSettings;

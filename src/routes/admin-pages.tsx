@@ -2,6 +2,7 @@
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { stream } from "hono/streaming";
 import type postgres from "postgres";
+import type { Database } from "../db/client.js";
 import { z } from "zod";
 import type { Logger } from "../logger.js";
 import type { SequenceDefinition } from "../campaign/sequence.js";
@@ -30,7 +31,9 @@ import { clientAddress } from "../http/client-address.js";
 import { ApiError } from "../http/errors.js";
 
 export interface AdminPageDeps {
+  /** The raw pool: the CSV export's cursor and the subscriber actions' leave(). */
   sql: postgres.Sql;
+  db: Database;
   logger: Logger;
   queues: Pick<Queues, "enqueueDeliveries">;
   sequence: SequenceDefinition;
@@ -78,7 +81,7 @@ export function adminPageRoutes(deps: AdminPageDeps, auth: MiddlewareHandler<Adm
       }
       const [stats, failures] = await Promise.all([
         campaignStats(deps, filterFromQuery(parsed.data)),
-        recentFailures(deps.sql, 5),
+        recentFailures(deps.db, 5),
       ]);
       return c.html(<Dashboard stats={stats} query={query} failures={failures} clinicName={deps.clinicName} />);
     })
@@ -91,14 +94,14 @@ export function adminPageRoutes(deps: AdminPageDeps, auth: MiddlewareHandler<Adm
     })
     .get("/admin/subscribers", auth, pageHeaders, async (c) => {
       const q = (c.req.query("q") ?? "").trim().toLowerCase().slice(0, 254);
-      const results = q ? await searchSubscribers(deps.sql, q, 50) : await recentSubscribers(deps.sql, 25);
+      const results = q ? await searchSubscribers(deps.db, q, 50) : await recentSubscribers(deps.db, 25);
       return c.html(<SubscriberSearch q={q} results={results} recent={!q} clinicName={deps.clinicName} />);
     })
     .get("/admin/subscribers.csv", auth, async (c) => {
       const parsed = exportQuerySchema.safeParse(c.req.query());
       if (!parsed.success) throw new ApiError("invalid_input", parsed.error.issues[0]!.message);
       const filter = { ...filterFromQuery(parsed.data), ...(parsed.data.status ? { status: parsed.data.status } : {}) };
-      await recordAdminAction({ sql: deps.sql, logger: deps.logger }, { ...who(c), action: "subscribers.export_csv", detail: { filter } });
+      await recordAdminAction({ db: deps.db, logger: deps.logger }, { ...who(c), action: "subscribers.export_csv", detail: { filter } });
       c.header("Content-Type", "text/csv; charset=utf-8");
       c.header("Content-Disposition", `attachment; filename="subscribers-${new Date().toISOString().slice(0, 10)}.csv"`);
       c.header("Cache-Control", "no-store");
@@ -122,7 +125,7 @@ export function adminPageRoutes(deps: AdminPageDeps, auth: MiddlewareHandler<Adm
       });
     })
     .get("/admin/subscribers/:id", auth, pageHeaders, async (c) => {
-      const record = await subscriberRecord(deps.sql, subscriberId(c));
+      const record = await subscriberRecord(deps.db, subscriberId(c));
       if (!record) throw new ApiError("not_found", "No such subscriber.");
       const done = c.req.query("done");
       const flash =
@@ -151,30 +154,30 @@ export function adminPageRoutes(deps: AdminPageDeps, auth: MiddlewareHandler<Adm
       return c.redirect(`/admin/subscribers/${id}?done=${action}&ok=${result.ok ? 1 : 0}`, 303);
     })
     .get("/admin/failures", auth, pageHeaders, async (c) =>
-      c.html(<FailuresPage failures={await recentFailures(deps.sql, 200)} clinicName={deps.clinicName} />),
+      c.html(<FailuresPage failures={await recentFailures(deps.db, 200)} clinicName={deps.clinicName} />),
     )
     .get("/admin/outbox", auth, pageHeaders, async (c) => {
       const before = c.req.query("before");
-      const page = await outboxPage(deps.sql, before && ID.test(before) ? Number(before) : undefined, 50);
+      const page = await outboxPage(deps.db, before && ID.test(before) ? Number(before) : undefined, 50);
       const next = page.length === 50 ? page.at(-1)!.id : undefined;
       return c.html(<OutboxPage emails={page} next={next} transport={deps.transportName} clinicName={deps.clinicName} />);
     })
     .get("/admin/outbox/:id", auth, pageHeaders, async (c) => {
       const id = c.req.param("id");
-      const email = ID.test(id) ? await outboxEmail(deps.sql, Number(id)) : undefined;
+      const email = ID.test(id) ? await outboxEmail(deps.db, Number(id)) : undefined;
       if (!email) throw new ApiError("not_found", "No such email in the outbox.");
       return c.html(<OutboxEmailPage email={email} clinicName={deps.clinicName} />);
     })
     .get("/admin/outbox/:id/html", auth, async (c) => {
       const id = c.req.param("id");
-      const email = ID.test(id) ? await outboxEmail(deps.sql, Number(id)) : undefined;
+      const email = ID.test(id) ? await outboxEmail(deps.db, Number(id)) : undefined;
       if (!email) throw new ApiError("not_found", "No such email in the outbox.");
       c.header("Content-Security-Policy", EMAIL_CSP);
       c.header("Cache-Control", "no-store");
       return c.html(email.html);
     })
     .get("/admin/audit", auth, pageHeaders, async (c) =>
-      c.html(<AuditPage rows={await recentAudit(deps.sql, 200)} clinicName={deps.clinicName} />),
+      c.html(<AuditPage rows={await recentAudit(deps.db, 200)} clinicName={deps.clinicName} />),
     );
 }
 

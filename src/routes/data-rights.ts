@@ -51,7 +51,7 @@ export function dataRightsRoutes(deps: DataRightsRouteDeps) {
       const input = parse(liftSchema, await readJson(c.req.raw));
       return c.json(await liftAddressSuppression(deps, input.email));
     })
-    .get("/admin/api/webhook-events", auth, async (c) => c.json(await webhookEventCounts(deps.sql)));
+    .get("/admin/api/webhook-events", auth, async (c) => c.json(await webhookEventCounts(deps.db)));
 }
 
 function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {

@@ -165,7 +165,7 @@ describe("admin pages and tools", () => {
 
   it("shows the outbox, with each email's HTML in a sandbox", async () => {
     const list = await (await get("/admin/outbox")).text();
-    const [row] = await stack.deps.db.sql<{ id: string }[]>`select id from outbox_emails where "to" = ${emails.ana} and step = 'welcome'`;
+    const [row] = await stack.deps.db.sql<{ id: number }[]>`select id from outbox_emails where "to" = ${emails.ana} and step = 'welcome'`;
     expect(list).toContain(`/admin/outbox/${row!.id}`);
     const page = await (await get(`/admin/outbox/${row!.id}`)).text();
     expect(page).toContain('<iframe class="email" sandbox=""');

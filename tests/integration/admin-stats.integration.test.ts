@@ -200,7 +200,7 @@ describe("GET /admin/api/stats: exact numbers", () => {
 
     // Erasure first stops every send (a leaves: unsubscribed after "red-flags"), then keeps the
     // anonymous counts.
-    await eraseAddress({ sql, logger: stack.deps.logger }, "a-stats@example.com", { suppress: false });
+    await eraseAddress({ sql, db: stack.deps.db.db, logger: stack.deps.logger }, "a-stats@example.com", { suppress: false });
     const erased = await stats();
     expect(erased.subscribers).toEqual({ ...live.subscribers, active: 1, completed: 0, unsubscribed: 4 });
     expect(erased.steps).toEqual(live.steps.map((st) => (st.step === "red-flags" ? { ...st, unsubscribed: 1 } : st)));

@@ -18,7 +18,8 @@ const define = (...steps: [StepKey, number][]): SequenceDefinition => ({
   steps: steps.map(([key, delayDays]) => ({ key, delayDays })),
 });
 
-type Row = { id: string; step: string; state: string; attempts: number; due_at: Date; sent_at: Date | null };
+// The raw pool reads int8 as a number (src/db/client.ts).
+type Row = { id: number; step: string; state: string; attempts: number; due_at: Date; sent_at: Date | null };
 
 async function deliveriesOf(stack: TestStack, email: string): Promise<Row[]> {
   return stack.deps.db.sql<Row[]>`
@@ -158,7 +159,7 @@ describe("changing the sequence for subscribers mid-way", () => {
 
     // The job runs under a definition without positions, no re-plan having touched the row.
     const without = define(["welcome", 0], ["triggers", 0], ["mistakes", 0]);
-    const outcome = await sendMessage(sendDeps({ ...stack.deps, sequence: without }), Number(positions.id), { finalAttempt: false });
+    const outcome = await sendMessage(sendDeps({ ...stack.deps, sequence: without }), positions.id, { finalAttempt: false });
     expect(outcome).toMatchObject({ kind: "skipped" });
     expect((await deliveriesOf(stack, email)).map((r) => [r.step, r.state])).toEqual([
       ["welcome", "sent"],

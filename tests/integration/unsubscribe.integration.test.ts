@@ -31,7 +31,7 @@ describe("leaving: one-click, the page, the undo, and queued jobs", () => {
     const [subscriber] = await stack.deps.db.sql<{ id: string }[]>`select id from subscribers where email = ${email}`;
     // The next step is scheduled once the welcome is marked sent.
     const next = await waitFor(async () => {
-      const [row] = await stack.deps.db.sql<{ id: string; step: string; state: string }[]>`
+      const [row] = await stack.deps.db.sql<{ id: number; step: string; state: string }[]>`
         select id, step, state from deliveries where subscriber_id = ${subscriber!.id} and step <> 'welcome'`;
       return row;
     }, 10_000, "the next step to be scheduled");
@@ -158,11 +158,11 @@ describe("leaving: one-click, the page, the undo, and queued jobs", () => {
     const reader = await signedUpReader("race");
     expect((await stack.app.request(unsubscribePath(reader.welcome), { method: "POST", body: "List-Unsubscribe=One-Click" })).status).toBe(200);
     // A worker that finished the previous step as the reader left may still write the next row.
-    const [late] = await stack.deps.db.sql<{ id: string }[]>`
+    const [late] = await stack.deps.db.sql<{ id: number }[]>`
       insert into deliveries (enrollment_id, subscriber_id, step, state, due_at)
       select enrollment_id, subscriber_id, 'red-flags', 'scheduled', now() from deliveries where id = ${reader.nextDelivery.id}
       returning id`;
-    await stack.deps.queues.enqueueDeliveries([{ id: Number(late!.id), dueAt: new Date() }]);
+    await stack.deps.queues.enqueueDeliveries([{ id: late!.id, dueAt: new Date() }]);
     await waitFor(async () => {
       const [row] = await stack.deps.db.sql<{ state: string }[]>`select state from deliveries where id = ${late!.id}`;
       return row?.state === "cancelled";

@@ -1,6 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
-import type { FailureRow, OutboxEmailRow, OutboxListItem } from "../../db/queries/admin.js";
+import type { AuditListItem, FailureRow, OutboxEmailRow, OutboxListItem } from "../../db/queries/admin.js";
 import { AdminPage, when } from "./layout.js";
 
 export const FailuresPage: FC<{ failures: FailureRow[]; clinicName: string }> = ({ failures, clinicName }) => (
@@ -150,7 +150,7 @@ export const OutboxEmailPage: FC<{ email: OutboxEmailRow; clinicName: string }> 
   </AdminPage>
 );
 
-export const AuditPage: FC<{ rows: Record<string, unknown>[]; clinicName: string }> = ({ rows, clinicName }) => (
+export const AuditPage: FC<{ rows: AuditListItem[]; clinicName: string }> = ({ rows, clinicName }) => (
   <AdminPage title="Audit" path="/admin/audit" clinicName={clinicName}>
     <h1>Admin actions</h1>
     <div class="card">
@@ -166,15 +166,15 @@ export const AuditPage: FC<{ rows: Record<string, unknown>[]; clinicName: string
         <tbody>
           {rows.map((r) => (
             <tr>
-              <td class="small">{when(r.at as Date)}</td>
+              <td class="small">{when(r.at)}</td>
               <td>
-                {String(r.actor)}
-                {r.client_address ? <span class="muted small"> from {String(r.client_address)}</span> : null}
+                {r.actor}
+                {r.clientAddress ? <span class="muted small"> from {r.clientAddress}</span> : null}
               </td>
               <td>
-                {String(r.action)} <span class="muted small">{JSON.stringify(r.detail)}</span>
+                {r.action} <span class="muted small">{JSON.stringify(r.detail)}</span>
               </td>
-              <td>{r.subscriber_id ? <a href={`/admin/subscribers/${String(r.subscriber_id)}`}>open</a> : null}</td>
+              <td>{r.subscriberId ? <a href={`/admin/subscribers/${r.subscriberId}`}>open</a> : null}</td>
             </tr>
           ))}
         </tbody>

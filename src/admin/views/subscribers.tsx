@@ -63,37 +63,35 @@ interface TimelineItem {
 function timeline(r: SubscriberRecord): TimelineItem[] {
   const items: TimelineItem[] = [];
   const s = r.subscriber;
-  const d = (v: unknown) => new Date(v as string);
-  items.push({ at: d(s.created_at), what: "Signed up", detail: [s.source, s.utm_source, s.utm_medium, s.utm_campaign].filter(Boolean).join(" · ") || undefined });
+  const labels = [s.source, s.utmSource, s.utmMedium, s.utmCampaign];
+  items.push({ at: s.createdAt, what: "Signed up", detail: labels.filter(Boolean).join(" · ") || undefined });
   for (const c of r.consents) {
-    items.push({ at: d(c.created_at), what: `Consent: ${String(c.kind)}`, detail: `form ${String(c.form_version)}${c.ip ? ` · from ${String(c.ip)}` : ""}` });
+    items.push({ at: c.createdAt, what: `Consent: ${c.kind}`, detail: `form ${c.formVersion}${c.ip ? ` · from ${c.ip}` : ""}` });
   }
-  if (s.confirmed_at) items.push({ at: d(s.confirmed_at), what: "Address confirmed" });
+  if (s.confirmedAt) items.push({ at: s.confirmedAt, what: "Address confirmed" });
   for (const c of r.confirmations) {
-    items.push({ at: d(c.sent_at ?? c.created_at), what: `Confirmation email ${String(c.state)}`, detail: (c.last_error as string | null) ?? undefined });
+    items.push({ at: c.sentAt ?? c.createdAt, what: `Confirmation email ${c.state}`, detail: c.lastError ?? undefined });
   }
   for (const x of r.deliveries) {
-    const state = String(x.state);
-    const at = x.sent_at ?? x.updated_at ?? x.due_at;
-    const label = state === "scheduled" ? `Email "${String(x.step)}" scheduled` : `Email "${String(x.step)}" ${state}`;
+    const label = x.state === "scheduled" ? `Email "${x.step}" scheduled` : `Email "${x.step}" ${x.state}`;
     items.push({
-      at: d(state === "scheduled" ? x.due_at : at),
+      at: x.state === "scheduled" ? x.dueAt : (x.sentAt ?? x.updatedAt),
       what: label,
-      detail: [Number(x.attempts) > 1 ? `${String(x.attempts)} attempts` : "", (x.last_error as string | null) ?? ""].filter(Boolean).join(" · ") || undefined,
+      detail: [x.attempts > 1 ? `${x.attempts} attempts` : "", x.lastError ?? ""].filter(Boolean).join(" · ") || undefined,
     });
   }
   for (const e of r.events) {
     items.push({
-      at: d(e.at),
-      what: `${String(e.type).replace("email.", "Provider: ")} (${String(e.step)})`,
-      detail: (e.url as string | null) ?? (e.bounce_type ? `bounce: ${String(e.bounce_type)}` : undefined),
+      at: e.at,
+      what: `${e.type.replace("email.", "Provider: ")} (${e.step})`,
+      detail: e.url ?? (e.bounceType ? `bounce: ${e.bounceType}` : undefined),
     });
   }
-  for (const g of r.downloads) items.push({ at: d(g.downloaded_at), what: "Downloaded the guide" });
-  if (s.left_at) items.push({ at: d(s.left_at), what: `Left (${String(s.status)})` });
-  if (s.erased_at) items.push({ at: d(s.erased_at), what: "Personal data erased" });
+  for (const g of r.downloads) items.push({ at: g.downloadedAt, what: "Downloaded the guide" });
+  if (s.leftAt) items.push({ at: s.leftAt, what: `Left (${s.status})` });
+  if (s.erasedAt) items.push({ at: s.erasedAt, what: "Personal data erased" });
   for (const a of r.audit) {
-    items.push({ at: d(a.at), what: `Admin: ${String(a.action)}`, detail: `${String(a.actor)}${a.client_address ? ` from ${String(a.client_address)}` : ""}` });
+    items.push({ at: a.at, what: `Admin: ${a.action}`, detail: `${a.actor}${a.clientAddress ? ` from ${a.clientAddress}` : ""}` });
   }
   return items.sort((a, b) => a.at.getTime() - b.at.getTime());
 }
@@ -104,7 +102,7 @@ export const SubscriberDetail: FC<{ record: SubscriberRecord; flash?: { ok: bool
   clinicName,
 }) => {
   const s = record.subscriber;
-  const erased = Boolean(s.erased_at);
+  const erased = s.erasedAt !== null;
   const enrollment = record.enrollments[0];
   const action = (name: string) => `/admin/subscribers/${s.id}/${name}`;
   return (
@@ -127,22 +125,22 @@ export const SubscriberDetail: FC<{ record: SubscriberRecord; flash?: { ok: bool
             <tbody>
               <tr>
                 <th>Name</th>
-                <td>{(s.first_name as string | null) ?? <span class="muted">–</span>}</td>
+                <td>{s.firstName ?? <span class="muted">–</span>}</td>
               </tr>
               <tr>
                 <th>Time zone</th>
-                <td>{(s.timezone as string | null) ?? <span class="muted">–</span>}</td>
+                <td>{s.timezone ?? <span class="muted">–</span>}</td>
               </tr>
               <tr>
                 <th>Source / UTM</th>
-                <td>{[s.source, s.utm_source, s.utm_medium, s.utm_campaign].map((v) => (v as string | null) ?? "–").join(" · ")}</td>
+                <td>{[s.source, s.utmSource, s.utmMedium, s.utmCampaign].map((v) => v ?? "–").join(" · ")}</td>
               </tr>
               <tr>
                 <th>Sequence</th>
                 <td>
                   {enrollment
-                    ? `${String(enrollment.state)}; last sent: ${String(enrollment.current_step ?? "none")}${
-                        enrollment.next_step ? `; next: ${String(enrollment.next_step)} at ${when(enrollment.next_send_at as Date)}` : ""
+                    ? `${enrollment.state}; last sent: ${enrollment.currentStep ?? "none"}${
+                        enrollment.nextStep ? `; next: ${enrollment.nextStep} at ${when(enrollment.nextSendAt)}` : ""
                       }`
                     : "not enrolled"}
                 </td>

@@ -1,35 +1,24 @@
 import type postgres from "postgres";
+import type { Enrollment, Subscriber } from "../schema/index.js";
 import type { ScheduledDelivery } from "./deliveries.js";
-import { asDate, asDateOrNull } from "./values.js";
 
 /**
  * The SQL behind (re)activating a subscriber: a double opt-in confirmation, or the "resubscribe"
- * undo on the unsubscribe page. Each function runs inside the caller's transaction.
+ * undo on the unsubscribe page. Each function runs inside the caller's postgres.js transaction
+ * (src/consent/activate.ts, which also plans the next step with the sending queries), so they stay
+ * postgres.js, typed with the schema's row types: the raw pool reads int8 as a number and
+ * timestamptz as a Date (src/db/client.ts), and the columns are aliased to the row's names.
  */
 
-export interface LockedSubscriber {
-  id: string;
-  status: "pending" | "active" | "unsubscribed" | "bounced" | "complained";
-  leftAt: Date | null;
-  confirmationRequestedAt: Date | null;
-  erasedAt: Date | null;
-  timezone: string | null;
-}
+export type LockedSubscriber = Pick<Subscriber, "id" | "status" | "leftAt" | "confirmationRequestedAt" | "erasedAt" | "timezone">;
 
 /** Reads the subscriber and locks its row until the transaction ends (two clicks, one outcome). */
 export async function lockSubscriber(tx: postgres.TransactionSql, id: string): Promise<LockedSubscriber | undefined> {
-  const [row] = await tx<Record<string, unknown>[]>`
-    select id, status, left_at, confirmation_requested_at, erased_at, timezone
+  const [row] = await tx<LockedSubscriber[]>`
+    select id, status, left_at as "leftAt", confirmation_requested_at as "confirmationRequestedAt",
+           erased_at as "erasedAt", timezone
       from subscribers where id = ${id} for update`;
-  if (!row) return undefined;
-  return {
-    id: String(row.id),
-    status: row.status as LockedSubscriber["status"],
-    leftAt: asDateOrNull(row.left_at),
-    confirmationRequestedAt: asDateOrNull(row.confirmation_requested_at),
-    erasedAt: asDateOrNull(row.erased_at),
-    timezone: (row.timezone as string | null) ?? null,
-  };
+  return row;
 }
 
 /** Active again; a confirmation records its time (the consent row records the rest). */
@@ -70,7 +59,7 @@ export async function startEnrollment(
   sequence: string,
   firstStep: string,
 ): Promise<ScheduledDelivery | undefined> {
-  const rows = await tx<{ id: string; due_at: unknown }[]>`
+  const [row] = await tx<ScheduledDelivery[]>`
     with enrollment as (
       insert into enrollments (subscriber_id, sequence, state, next_step, next_send_at)
       values (${subscriberId}, ${sequence}, 'active', ${firstStep}, now())
@@ -79,15 +68,11 @@ export async function startEnrollment(
     )
     insert into deliveries (enrollment_id, subscriber_id, step, state, due_at)
     select id, subscriber_id, ${firstStep}, 'scheduled', now() from enrollment
-    returning id, due_at`;
-  const row = rows[0];
-  return row ? { id: Number(row.id), dueAt: asDate(row.due_at) } : undefined;
+    returning id, due_at as "dueAt"`;
+  return row;
 }
 
-export interface ReopenedEnrollment {
-  id: number;
-  createdAt: Date;
-}
+export type ReopenedEnrollment = Pick<Enrollment, "id" | "createdAt">;
 
 /** A stopped enrollment becomes active again; completed and active ones are left alone. */
 export async function reopenEnrollment(
@@ -95,11 +80,11 @@ export async function reopenEnrollment(
   subscriberId: string,
   sequence: string,
 ): Promise<ReopenedEnrollment | undefined> {
-  const [row] = await tx<{ id: string; created_at: unknown }[]>`
+  const [row] = await tx<ReopenedEnrollment[]>`
     update enrollments set state = 'active', ended_at = null, updated_at = now()
      where subscriber_id = ${subscriberId} and sequence = ${sequence} and state = 'stopped'
-    returning id, created_at`;
-  return row ? { id: Number(row.id), createdAt: asDate(row.created_at) } : undefined;
+    returning id, created_at as "createdAt"`;
+  return row;
 }
 
 /**
@@ -109,15 +94,14 @@ export async function reopenEnrollment(
  * attempted keeps its due time, so a retry carries the very same payload under its idempotency key.
  */
 export async function reviveCancelledDeliveries(tx: postgres.TransactionSql, enrollmentId: number): Promise<ScheduledDelivery[]> {
-  const rows = await tx<{ id: string; step: string; due_at: unknown }[]>`
+  const revived = await tx<(ScheduledDelivery & { step: string })[]>`
     update deliveries
        set state = 'scheduled',
            claimed_at = null,
            due_at = case when attempts = 0 then greatest(due_at, now()) else due_at end,
            updated_at = now()
-     where enrollment_id = ${enrollmentId} and state = 'cancelled'
-    returning id, step, due_at`;
-  const revived = rows.map((r) => ({ id: Number(r.id), step: r.step, dueAt: asDate(r.due_at) }));
+     where enrollment_id = ${enrollmentId} and kind = 'step' and state = 'cancelled'
+    returning id, step, due_at as "dueAt"`;
   const first = [...revived].sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())[0];
   if (first) {
     await tx`
@@ -132,7 +116,7 @@ export async function subscriberState(
   sql: postgres.Sql,
   id: string,
 ): Promise<{ status: LockedSubscriber["status"]; erased: boolean } | undefined> {
-  const [row] = await sql<{ status: string; erased_at: unknown }[]>`
-    select status, erased_at from subscribers where id = ${id}`;
-  return row ? { status: row.status as LockedSubscriber["status"], erased: row.erased_at !== null } : undefined;
+  const [row] = await sql<{ status: Subscriber["status"]; erased: boolean }[]>`
+    select status, erased_at is not null as erased from subscribers where id = ${id}`;
+  return row;
 }

@@ -1,77 +1,173 @@
+import { and, asc, desc, eq, like, lt, sql as dsql } from "drizzle-orm";
 import type postgres from "postgres";
+import type { Database } from "../client.js";
+import {
+  adminAudit,
+  consents,
+  deliveries,
+  emailEvents,
+  enrollments,
+  guideDownloads,
+  outboxEmails,
+  subscribers,
+  type AdminAuditRow,
+  type Consent,
+  type Delivery,
+  type EmailEvent,
+  type Enrollment,
+  type GuideDownload,
+  type OutboxEmail,
+  type Subscriber,
+} from "../schema/index.js";
+import type { RawRow } from "./row-types.js";
 import type { CohortFilter } from "./stats.js";
-import { asDate, asDateOrNull } from "./values.js";
 
-/** The SQL behind the admin pages: search, one subscriber's record, failures, outbox, audit. */
+/**
+ * The queries behind the admin pages: search, one subscriber's record, failures, outbox, audit —
+ * drizzle's query builder and its row types. The CSV export stays postgres.js (a server-side
+ * cursor), typed by the tables it reads.
+ */
 
-export interface SubscriberListItem {
-  id: string;
-  email: string;
-  status: string;
-  source: string | null;
-  createdAt: Date;
-  erasedAt: Date | null;
-}
+export type SubscriberListItem = Pick<Subscriber, "id" | "email" | "status" | "source" | "createdAt" | "erasedAt">;
+
+const listColumns = {
+  id: subscribers.id,
+  email: subscribers.email,
+  status: subscribers.status,
+  source: subscribers.source,
+  createdAt: subscribers.createdAt,
+  erasedAt: subscribers.erasedAt,
+};
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
 /** Addresses starting with `prefix` (already lower-cased), in address order. */
-export async function searchSubscribers(sql: postgres.Sql, prefix: string, limit: number): Promise<SubscriberListItem[]> {
-  const rows = await sql<Record<string, unknown>[]>`
-    select id, email, status, source, created_at, erased_at from subscribers
-     where email like ${`${escapeLike(prefix)}%`}
-     order by email limit ${limit}`;
-  return rows.map((r) => ({
-    id: String(r.id),
-    email: String(r.email),
-    status: String(r.status),
-    source: (r.source as string | null) ?? null,
-    createdAt: asDate(r.created_at),
-    erasedAt: asDateOrNull(r.erased_at),
-  }));
+export async function searchSubscribers(db: Database, prefix: string, limit: number): Promise<SubscriberListItem[]> {
+  return db
+    .select(listColumns)
+    .from(subscribers)
+    .where(like(subscribers.email, `${escapeLike(prefix)}%`))
+    .orderBy(subscribers.email)
+    .limit(limit);
 }
 
-export async function recentSubscribers(sql: postgres.Sql, limit: number): Promise<SubscriberListItem[]> {
-  const rows = await sql<Record<string, unknown>[]>`
-    select id, email, status, source, created_at, erased_at from subscribers order by created_at desc limit ${limit}`;
-  return rows.map((r) => ({
-    id: String(r.id),
-    email: String(r.email),
-    status: String(r.status),
-    source: (r.source as string | null) ?? null,
-    createdAt: asDate(r.created_at),
-    erasedAt: asDateOrNull(r.erased_at),
-  }));
+export async function recentSubscribers(db: Database, limit: number): Promise<SubscriberListItem[]> {
+  return db.select(listColumns).from(subscribers).orderBy(desc(subscribers.createdAt)).limit(limit);
 }
 
 export interface SubscriberRecord {
-  subscriber: Record<string, unknown> & { id: string; email: string; status: string };
-  consents: Record<string, unknown>[];
-  enrollments: Record<string, unknown>[];
-  deliveries: Record<string, unknown>[];
-  events: Record<string, unknown>[];
-  downloads: Record<string, unknown>[];
-  confirmations: Record<string, unknown>[];
-  audit: Record<string, unknown>[];
+  subscriber: Subscriber;
+  consents: Pick<Consent, "kind" | "ip" | "userAgent" | "formVersion" | "createdAt">[];
+  enrollments: Pick<Enrollment, "sequence" | "state" | "currentStep" | "nextStep" | "nextSendAt" | "createdAt" | "endedAt">[];
+  deliveries: Pick<
+    Delivery,
+    "id" | "step" | "state" | "dueAt" | "sentAt" | "attempts" | "lastError" | "providerMessageId" | "updatedAt"
+  >[];
+  /** Provider events on the subscriber's sequence emails, with the step they were about. */
+  events: (Pick<EmailEvent, "type" | "url" | "bounceType"> & { at: Date; step: string })[];
+  downloads: Pick<GuideDownload, "downloadedAt" | "userAgent">[];
+  confirmations: Pick<Delivery, "state" | "sentAt" | "createdAt" | "lastError">[];
+  audit: Pick<AdminAuditRow, "at" | "actor" | "clientAddress" | "action" | "detail">[];
 }
 
 /** Everything about one subscriber the detail page shows, in one round trip per table. */
-export async function subscriberRecord(sql: postgres.Sql, id: string): Promise<SubscriberRecord | undefined> {
-  const [subscriber] = await sql<SubscriberRecord["subscriber"][]>`select * from subscribers where id = ${id}`;
+export async function subscriberRecord(db: Database, id: string): Promise<SubscriberRecord | undefined> {
+  const [subscriber] = await db.select().from(subscribers).where(eq(subscribers.id, id));
   if (!subscriber) return undefined;
-  const [consents, enrollments, deliveries, events, downloads, confirmations, audit] = await Promise.all([
-    sql`select kind, ip, user_agent, form_version, created_at from consents where subscriber_id = ${id} order by created_at`,
-    sql`select sequence, state, current_step, next_step, next_send_at, created_at, ended_at from enrollments where subscriber_id = ${id}`,
-    sql`select id, step, state, due_at, sent_at, attempts, last_error, provider_message_id, updated_at
-          from deliveries where subscriber_id = ${id} and kind = 'step' order by due_at, id`,
-    sql`select e.type, e.url, e.bounce_type, coalesce(e.occurred_at, e.received_at) as at, d.step
-          from email_events e join deliveries d on d.id = e.delivery_id
-         where d.subscriber_id = ${id} order by at`,
-    sql`select downloaded_at, user_agent from guide_downloads where subscriber_id = ${id} order by downloaded_at`,
-    sql`select state, sent_at, created_at, last_error from deliveries where subscriber_id = ${id} and kind = 'confirmation' order by created_at`,
-    sql`select at, actor, client_address, action, detail from admin_audit where subscriber_id = ${id} order by at`,
+  // The provider's event time, or when we received it; mapped like a timestamp column (the
+  // drizzle pool reads timestamps as strings and the column's mapper makes them Dates).
+  const eventAt = dsql`coalesce(${emailEvents.occurredAt}, ${emailEvents.receivedAt})`.mapWith(emailEvents.receivedAt);
+  const [consentRows, enrollmentRows, deliveryRows, events, downloads, confirmations, audit] = await Promise.all([
+    db
+      .select({
+        kind: consents.kind,
+        ip: consents.ip,
+        userAgent: consents.userAgent,
+        formVersion: consents.formVersion,
+        createdAt: consents.createdAt,
+      })
+      .from(consents)
+      .where(eq(consents.subscriberId, id))
+      .orderBy(consents.createdAt),
+    db
+      .select({
+        sequence: enrollments.sequence,
+        state: enrollments.state,
+        currentStep: enrollments.currentStep,
+        nextStep: enrollments.nextStep,
+        nextSendAt: enrollments.nextSendAt,
+        createdAt: enrollments.createdAt,
+        endedAt: enrollments.endedAt,
+      })
+      .from(enrollments)
+      .where(eq(enrollments.subscriberId, id)),
+    // The sequence's emails (a confirmation or a fresh link is listed apart, or not at all).
+    db
+      .select({
+        id: deliveries.id,
+        step: deliveries.step,
+        state: deliveries.state,
+        dueAt: deliveries.dueAt,
+        sentAt: deliveries.sentAt,
+        attempts: deliveries.attempts,
+        lastError: deliveries.lastError,
+        providerMessageId: deliveries.providerMessageId,
+        updatedAt: deliveries.updatedAt,
+      })
+      .from(deliveries)
+      .where(and(eq(deliveries.subscriberId, id), eq(deliveries.kind, "step")))
+      .orderBy(deliveries.dueAt, deliveries.id),
+    // Events about any of their messages; `step` names the step, or the kind for a one-off email.
+    db
+      .select({
+        type: emailEvents.type,
+        url: emailEvents.url,
+        bounceType: emailEvents.bounceType,
+        at: eventAt,
+        step: dsql<string>`coalesce(${deliveries.step}, ${deliveries.kind})`,
+      })
+      .from(emailEvents)
+      .innerJoin(deliveries, eq(deliveries.id, emailEvents.deliveryId))
+      .where(eq(deliveries.subscriberId, id))
+      .orderBy(eventAt),
+    db
+      .select({ downloadedAt: guideDownloads.downloadedAt, userAgent: guideDownloads.userAgent })
+      .from(guideDownloads)
+      .where(eq(guideDownloads.subscriberId, id))
+      .orderBy(guideDownloads.downloadedAt),
+    // The double opt-in emails: messages of kind 'confirmation'.
+    db
+      .select({
+        state: deliveries.state,
+        sentAt: deliveries.sentAt,
+        createdAt: deliveries.createdAt,
+        lastError: deliveries.lastError,
+      })
+      .from(deliveries)
+      .where(and(eq(deliveries.subscriberId, id), eq(deliveries.kind, "confirmation")))
+      .orderBy(deliveries.createdAt),
+    db
+      .select({
+        at: adminAudit.at,
+        actor: adminAudit.actor,
+        clientAddress: adminAudit.clientAddress,
+        action: adminAudit.action,
+        detail: adminAudit.detail,
+      })
+      .from(adminAudit)
+      .where(eq(adminAudit.subscriberId, id))
+      .orderBy(adminAudit.at),
   ]);
-  return { subscriber, consents, enrollments, deliveries, events, downloads, confirmations, audit };
+  return {
+    subscriber,
+    consents: consentRows,
+    enrollments: enrollmentRows,
+    deliveries: deliveryRows,
+    events,
+    downloads,
+    confirmations,
+    audit,
+  };
 }
 
 export interface FailureRow {
@@ -84,75 +180,48 @@ export interface FailureRow {
   at: Date;
 }
 
-export async function recentFailures(sql: postgres.Sql, limit: number): Promise<FailureRow[]> {
-  const rows = await sql<Record<string, unknown>[]>`
-    select d.id, d.subscriber_id, s.email, coalesce(d.step, d.kind) as step, d.attempts, d.last_error, d.updated_at
-      from deliveries d join subscribers s on s.id = d.subscriber_id
-     where d.state = 'failed'
-     order by d.updated_at desc limit ${limit}`;
-  return rows.map((r) => ({
-    deliveryId: Number(r.id),
-    subscriberId: String(r.subscriber_id),
-    email: String(r.email),
-    step: String(r.step),
-    attempts: Number(r.attempts),
-    lastError: (r.last_error as string | null) ?? null,
-    at: asDate(r.updated_at),
-  }));
+export async function recentFailures(db: Database, limit: number): Promise<FailureRow[]> {
+  return db
+    .select({
+      deliveryId: deliveries.id,
+      subscriberId: deliveries.subscriberId,
+      email: subscribers.email,
+      // A step's name, or the kind of a one-off email (confirmation, fresh-link).
+      step: dsql<string>`coalesce(${deliveries.step}, ${deliveries.kind})`,
+      attempts: deliveries.attempts,
+      lastError: deliveries.lastError,
+      at: deliveries.updatedAt,
+    })
+    .from(deliveries)
+    .innerJoin(subscribers, eq(subscribers.id, deliveries.subscriberId))
+    .where(eq(deliveries.state, "failed"))
+    .orderBy(desc(deliveries.updatedAt))
+    .limit(limit);
 }
 
-export interface OutboxListItem {
-  id: number;
-  step: string;
-  to: string;
-  subject: string;
-  createdAt: Date;
-}
+export type OutboxListItem = Pick<OutboxEmail, "id" | "step" | "to" | "subject" | "createdAt">;
 
 /** The outbox, newest first, `before` an id for the next page. */
-export async function outboxPage(sql: postgres.Sql, before: number | undefined, limit: number): Promise<OutboxListItem[]> {
-  const rows = await sql<Record<string, unknown>[]>`
-    select id, step, "to", subject, created_at from outbox_emails
-     where ${before === undefined ? sql`true` : sql`id < ${before}`}
-     order by id desc limit ${limit}`;
-  return rows.map((r) => ({
-    id: Number(r.id),
-    step: String(r.step),
-    to: String(r.to),
-    subject: String(r.subject),
-    createdAt: asDate(r.created_at),
-  }));
+export async function outboxPage(db: Database, before: number | undefined, limit: number): Promise<OutboxListItem[]> {
+  return db
+    .select({
+      id: outboxEmails.id,
+      step: outboxEmails.step,
+      to: outboxEmails.to,
+      subject: outboxEmails.subject,
+      createdAt: outboxEmails.createdAt,
+    })
+    .from(outboxEmails)
+    .where(before === undefined ? undefined : lt(outboxEmails.id, before))
+    .orderBy(desc(outboxEmails.id))
+    .limit(limit);
 }
 
-export interface OutboxEmailRow extends OutboxListItem {
-  from: string;
-  replyTo: string | null;
-  html: string;
-  text: string;
-  headers: Record<string, string>;
-  tags: { name: string; value: string }[];
-  idempotencyKey: string;
-  messageId: string;
-}
+export type OutboxEmailRow = OutboxEmail;
 
-export async function outboxEmail(sql: postgres.Sql, id: number): Promise<OutboxEmailRow | undefined> {
-  const [r] = await sql<Record<string, unknown>[]>`select * from outbox_emails where id = ${id}`;
-  if (!r) return undefined;
-  return {
-    id: Number(r.id),
-    step: String(r.step),
-    to: String(r.to),
-    subject: String(r.subject),
-    createdAt: asDate(r.created_at),
-    from: String(r.from),
-    replyTo: (r.reply_to as string | null) ?? null,
-    html: String(r.html),
-    text: String(r.text),
-    headers: (typeof r.headers === "string" ? JSON.parse(r.headers) : r.headers) as Record<string, string>,
-    tags: (typeof r.tags === "string" ? JSON.parse(r.tags) : r.tags) as { name: string; value: string }[],
-    idempotencyKey: String(r.idempotency_key),
-    messageId: String(r.message_id),
-  };
+export async function outboxEmail(db: Database, id: number): Promise<OutboxEmailRow | undefined> {
+  const [row] = await db.select().from(outboxEmails).where(eq(outboxEmails.id, id));
+  return row;
 }
 
 export interface AuditEntry {
@@ -163,18 +232,55 @@ export interface AuditEntry {
   detail?: Record<string, unknown>;
 }
 
-export async function insertAudit(sql: postgres.Sql, e: AuditEntry): Promise<void> {
-  await sql`
-    insert into admin_audit (actor, client_address, action, subscriber_id, detail)
-    values (${e.actor}, ${e.clientAddress ?? null}, ${e.action}, ${e.subscriberId ?? null},
-            ${sql.json((e.detail ?? {}) as postgres.JSONValue)})`;
+export async function insertAudit(db: Database, e: AuditEntry): Promise<void> {
+  await db.insert(adminAudit).values({
+    actor: e.actor,
+    clientAddress: e.clientAddress ?? null,
+    action: e.action,
+    subscriberId: e.subscriberId ?? null,
+    detail: e.detail ?? {},
+  });
 }
 
-export async function recentAudit(sql: postgres.Sql, limit: number): Promise<Record<string, unknown>[]> {
-  return sql`
-    select a.at, a.actor, a.client_address, a.action, a.subscriber_id, a.detail
-      from admin_audit a order by a.at desc limit ${limit}`;
+export type AuditListItem = Pick<AdminAuditRow, "at" | "actor" | "clientAddress" | "action" | "subscriberId" | "detail">;
+
+export async function recentAudit(db: Database, limit: number): Promise<AuditListItem[]> {
+  return db
+    .select({
+      at: adminAudit.at,
+      actor: adminAudit.actor,
+      clientAddress: adminAudit.clientAddress,
+      action: adminAudit.action,
+      subscriberId: adminAudit.subscriberId,
+      detail: adminAudit.detail,
+    })
+    .from(adminAudit)
+    .orderBy(desc(adminAudit.at))
+    .limit(limit);
 }
+
+/** One line of the CSV export: the subscriber's columns as stored, and three derived ones. */
+export type ExportRow = Pick<
+  RawRow<typeof subscribers>,
+  | "id"
+  | "email"
+  | "first_name"
+  | "status"
+  | "source"
+  | "utm_source"
+  | "utm_medium"
+  | "utm_campaign"
+  | "timezone"
+  | "created_at"
+  | "confirmed_at"
+  | "left_at"
+  | "erased_at"
+> & {
+  /** The latest enrollment's state and last step sent; null when never enrolled. */
+  sequence_state: Enrollment["state"] | null;
+  last_step_sent: string | null;
+  guide_downloads: number;
+};
 
 /** The CSV export's columns, in order. */
 export const EXPORT_COLUMNS = [
@@ -194,7 +300,7 @@ export const EXPORT_COLUMNS = [
   "sequence_state",
   "last_step_sent",
   "guide_downloads",
-] as const;
+] as const satisfies readonly (keyof ExportRow)[];
 
 export interface ExportFilter extends CohortFilter {
   status?: string;
@@ -208,7 +314,7 @@ export async function* exportSubscribers(
   sql: postgres.Sql,
   filter: ExportFilter,
   batch = 2000,
-): AsyncGenerator<Record<string, unknown>[]> {
+): AsyncGenerator<ExportRow[]> {
   const conditions = [sql`true`];
   if (filter.from) conditions.push(sql`s.created_at >= ${filter.from}::date::timestamp at time zone 'UTC'`);
   if (filter.to) conditions.push(sql`s.created_at < (${filter.to}::date + 1)::timestamp at time zone 'UTC'`);
@@ -223,7 +329,7 @@ export async function* exportSubscribers(
   }
   if (filter.status) conditions.push(sql`s.status = ${filter.status}::subscriber_status`);
   const where = conditions.reduce((acc, c) => sql`${acc} and ${c}`);
-  const cursor = sql`
+  const cursor = sql<ExportRow[]>`
     select s.id, s.email, s.first_name, s.status, s.source, s.utm_source, s.utm_medium, s.utm_campaign, s.timezone,
            s.created_at, s.confirmed_at, s.left_at, s.erased_at,
            e.state as sequence_state, e.current_step as last_step_sent,
@@ -232,5 +338,5 @@ export async function* exportSubscribers(
       left join lateral (select state, current_step from enrollments where subscriber_id = s.id order by created_at desc limit 1) e on true
      where ${where}
      order by s.created_at, s.id`.cursor(batch);
-  for await (const rows of cursor) yield rows as Record<string, unknown>[];
+  for await (const rows of cursor) yield rows;
 }

@@ -1,13 +1,40 @@
+import { and, eq, inArray, isNotNull, isNull, sql as dsql } from "drizzle-orm";
 import type postgres from "postgres";
+import type { Database } from "../client.js";
+import {
+  consents,
+  deliveries,
+  emailEvents,
+  emailSuppressions,
+  guideDownloads,
+  outboxEmails,
+  subscribers,
+  type EmailEvent,
+  type enrollments,
+} from "../schema/index.js";
+import type { DbTransaction, JsonRow, Queryable } from "./row-types.js";
 
-/** The SQL behind the data-rights API: export one address, erase it, manage suppression. */
+/** The queries behind the data-rights API: export one address, erase it, manage suppression. */
+
+/** Everything held about one address, each row with its columns as stored (GDPR art. 15/20). */
+export type SubscriberExport = {
+  subscriber: JsonRow<typeof subscribers>;
+  consents: JsonRow<typeof consents>[];
+  enrollments: JsonRow<typeof enrollments>[];
+  /** Every message sent or to send, of every kind (steps, confirmations, fresh links). */
+  deliveries: JsonRow<typeof deliveries>[];
+  events: JsonRow<typeof emailEvents>[];
+  guideDownloads: JsonRow<typeof guideDownloads>[];
+  outboxEmails: JsonRow<typeof outboxEmails>[];
+};
 
 /**
  * Everything held about one address, in ONE statement (one consistent snapshot), as JSON with
- * the columns as stored. Undefined when the address is not on the list.
+ * the columns as stored. Undefined when the address is not on the list. Hand-written SQL (seven
+ * correlated jsonb_agg in one select): postgres.js, typed by the tables it reads.
  */
-export async function exportByEmail(sql: postgres.Sql, email: string): Promise<Record<string, unknown> | undefined> {
-  const [row] = await sql<{ export: Record<string, unknown> }[]>`
+export async function exportByEmail(sql: postgres.Sql, email: string): Promise<SubscriberExport | undefined> {
+  const [row] = await sql<{ export: SubscriberExport }[]>`
     select jsonb_build_object(
       'subscriber', to_jsonb(s),
       'consents', (select coalesce(jsonb_agg(to_jsonb(c) order by c.created_at, c.id), '[]'::jsonb)
@@ -28,20 +55,23 @@ export async function exportByEmail(sql: postgres.Sql, email: string): Promise<R
   return row?.export;
 }
 
-export async function isSuppressed(sql: postgres.Sql, emailHash: string): Promise<boolean> {
-  const rows = await sql`select 1 from email_suppressions where email_hash = ${emailHash}`;
+export async function isSuppressed(db: Database, emailHash: string): Promise<boolean> {
+  const rows = await db
+    .select({ emailHash: emailSuppressions.emailHash })
+    .from(emailSuppressions)
+    .where(eq(emailSuppressions.emailHash, emailHash));
   return rows.length > 0;
 }
 
-export async function subscriberIdByEmail(sql: postgres.Sql, email: string): Promise<string | undefined> {
-  const [row] = await sql<{ id: string }[]>`select id from subscribers where email = ${email} and erased_at is null`;
+export async function subscriberIdByEmail(db: Database, email: string): Promise<string | undefined> {
+  const [row] = await db
+    .select({ id: subscribers.id })
+    .from(subscribers)
+    .where(and(eq(subscribers.email, email), isNull(subscribers.erasedAt)));
   return row?.id;
 }
 
-export interface EventToAnonymise {
-  id: number;
-  payload: unknown;
-}
+export type EventToAnonymise = Pick<EmailEvent, "id" | "payload">;
 
 /**
  * Erases the personal data of one subscriber, in the caller's transaction, keeping the rows the
@@ -50,57 +80,70 @@ export interface EventToAnonymise {
  * the caller anonymises with the same function the webhook processing uses.
  */
 export async function scrubSubscriber(
-  tx: postgres.TransactionSql,
+  tx: DbTransaction,
   subscriberId: string,
 ): Promise<{ email: string; events: EventToAnonymise[] } | undefined> {
-  const [row] = await tx<{ email: string }[]>`
-    select email from subscribers where id = ${subscriberId} and erased_at is null for update`;
+  const [row] = await tx
+    .select({ email: subscribers.email })
+    .from(subscribers)
+    .where(and(eq(subscribers.id, subscriberId), isNull(subscribers.erasedAt)))
+    .for("update");
   if (!row) return undefined;
   // The address becomes a placeholder that can never be a real one (RFC 2606 .invalid), unique per
   // row. source and utm_* stay: they name the clinic's campaign (the page's link), not the person,
   // and the stats break the counts down by them.
-  await tx`
-    update subscribers
-       set email = 'erased-' || id || '@erased.invalid', first_name = null, timezone = null,
-           erased_at = now(), updated_at = now()
-     where id = ${subscriberId}`;
+  await tx
+    .update(subscribers)
+    .set({
+      email: dsql`'erased-' || ${subscribers.id} || '@erased.invalid'`,
+      firstName: null,
+      timezone: null,
+      erasedAt: dsql`now()`,
+      updatedAt: dsql`now()`,
+    })
+    .where(eq(subscribers.id, subscriberId));
   // Consent records hold the IP and user agent of each consent event; with the person gone
   // there is nothing left to prove consent for.
-  await tx`delete from consents where subscriber_id = ${subscriberId}`;
+  await tx.delete(consents).where(eq(consents.subscriberId, subscriberId));
   // Provider error texts may quote the address.
-  await tx`update deliveries set last_error = null where subscriber_id = ${subscriberId} and last_error is not null`;
+  await tx
+    .update(deliveries)
+    .set({ lastError: null })
+    .where(and(eq(deliveries.subscriberId, subscriberId), isNotNull(deliveries.lastError)));
   // The outbox keeps whole emails (address, name, links): they go.
-  await tx`delete from outbox_emails where "to" = ${row.email}`;
-  await tx`update guide_downloads set user_agent = null where subscriber_id = ${subscriberId}`;
-  const events = await tx<{ id: string; payload: unknown }[]>`
-    select id, payload from email_events where subscriber_id = ${subscriberId}`;
-  return { email: row.email, events: events.map((e) => ({ id: Number(e.id), payload: e.payload })) };
+  await tx.delete(outboxEmails).where(eq(outboxEmails.to, row.email));
+  await tx.update(guideDownloads).set({ userAgent: null }).where(eq(guideDownloads.subscriberId, subscriberId));
+  const events = await tx
+    .select({ id: emailEvents.id, payload: emailEvents.payload })
+    .from(emailEvents)
+    .where(eq(emailEvents.subscriberId, subscriberId));
+  return { email: row.email, events };
 }
 
-export async function replaceEventPayload(tx: postgres.TransactionSql, id: number, payload: unknown): Promise<void> {
-  await tx`update email_events set payload = ${tx.json(payload as postgres.JSONValue)} where id = ${id}`;
+export async function replaceEventPayload(tx: DbTransaction, id: number, payload: unknown): Promise<void> {
+  await tx.update(emailEvents).set({ payload }).where(eq(emailEvents.id, id));
 }
 
-export async function addSuppression(sql: postgres.Sql | postgres.TransactionSql, emailHash: string, reason: string): Promise<void> {
-  await sql`
-    insert into email_suppressions (email_hash, reason) values (${emailHash}, ${reason})
-    on conflict (email_hash) do nothing`;
+export async function addSuppression(db: Queryable, emailHash: string, reason: string): Promise<void> {
+  await db.insert(emailSuppressions).values({ emailHash, reason }).onConflictDoNothing({ target: emailSuppressions.emailHash });
 }
 
 /**
  * Lifts every suppression of an address: its hash, and a bounced or complained status, which
  * becomes "unsubscribed" — the address may sign up again (and confirm), but nothing is sent to
- * it until it does. Returns whether anything was lifted.
+ * it until it does. Both in one transaction. Returns whether anything was lifted.
  */
-export async function liftSuppression(sql: postgres.Sql, email: string, emailHash: string): Promise<boolean> {
-  const rows = await sql`
-    with hashed as (
-      delete from email_suppressions where email_hash = ${emailHash} returning 1
-    ), status as (
-      update subscribers set status = 'unsubscribed', updated_at = now()
-       where email = ${email} and erased_at is null and status in ('bounced', 'complained')
-      returning 1
-    )
-    select 1 from hashed union all select 1 from status`;
-  return rows.length > 0;
+export async function liftSuppression(db: Database, email: string, emailHash: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const hashes = await tx
+      .delete(emailSuppressions)
+      .where(eq(emailSuppressions.emailHash, emailHash))
+      .returning({ emailHash: emailSuppressions.emailHash });
+    const statuses = await tx
+      .update(subscribers)
+      .set({ status: "unsubscribed", updatedAt: dsql`now()` })
+      .where(and(eq(subscribers.email, email), isNull(subscribers.erasedAt), inArray(subscribers.status, ["bounced", "complained"])))
+      .returning({ id: subscribers.id });
+    return hashes.length + statuses.length > 0;
+  });
 }

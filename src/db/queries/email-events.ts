@@ -1,8 +1,15 @@
+import { count, sql as dsql, type SQL } from "drizzle-orm";
 import type { MessageKind } from "../schema/deliveries.js";
 import type postgres from "postgres";
-import { asDate, asDateOrNull } from "./values.js";
+import type { Database } from "../client.js";
+import { emailEvents, type EmailEvent } from "../schema/index.js";
 
-/** The SQL behind provider webhooks: store once per provider event id, then match and process. */
+/**
+ * The queries behind provider webhooks: store once per provider event id, then match and process.
+ * The webhook route's queries go through drizzle; those the events worker and the upkeep job run
+ * (load, mark processed, unprocessed) stay postgres.js, typed, because their callers in workers/
+ * hand them the raw pool (`deps.db.sql`): they can move once those callers pass `deps.db.db`.
+ */
 
 export interface NewEmailEvent {
   providerEventId: string;
@@ -19,41 +26,34 @@ export interface NewEmailEvent {
  * index, so two deliveries of the same event racing each other store it once. Returns the new
  * row's id, or undefined for a replay.
  */
-export async function insertEmailEvent(sql: postgres.Sql, e: NewEmailEvent): Promise<number | undefined> {
-  const rows = await sql<{ id: string }[]>`
-    insert into email_events (provider_event_id, type, provider_message_id, url, bounce_type, payload, occurred_at)
-    values (${e.providerEventId}, ${e.type}, ${e.providerMessageId ?? null}, ${e.url ?? null}, ${e.bounceType ?? null},
-            ${sql.json(e.payload as postgres.JSONValue)}, ${e.occurredAt ?? null})
-    on conflict (provider_event_id) do nothing
-    returning id`;
-  return rows[0] ? Number(rows[0].id) : undefined;
+export async function insertEmailEvent(db: Database, e: NewEmailEvent): Promise<number | undefined> {
+  const [row] = await db
+    .insert(emailEvents)
+    .values({
+      providerEventId: e.providerEventId,
+      type: e.type,
+      providerMessageId: e.providerMessageId ?? null,
+      url: e.url ?? null,
+      bounceType: e.bounceType ?? null,
+      payload: e.payload,
+      occurredAt: e.occurredAt ?? null,
+    })
+    .onConflictDoNothing({ target: emailEvents.providerEventId })
+    .returning({ id: emailEvents.id });
+  return row?.id;
 }
 
-export interface StoredEvent {
-  id: number;
-  type: string;
-  providerMessageId: string | null;
-  bounceType: string | null;
-  payload: unknown;
+export type StoredEvent = Pick<EmailEvent, "id" | "type" | "providerMessageId" | "bounceType" | "payload" | "processedAt"> & {
   /** The provider's event time, or when we received it. */
   occurredAt: Date;
-  processedAt: Date | null;
-}
+};
 
 export async function loadEmailEvent(sql: postgres.Sql, id: number): Promise<StoredEvent | undefined> {
-  const [row] = await sql<Record<string, unknown>[]>`
-    select id, type, provider_message_id, bounce_type, payload, coalesce(occurred_at, received_at) as occurred_at, processed_at
+  const [row] = await sql<StoredEvent[]>`
+    select id, type, provider_message_id as "providerMessageId", bounce_type as "bounceType", payload,
+           coalesce(occurred_at, received_at) as "occurredAt", processed_at as "processedAt"
       from email_events where id = ${id}`;
-  if (!row) return undefined;
-  return {
-    id: Number(row.id),
-    type: String(row.type),
-    providerMessageId: (row.provider_message_id as string | null) ?? null,
-    bounceType: (row.bounce_type as string | null) ?? null,
-    payload: row.payload,
-    occurredAt: asDate(row.occurred_at),
-    processedAt: asDateOrNull(row.processed_at),
-  };
+  return row;
 }
 
 export type MessageMatch = {
@@ -84,7 +84,7 @@ export async function markEventProcessed(
   outcome: { match: MessageMatch | undefined; anonymisedPayload: unknown },
 ): Promise<boolean> {
   const payload = outcome.anonymisedPayload === undefined ? null : sql.json(outcome.anonymisedPayload as postgres.JSONValue);
-  const rows = await sql`
+  const rows = await sql<Pick<EmailEvent, "id">[]>`
     update email_events
        set processed_at = now(),
            delivery_id = ${outcome.match?.id ?? null},
@@ -97,12 +97,12 @@ export async function markEventProcessed(
 
 /** Stored events whose processing job may be lost (invariant 2): unprocessed after `graceSeconds`. */
 export async function unprocessedEvents(sql: postgres.Sql, graceSeconds: number, limit: number): Promise<number[]> {
-  const rows = await sql<{ id: string }[]>`
+  const rows = await sql<Pick<EmailEvent, "id">[]>`
     select id from email_events
      where processed_at is null and received_at < now() - make_interval(secs => ${graceSeconds})
      order by received_at
      limit ${limit}`;
-  return rows.map((r) => Number(r.id));
+  return rows.map((r) => r.id);
 }
 
 export interface EventCounts {
@@ -114,16 +114,25 @@ export interface EventCounts {
   pending: number;
 }
 
-export async function countEmailEvents(sql: postgres.Sql): Promise<EventCounts> {
-  const rows = await sql<{ type: string; total: number; unmatched: number; pending: number }[]>`
-    select type,
-           count(*)::int as total,
-           count(*) filter (where processed_at is not null and subscriber_id is null)::int as unmatched,
-           count(*) filter (where processed_at is null)::int as pending
-      from email_events group by type order by type`;
+export async function countEmailEvents(db: Database): Promise<EventCounts> {
+  const rows = await db
+    .select({
+      type: emailEvents.type,
+      total: count(),
+      unmatched: countWhere(dsql`${emailEvents.processedAt} is not null and ${emailEvents.subscriberId} is null`),
+      pending: countWhere(dsql`${emailEvents.processedAt} is null`),
+    })
+    .from(emailEvents)
+    .groupBy(emailEvents.type)
+    .orderBy(emailEvents.type);
   return {
     byType: Object.fromEntries(rows.map((r) => [r.type, r.total])),
     unmatched: rows.reduce((n, r) => n + r.unmatched, 0),
     pending: rows.reduce((n, r) => n + r.pending, 0),
   };
+}
+
+/** `count(*) filter (where …)`: drizzle's count() has no filter clause; bigint, read as a number. */
+function countWhere(condition: SQL) {
+  return dsql<number>`count(*) filter (where ${condition})`.mapWith(Number);
 }

@@ -1,7 +1,12 @@
 import type postgres from "postgres";
-import { asDate } from "./values.js";
+import type { Delivery, Enrollment, SequenceDefinitionRow } from "../schema/index.js";
 
-/** The SQL of re-planning enrollments after the sequence definition changed. */
+/**
+ * The SQL of re-planning enrollments after the sequence definition changed. postgres.js, typed:
+ * re-planning runs in the caller's postgres.js transaction (src/campaign/replan.ts), together with
+ * the planner's own queries, and a drizzle query cannot join it. The raw pool reads int8 as a
+ * number and timestamptz as a Date (src/db/client.ts), so the rows need no mapping.
+ */
 
 export interface LockedEnrollment {
   id: number;
@@ -15,13 +20,12 @@ export interface LockedEnrollment {
  * next" transaction updates the same row, so the two never plan one enrollment at once.
  */
 export async function lockActiveEnrollment(tx: postgres.TransactionSql, id: number): Promise<LockedEnrollment | undefined> {
-  const [row] = await tx<{ id: string; subscriber_id: string; created_at: Date; timezone: string | null }[]>`
-    select e.id, e.subscriber_id, e.created_at, s.timezone
+  const [row] = await tx<LockedEnrollment[]>`
+    select e.id, e.subscriber_id as "subscriberId", e.created_at as "startedAt", s.timezone
       from enrollments e join subscribers s on s.id = e.subscriber_id
      where e.id = ${id} and e.state = 'active'
        for update of e`;
-  if (!row) return undefined;
-  return { id: Number(row.id), subscriberId: row.subscriber_id, startedAt: asDate(row.created_at), timezone: row.timezone };
+  return row;
 }
 
 /**
@@ -43,28 +47,17 @@ export async function lockPendingDeliveries(tx: postgres.TransactionSql, enrollm
   }
 }
 
-export interface EnrollmentDelivery {
-  id: number;
+export type EnrollmentDelivery = Pick<Delivery, "id" | "state" | "attempts" | "dueAt"> & {
+  /** A step row always names its step (deliveries_step_shape). */
   step: string;
-  state: "scheduled" | "sending" | "sent" | "failed" | "cancelled";
-  attempts: number;
-  dueAt: Date;
   /** sent_at, or the last update of a failed row. */
   finishedAt: Date;
-}
+};
 
 export async function deliveriesOfEnrollment(tx: postgres.TransactionSql, enrollmentId: number): Promise<EnrollmentDelivery[]> {
-  const rows = await tx<{ id: string; step: string; state: EnrollmentDelivery["state"]; attempts: number; due_at: Date; finished_at: Date }[]>`
-    select id, step, state, attempts, due_at, coalesce(sent_at, updated_at) as finished_at
-      from deliveries where enrollment_id = ${enrollmentId}`;
-  return rows.map((r) => ({
-    id: Number(r.id),
-    step: r.step,
-    state: r.state,
-    attempts: Number(r.attempts),
-    dueAt: asDate(r.due_at),
-    finishedAt: asDate(r.finished_at),
-  }));
+  return tx<EnrollmentDelivery[]>`
+    select id, step, state, attempts, due_at as "dueAt", coalesce(sent_at, updated_at) as "finishedAt"
+      from deliveries where enrollment_id = ${enrollmentId} and kind = 'step'`;
 }
 
 /**
@@ -86,15 +79,15 @@ export async function activeEnrollmentIds(
   afterId: number,
   limit: number,
 ): Promise<number[]> {
-  const rows = await sql<{ id: string }[]>`
+  const rows = await sql<Pick<Enrollment, "id">[]>`
     select id from enrollments
      where sequence = ${sequence} and state = 'active' and id > ${afterId}
      order by id limit ${limit}`;
-  return rows.map((r) => Number(r.id));
+  return rows.map((r) => r.id);
 }
 
 export async function appliedFingerprint(sql: postgres.Sql, sequence: string): Promise<string | undefined> {
-  const [row] = await sql<{ fingerprint: string }[]>`
+  const [row] = await sql<Pick<SequenceDefinitionRow, "fingerprint">[]>`
     select fingerprint from sequence_definitions where sequence = ${sequence}`;
   return row?.fingerprint;
 }

@@ -1,5 +1,4 @@
 import type postgres from "postgres";
-import { asDate } from "./values.js";
 
 /** What a signup stores about the reader and their consent, whichever way it is written. */
 export interface SignupFields {
@@ -46,7 +45,9 @@ export async function insertSignups(sql: postgres.Sql, batch: NewSignup[]): Prom
   if (batch.length === 0) return [];
   const first = batch[0]!;
   const column = <T>(pick: (s: NewSignup) => T | undefined) => batch.map((s) => pick(s) ?? null);
-  const rows = await sql<{ email: string; subscriber_id: string; delivery_id: string; due_at: Date }[]>`
+  // The raw pool parses int8 as a number and timestamptz as a Date (src/db/client.ts): the row is
+  // already what the caller gets, so the names are aliased in SQL and nothing is mapped here.
+  return sql<SignupBatchRow[]>`
     with input as (
       select distinct on (email) *
         from unnest(
@@ -78,12 +79,6 @@ export async function insertSignups(sql: postgres.Sql, batch: NewSignup[]): Prom
       select id, subscriber_id, ${first.firstStep}, 'scheduled', now() from enrollment
       returning subscriber_id, id, due_at
     )
-    select s.email, d.subscriber_id, d.id as delivery_id, d.due_at
+    select s.email, d.subscriber_id as "subscriberId", d.id as "deliveryId", d.due_at as "dueAt"
       from delivery d join subscriber s on s.id = d.subscriber_id`;
-  return rows.map((r) => ({
-    email: r.email,
-    subscriberId: r.subscriber_id,
-    deliveryId: Number(r.delivery_id),
-    dueAt: asDate(r.due_at),
-  }));
 }

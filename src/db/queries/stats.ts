@@ -132,6 +132,23 @@ export interface StatsRows {
 }
 
 /**
+ * One row of readStatsRows' statement: grouping() is an int4, the sums are cast to float8 (both
+ * parsed as numbers) and never null (every counter column is NOT NULL, every group has rows). In a
+ * row of the (step) grouping set the step is set; in one of the (day) set, the day (or null for
+ * downloads of deleted subscribers).
+ */
+type StatsRow = {
+  g_step: number;
+  g_day: number;
+  step: string | null;
+  day: string | null;
+  source: string | null;
+  utm_source: string | null;
+  utm_medium: string | null;
+  utm_campaign: string | null;
+} & Counters;
+
+/**
  * The numbers for a filter, exact as of one snapshot: the rollup, plus for subscribers still
  * marked their fresh contribution minus the stored one. One statement, three groupings.
  */
@@ -158,7 +175,7 @@ export async function readStatsRows(sql: postgres.Sql, filter: CohortFilter): Pr
   // Downloads of deleted subscribers have no cohort: counted only when nothing is filtered.
   if (where.length > 0) where.push("day is not null");
 
-  const rows = await sql.unsafe<Record<string, unknown>[]>(
+  const rows = await sql.unsafe<StatsRow[]>(
     `
     with dirty as (
       select array(select distinct subscriber_id from stats_dirty) as ids
@@ -179,20 +196,12 @@ export async function readStatsRows(sql: postgres.Sql, filter: CohortFilter): Pr
   );
 
   const result: StatsRows = { byStep: new Map(), byDay: [], bySource: [] };
-  const countersOf = (row: Record<string, unknown>) =>
-    Object.fromEntries(ROLLUP_COUNTERS.map((c) => [c, Number(row[c] ?? 0)])) as Counters;
-  for (const row of rows) {
-    if (Number(row.g_step) === 0) result.byStep.set(String(row.step), countersOf(row));
-    else if (Number(row.g_day) === 0) {
-      if (row.day !== null) result.byDay.push({ day: String(row.day), subscribers: Number(row.subscribers) });
+  for (const { g_step, g_day, step, day, source, utm_source, utm_medium, utm_campaign, ...counters } of rows) {
+    if (g_step === 0) result.byStep.set(step ?? "", counters);
+    else if (g_day === 0) {
+      if (day !== null) result.byDay.push({ day, subscribers: counters.subscribers });
     } else {
-      result.bySource.push({
-        source: (row.source as string | null) ?? null,
-        utmSource: (row.utm_source as string | null) ?? null,
-        utmMedium: (row.utm_medium as string | null) ?? null,
-        utmCampaign: (row.utm_campaign as string | null) ?? null,
-        ...countersOf(row),
-      });
+      result.bySource.push({ source, utmSource: utm_source, utmMedium: utm_medium, utmCampaign: utm_campaign, ...counters });
     }
   }
   result.byDay.sort((a, b) => a.day.localeCompare(b.day));
