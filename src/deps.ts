@@ -17,7 +17,7 @@ import type { DeliverDeps } from "./campaign/deliver.js";
 import type { AppDeps } from "./app.js";
 import { createProcessMetrics, instrumentTransport, type ProcessMetrics } from "./metrics/process-metrics.js";
 import type { AdminRouteDeps } from "./routes/admin.js";
-import type { ActivationDeps } from "./consent/activate.js";
+import type { ActivationDeps } from "./campaign/activate.js";
 import { createWebhookVerifier } from "./feedback/verify.js";
 
 /** A resolved config: main.ts has filled in the database URL and the secret. */

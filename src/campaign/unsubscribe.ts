@@ -1,5 +1,5 @@
 import type postgres from "postgres";
-import { leave } from "../campaign/leave.js";
+import { leave } from "./leave.js";
 import { insertConsent, subscriberState } from "../db/queries/activation.js";
 import { ONE_CLICK_WITHDRAWAL, PAGE_WITHDRAWAL } from "./wording.js";
 

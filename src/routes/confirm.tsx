@@ -1,6 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import { Hono } from "hono";
-import { activate, type ActivationDeps } from "../consent/activate.js";
+import { activate, type ActivationDeps } from "../campaign/activate.js";
 import { clientAddress } from "../http/client-address.js";
 import { verifyToken } from "../tokens.js";
 import { PageShell } from "./page-shell.js";

@@ -1,8 +1,8 @@
 /** @jsxImportSource hono/jsx */
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "../http/body-limit.js";
-import { activate, type ActivationDeps, type ActivationOutcome } from "../consent/activate.js";
-import { unsubscribe, unsubscribePageState, type UnsubscribePageState } from "../consent/unsubscribe.js";
+import { activate, type ActivationDeps, type ActivationOutcome } from "../campaign/activate.js";
+import { unsubscribe, unsubscribePageState, type UnsubscribePageState } from "../campaign/unsubscribe.js";
 import { clientAddress } from "../http/client-address.js";
 import { ApiError } from "../http/errors.js";
 import { verifyToken } from "../tokens.js";
