@@ -186,7 +186,7 @@ function pageDeps(deps: Deps) {
   return {
     activation: activationDeps(deps),
     appSecret: deps.config.appSecret,
-    clinicName: deps.config.email.clinicName,
+    pages: pageSettings(deps.config),
     trustProxy: deps.config.trustProxy,
   };
 }
