@@ -22,7 +22,7 @@ export interface Actor {
   clientAddress: string | undefined;
 }
 
-export const ACTIONS = ["unsubscribe", "lift-suppression", "resend-guide", "erase"] as const;
+export const ACTIONS = ["unsubscribe", "lift-suppression", "fresh-link", "erase"] as const;
 export type SubscriberAction = (typeof ACTIONS)[number];
 
 export interface ActionResult {
@@ -37,7 +37,7 @@ export const ACTION_MESSAGES: Record<SubscriberAction, { ok: string; failed: str
     ok: "Suppression lifted: the address may sign up again (nothing is sent because of this).",
     failed: "There was no bounce, complaint or erasure suppression to lift.",
   },
-  "resend-guide": {
+  "fresh-link": {
     ok: "A fresh guide link is queued, if the subscriber is still subscribed and got none in the last hour.",
     failed: "Nothing was sent.",
   },
@@ -75,7 +75,7 @@ export async function runSubscriberAction(
           : { ok: false, message: "There was no bounce, complaint or erasure suppression to lift." };
         break;
       }
-      case "resend-guide": {
+      case "fresh-link": {
         await requestFreshGuideLink(deps, subscriber.email);
         result = {
           ok: true,

@@ -8,7 +8,7 @@ import { isAdminToken, type AdminEnv } from "../http/admin-auth.js";
 import { endAdminSession, sameOrigin, startAdminSession, type AdminSessionSettings } from "../http/admin-session.js";
 import { clientAddress } from "../http/client-address.js";
 import { ApiError } from "../http/errors.js";
-import type { SignupLimiter } from "../queue/signup-limiter.js";
+import type { RateLimiter } from "../queue/rate-limiter.js";
 
 export interface AdminLoginDeps {
   sql: postgres.Sql;
@@ -17,7 +17,7 @@ export interface AdminLoginDeps {
   session: AdminSessionSettings;
   trustProxy: boolean;
   /** Login attempts per client address (the queue store's limiter, shared by every API process). */
-  loginLimiter: SignupLimiter;
+  loginLimiter: RateLimiter;
   clinicName: string;
 }
 

@@ -14,7 +14,7 @@ import {
   tooManyRequestsPage,
 } from "../pages/guide-pages.js";
 import type { PageSettings } from "../pages/layout.js";
-import type { SignupLimiter } from "../queue/signup-limiter.js";
+import type { RateLimiter } from "../queue/rate-limiter.js";
 import type { Logger } from "../logger.js";
 import { verifyToken } from "../tokens.js";
 
@@ -24,7 +24,7 @@ export interface GuideRouteDeps {
   pdf: GuidePdfStore;
   pages: PageSettings;
   /** Per client, for "mail me a fresh link" (its own key prefix in the limiter store). */
-  freshLinkLimiter: SignupLimiter;
+  freshLinkLimiter: RateLimiter;
   freshLink: FreshLinkRequestDeps;
   trustProxy: boolean;
   logger: Logger;

@@ -4,12 +4,12 @@ import { isBot, parseSignup } from "../campaign/signup-input.js";
 import { signUp, type SignupDeps } from "../campaign/signup.js";
 import { ApiError } from "../http/errors.js";
 import { clientAddress } from "../http/client-address.js";
-import type { SignupLimiter } from "../queue/signup-limiter.js";
+import type { RateLimiter } from "../queue/rate-limiter.js";
 import { signupFormErrorPage, thanksLocation } from "../pages/landing.js";
 import type { PageSettings } from "../pages/layout.js";
 
 export interface SubscribeDeps extends SignupDeps {
-  limiter: SignupLimiter;
+  limiter: RateLimiter;
   trustProxy: boolean;
   /** A form post with a mistake gets the form back (status 400), rendered with these. */
   pages: PageSettings;

@@ -95,14 +95,14 @@ describe("admin pages and tools", () => {
 
   it("acts on one subscriber: resend the guide, export, unsubscribe, erase — each audited", async () => {
     const sql = stack.deps.db.sql;
-    const resend = await post(`/admin/subscribers/${ids.ben}/resend-guide`);
+    const resend = await post(`/admin/subscribers/${ids.ben}/fresh-link`);
     expect(resend.status).toBe(303);
-    expect(resend.headers.get("location")).toBe(`/admin/subscribers/${ids.ben}?done=resend-guide&ok=1`);
+    expect(resend.headers.get("location")).toBe(`/admin/subscribers/${ids.ben}?done=fresh-link&ok=1`);
     await waitFor(async () => {
       const [row] = await sql<{ n: number }[]>`select count(*)::int as n from outbox_emails where "to" = ${emails.ben} and step = 'guide-link'`;
       return row!.n === 1;
     }, 10_000, "the fresh guide link in the outbox");
-    expect(await (await get(`/admin/subscribers/${ids.ben}?done=resend-guide&ok=1`)).text()).toContain("A fresh guide link is queued");
+    expect(await (await get(`/admin/subscribers/${ids.ben}?done=fresh-link&ok=1`)).text()).toContain("A fresh guide link is queued");
 
     const exported = await get(`/admin/subscribers/${ids.ben}/export`);
     expect(exported.status).toBe(200);
@@ -125,7 +125,7 @@ describe("admin pages and tools", () => {
 
     const audit = await sql<{ action: string; subscriber_id: string; actor: string }[]>`
       select action, subscriber_id, actor from admin_audit where subscriber_id = ${ids.ben!} order by id`;
-    expect(audit.map((a) => a.action)).toEqual(["subscriber.resend-guide", "subscriber.export", "subscriber.unsubscribe", "subscriber.erase"]);
+    expect(audit.map((a) => a.action)).toEqual(["subscriber.fresh-link", "subscriber.export", "subscriber.unsubscribe", "subscriber.erase"]);
     expect(audit.every((a) => a.actor === "admin (session)")).toBe(true);
     expect(stack.logs.join("")).not.toContain(TOKEN);
     const timeline = await (await get(`/admin/subscribers/${ids.ben}`)).text();
