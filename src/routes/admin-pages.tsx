@@ -28,6 +28,8 @@ import {
 import type { AdminEnv } from "../http/admin-auth.js";
 import { clientAddress } from "../http/client-address.js";
 import { ApiError } from "../http/errors.js";
+import { readFormFields } from "../http/request-body.js";
+import { validate } from "../http/validate.js";
 
 export interface AdminPageDeps {
   sql: postgres.Sql;
@@ -69,15 +71,10 @@ export function adminPageRoutes(deps: AdminPageDeps, auth: MiddlewareHandler<Adm
   };
 
   return new Hono<AdminEnv>()
-    .get("/admin", auth, pageHeaders, async (c) => {
+    .get("/admin", auth, pageHeaders, validate("query", statsQuerySchema), async (c) => {
       const query = c.req.query();
-      const parsed = statsQuerySchema.safeParse(query);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
-        throw new ApiError("invalid_input", `${String(issue.path[0] ?? "query")} ${issue.message}`, String(issue.path[0] ?? "query"));
-      }
       const [stats, failures] = await Promise.all([
-        campaignStats(deps, filterFromQuery(parsed.data)),
+        campaignStats(deps, filterFromQuery(c.req.valid("query"))),
         recentFailures(deps.sql, 5),
       ]);
       return c.html(<Dashboard stats={stats} query={query} failures={failures} clinicName={deps.clinicName} />);
@@ -94,10 +91,9 @@ export function adminPageRoutes(deps: AdminPageDeps, auth: MiddlewareHandler<Adm
       const results = q ? await searchSubscribers(deps.sql, q, 50) : await recentSubscribers(deps.sql, 25);
       return c.html(<SubscriberSearch q={q} results={results} recent={!q} clinicName={deps.clinicName} />);
     })
-    .get("/admin/subscribers.csv", auth, async (c) => {
-      const parsed = exportQuerySchema.safeParse(c.req.query());
-      if (!parsed.success) throw new ApiError("invalid_input", parsed.error.issues[0]!.message);
-      const filter = { ...filterFromQuery(parsed.data), ...(parsed.data.status ? { status: parsed.data.status } : {}) };
+    .get("/admin/subscribers.csv", auth, validate("query", exportQuerySchema), async (c) => {
+      const query = c.req.valid("query");
+      const filter = { ...filterFromQuery(query), ...(query.status ? { status: query.status } : {}) };
       await recordAdminAction({ sql: deps.sql, logger: deps.logger }, { ...who(c), action: "subscribers.export_csv", detail: { filter } });
       c.header("Content-Type", "text/csv; charset=utf-8");
       c.header("Content-Disposition", `attachment; filename="subscribers-${new Date().toISOString().slice(0, 10)}.csv"`);
@@ -142,7 +138,7 @@ export function adminPageRoutes(deps: AdminPageDeps, auth: MiddlewareHandler<Adm
       const id = subscriberId(c);
       const action = c.req.param("action");
       if (!(ACTIONS as readonly string[]).includes(action)) throw new ApiError("not_found", "No such action.");
-      const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+      const form = (await readFormFields(c)) ?? {};
       if (action === "erase" && form.confirm !== "yes") {
         throw new ApiError("invalid_input", "Tick the box that confirms the erasure.", "confirm");
       }

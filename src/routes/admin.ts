@@ -42,5 +42,5 @@ export function adminRoutes(deps: AdminRouteDeps) {
     .route("/", adminApiRoutes(deps, apiAuth))
     .route("/", adminPageRoutes(deps, pageAuth))
     .route("/", adminQueueRoutes(deps.queues, pageAuth))
-    .route("/", metricsRoutes(deps, apiAuth));
+    .route("/", metricsRoutes(deps, requireAdmin({ ...settings, mode: "api", alsoBearer: deps.metricsToken })));
 }

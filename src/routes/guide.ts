@@ -6,6 +6,7 @@ import { recordGuideDownload } from "../db/queries/guide.js";
 import { requestFreshGuideLink, type FreshLinkRequestDeps } from "../guide/fresh-link.js";
 import type { GuidePdfStore } from "../guide/pdf.js";
 import { clientAddress } from "../http/client-address.js";
+import { readFormFields } from "../http/request-body.js";
 import {
   freshLinkFormErrorPage,
   freshLinkSentPage,
@@ -76,8 +77,7 @@ export function guideRoutes(deps: GuideRouteDeps) {
         const limit = await deps.freshLinkLimiter.consume(clientAddress(c, deps.trustProxy) ?? "unknown");
         if (!limit.allowed) return tooManyRequestsPage(c, deps.pages, limit.retryAfterSeconds);
 
-        const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-        const raw = typeof form.email === "string" ? form.email : "";
+        const raw = (await readFormFields(c))?.email ?? "";
         const email = signupSchema.shape.email.safeParse(raw);
         if (!email.success) {
           const message = raw.trim() === "" ? "Please enter your email address." : "Please enter a valid email address, like name@example.com.";
