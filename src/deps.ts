@@ -195,6 +195,7 @@ function pageDeps(deps: Deps) {
 export function adminDeps(deps: Deps): AdminRouteDeps {
   return {
     sql: deps.db.sql,
+    db: deps.db.db,
     logger: deps.logger,
     queues: deps.queues,
     sequence: deps.sequence,

@@ -1,6 +1,8 @@
 import type postgres from "postgres";
+import type { Database } from "../db/client.js";
 import type { Logger } from "../logger.js";
 import { leave } from "../campaign/leave.js";
+import { subscriberAddress } from "../db/queries/subscriber-actions.js";
 import { eraseAddress, exportAddress, liftAddressSuppression } from "../data-rights/data-rights.js";
 import { requestFreshGuideLink } from "../guide/fresh-link.js";
 import type { Queues } from "../queue/queues.js";
@@ -13,6 +15,7 @@ import { recordAdminAction } from "./audit.js";
  */
 export interface SubscriberActionDeps {
   sql: postgres.Sql;
+  db: Database;
   logger: Logger;
   queues: Pick<Queues, "enqueueGuideLinkEmail">;
 }
@@ -44,11 +47,6 @@ export const ACTION_MESSAGES: Record<SubscriberAction, { ok: string; failed: str
   erase: { ok: "Personal data erased. The anonymous counts remain.", failed: "Nothing was erased." },
 };
 
-async function emailOf(sql: postgres.Sql, id: string): Promise<{ email: string; erased: boolean } | undefined> {
-  const [row] = await sql<{ email: string; erased_at: Date | null }[]>`select email, erased_at from subscribers where id = ${id}`;
-  return row ? { email: row.email, erased: row.erased_at !== null } : undefined;
-}
-
 export async function runSubscriberAction(
   deps: SubscriberActionDeps,
   who: Actor,
@@ -56,7 +54,7 @@ export async function runSubscriberAction(
   action: SubscriberAction,
   options: { suppress?: boolean } = {},
 ): Promise<ActionResult | undefined> {
-  const subscriber = await emailOf(deps.sql, subscriberId);
+  const subscriber = await subscriberAddress(deps.db, subscriberId);
   if (!subscriber) return undefined;
   let result: ActionResult;
   if (subscriber.erased && action !== "unsubscribe") {
@@ -106,7 +104,7 @@ export async function runSubscriberAction(
 
 /** GDPR art. 15/20 export, as the data-rights API gives it; recorded in the audit. */
 export async function exportSubscriber(deps: SubscriberActionDeps, who: Actor, subscriberId: string): Promise<Record<string, unknown> | undefined> {
-  const subscriber = await emailOf(deps.sql, subscriberId);
+  const subscriber = await subscriberAddress(deps.db, subscriberId);
   if (!subscriber) return undefined;
   const data = await exportAddress(deps, subscriber.email);
   await recordAdminAction(deps, { ...who, action: "subscriber.export", subscriberId, detail: { found: data !== undefined } });

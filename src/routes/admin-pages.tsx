@@ -2,6 +2,7 @@
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { stream } from "hono/streaming";
 import type postgres from "postgres";
+import type { Database } from "../db/client.js";
 import { z } from "zod";
 import type { Logger } from "../logger.js";
 import type { SequenceDefinition } from "../campaign/sequence.js";
@@ -17,14 +18,13 @@ import { SubscriberDetail, SubscriberSearch } from "../admin/views/subscribers.j
 import {
   EXPORT_COLUMNS,
   exportSubscribers,
+  findSubscribers,
   outboxEmail,
   outboxPage,
   recentAudit,
   recentFailures,
-  recentSubscribers,
-  searchSubscribers,
   subscriberRecord,
-} from "../db/queries/admin.js";
+} from "../admin/records.js";
 import type { AdminEnv } from "../http/admin-auth.js";
 import { clientAddress } from "../http/client-address.js";
 import { ApiError } from "../http/errors.js";
@@ -33,6 +33,7 @@ import { validate } from "../http/validate.js";
 
 export interface AdminPageDeps {
   sql: postgres.Sql;
+  db: Database;
   logger: Logger;
   queues: Pick<Queues, "enqueueGuideLinkEmail">;
   sequence: SequenceDefinition;
@@ -75,7 +76,7 @@ export function adminPageRoutes(deps: AdminPageDeps, auth: MiddlewareHandler<Adm
       const query = c.req.query();
       const [stats, failures] = await Promise.all([
         campaignStats(deps, filterFromQuery(c.req.valid("query"))),
-        recentFailures(deps.sql, 5),
+        recentFailures(deps, 5),
       ]);
       return c.html(<Dashboard stats={stats} query={query} failures={failures} clinicName={deps.clinicName} />);
     })
@@ -88,7 +89,7 @@ export function adminPageRoutes(deps: AdminPageDeps, auth: MiddlewareHandler<Adm
     })
     .get("/admin/subscribers", auth, pageHeaders, async (c) => {
       const q = (c.req.query("q") ?? "").trim().toLowerCase().slice(0, 254);
-      const results = q ? await searchSubscribers(deps.sql, q, 50) : await recentSubscribers(deps.sql, 25);
+      const results = await findSubscribers(deps, q);
       return c.html(<SubscriberSearch q={q} results={results} recent={!q} clinicName={deps.clinicName} />);
     })
     .get("/admin/subscribers.csv", auth, validate("query", exportQuerySchema), async (c) => {
@@ -106,7 +107,7 @@ export function adminPageRoutes(deps: AdminPageDeps, auth: MiddlewareHandler<Adm
         });
         await out.write(csvLine(EXPORT_COLUMNS));
         try {
-          for await (const rows of exportSubscribers(deps.sql, filter)) {
+          for await (const rows of exportSubscribers(deps, filter)) {
             if (aborted) break;
             await out.write(rows.map((r) => csvLine(EXPORT_COLUMNS.map((col) => r[col]))).join(""));
           }
@@ -118,7 +119,7 @@ export function adminPageRoutes(deps: AdminPageDeps, auth: MiddlewareHandler<Adm
       });
     })
     .get("/admin/subscribers/:id", auth, pageHeaders, async (c) => {
-      const record = await subscriberRecord(deps.sql, subscriberId(c));
+      const record = await subscriberRecord(deps, subscriberId(c));
       if (!record) throw new ApiError("not_found", "No such subscriber.");
       const done = c.req.query("done");
       const flash =
@@ -147,30 +148,30 @@ export function adminPageRoutes(deps: AdminPageDeps, auth: MiddlewareHandler<Adm
       return c.redirect(`/admin/subscribers/${id}?done=${action}&ok=${result.ok ? 1 : 0}`, 303);
     })
     .get("/admin/failures", auth, pageHeaders, async (c) =>
-      c.html(<FailuresPage failures={await recentFailures(deps.sql, 200)} clinicName={deps.clinicName} />),
+      c.html(<FailuresPage failures={await recentFailures(deps, 200)} clinicName={deps.clinicName} />),
     )
     .get("/admin/outbox", auth, pageHeaders, async (c) => {
       const before = c.req.query("before");
-      const page = await outboxPage(deps.sql, before && ID.test(before) ? Number(before) : undefined, 50);
+      const page = await outboxPage(deps, before && ID.test(before) ? Number(before) : undefined, 50);
       const next = page.length === 50 ? page.at(-1)!.id : undefined;
       return c.html(<OutboxPage emails={page} next={next} transport={deps.transportName} clinicName={deps.clinicName} />);
     })
     .get("/admin/outbox/:id", auth, pageHeaders, async (c) => {
       const id = c.req.param("id");
-      const email = ID.test(id) ? await outboxEmail(deps.sql, Number(id)) : undefined;
+      const email = ID.test(id) ? await outboxEmail(deps, Number(id)) : undefined;
       if (!email) throw new ApiError("not_found", "No such email in the outbox.");
       return c.html(<OutboxEmailPage email={email} clinicName={deps.clinicName} />);
     })
     .get("/admin/outbox/:id/html", auth, async (c) => {
       const id = c.req.param("id");
-      const email = ID.test(id) ? await outboxEmail(deps.sql, Number(id)) : undefined;
+      const email = ID.test(id) ? await outboxEmail(deps, Number(id)) : undefined;
       if (!email) throw new ApiError("not_found", "No such email in the outbox.");
       c.header("Content-Security-Policy", EMAIL_CSP);
       c.header("Cache-Control", "no-store");
       return c.html(email.html);
     })
     .get("/admin/audit", auth, pageHeaders, async (c) =>
-      c.html(<AuditPage rows={await recentAudit(deps.sql, 200)} clinicName={deps.clinicName} />),
+      c.html(<AuditPage rows={await recentAudit(deps, 200)} clinicName={deps.clinicName} />),
     );
 }
 

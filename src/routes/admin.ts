@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type postgres from "postgres";
+import type { Database } from "../db/client.js";
 import type { Logger } from "../logger.js";
 import type { SequenceDefinition } from "../campaign/sequence.js";
 import type { AdminSessionSettings } from "../http/admin-session.js";
@@ -15,6 +16,7 @@ import { metricsRoutes } from "./metrics.js";
 
 export interface AdminRouteDeps {
   sql: postgres.Sql;
+  db: Database;
   logger: Logger;
   queues: Queues;
   sequence: SequenceDefinition;

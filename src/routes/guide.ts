@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "../http/body-limit.js";
 import type postgres from "postgres";
 import { signupSchema } from "../campaign/signup-input.js";
-import { recordGuideDownload } from "../db/queries/guide.js";
+import { countGuideDownload } from "../guide/downloads.js";
 import { requestFreshGuideLink, type FreshLinkRequestDeps } from "../guide/fresh-link.js";
 import type { GuidePdfStore } from "../guide/pdf.js";
 import { clientAddress } from "../http/client-address.js";
@@ -56,7 +56,7 @@ export function guideRoutes(deps: GuideRouteDeps) {
       // A HEAD (link checkers, some mail scanners) is not a download. A reader whose download
       // cannot be counted (database trouble) still gets the guide: the count matters less.
       if (c.req.method === "GET") {
-        await recordGuideDownload(deps.sql, check.subject, c.req.header("user-agent")?.slice(0, 512)).catch(
+        await countGuideDownload(deps.sql, check.subject, c.req.header("user-agent")).catch(
           (error: unknown) => deps.logger.warn({ err: (error as Error).message }, "guide download not recorded"),
         );
       }

@@ -93,7 +93,7 @@ describe("admin pages and tools", () => {
     expect((await get("/admin/subscribers/00000000-0000-4000-8000-000000000000")).status).toBe(404);
   });
 
-  it("acts on one subscriber: resend the guide, export, unsubscribe, erase — each audited", async () => {
+  it("acts on one subscriber: a fresh link, export, unsubscribe, erase — each audited", async () => {
     const sql = stack.deps.db.sql;
     const resend = await post(`/admin/subscribers/${ids.ben}/fresh-link`);
     expect(resend.status).toBe(303);
@@ -212,5 +212,19 @@ describe("admin pages and tools", () => {
     expect(text).toMatch(/^fur_queue_store_up 1$/m);
     expect(text).toMatch(/^fur_reconciler_runs_total \d+$/m);
     expect(text).toContain("# TYPE fur_reconciler_repairs_total counter");
+  });
+
+  it("/metrics adds what other live processes published, and ignores a process gone quiet", async () => {
+    const snapshot = (value: number) => [
+      { name: "fur_snapshot_probe_total", help: "probe", type: "counter", aggregator: "sum", values: [{ value, labels: {} }] },
+    ];
+    await stack.deps.db.sql`
+      insert into metric_snapshots (process, metrics, updated_at) values
+        ('probe-host:1:worker', ${stack.deps.db.sql.json(snapshot(5))}, now()),
+        ('probe-host:2:worker', ${stack.deps.db.sql.json(snapshot(2))}, now()),
+        ('probe-host:3:worker', ${stack.deps.db.sql.json(snapshot(100))}, now() - interval '10 minutes')`;
+    const res = await stack.app.request("/metrics", { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toMatch(/^fur_snapshot_probe_total 7$/m);
   });
 });
