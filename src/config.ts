@@ -26,6 +26,16 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v === "" ? undefined : v));
 
+/**
+ * A token sent as `Authorization: Bearer …`: RFC 6750 §2.1's b64token characters only, or no
+ * client could send it (hono/bearer-auth refuses anything else before comparing).
+ */
+const bearerTokenSetting = optionalString
+  .refine((v) => v === undefined || v.length >= 16, { message: "must be at least 16 characters" })
+  .refine((v) => v === undefined || /^[A-Za-z0-9._~+/-]+=*$/.test(v), {
+    message: "must use only letters, digits and - . _ ~ + / (an RFC 6750 bearer token)",
+  });
+
 const number = (fallback: number, check: (n: number) => boolean, what: string) =>
   z
     .string()
@@ -104,12 +114,8 @@ const schema = z.object({
   APP_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, {
     message: "must be at least 32 characters (try: openssl rand -hex 32)",
   }),
-  ADMIN_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, {
-    message: "must be at least 16 characters",
-  }),
-  METRICS_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, {
-    message: "must be at least 16 characters",
-  }),
+  ADMIN_TOKEN: bearerTokenSetting,
+  METRICS_TOKEN: bearerTokenSetting,
   RESEND_API_KEY: optionalString,
   RESEND_BASE_URL: url("an http(s) URL", ["http:", "https:"]),
   RESEND_WEBHOOK_SECRET: optionalString.refine((v) => v === undefined || /^whsec_[A-Za-z0-9+/]+={0,2}$/.test(v), {

@@ -5,7 +5,7 @@ import { createOutboxTransport } from "./mail/outbox-transport.js";
 import { createResendTransport } from "./mail/resend-transport.js";
 import type { Transport } from "./mail/transport.js";
 import { Queues } from "./queue/queues.js";
-import { createLimiter, createSignupLimiter, type SignupLimiter } from "./queue/signup-limiter.js";
+import { createRateLimiter, createSignupLimiter, type RateLimiter } from "./queue/rate-limiter.js";
 import { createGuidePdfStore, type GuidePdfStore } from "./guide/pdf.js";
 import type { PageSettings } from "./pages/layout.js";
 import { SignupBatcher } from "./campaign/signup-batcher.js";
@@ -16,12 +16,12 @@ import type { ComposeSettings } from "./campaign/compose.js";
 import type { SendDeps } from "./outbound/send.js";
 import type { MessageKinds } from "./outbound/kind.js";
 import { stepMessages } from "./campaign/step-messages.js";
-import { confirmationMessages } from "./consent/confirmation-messages.js";
+import { confirmationMessages } from "./campaign/confirmation-messages.js";
 import { freshLinkMessages } from "./guide/fresh-link.js";
 import type { AppDeps } from "./app.js";
 import { createProcessMetrics, instrumentTransport, type ProcessMetrics } from "./metrics/process-metrics.js";
 import type { AdminRouteDeps } from "./routes/admin.js";
-import type { ActivationDeps } from "./consent/activate.js";
+import type { ActivationDeps } from "./campaign/activate.js";
 import { createWebhookVerifier } from "./feedback/verify.js";
 
 /** A resolved config: main.ts has filled in the database URL and the secret. */
@@ -34,16 +34,16 @@ export interface Deps {
   db: DbHandle;
   queues: Queues;
   transport: Transport;
-  limiter: SignupLimiter;
+  limiter: RateLimiter;
   /** "Mail me a fresh link" requests per client (POST /guide/fresh-link). */
-  freshLinkLimiter: SignupLimiter;
+  freshLinkLimiter: RateLimiter;
   /** The guide PDF, built (or read from GUIDE_PDF_PATH) once per process. */
   guidePdf: GuidePdfStore;
   sequence: SequenceDefinition;
   /** This process's Prometheus counters (provider latency, reconciler repairs); see /metrics. */
   metrics: ProcessMetrics;
   /** Admin login attempts per client address. */
-  adminLoginLimiter: SignupLimiter;
+  adminLoginLimiter: RateLimiter;
   /** Group commit of new signups (src/campaign/signup-batcher.ts). */
   signups: SignupBatcher;
   close(): Promise<void>;
@@ -74,13 +74,13 @@ export function createDeps(config: ReadyConfig, logger: Logger, overrides: { que
     limiter: createSignupLimiter(queues, config.signupRateLimitPerMinute, config.queuePrefix),
     // 5 per 15 minutes per client: plenty for a person, and each subscriber gets at most one
     // fresh-link email an hour whatever the limit (src/guide/fresh-link.ts).
-    freshLinkLimiter: createLimiter(queues, { points: 5, durationSeconds: 15 * 60, keyPrefix: `${config.queuePrefix}:fresh-link-limit` }),
+    freshLinkLimiter: createRateLimiter(queues, { points: 5, durationSeconds: 15 * 60, keyPrefix: `${config.queuePrefix}:fresh-link-limit` }),
     guidePdf: createGuidePdfStore({ clinicName: config.email.clinicName, pdfPath: config.guidePdfPath, logger }),
     sequence: FLARE_UP_RESET,
     signups: new SignupBatcher({ sql: db.sql, queues, logger }, { maxInFlight: 4, maxBatch: 200, rowsPerJob: config.resend.batchSize }),
     metrics,
     // 10 attempts per 15 minutes per client address (src/routes/admin-login.tsx).
-    adminLoginLimiter: createLimiter(queues, { points: 10, durationSeconds: 15 * 60, keyPrefix: `${config.queuePrefix}:admin-login-limit` }),
+    adminLoginLimiter: createRateLimiter(queues, { points: 10, durationSeconds: 15 * 60, keyPrefix: `${config.queuePrefix}:admin-login-limit` }),
     async close() {
       await queues.close();
       await db.close();
@@ -203,7 +203,7 @@ function pageDeps(deps: Deps) {
   return {
     activation: activationDeps(deps),
     appSecret: deps.config.appSecret,
-    clinicName: deps.config.email.clinicName,
+    pages: pageSettings(deps.config),
     trustProxy: deps.config.trustProxy,
   };
 }

@@ -5,7 +5,7 @@ import { maintenanceTasks } from "./maintenance-tasks.js";
 import { startEventsWorker } from "./events-worker.js";
 import { startMaintenanceWorker } from "./maintenance-worker.js";
 import { startSendWorker } from "./send-worker.js";
-import { startStatsFolder } from "../src/admin/stats-folder.js";
+import { startStatsFoldLoop } from "../src/admin/stats-fold-loop.js";
 import { instrumentReconciler, startSnapshotPublisher } from "../src/metrics/process-metrics.js";
 
 export interface WorkerOptions {
@@ -41,7 +41,7 @@ export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<
     planner,
   }), deps.metrics);
   // Keeps the stats rollup caught up (src/db/stats-functions.ts); publishes this process's metrics for /metrics.
-  const statsFolder = startStatsFolder(deps.db.sql, deps.logger);
+  const statsFolder = startStatsFoldLoop(deps.db.sql, deps.logger);
   const metricsPublisher = startSnapshotPublisher(deps.db.sql, deps.metrics, deps.logger);
   const tasks = maintenanceTasks(
     { sql: deps.db.sql, queues: deps.queues, logger: deps.logger, pendingTtlDays: deps.config.pendingTtlDays },

@@ -1,6 +1,6 @@
 import type postgres from "postgres";
 import type { Logger } from "../src/logger.js";
-import { purgeUnconfirmed } from "../src/consent/purge.js";
+import { purgeUnconfirmed } from "../src/campaign/purge.js";
 import { unprocessedEvents } from "../src/db/queries/email-events.js";
 import type { Queues } from "../src/queue/queues.js";
 import { MAINTENANCE_JOBS } from "../src/queue/jobs.js";

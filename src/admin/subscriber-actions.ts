@@ -2,6 +2,7 @@ import type postgres from "postgres";
 import type { Database } from "../db/client.js";
 import type { Logger } from "../logger.js";
 import { leave } from "../campaign/leave.js";
+import { subscriberAddress } from "../db/queries/subscriber-actions.js";
 import { eraseAddress, exportAddress, liftAddressSuppression } from "../data-rights/data-rights.js";
 import { requestFreshGuideLink } from "../guide/fresh-link.js";
 import type { Queues } from "../queue/queues.js";
@@ -24,7 +25,7 @@ export interface Actor {
   clientAddress: string | undefined;
 }
 
-export const ACTIONS = ["unsubscribe", "lift-suppression", "resend-guide", "erase"] as const;
+export const ACTIONS = ["unsubscribe", "lift-suppression", "fresh-link", "erase"] as const;
 export type SubscriberAction = (typeof ACTIONS)[number];
 
 export interface ActionResult {
@@ -39,17 +40,12 @@ export const ACTION_MESSAGES: Record<SubscriberAction, { ok: string; failed: str
     ok: "Suppression lifted: the address may sign up again (nothing is sent because of this).",
     failed: "There was no bounce, complaint or erasure suppression to lift.",
   },
-  "resend-guide": {
+  "fresh-link": {
     ok: "A fresh guide link is queued, if the subscriber is still subscribed and got none in the last hour.",
     failed: "Nothing was sent.",
   },
   erase: { ok: "Personal data erased. The anonymous counts remain.", failed: "Nothing was erased." },
 };
-
-async function emailOf(sql: postgres.Sql, id: string): Promise<{ email: string; erased: boolean } | undefined> {
-  const [row] = await sql<{ email: string; erased_at: Date | null }[]>`select email, erased_at from subscribers where id = ${id}`;
-  return row ? { email: row.email, erased: row.erased_at !== null } : undefined;
-}
 
 export async function runSubscriberAction(
   deps: SubscriberActionDeps,
@@ -58,7 +54,7 @@ export async function runSubscriberAction(
   action: SubscriberAction,
   options: { suppress?: boolean } = {},
 ): Promise<ActionResult | undefined> {
-  const subscriber = await emailOf(deps.sql, subscriberId);
+  const subscriber = await subscriberAddress(deps.db, subscriberId);
   if (!subscriber) return undefined;
   let result: ActionResult;
   if (subscriber.erased && action !== "unsubscribe") {
@@ -77,7 +73,7 @@ export async function runSubscriberAction(
           : { ok: false, message: "There was no bounce, complaint or erasure suppression to lift." };
         break;
       }
-      case "resend-guide": {
+      case "fresh-link": {
         await requestFreshGuideLink(deps, subscriber.email);
         result = {
           ok: true,
@@ -108,7 +104,7 @@ export async function runSubscriberAction(
 
 /** GDPR art. 15/20 export, as the data-rights API gives it; recorded in the audit. */
 export async function exportSubscriber(deps: SubscriberActionDeps, who: Actor, subscriberId: string): Promise<Record<string, unknown> | undefined> {
-  const subscriber = await emailOf(deps.sql, subscriberId);
+  const subscriber = await subscriberAddress(deps.db, subscriberId);
   if (!subscriber) return undefined;
   const data = await exportAddress(deps, subscriber.email);
   await recordAdminAction(deps, { ...who, action: "subscriber.export", subscriberId, detail: { found: data !== undefined } });

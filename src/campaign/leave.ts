@@ -1,4 +1,6 @@
 import type postgres from "postgres";
+import type { ConsentEvent } from "../db/queries/activation.js";
+import { leaveSubscriber, type LeftStatus } from "../db/queries/leaving.js";
 
 /**
  * Why a subscriber stops receiving email. Each maps to the subscriber status the stats count.
@@ -6,7 +8,7 @@ import type postgres from "postgres";
  */
 export type LeaveReason = "unsubscribed" | "bounced" | "complained" | "removed";
 
-const STATUS: Record<LeaveReason, "unsubscribed" | "bounced" | "complained"> = {
+const STATUS: Record<LeaveReason, LeftStatus> = {
   unsubscribed: "unsubscribed",
   bounced: "bounced",
   complained: "complained",
@@ -14,33 +16,19 @@ const STATUS: Record<LeaveReason, "unsubscribed" | "bounced" | "complained"> = {
 };
 
 /**
- * Stops every future send to a subscriber at once (DESIGN.md invariant 4), in one statement:
- * status and left_at, active enrollments stopped, scheduled deliveries cancelled. Jobs already
- * queued find a non-active subscriber when they claim and send nothing. Idempotent: leaving
- * twice keeps the first time and reason, except that a bounce or complaint overrides a plain
- * unsubscribe (it matters more for the sending reputation). Returns false if no such subscriber.
+ * Stops every future send to a subscriber at once (DESIGN.md invariant 4), in one statement
+ * (src/db/queries/leaving.ts): status and left_at, active enrollments stopped, scheduled
+ * deliveries cancelled. Jobs already queued find a non-active subscriber when they claim and
+ * send nothing. Idempotent: leaving twice keeps the first time and reason, except that a bounce
+ * or complaint overrides a plain unsubscribe. A `withdrawal` consent event is recorded by the
+ * same statement, only if this call is the one that unsubscribed an active or pending reader.
+ * Returns false if no such subscriber.
  */
-export async function leave(sql: postgres.Sql, subscriberId: string, reason: LeaveReason): Promise<boolean> {
-  const status = STATUS[reason];
-  const rows = await sql`
-    with subscriber as (
-      update subscribers
-         set status = case
-                        when status in ('bounced', 'complained') then status
-                        when status = 'unsubscribed' and ${status} = 'unsubscribed' then status
-                        else ${status}::subscriber_status
-                      end,
-             left_at = coalesce(left_at, now()),
-             updated_at = now()
-       where id = ${subscriberId}
-      returning id
-    ), stopped as (
-      update enrollments set state = 'stopped', next_step = null, next_send_at = null, ended_at = now(), updated_at = now()
-       where subscriber_id in (select id from subscriber) and state = 'active'
-    ), cancelled as (
-      update deliveries set state = 'cancelled', updated_at = now()
-       where subscriber_id in (select id from subscriber) and state = 'scheduled'
-    )
-    select id from subscriber`;
-  return rows.length === 1;
+export async function leave(
+  sql: postgres.Sql,
+  subscriberId: string,
+  reason: LeaveReason,
+  withdrawal?: ConsentEvent,
+): Promise<boolean> {
+  return (await leaveSubscriber(sql, subscriberId, STATUS[reason], withdrawal)) !== undefined;
 }

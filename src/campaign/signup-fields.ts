@@ -1,5 +1,5 @@
 import type { SignupFields } from "../db/queries/signup.js";
-import { emailHash } from "../consent/email-hash.js";
+import { emailHash } from "./email-hash.js";
 import { CONSENT_FORM_VERSION, CONSENT_WORDING } from "./consent.js";
 import type { SignupInput } from "./signup-input.js";
 

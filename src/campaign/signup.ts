@@ -2,7 +2,7 @@ import type postgres from "postgres";
 import type { Logger } from "../logger.js";
 import type { Queues } from "../queue/queues.js";
 import type { SignupBatcher } from "./signup-batcher.js";
-import { requestOptIn } from "../consent/opt-in.js";
+import { requestOptIn } from "./opt-in.js";
 import { signupFields } from "./signup-fields.js";
 import type { SequenceDefinition } from "./sequence.js";
 import type { SignupInput } from "./signup-input.js";
@@ -30,7 +30,7 @@ export interface SignupMeta {
  * no job, so nothing is lost.
  * A known address is answered the same by the caller; only a pending or unsubscribed one gets
  * a confirmation email (rate limited). With DOUBLE_OPT_IN the subscriber is stored pending and
- * the confirmation email row is what is committed (src/consent/opt-in.ts).
+ * the confirmation email row is what is committed (src/campaign/opt-in.ts).
  */
 export async function signUp(deps: SignupDeps, input: SignupInput, meta: SignupMeta): Promise<void> {
   const first = deps.sequence.steps[0];

@@ -2,7 +2,7 @@ import type postgres from "postgres";
 import type { Database } from "../db/client.js";
 import type { Logger } from "../logger.js";
 import { leave } from "../campaign/leave.js";
-import { emailHash, normaliseEmail } from "../consent/email-hash.js";
+import { emailHash, normaliseEmail } from "../campaign/email-hash.js";
 import { anonymisePayload } from "../feedback/anonymise.js";
 import {
   addSuppression,

@@ -1,37 +1,62 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
+import { bearerAuth } from "hono/bearer-auth";
 import { ApiError } from "./errors.js";
 import { readAdminSession, sameOrigin, type AdminIdentity, type AdminSessionSettings } from "./admin-session.js";
+
+export type AdminEnv = { Variables: { admin: AdminIdentity } };
+
+const digest = (value: string) => createHash("sha256").update(value).digest();
+
+const CHALLENGE = 'Bearer realm="admin"';
+const INVALID_TOKEN = 'Bearer realm="admin", error="invalid_token"';
+
+/**
+ * The one Bearer check (RFC 6750), on hono/bearer-auth: `Authorization: Bearer TOKEN` where TOKEN
+ * is one of `tokens` (ADMIN_TOKEN; for /metrics also METRICS_TOKEN). Both sides are hashed
+ * before the constant-time compare, so neither the token's characters nor its length leak
+ * through timing. A refusal is our ApiError (401, `{"error": {"code": "unauthorized", …}}`, a
+ * WWW-Authenticate challenge), thrown from hono's message hooks so the one error handler writes
+ * it — a malformed header too (hono would answer 400; any failed credential is a 401 here).
+ * With no token configured every request is refused: closed, never open.
+ */
+export function bearerCheck(options: { tokens: readonly (string | undefined)[]; closedMessage: string }): MiddlewareHandler<AdminEnv> {
+  const expected = options.tokens.filter((t): t is string => Boolean(t)).map(digest);
+  if (expected.length === 0) {
+    return async function bearerClosed() {
+      throw new ApiError("unauthorized", options.closedMessage, undefined, { "WWW-Authenticate": CHALLENGE });
+    };
+  }
+  const refuse = (challenge: string) => () => {
+    throw new ApiError("unauthorized", "Missing or invalid admin token.", undefined, { "WWW-Authenticate": challenge });
+  };
+  const check = bearerAuth<AdminEnv>({
+    realm: "admin",
+    verifyToken: (token) => {
+      const given = digest(token);
+      // Every expected token is compared, so the time taken does not say which one matched.
+      return expected.reduce((match, e) => timingSafeEqual(given, e) || match, false);
+    },
+    noAuthenticationHeader: { message: refuse(CHALLENGE) },
+    invalidAuthenticationHeader: { message: refuse(INVALID_TOKEN) },
+    invalidToken: { message: refuse(INVALID_TOKEN) },
+  });
+  return async function bearerCheckMiddleware(c, next) {
+    await check(c, async () => {
+      c.set("admin", { via: "bearer" });
+      await next();
+    });
+  };
+}
 
 export interface AdminAuthOptions {
   /** ADMIN_TOKEN; undefined keeps every admin route closed. */
   token: string | undefined;
 }
 
-const digest = (value: string) => createHash("sha256").update(value).digest();
-
-/**
- * `Authorization: Bearer ADMIN_TOKEN` (RFC 6750) for the admin API. Both sides are hashed before
- * the constant-time compare, so neither the token's characters nor its length leak through
- * timing. With no ADMIN_TOKEN the admin API is closed: every request is refused.
- */
-export function adminAuth(options: AdminAuthOptions): MiddlewareHandler {
-  const expected = options.token ? digest(options.token) : undefined;
-  return async function adminAuthMiddleware(c, next) {
-    if (!expected) {
-      throw new ApiError("unauthorized", "The admin API is closed: set ADMIN_TOKEN to open it.", undefined, {
-        "WWW-Authenticate": 'Bearer realm="admin"',
-      });
-    }
-    const match = /^Bearer[ ]+([^\s]+)\s*$/i.exec(c.req.header("authorization") ?? "");
-    const given = digest(match?.[1] ?? "");
-    if (!match || !timingSafeEqual(given, expected)) {
-      throw new ApiError("unauthorized", "Missing or invalid admin token.", undefined, {
-        "WWW-Authenticate": 'Bearer realm="admin", error="invalid_token"',
-      });
-    }
-    await next();
-  };
+/** `Authorization: Bearer ADMIN_TOKEN` only (the data-rights API: scripts, never a browser session). */
+export function adminAuth(options: AdminAuthOptions): MiddlewareHandler<AdminEnv> {
+  return bearerCheck({ tokens: [options.token], closedMessage: "The admin API is closed: set ADMIN_TOKEN to open it." });
 }
 
 /**
@@ -45,25 +70,17 @@ export interface RequireAdminOptions {
   session: AdminSessionSettings;
   /** "page": redirect to the login page; "api": 401 JSON. */
   mode: "page" | "api";
+  /** Another Bearer token this route takes besides ADMIN_TOKEN (METRICS_TOKEN for /metrics). */
+  alsoBearer?: string | undefined;
 }
 
-export type AdminEnv = { Variables: { admin: AdminIdentity } };
-
 export function requireAdmin(options: RequireAdminOptions): MiddlewareHandler<AdminEnv> {
-  const expected = options.token ? digest(options.token) : undefined;
+  const closed = "The admin is closed: set ADMIN_TOKEN to open it.";
+  const bearer = bearerCheck({ tokens: [options.token, options.alsoBearer], closedMessage: closed });
   return async function requireAdminMiddleware(c, next) {
-    const header = c.req.header("authorization");
-    if (expected && header !== undefined) {
-      const match = /^Bearer[ ]+([^\s]+)\s*$/i.exec(header);
-      if (match && timingSafeEqual(digest(match[1]!), expected)) {
-        c.set("admin", { via: "bearer" });
-        return next();
-      }
-      throw new ApiError("unauthorized", "Missing or invalid admin token.", undefined, {
-        "WWW-Authenticate": 'Bearer realm="admin", error="invalid_token"',
-      });
-    }
-    if (expected && (await readAdminSession(c, options.token!, options.session))) {
+    // Whoever sends a Bearer token is judged by it alone (a script, Prometheus), never by a cookie.
+    if (c.req.header("authorization") !== undefined) return bearer(c, next);
+    if (options.token && (await readAdminSession(c, options.token, options.session))) {
       // CSRF: the cookie is SameSite=Strict, and a state-changing request must also come from
       // our own pages (Origin, or Referer when a browser sends no Origin) — OWASP's defence in depth.
       if (!["GET", "HEAD", "OPTIONS"].includes(c.req.method) && !sameOrigin(c.req.raw, options.session.publicUrl)) {
@@ -78,9 +95,9 @@ export function requireAdmin(options: RequireAdminOptions): MiddlewareHandler<Ad
     }
     throw new ApiError(
       "unauthorized",
-      expected ? "Log in at /admin/login or send Authorization: Bearer ADMIN_TOKEN." : "The admin is closed: set ADMIN_TOKEN to open it.",
+      options.token ? "Log in at /admin/login or send Authorization: Bearer ADMIN_TOKEN." : closed,
       undefined,
-      { "WWW-Authenticate": 'Bearer realm="admin"' },
+      { "WWW-Authenticate": CHALLENGE },
     );
   };
 }

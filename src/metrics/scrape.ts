@@ -1,5 +1,7 @@
 import { AggregatorRegistry, Gauge, Registry, type MetricObjectWithValues, type MetricValue } from "prom-client";
 import type postgres from "postgres";
+import type { Database } from "../db/client.js";
+import { liveMetricSnapshots } from "../db/queries/metrics.js";
 import { pendingStatsMarks, readStatsRows } from "../db/queries/stats.js";
 import type { Queues } from "../queue/queues.js";
 import type { ProcessMetrics } from "./process-metrics.js";
@@ -14,6 +16,7 @@ import type { ProcessMetrics } from "./process-metrics.js";
  */
 export interface ScrapeDeps {
   sql: postgres.Sql;
+  db: Database;
   queues: Queues;
   metrics: ProcessMetrics;
 }
@@ -30,9 +33,7 @@ export async function renderMetrics(deps: ScrapeDeps): Promise<{ contentType: st
   const [stats, marks, snapshots, queueCounts] = await Promise.all([
     readStatsRows(deps.sql, {}),
     pendingStatsMarks(deps.sql),
-    deps.sql<{ metrics: MetricObjectWithValues<MetricValue<string>>[] }[]>`
-      select metrics from metric_snapshots
-       where process <> ${deps.metrics.processKey} and updated_at > now() - make_interval(secs => ${SNAPSHOT_MAX_AGE_SECONDS})`,
+    liveMetricSnapshots(deps.db, deps.metrics.processKey, SNAPSHOT_MAX_AGE_SECONDS),
     Promise.all(
       deps.queues.all().map(async (q) => ({ name: q.name, counts: await q.getJobCounts(...JOB_STATES) })),
     ).catch(() => undefined),
@@ -70,7 +71,7 @@ export async function renderMetrics(deps: ScrapeDeps): Promise<{ contentType: st
 
   const merged = AggregatorRegistry.aggregate([
     await deps.metrics.registry.getMetricsAsJSON(),
-    ...snapshots.map((s) => (typeof s.metrics === "string" ? JSON.parse(s.metrics) : s.metrics)),
+    ...snapshots.map((m) => (typeof m === "string" ? JSON.parse(m) : m) as MetricObjectWithValues<MetricValue<string>>[]),
     await scrape.getMetricsAsJSON(),
   ]);
   return { contentType: merged.contentType, body: await merged.metrics() };

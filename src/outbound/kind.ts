@@ -6,9 +6,9 @@ import type { OutgoingEmail } from "../mail/transport.js";
 /**
  * What a kind of message declares; the pipeline (src/outbound/send.ts) does everything else —
  * claim, idempotency key, the provider call, the outcome ladder, recording, reconciling — the
- * same way for every kind. Kinds are declared where their feature lives (the sequence's steps in
- * src/campaign/, the double opt-in confirmation in src/consent/, the fresh guide link in
- * src/guide/) and put together once, in src/deps.ts (`messageKinds`).
+ * same way for every kind. Kinds are declared where their feature lives (the sequence's steps and
+ * the double opt-in confirmation in src/campaign/, the fresh guide link in src/guide/) and put
+ * together once, in src/deps.ts (`messageKinds`).
  */
 export interface MessageKindDefinition<K extends MessageKind = MessageKind> {
   kind: K;

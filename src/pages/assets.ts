@@ -58,6 +58,10 @@ button[disabled]{opacity:.75;cursor:progress}
 .notice{max-width:40rem;margin:2rem auto;padding:0 1.25rem}
 .notice .card{padding:1.75rem}
 .notice h1{margin:0 0 .75rem;font-size:1.75rem;line-height:1.2}
+.notice form{margin:1.25rem 0 0}
+.small{font-size:.9375rem;color:var(--muted)}
+button.secondary{background:var(--paper);color:var(--accent-dark);border:2px solid var(--accent)}
+button.secondary:hover{background:var(--accent-soft)}
 .steps{padding-left:1.25rem}
 .steps li{margin-bottom:.5rem}
 .foot{border-top:1px solid var(--rule);color:var(--muted);font-size:.875rem;padding:1.5rem 0 2rem}

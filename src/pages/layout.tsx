@@ -6,9 +6,9 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { contentSecurityPolicy, FAVICON, PAGE_CSS, PAGE_SCRIPT } from "./assets.js";
 
 /**
- * The shell of every reader page (server-rendered with hono/jsx): the clinic's name, one
- * landmark per region, the disclaimer and postal address in the footer. Works without
- * JavaScript; the inline script only enhances.
+ * The one shell of every reader page (server-rendered with hono/jsx) — landing, thanks, guide
+ * link pages, confirm, unsubscribe: the clinic's name, one landmark per region, the disclaimer
+ * and postal address in the footer. Works without JavaScript; the inline script only enhances.
  */
 export interface PageSettings {
   clinicName: string;
@@ -29,14 +29,21 @@ interface ShellProps {
   description?: string;
   /** The compact layout for an iframe on the clinic's own site: no header or footer. */
   embed?: boolean;
+  /**
+   * A page reached from an email link (confirm, unsubscribe): kept out of search results, and
+   * without the script — a mail client's in-app browser must get the whole page with nothing
+   * to run (the one-click unsubscribe page has no form of ours to enhance anyway).
+   */
+  fromEmail?: boolean;
   settings: PageSettings;
 }
 
-export const Shell: FC<PropsWithChildren<ShellProps>> = ({ title, description, embed, settings, children }) => (
+export const Shell: FC<PropsWithChildren<ShellProps>> = ({ title, description, embed, fromEmail, settings, children }) => (
   <html lang="en">
     <head>
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
+      {fromEmail ? <meta name="robots" content="noindex" /> : null}
       <title>{title}</title>
       {description ? <meta name="description" content={description} /> : null}
       <meta name="theme-color" content="#2f6f6a" />
@@ -67,7 +74,7 @@ export const Shell: FC<PropsWithChildren<ShellProps>> = ({ title, description, e
           </footer>
         </>
       )}
-      <script dangerouslySetInnerHTML={{ __html: PAGE_SCRIPT }} />
+      {fromEmail ? null : <script dangerouslySetInnerHTML={{ __html: PAGE_SCRIPT }} />}
     </body>
   </html>
 );
@@ -80,6 +87,21 @@ export const Notice: FC<PropsWithChildren<{ heading: string }>> = ({ heading, ch
       {children}
     </div>
   </div>
+);
+
+/**
+ * A page reached from a link in one of our emails (confirm, unsubscribe): one card, titled
+ * "… · CLINIC", no script, not indexed.
+ */
+export const EmailLinkPage: FC<PropsWithChildren<{ settings: PageSettings; heading: string; title?: string }>> = ({
+  settings,
+  heading,
+  title = heading,
+  children,
+}) => (
+  <Shell title={`${title} · ${settings.clinicName}`} settings={settings} fromEmail>
+    <Notice heading={heading}>{children}</Notice>
+  </Shell>
 );
 
 /**

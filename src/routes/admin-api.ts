@@ -1,21 +1,15 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { campaignStats, filterFromQuery, statsQuerySchema, type StatsDeps } from "../admin/stats.js";
 import type { AdminEnv } from "../http/admin-auth.js";
-import { ApiError } from "../http/errors.js";
+import { validate } from "../http/validate.js";
 
 /**
  * GET /admin/api/stats?from=YYYY-MM-DD&to=YYYY-MM-DD&source=…&utm_source=…&utm_medium=…&utm_campaign=…
  * (Bearer ADMIN_TOKEN or the dashboard session). `(none)` matches subscribers without that value.
  */
 export function adminApiRoutes(deps: StatsDeps, auth: MiddlewareHandler<AdminEnv>) {
-  return new Hono<AdminEnv>().get("/admin/api/stats", auth, async (c) => {
-    const parsed = statsQuerySchema.safeParse(c.req.query());
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      const field = String(issue.path[0] ?? "query");
-      throw new ApiError("invalid_input", `${field} ${issue.message}`, field);
-    }
+  return new Hono<AdminEnv>().get("/admin/api/stats", auth, validate("query", statsQuerySchema), async (c) => {
     c.header("Cache-Control", "no-store");
-    return c.json(await campaignStats(deps, filterFromQuery(parsed.data)));
+    return c.json(await campaignStats(deps, filterFromQuery(c.req.valid("query"))));
   });
 }

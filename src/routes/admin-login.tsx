@@ -8,7 +8,8 @@ import { isAdminToken, type AdminEnv } from "../http/admin-auth.js";
 import { endAdminSession, sameOrigin, startAdminSession, type AdminSessionSettings } from "../http/admin-session.js";
 import { clientAddress } from "../http/client-address.js";
 import { ApiError } from "../http/errors.js";
-import type { SignupLimiter } from "../queue/signup-limiter.js";
+import { readFormFields } from "../http/request-body.js";
+import type { RateLimiter } from "../queue/rate-limiter.js";
 
 export interface AdminLoginDeps {
   db: Database;
@@ -17,7 +18,7 @@ export interface AdminLoginDeps {
   session: AdminSessionSettings;
   trustProxy: boolean;
   /** Login attempts per client address (the queue store's limiter, shared by every API process). */
-  loginLimiter: SignupLimiter;
+  loginLimiter: RateLimiter;
   clinicName: string;
 }
 
@@ -54,14 +55,10 @@ export function adminLoginRoutes(deps: AdminLoginDeps, auth: MiddlewareHandler<A
         c.header("Retry-After", String(limit.retryAfterSeconds));
         return c.html(page("/admin", `Too many attempts. Try again in ${Math.ceil(limit.retryAfterSeconds / 60)} minutes.`), 429);
       }
-      let form: Record<string, unknown> = {};
-      try {
-        form = await c.req.parseBody();
-      } catch {
-        // An unreadable body is just a failed attempt.
-      }
+      // No form, or an unreadable one, is just a failed attempt.
+      const form = (await readFormFields(c)) ?? {};
       const next = safeNext(form.next);
-      const password = typeof form.password === "string" ? form.password : "";
+      const password = form.password ?? "";
       if (!isAdminToken(deps.adminToken, password)) {
         await recordAdminAction(deps, { actor: "anonymous", clientAddress: ip, action: "login.failed" });
         return c.html(page(next, "That is not the admin token."), 401);

@@ -18,17 +18,18 @@ import { SubscriberDetail, SubscriberSearch } from "../admin/views/subscribers.j
 import {
   EXPORT_COLUMNS,
   exportSubscribers,
+  findSubscribers,
   outboxEmail,
   outboxPage,
   recentAudit,
   recentFailures,
-  recentSubscribers,
-  searchSubscribers,
   subscriberRecord,
-} from "../db/queries/admin.js";
+} from "../admin/records.js";
 import type { AdminEnv } from "../http/admin-auth.js";
 import { clientAddress } from "../http/client-address.js";
 import { ApiError } from "../http/errors.js";
+import { readFormFields } from "../http/request-body.js";
+import { validate } from "../http/validate.js";
 
 export interface AdminPageDeps {
   /** The raw pool: the CSV export's cursor and the subscriber actions' leave(). */
@@ -72,16 +73,11 @@ export function adminPageRoutes(deps: AdminPageDeps, auth: MiddlewareHandler<Adm
   };
 
   return new Hono<AdminEnv>()
-    .get("/admin", auth, pageHeaders, async (c) => {
+    .get("/admin", auth, pageHeaders, validate("query", statsQuerySchema), async (c) => {
       const query = c.req.query();
-      const parsed = statsQuerySchema.safeParse(query);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
-        throw new ApiError("invalid_input", `${String(issue.path[0] ?? "query")} ${issue.message}`, String(issue.path[0] ?? "query"));
-      }
       const [stats, failures] = await Promise.all([
-        campaignStats(deps, filterFromQuery(parsed.data)),
-        recentFailures(deps.db, 5),
+        campaignStats(deps, filterFromQuery(c.req.valid("query"))),
+        recentFailures(deps, 5),
       ]);
       return c.html(<Dashboard stats={stats} query={query} failures={failures} clinicName={deps.clinicName} />);
     })
@@ -94,13 +90,12 @@ export function adminPageRoutes(deps: AdminPageDeps, auth: MiddlewareHandler<Adm
     })
     .get("/admin/subscribers", auth, pageHeaders, async (c) => {
       const q = (c.req.query("q") ?? "").trim().toLowerCase().slice(0, 254);
-      const results = q ? await searchSubscribers(deps.db, q, 50) : await recentSubscribers(deps.db, 25);
+      const results = await findSubscribers(deps, q);
       return c.html(<SubscriberSearch q={q} results={results} recent={!q} clinicName={deps.clinicName} />);
     })
-    .get("/admin/subscribers.csv", auth, async (c) => {
-      const parsed = exportQuerySchema.safeParse(c.req.query());
-      if (!parsed.success) throw new ApiError("invalid_input", parsed.error.issues[0]!.message);
-      const filter = { ...filterFromQuery(parsed.data), ...(parsed.data.status ? { status: parsed.data.status } : {}) };
+    .get("/admin/subscribers.csv", auth, validate("query", exportQuerySchema), async (c) => {
+      const query = c.req.valid("query");
+      const filter = { ...filterFromQuery(query), ...(query.status ? { status: query.status } : {}) };
       await recordAdminAction({ db: deps.db, logger: deps.logger }, { ...who(c), action: "subscribers.export_csv", detail: { filter } });
       c.header("Content-Type", "text/csv; charset=utf-8");
       c.header("Content-Disposition", `attachment; filename="subscribers-${new Date().toISOString().slice(0, 10)}.csv"`);
@@ -113,7 +108,7 @@ export function adminPageRoutes(deps: AdminPageDeps, auth: MiddlewareHandler<Adm
         });
         await out.write(csvLine(EXPORT_COLUMNS));
         try {
-          for await (const rows of exportSubscribers(deps.sql, filter)) {
+          for await (const rows of exportSubscribers(deps, filter)) {
             if (aborted) break;
             await out.write(rows.map((r) => csvLine(EXPORT_COLUMNS.map((col) => r[col]))).join(""));
           }
@@ -125,7 +120,7 @@ export function adminPageRoutes(deps: AdminPageDeps, auth: MiddlewareHandler<Adm
       });
     })
     .get("/admin/subscribers/:id", auth, pageHeaders, async (c) => {
-      const record = await subscriberRecord(deps.db, subscriberId(c));
+      const record = await subscriberRecord(deps, subscriberId(c));
       if (!record) throw new ApiError("not_found", "No such subscriber.");
       const done = c.req.query("done");
       const flash =
@@ -145,7 +140,7 @@ export function adminPageRoutes(deps: AdminPageDeps, auth: MiddlewareHandler<Adm
       const id = subscriberId(c);
       const action = c.req.param("action");
       if (!(ACTIONS as readonly string[]).includes(action)) throw new ApiError("not_found", "No such action.");
-      const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+      const form = (await readFormFields(c)) ?? {};
       if (action === "erase" && form.confirm !== "yes") {
         throw new ApiError("invalid_input", "Tick the box that confirms the erasure.", "confirm");
       }
@@ -154,30 +149,30 @@ export function adminPageRoutes(deps: AdminPageDeps, auth: MiddlewareHandler<Adm
       return c.redirect(`/admin/subscribers/${id}?done=${action}&ok=${result.ok ? 1 : 0}`, 303);
     })
     .get("/admin/failures", auth, pageHeaders, async (c) =>
-      c.html(<FailuresPage failures={await recentFailures(deps.db, 200)} clinicName={deps.clinicName} />),
+      c.html(<FailuresPage failures={await recentFailures(deps, 200)} clinicName={deps.clinicName} />),
     )
     .get("/admin/outbox", auth, pageHeaders, async (c) => {
       const before = c.req.query("before");
-      const page = await outboxPage(deps.db, before && ID.test(before) ? Number(before) : undefined, 50);
+      const page = await outboxPage(deps, before && ID.test(before) ? Number(before) : undefined, 50);
       const next = page.length === 50 ? page.at(-1)!.id : undefined;
       return c.html(<OutboxPage emails={page} next={next} transport={deps.transportName} clinicName={deps.clinicName} />);
     })
     .get("/admin/outbox/:id", auth, pageHeaders, async (c) => {
       const id = c.req.param("id");
-      const email = ID.test(id) ? await outboxEmail(deps.db, Number(id)) : undefined;
+      const email = ID.test(id) ? await outboxEmail(deps, Number(id)) : undefined;
       if (!email) throw new ApiError("not_found", "No such email in the outbox.");
       return c.html(<OutboxEmailPage email={email} clinicName={deps.clinicName} />);
     })
     .get("/admin/outbox/:id/html", auth, async (c) => {
       const id = c.req.param("id");
-      const email = ID.test(id) ? await outboxEmail(deps.db, Number(id)) : undefined;
+      const email = ID.test(id) ? await outboxEmail(deps, Number(id)) : undefined;
       if (!email) throw new ApiError("not_found", "No such email in the outbox.");
       c.header("Content-Security-Policy", EMAIL_CSP);
       c.header("Cache-Control", "no-store");
       return c.html(email.html);
     })
     .get("/admin/audit", auth, pageHeaders, async (c) =>
-      c.html(<AuditPage rows={await recentAudit(deps.db, 200)} clinicName={deps.clinicName} />),
+      c.html(<AuditPage rows={await recentAudit(deps, 200)} clinicName={deps.clinicName} />),
     );
 }
 

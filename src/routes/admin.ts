@@ -7,7 +7,7 @@ import type { AdminSessionSettings } from "../http/admin-session.js";
 import { requireAdmin, type AdminEnv } from "../http/admin-auth.js";
 import type { ProcessMetrics } from "../metrics/process-metrics.js";
 import type { Queues } from "../queue/queues.js";
-import type { SignupLimiter } from "../queue/signup-limiter.js";
+import type { RateLimiter } from "../queue/rate-limiter.js";
 import { adminApiRoutes } from "./admin-api.js";
 import { adminLoginRoutes } from "./admin-login.js";
 import { adminPageRoutes } from "./admin-pages.js";
@@ -25,7 +25,7 @@ export interface AdminRouteDeps {
   metricsToken: string | undefined;
   session: AdminSessionSettings;
   trustProxy: boolean;
-  loginLimiter: SignupLimiter;
+  loginLimiter: RateLimiter;
   transportName: string;
   clinicName: string;
 }
@@ -44,5 +44,5 @@ export function adminRoutes(deps: AdminRouteDeps) {
     .route("/", adminApiRoutes(deps, apiAuth))
     .route("/", adminPageRoutes(deps, pageAuth))
     .route("/", adminQueueRoutes(deps.queues, pageAuth))
-    .route("/", metricsRoutes(deps, apiAuth));
+    .route("/", metricsRoutes(deps, requireAdmin({ ...settings, mode: "api", alsoBearer: deps.metricsToken })));
 }

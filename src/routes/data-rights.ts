@@ -7,6 +7,8 @@ import { eraseAddress, exportAddress, liftAddressSuppression, type DataRightsDep
 import { webhookEventCounts } from "../feedback/counts.js";
 import { adminAuth } from "../http/admin-auth.js";
 import { ApiError } from "../http/errors.js";
+import { jsonBody } from "../http/request-body.js";
+import { validate } from "../http/validate.js";
 
 export interface DataRightsRouteDeps extends DataRightsDeps {
   sql: postgres.Sql;
@@ -35,39 +37,19 @@ export function dataRightsRoutes(deps: DataRightsRouteDeps) {
     },
   });
   return new Hono()
-    .get("/admin/api/subscribers/export", auth, async (c) => {
-      const email = parse(z.object({ email: emailField }), { email: c.req.query("email") }).email;
-      const data = await exportAddress(deps, email);
+    .get("/admin/api/subscribers/export", auth, validate("query", z.object({ email: emailField })), async (c) => {
+      const data = await exportAddress(deps, c.req.valid("query").email);
       if (!data) throw new ApiError("not_found", "No subscriber with this address.");
       c.header("Content-Disposition", 'attachment; filename="subscriber-export.json"');
       c.header("Cache-Control", "no-store");
       return c.json(data);
     })
-    .post("/admin/api/subscribers/erase", auth, limit, async (c) => {
-      const input = parse(eraseSchema, await readJson(c.req.raw));
+    .post("/admin/api/subscribers/erase", auth, limit, jsonBody, validate("json", eraseSchema), async (c) => {
+      const input = c.req.valid("json");
       return c.json(await eraseAddress(deps, input.email, { suppress: input.suppress ?? false }));
     })
-    .post("/admin/api/subscribers/lift-suppression", auth, limit, async (c) => {
-      const input = parse(liftSchema, await readJson(c.req.raw));
-      return c.json(await liftAddressSuppression(deps, input.email));
+    .post("/admin/api/subscribers/lift-suppression", auth, limit, jsonBody, validate("json", liftSchema), async (c) => {
+      return c.json(await liftAddressSuppression(deps, c.req.valid("json").email));
     })
     .get("/admin/api/webhook-events", auth, async (c) => c.json(await webhookEventCounts(deps.db)));
-}
-
-function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  const field = String(issue.path[0] ?? "body");
-  throw new ApiError("invalid_input", `${field} ${issue.message}`, field);
-}
-
-async function readJson(request: Request): Promise<unknown> {
-  const type = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-  if (type !== "application/json") throw new ApiError("unsupported_media_type", "Send application/json.");
-  try {
-    return await request.json();
-  } catch {
-    throw new ApiError("invalid_json", "The request body is not valid JSON.");
-  }
 }

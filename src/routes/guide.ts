@@ -2,10 +2,11 @@ import { Hono } from "hono";
 import { bodyLimit } from "../http/body-limit.js";
 import type postgres from "postgres";
 import { signupSchema } from "../campaign/signup-input.js";
-import { recordGuideDownload } from "../db/queries/guide.js";
+import { countGuideDownload } from "../guide/downloads.js";
 import { requestFreshGuideLink, type FreshLinkRequestDeps } from "../guide/fresh-link.js";
 import type { GuidePdfStore } from "../guide/pdf.js";
 import { clientAddress } from "../http/client-address.js";
+import { readFormFields } from "../http/request-body.js";
 import {
   freshLinkFormErrorPage,
   freshLinkSentPage,
@@ -14,7 +15,7 @@ import {
   tooManyRequestsPage,
 } from "../pages/guide-pages.js";
 import type { PageSettings } from "../pages/layout.js";
-import type { SignupLimiter } from "../queue/signup-limiter.js";
+import type { RateLimiter } from "../queue/rate-limiter.js";
 import type { Logger } from "../logger.js";
 import { verifyToken } from "../tokens.js";
 
@@ -24,7 +25,7 @@ export interface GuideRouteDeps {
   pdf: GuidePdfStore;
   pages: PageSettings;
   /** Per client, for "mail me a fresh link" (its own key prefix in the limiter store). */
-  freshLinkLimiter: SignupLimiter;
+  freshLinkLimiter: RateLimiter;
   freshLink: FreshLinkRequestDeps;
   trustProxy: boolean;
   logger: Logger;
@@ -55,7 +56,7 @@ export function guideRoutes(deps: GuideRouteDeps) {
       // A HEAD (link checkers, some mail scanners) is not a download. A reader whose download
       // cannot be counted (database trouble) still gets the guide: the count matters less.
       if (c.req.method === "GET") {
-        await recordGuideDownload(deps.sql, check.subject, c.req.header("user-agent")?.slice(0, 512)).catch(
+        await countGuideDownload(deps.sql, check.subject, c.req.header("user-agent")).catch(
           (error: unknown) => deps.logger.warn({ err: (error as Error).message }, "guide download not recorded"),
         );
       }
@@ -76,8 +77,7 @@ export function guideRoutes(deps: GuideRouteDeps) {
         const limit = await deps.freshLinkLimiter.consume(clientAddress(c, deps.trustProxy) ?? "unknown");
         if (!limit.allowed) return tooManyRequestsPage(c, deps.pages, limit.retryAfterSeconds);
 
-        const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-        const raw = typeof form.email === "string" ? form.email : "";
+        const raw = (await readFormFields(c))?.email ?? "";
         const email = signupSchema.shape.email.safeParse(raw);
         if (!email.success) {
           const message = raw.trim() === "" ? "Please enter your email address." : "Please enter a valid email address, like name@example.com.";

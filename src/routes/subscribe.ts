@@ -1,15 +1,16 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { bodyLimit } from "../http/body-limit.js";
 import { isBot, parseSignup } from "../campaign/signup-input.js";
 import { signUp, type SignupDeps } from "../campaign/signup.js";
 import { ApiError } from "../http/errors.js";
 import { clientAddress } from "../http/client-address.js";
-import type { SignupLimiter } from "../queue/signup-limiter.js";
+import { bodyKind, readFormFields, readJsonBody } from "../http/request-body.js";
+import type { RateLimiter } from "../queue/rate-limiter.js";
 import { signupFormErrorPage, thanksLocation } from "../pages/landing.js";
 import type { PageSettings } from "../pages/layout.js";
 
 export interface SubscribeDeps extends SignupDeps {
-  limiter: SignupLimiter;
+  limiter: RateLimiter;
   trustProxy: boolean;
   /** A form post with a mistake gets the form back (status 400), rendered with these. */
   pages: PageSettings;
@@ -36,7 +37,7 @@ export function subscribeRoute(deps: SubscribeDeps) {
         });
       }
 
-      const { body, isForm } = await readBody(c.req.raw);
+      const { body, isForm } = await readBody(c);
       const parsed = parseSignup(body);
       if (!parsed.ok) {
         // Without JavaScript, a person posted the form: show it again with the error inline.
@@ -54,29 +55,19 @@ export function subscribeRoute(deps: SubscribeDeps) {
   );
 }
 
-async function readBody(request: Request): Promise<{ body: unknown; isForm: boolean }> {
-  const type = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-  if (type === "application/json") {
-    let body: unknown;
-    try {
-      body = await request.json();
-    } catch {
-      throw new ApiError("invalid_json", "The request body is not valid JSON.");
-    }
+/** JSON or a form (a person without JavaScript): the one content-type reading of src/http/request-body.ts. */
+async function readBody(c: Context): Promise<{ body: unknown; isForm: boolean }> {
+  const kind = bodyKind(c.req.header("content-type"));
+  if (kind === "json") {
+    const body = await readJsonBody(c);
     if (typeof body !== "object" || body === null || Array.isArray(body)) {
       throw new ApiError("invalid_input", "The request body must be a JSON object.");
     }
     return { body, isForm: false };
   }
-  if (type === "application/x-www-form-urlencoded" || type === "multipart/form-data") {
-    let form: FormData;
-    try {
-      form = await request.formData();
-    } catch {
-      throw new ApiError("invalid_input", "The form data could not be read.");
-    }
-    const body: Record<string, unknown> = {};
-    for (const [key, value] of form) if (typeof value === "string" && !(key in body)) body[key] = value;
+  if (kind === "form") {
+    const body = await readFormFields(c);
+    if (!body) throw new ApiError("invalid_input", "The form data could not be read.");
     return { body, isForm: true };
   }
   throw new ApiError(

@@ -93,16 +93,16 @@ describe("admin pages and tools", () => {
     expect((await get("/admin/subscribers/00000000-0000-4000-8000-000000000000")).status).toBe(404);
   });
 
-  it("acts on one subscriber: resend the guide, export, unsubscribe, erase — each audited", async () => {
+  it("acts on one subscriber: a fresh link, export, unsubscribe, erase — each audited", async () => {
     const sql = stack.deps.db.sql;
-    const resend = await post(`/admin/subscribers/${ids.ben}/resend-guide`);
+    const resend = await post(`/admin/subscribers/${ids.ben}/fresh-link`);
     expect(resend.status).toBe(303);
-    expect(resend.headers.get("location")).toBe(`/admin/subscribers/${ids.ben}?done=resend-guide&ok=1`);
+    expect(resend.headers.get("location")).toBe(`/admin/subscribers/${ids.ben}?done=fresh-link&ok=1`);
     await waitFor(async () => {
       const [row] = await sql<{ n: number }[]>`select count(*)::int as n from outbox_emails where "to" = ${emails.ben} and step = 'guide-link'`;
       return row!.n === 1;
     }, 10_000, "the fresh guide link in the outbox");
-    expect(await (await get(`/admin/subscribers/${ids.ben}?done=resend-guide&ok=1`)).text()).toContain("A fresh guide link is queued");
+    expect(await (await get(`/admin/subscribers/${ids.ben}?done=fresh-link&ok=1`)).text()).toContain("A fresh guide link is queued");
 
     const exported = await get(`/admin/subscribers/${ids.ben}/export`);
     expect(exported.status).toBe(200);
@@ -125,7 +125,7 @@ describe("admin pages and tools", () => {
 
     const audit = await sql<{ action: string; subscriber_id: string; actor: string }[]>`
       select action, subscriber_id, actor from admin_audit where subscriber_id = ${ids.ben!} order by id`;
-    expect(audit.map((a) => a.action)).toEqual(["subscriber.resend-guide", "subscriber.export", "subscriber.unsubscribe", "subscriber.erase"]);
+    expect(audit.map((a) => a.action)).toEqual(["subscriber.fresh-link", "subscriber.export", "subscriber.unsubscribe", "subscriber.erase"]);
     expect(audit.every((a) => a.actor === "admin (session)")).toBe(true);
     expect(stack.logs.join("")).not.toContain(TOKEN);
     const timeline = await (await get(`/admin/subscribers/${ids.ben}`)).text();
@@ -212,5 +212,19 @@ describe("admin pages and tools", () => {
     expect(text).toMatch(/^fur_queue_store_up 1$/m);
     expect(text).toMatch(/^fur_reconciler_runs_total \d+$/m);
     expect(text).toContain("# TYPE fur_reconciler_repairs_total counter");
+  });
+
+  it("/metrics adds what other live processes published, and ignores a process gone quiet", async () => {
+    const snapshot = (value: number) => [
+      { name: "fur_snapshot_probe_total", help: "probe", type: "counter", aggregator: "sum", values: [{ value, labels: {} }] },
+    ];
+    await stack.deps.db.sql`
+      insert into metric_snapshots (process, metrics, updated_at) values
+        ('probe-host:1:worker', ${stack.deps.db.sql.json(snapshot(5))}, now()),
+        ('probe-host:2:worker', ${stack.deps.db.sql.json(snapshot(2))}, now()),
+        ('probe-host:3:worker', ${stack.deps.db.sql.json(snapshot(100))}, now() - interval '10 minutes')`;
+    const res = await stack.app.request("/metrics", { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toMatch(/^fur_snapshot_probe_total 7$/m);
   });
 });

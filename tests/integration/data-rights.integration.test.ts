@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { emailHash } from "../../src/consent/email-hash.js";
+import { emailHash } from "../../src/campaign/email-hash.js";
 import { signToken } from "../../src/tokens.js";
 import { createStack, postJson, TEST_SECRET, uniqueEmail, waitFor, type TestStack } from "../support/stack.js";
 import { postSignedEvent, resendEvent, TEST_WEBHOOK_SECRET } from "../support/svix.js";

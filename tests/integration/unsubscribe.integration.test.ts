@@ -78,6 +78,24 @@ describe("leaving: one-click, the page, the undo, and queued jobs", () => {
     expect(next!.state).toBe("cancelled");
   });
 
+  it("ten one-click POSTs at once record exactly one withdrawal: the database decides, not a read-then-write", async () => {
+    const reader = await signedUpReader("burst");
+    const path = unsubscribePath(reader.welcome);
+    // Mail clients retry, and some send the one-click from several devices at once.
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        stack.app.request(path, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: "List-Unsubscribe=One-Click",
+        }),
+      ),
+    );
+    expect(answers.map((r) => r.status)).toEqual(Array.from({ length: 10 }, () => 200));
+    expect(await subscriberRow(reader.id)).toMatchObject({ status: "unsubscribed" });
+    expect((await consentKinds(reader.id)).map((c) => c.kind)).toEqual(["signup", "unsubscribe"]);
+  });
+
   it("accepts the one-click as multipart/form-data too (RFC 8058 §3.1), and a body-less POST", async () => {
     const reader = await signedUpReader("multipart");
     const form = new FormData();

@@ -98,6 +98,16 @@ describe("parseConfig rejects invalid values with a one-line message naming the 
     const webhookSecret = "abc_ThisLooksLikeAKey123";
     expect(configError({ RESEND_WEBHOOK_SECRET: webhookSecret }).message).not.toContain(webhookSecret);
   });
+  it("refuses an ADMIN_TOKEN or METRICS_TOKEN no Bearer header could carry, without echoing it", () => {
+    for (const variable of ["ADMIN_TOKEN", "METRICS_TOKEN"]) {
+      const token = "correct horse battery staple";
+      const { message } = configError({ [variable]: token });
+      expect(message).toContain(variable);
+      expect(message).toContain("RFC 6750");
+      expect(message).not.toContain(token);
+      expect(parseConfig({ [variable]: "abcDEF0123456789-._~+/==" })).toBeDefined();
+    }
+  });
 });
 
 describe("parseConfig values", () => {

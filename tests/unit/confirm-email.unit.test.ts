@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ComposeSettings } from "../../src/campaign/compose.js";
 import { RenderCache } from "../../src/mail/render-cache.js";
-import { composeConfirmation } from "../../src/consent/compose-confirmation.js";
+import { composeConfirmation } from "../../src/campaign/compose-confirmation.js";
 import { describeDays } from "../../emails/confirm.js";
 import { verifyToken } from "../../src/tokens.js";
 

@@ -166,9 +166,9 @@ export const SubscriberDetail: FC<{ record: SubscriberRecord; flash?: { ok: bool
                 Unsubscribe
               </button>
             </form>
-            <form method="post" action={action("resend-guide")}>
+            <form method="post" action={action("fresh-link")}>
               <button class="secondary" type="submit" disabled={erased || s.status !== "active"}>
-                Resend the guide
+                Email a fresh link
               </button>
             </form>
             <form method="post" action={action("lift-suppression")}>
@@ -192,7 +192,7 @@ export const SubscriberDetail: FC<{ record: SubscriberRecord; flash?: { ok: bool
             </button>
           </form>
           <p class="small muted">
-            Unsubscribe stops every future email at once. Resending mails a fresh guide link (at most one an hour). Erasing
+            Unsubscribe stops every future email at once. A fresh link mails a new link to the guide (at most one an hour). Erasing
             keeps the anonymous counts.
           </p>
         </div>

@@ -2,29 +2,31 @@ import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, RateLimiterRe
 import type { Queues } from "./queues.js";
 
 /**
- * The per-client signup limit, kept in the queue's store (Redis, or the Postgres database on
- * the Postgres backend) so it holds across API processes. If the store is unreachable the
- * limit falls back to this process's memory (rate-limiter-flexible's insurance limiter)
- * rather than refusing signups: a store outage must not cost one.
+ * "N attempts per period per client" limits — signups, "mail me a fresh link", admin logins —
+ * kept in the queue's store (Redis, or the Postgres database on the Postgres backend) so they
+ * hold across API processes. If the store is unreachable a limit falls back to this process's
+ * memory (rate-limiter-flexible's insurance limiter) rather than refusing: a store outage must
+ * not cost a signup.
  */
-export interface SignupLimiter {
+export interface RateLimiter {
   /** Counts one attempt; `retryAfterSeconds` is set when the client is over the limit. */
   consume(clientKey: string): Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number }>;
 }
 
-export function createSignupLimiter(queues: Queues, perMinute: number, prefix: string): SignupLimiter {
+/** SIGNUP_RATE_LIMIT per minute per client; 0 turns it off (for load tests). */
+export function createSignupLimiter(queues: Queues, perMinute: number, prefix: string): RateLimiter {
   if (perMinute === 0) return { consume: async () => ({ allowed: true }) };
-  return createLimiter(queues, { points: perMinute, durationSeconds: 60, keyPrefix: `${prefix}:signup-limit` });
+  return createRateLimiter(queues, { points: perMinute, durationSeconds: 60, keyPrefix: `${prefix}:signup-limit` });
 }
 
-export interface LimiterOptions {
+export interface RateLimiterOptions {
   points: number;
   durationSeconds: number;
   keyPrefix: string;
 }
 
 /** Any "N per period per key" limit on the queue's store (signups, fresh-link requests, logins). */
-export function createLimiter(queues: Queues, options: LimiterOptions): SignupLimiter {
+export function createRateLimiter(queues: Queues, options: RateLimiterOptions): RateLimiter {
   const common = {
     keyPrefix: options.keyPrefix,
     points: options.points,

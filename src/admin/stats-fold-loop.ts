@@ -3,11 +3,11 @@ import type { Logger } from "../logger.js";
 import { foldStats } from "../db/queries/stats.js";
 
 /**
- * Keeps the stats rollup caught up: folds the marked subscribers every `everyMs` (one process at
- * a time, an advisory lock decides). Reads are exact without it; it keeps them fast (a read adds
- * the unfolded subscribers itself, ~40 µs each). Runs in the worker process.
+ * The stats fold loop: keeps the stats rollup caught up by folding the marked subscribers every
+ * `everyMs` (one process at a time, an advisory lock decides). Reads are exact without it; it
+ * keeps them fast (a read adds the unfolded subscribers itself). Runs in the worker process.
  */
-export function startStatsFolder(sql: postgres.Sql, logger: Logger, everyMs = 1000) {
+export function startStatsFoldLoop(sql: postgres.Sql, logger: Logger, everyMs = 1000) {
   let running: Promise<void> | undefined;
   let stopped = false;
   const tick = () => {

@@ -1,6 +1,6 @@
 import type postgres from "postgres";
-import { leave } from "../campaign/leave.js";
-import { insertConsent, subscriberState } from "../db/queries/activation.js";
+import { leave } from "./leave.js";
+import { subscriberState } from "../db/queries/activation.js";
 import { ONE_CLICK_WITHDRAWAL, PAGE_WITHDRAWAL } from "./wording.js";
 
 export interface UnsubscribeRequest {
@@ -13,26 +13,21 @@ export interface UnsubscribeRequest {
 
 /**
  * Stops every future send at once (leave(): one statement, invariant 4) and records the
- * withdrawal next to the consent it withdraws. Idempotent: a second POST (mail clients do retry)
- * changes nothing and records nothing. A bounce or complaint already recorded stays as it is.
- * Returns false when no such subscriber exists (purged): there is nothing left to stop.
+ * withdrawal next to the consent it withdraws. Idempotent: a second POST (mail clients do retry,
+ * sometimes several at once) changes nothing and records nothing — the same statement writes the
+ * withdrawal only when it is the one that changed the status. A bounce or complaint already
+ * recorded stays as it is. Returns false when no such subscriber exists (purged).
  */
 export async function unsubscribe(sql: postgres.Sql, request: UnsubscribeRequest): Promise<boolean> {
-  const before = await subscriberState(sql, request.subscriberId);
-  if (!before) return false;
-  await leave(sql, request.subscriberId, "unsubscribed");
-  if (before.status === "active" || before.status === "pending") {
-    const wording = request.via === "one-click" ? ONE_CLICK_WITHDRAWAL : PAGE_WITHDRAWAL;
-    await insertConsent(sql, {
-      subscriberId: request.subscriberId,
-      kind: wording.kind,
-      ip: request.ip,
-      userAgent: request.userAgent?.slice(0, 512),
-      formVersion: wording.formVersion,
-      wording: wording.wording,
-    });
-  }
-  return true;
+  const wording = request.via === "one-click" ? ONE_CLICK_WITHDRAWAL : PAGE_WITHDRAWAL;
+  return leave(sql, request.subscriberId, "unsubscribed", {
+    subscriberId: request.subscriberId,
+    kind: wording.kind,
+    ip: request.ip,
+    userAgent: request.userAgent?.slice(0, 512),
+    formVersion: wording.formVersion,
+    wording: wording.wording,
+  });
 }
 
 /** What the unsubscribe page shows: the button, the undo, or neither (nothing left to change). */

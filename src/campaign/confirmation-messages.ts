@@ -1,4 +1,4 @@
-import type { ComposeSettings } from "../campaign/compose.js";
+import type { ComposeSettings } from "./compose.js";
 import type { MessageKindDefinition } from "../outbound/kind.js";
 import { composeConfirmation } from "./compose-confirmation.js";
 

@@ -3,8 +3,8 @@ import type { Logger } from "../logger.js";
 import type { Queues } from "../queue/queues.js";
 import { enqueueAfterCommit } from "../queue/after-commit.js";
 import { requestConfirmation } from "../db/queries/confirmations.js";
-import { signupFields } from "../campaign/signup-fields.js";
-import type { SignupInput } from "../campaign/signup-input.js";
+import { signupFields } from "./signup-fields.js";
+import type { SignupInput } from "./signup-input.js";
 
 export interface OptInDeps {
   sql: postgres.Sql;

@@ -2,9 +2,9 @@ import type postgres from "postgres";
 import type { Logger } from "../logger.js";
 import type { Queues } from "../queue/queues.js";
 import { enqueueAfterCommit } from "../queue/after-commit.js";
-import { advanceEnrollment } from "../campaign/advance.js";
-import type { ScheduleSettings } from "../campaign/plan.js";
-import type { SequenceDefinition } from "../campaign/sequence.js";
+import { advanceEnrollment } from "./advance.js";
+import type { ScheduleSettings } from "./plan.js";
+import type { SequenceDefinition } from "./sequence.js";
 import {
   insertConsent,
   lockSubscriber,

@@ -1,7 +1,7 @@
 import type { OutgoingEmail } from "../mail/transport.js";
 import { renderEmail } from "../mail/render.js";
-import { outgoingEmail, type ComposeSettings } from "../campaign/compose.js";
-import { confirmUrl, unsubscribeUrl } from "../campaign/links.js";
+import { outgoingEmail, type ComposeSettings } from "./compose.js";
+import { confirmUrl, unsubscribeUrl } from "./links.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -1,0 +1,52 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { ApiError } from "./errors.js";
+
+/**
+ * The one reading of a request's Content-Type (its media type, RFC 9110 §8.3.1: parameters such
+ * as `charset` or `boundary` do not change what the body is). Every route that takes a body
+ * decides with this: JSON, a form (urlencoded or multipart, as browsers and RFC 8058 one-click
+ * unsubscribes send), or something we do not read.
+ */
+export type BodyKind = "json" | "form" | "other";
+
+export function bodyKind(contentType: string | undefined): BodyKind {
+  const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type === "application/json") return "json";
+  if (type === "application/x-www-form-urlencoded" || type === "multipart/form-data") return "form";
+  return "other";
+}
+
+/**
+ * A form body's text fields (the first value of each name); undefined when the body is not a
+ * form or cannot be read. Callers decide whether that is an error (signup) or just no body
+ * (a one-click unsubscribe, a login attempt, "mail me a fresh link").
+ */
+export async function readFormFields(c: Context): Promise<Record<string, string> | undefined> {
+  if (bodyKind(c.req.header("content-type")) !== "form") return undefined;
+  let form: FormData;
+  try {
+    form = await c.req.raw.formData();
+  } catch {
+    return undefined;
+  }
+  const fields: Record<string, string> = {};
+  for (const [key, value] of form) if (typeof value === "string" && !(key in fields)) fields[key] = value;
+  return fields;
+}
+
+/** A JSON body: 415 unless it says application/json, 400 `invalid_json` when it does not parse. */
+export async function readJsonBody(c: Context): Promise<unknown> {
+  if (bodyKind(c.req.header("content-type")) !== "json") throw new ApiError("unsupported_media_type", "Send application/json.");
+  try {
+    // c.req.json() keeps the parsed body, so a validator after this reads it without parsing again.
+    return await c.req.json();
+  } catch {
+    throw new ApiError("invalid_json", "The request body is not valid JSON.");
+  }
+}
+
+/** Middleware form of readJsonBody, placed before `validate("json", …)` (src/http/validate.ts). */
+export const jsonBody: MiddlewareHandler = async function jsonBody(c, next) {
+  await readJsonBody(c);
+  await next();
+};

@@ -1,0 +1,75 @@
+import { Hono, type Context } from "hono";
+import { activate, type ActivationDeps } from "../campaign/activate.js";
+import { unsubscribe, unsubscribePageState } from "../campaign/unsubscribe.js";
+import { bodyLimit } from "../http/body-limit.js";
+import { clientAddress } from "../http/client-address.js";
+import { ApiError } from "../http/errors.js";
+import { readFormFields } from "../http/request-body.js";
+import type { PageSettings } from "../pages/layout.js";
+import { resubscribedPage, unsubscribeLinkInvalidPage, unsubscribePage } from "../pages/unsubscribe-pages.js";
+import { verifyToken } from "../tokens.js";
+
+export interface UnsubscribeDeps {
+  activation: ActivationDeps;
+  appSecret: string;
+  pages: PageSettings;
+  trustProxy: boolean;
+}
+
+/** A one-click POST carries `List-Unsubscribe=One-Click` (RFC 8058 §3.1); a few hundred bytes at most. */
+const MAX_BODY_BYTES = 8 * 1024;
+
+/**
+ * Leaving, as RFC 8058 and the Gmail/Yahoo bulk-sender rules want it:
+ *  - GET /unsubscribe/:token shows one button and changes nothing: link scanners and prefetchers
+ *    follow GETs, so a GET must never unsubscribe (RFC 8058 §4 is why the one-click is a POST).
+ *  - POST /unsubscribe/:token is the one-click: the mail client POSTs `List-Unsubscribe=One-Click`
+ *    with no cookies and no JavaScript; the signed token is the only credential. It answers 200
+ *    and is idempotent. Our own button posts here too.
+ *  - POST /unsubscribe/:token/resubscribe is the undo: it restarts nothing already sent, and is
+ *    recorded as a consent event.
+ * A token that does not verify gets a 400 page. Unsubscribe tokens never expire.
+ */
+export function unsubscribeRoutes(deps: UnsubscribeDeps) {
+  const sql = deps.activation.sql;
+  const subscriberOf = (token: string) => {
+    const check = verifyToken(deps.appSecret, token, "unsubscribe");
+    return check.ok ? check.subject : undefined;
+  };
+  const limit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new ApiError("payload_too_large", "The request body must be at most 8 KB.");
+    },
+  });
+
+  return new Hono()
+    .get("/unsubscribe/:token", async (c) => {
+      const token = c.req.param("token");
+      const subscriberId = subscriberOf(token);
+      if (!subscriberId) return unsubscribeLinkInvalidPage(c, deps.pages);
+      return unsubscribePage(c, deps.pages, await unsubscribePageState(sql, subscriberId), token);
+    })
+    .post("/unsubscribe/:token", limit, async (c) => {
+      const token = c.req.param("token");
+      const subscriberId = subscriberOf(token);
+      if (!subscriberId) return unsubscribeLinkInvalidPage(c, deps.pages);
+      // The body is not required (nor need it be readable): a client that posts without it still means "unsubscribe".
+      const form = await readFormFields(c);
+      const via = form?.from === "page" ? "page" : "one-click";
+      await unsubscribe(sql, { subscriberId, via, ...who(c, deps.trustProxy) });
+      const state = await unsubscribePageState(sql, subscriberId);
+      return unsubscribePage(c, deps.pages, state === "subscribed" ? "unsubscribed" : state, token);
+    })
+    .post("/unsubscribe/:token/resubscribe", limit, async (c) => {
+      const token = c.req.param("token");
+      const subscriberId = subscriberOf(token);
+      if (!subscriberId) return unsubscribeLinkInvalidPage(c, deps.pages);
+      const outcome = await activate(deps.activation, { subscriberId, via: "resubscribe", ...who(c, deps.trustProxy) });
+      return resubscribedPage(c, deps.pages, outcome, token);
+    });
+}
+
+function who(c: Context, trustProxy: boolean) {
+  return { ip: clientAddress(c, trustProxy), userAgent: c.req.header("user-agent") };
+}
