@@ -235,7 +235,7 @@ function RedFlags({ content, compact }: { content: GuideContent["redFlags"]; com
     <View style={compact ? [s.care, s.careCompact] : s.care} wrap={false}>
       {/* In the full section the heading stands above the box; on the cover the box names itself. */}
       {compact ? <Text style={s.careTitle}>{`Before you start: ${content.heading.toLowerCase()}`}</Text> : null}
-      <Text style={s.listIntro}>{content.intro}</Text>
+      {compact ? null : <Text style={s.listIntro}>{content.intro}</Text>}
       <View style={compact ? s.careGroups : undefined}>
         {content.groups.map((group) => (
           <View key={group.title} style={compact ? s.careGroup : undefined}>
@@ -372,17 +372,20 @@ export function GuideDocument({ content, clinicName, bookingUrl, reading }: Guid
             </View>
           ))}
         </View>
-        <NextSteps content={content.nextSteps} clinicName={clinicName} bookingUrl={bookingUrl} reading={reading} />
-        <View style={s.disclaimer} wrap={false}>
-          <Text style={s.disclaimerTitle}>{content.disclaimer.heading}</Text>
-          {content.disclaimer.paragraphs.map((line) => (
-            <Text key={line} style={s.disclaimerText}>
-              {line}
+        {/* The clinic's links and the disclaimer stay together: both belong on the last page. */}
+        <View wrap={false}>
+          <NextSteps content={content.nextSteps} clinicName={clinicName} bookingUrl={bookingUrl} reading={reading} />
+          <View style={s.disclaimer}>
+            <Text style={s.disclaimerTitle}>{content.disclaimer.heading}</Text>
+            {content.disclaimer.paragraphs.map((line) => (
+              <Text key={line} style={s.disclaimerText}>
+                {line}
+              </Text>
+            ))}
+            <Text style={s.disclaimerText}>
+              {`© ${clinicName}. You are welcome to print this guide and share it with family or your clinician.`}
             </Text>
-          ))}
-          <Text style={s.disclaimerText}>
-            {`© ${clinicName}. You are welcome to print this guide and share it with family or your clinician.`}
-          </Text>
+          </View>
         </View>
         <Footer clinicName={clinicName} title={content.title} />
       </Page>
