@@ -45,7 +45,7 @@ export const cls = {
 } as const;
 
 export const darkModeCss = `@media (prefers-color-scheme: dark) {
-.${cls.page} { background-color: ${darkColors.page} !important; }
+.${cls.page}, .${cls.page} > table > tbody > tr > td { background-color: ${darkColors.page} !important; }
 .${cls.card} { background-color: ${darkColors.card} !important; }
 .${cls.card} p, .${cls.card} li, .${cls.card} h1, .${cls.card} h2, .${cls.card} strong { color: ${darkColors.ink} !important; }
 .${cls.card} .${cls.muted}, .${cls.card} .${cls.small} { color: ${darkColors.muted} !important; }
