@@ -1,7 +1,6 @@
 import { Text } from "@react-email/components";
 import { GuideButton } from "./components/guide-link.js";
 import { Layout } from "./components/layout.js";
-import { personalSubject } from "./components/personalize.js";
 import * as s from "./components/styles.js";
 import type { ConfirmEmailProps } from "./props.js";
 
@@ -9,8 +8,9 @@ const title = "Please confirm your email for the Flare-Up Reset Guide";
 
 export const previewText = "One click to confirm, and your free Flare-Up Reset Guide is on its way.";
 
-export function subject(props: ConfirmEmailProps): string {
-  return personalSubject(props.firstName, title);
+/** No name in the subject (see components/personalize.ts): the greeting inside uses it. */
+export function subject(): string {
+  return title;
 }
 
 /** "7 days", "1 day", "12 hours" — PENDING_TTL_DAYS may be fractional in demos. */
@@ -39,10 +39,11 @@ export default function Confirm({ firstName, confirmUrl, validDays, unsubscribeU
     >
       <Text style={s.paragraph}>
         Someone — hopefully you — asked {clinicName} for the free Flare-Up Reset Guide at this address. Please
-        confirm that it was you, and we will send the guide straight away, followed by a few short educational
-        emails about sciatica flare-ups.
+        confirm that it was you, and we will send the guide straight away, followed by a short series of
+        educational emails about sciatica flare-ups. One of them also suggests supportive tools and supplements
+        you can browse if you wish.
       </Text>
-      <GuideButton guideUrl={confirmUrl} label="Yes, send me the guide" />
+      <GuideButton url={confirmUrl} label="Yes, send me the guide" fallback="confirm my email address" />
       <Text style={s.paragraph}>
         This link works for {describeDays(validDays)}. If you did not ask for the guide, you can ignore this email:
         without a click we will not email you again, and the request is deleted.

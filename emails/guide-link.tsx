@@ -1,7 +1,6 @@
 import { Text } from "@react-email/components";
 import { GuideButton } from "./components/guide-link.js";
 import { Layout } from "./components/layout.js";
-import { personalSubject } from "./components/personalize.js";
 import * as s from "./components/styles.js";
 import type { GuideLinkEmailProps } from "./props.js";
 
@@ -9,8 +8,9 @@ const title = "Your fresh link to the Flare-Up Reset Guide";
 
 export const previewText = "Here is a new personal link to download your free Flare-Up Reset Guide.";
 
-export function subject(props: GuideLinkEmailProps): string {
-  return personalSubject(props.firstName, title);
+/** No name in the subject (see components/personalize.ts): the greeting inside uses it. */
+export function subject(): string {
+  return title;
 }
 
 /** "30 days", "1 day", "12 hours": GUIDE_LINK_TTL_DAYS may be fractional in demos. */
@@ -41,7 +41,7 @@ export default function GuideLink({ firstName, guideUrl, validDays, unsubscribeU
         {`You asked for a new link to the Flare-Up Reset Guide from ${clinicName}. Here it is: it works for ` +
           `${describeValidity(validDays)}, and you are welcome to save the PDF and keep it.`}
       </Text>
-      <GuideButton guideUrl={guideUrl} label="Download your guide" />
+      <GuideButton url={guideUrl} label="Download your guide" fallback="download the guide (PDF)" />
       <Text style={s.paragraph}>
         If you did not ask for this, you can ignore this email: nothing else will follow from it.
       </Text>

@@ -1,17 +1,19 @@
 import { Heading, Link, Text } from "@react-email/components";
 import { GuideReminder } from "./components/guide-link.js";
 import { Layout } from "./components/layout.js";
-import { personalSubject } from "./components/personalize.js";
+import { BookAssessment } from "./components/next-steps.js";
+import { RedFlagReminder } from "./components/red-flag-list.js";
 import * as s from "./components/styles.js";
 import type { EmailLink, MistakesEmailProps } from "./props.js";
 
 const title = "The common mistake during a sciatica flare";
 
 export const previewText =
-  "Why stretching hard early in a flare can backfire, and gentler options that may help.";
+  "Why stretching hard early in a flare can, in some cases, increase nerve irritation, and gentler options that may help.";
 
-export function subject(props: MistakesEmailProps): string {
-  return personalSubject(props.firstName, title);
+/** No name in the subject (see components/personalize.ts): the greeting inside uses it. */
+export function subject(): string {
+  return title;
 }
 
 const gentler = [
@@ -27,8 +29,11 @@ export default function Mistakes({
   unsubscribeUrl,
   postalAddress,
   clinicName,
+  bookingUrl,
   toolLinks,
 }: MistakesEmailProps) {
+  const tools = toolLinks.filter((link) => link.kind === "tools");
+  const supplements = toolLinks.filter((link) => link.kind === "supplements");
   return (
     <Layout
       preview={previewText}
@@ -65,20 +70,41 @@ export default function Mistakes({
         help reduce discomfort for a while, and they work best combined with education and gradual
         movement.
       </Text>
-      {toolLinks.length > 0 ? <ToolLinks links={toolLinks} /> : null}
+      <ProductLinks intro="If you're exploring supportive recovery tools, you can browse:" links={tools} />
 
+      {supplements.length > 0 ? (
+        <>
+          <Heading as="h2" style={s.subheading}>
+            Supplement support
+          </Heading>
+          <Text style={s.paragraph}>
+            Some people use high-quality supplements to support recovery and muscle relaxation.
+          </Text>
+          <ProductLinks intro="If you're considering a supplement, you can browse:" links={supplements} />
+          <Text style={s.paragraph}>
+            If you take medication or have a health condition, check with your clinician or
+            pharmacist before starting a supplement.
+          </Text>
+        </>
+      ) : null}
+
+      <RedFlagReminder />
+      <BookAssessment bookingUrl={bookingUrl} clinicName={clinicName} />
       <Text style={s.paragraph}>Next time: the signs that mean it's time to see a clinician.</Text>
       <GuideReminder guideUrl={guideUrl} />
     </Layout>
   );
 }
 
-function ToolLinks({ links }: { links: readonly EmailLink[] }) {
+/**
+ * One block per kind of link, worded for the links that exist: without TOOLS_URL the supplement
+ * link must not read as if the tools were at the supplement shop (issue 15).
+ */
+function ProductLinks({ intro, links }: { intro: string; links: readonly EmailLink[] }) {
+  if (links.length === 0) return null;
   return (
     <>
-      <Text style={s.paragraph}>
-        If you're exploring supportive recovery tools or supplements, you can browse:
-      </Text>
+      <Text style={s.paragraph}>{intro}</Text>
       <ul style={s.list}>
         {links.map((link, index) => (
           <li key={`${index}:${link.url}`} style={s.listItem}>
@@ -89,10 +115,6 @@ function ToolLinks({ links }: { links: readonly EmailLink[] }) {
           </li>
         ))}
       </ul>
-      <Text style={s.paragraph}>
-        If you take medication or have a health condition, check with your clinician or pharmacist
-        before starting a supplement.
-      </Text>
     </>
   );
 }
@@ -103,8 +125,9 @@ Mistakes.PreviewProps = {
   unsubscribeUrl: "http://localhost:3000/unsubscribe/preview-token",
   postalAddress: "123 Example Street, Springfield, ST 00000",
   clinicName: "PCS Clinic",
+  bookingUrl: "https://clinic.example/book",
   toolLinks: [
-    { label: "Clinician-curated recovery tools", url: "http://localhost:3000/tools" },
-    { label: "Thorne supplements", url: "https://www.thorne.com/u/PR2106491", affiliate: true },
+    { kind: "tools", label: "Clinician-curated recovery tools", url: "http://localhost:3000/tools" },
+    { kind: "supplements", label: "Thorne supplements", url: "https://www.thorne.com/u/PR2106491", affiliate: true },
   ],
 } satisfies MistakesEmailProps;

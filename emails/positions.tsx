@@ -2,7 +2,8 @@ import { Fragment } from "react";
 import { Heading, Text } from "@react-email/components";
 import { GuideReminder } from "./components/guide-link.js";
 import { Layout } from "./components/layout.js";
-import { personalSubject } from "./components/personalize.js";
+import { BookAssessment, FurtherReading, READING_TITLES } from "./components/next-steps.js";
+import { RedFlagReminder } from "./components/red-flag-list.js";
 import * as s from "./components/styles.js";
 import type { BaseEmailProps } from "./props.js";
 
@@ -11,8 +12,9 @@ const title = "3 positions that may help calm a flare-up";
 export const previewText =
   "The 90–90 position, supported child's pose and side-lying with a pillow, with a short how-to for each.";
 
-export function subject(props: BaseEmailProps): string {
-  return personalSubject(props.firstName, title);
+/** No name in the subject (see components/personalize.ts): the greeting inside uses it. */
+export function subject(): string {
+  return title;
 }
 
 const positions = [
@@ -24,7 +26,7 @@ const positions = [
   {
     name: "Supported child's pose",
     howTo:
-      "Kneel, sit back towards your heels and fold forward onto a stack of pillows under your chest, arms resting. Widen your knees if that feels easier, and only go as far as is comfortable.",
+      "Kneel, sit back toward your heels and fold forward onto a stack of pillows under your chest, arms resting. Widen your knees if that feels easier, and only go as far as is comfortable.",
   },
   {
     name: "Side-lying with a pillow between the knees",
@@ -33,7 +35,15 @@ const positions = [
   },
 ] as const;
 
-export default function Positions({ firstName, guideUrl, unsubscribeUrl, postalAddress, clinicName }: BaseEmailProps) {
+export default function Positions({
+  firstName,
+  guideUrl,
+  unsubscribeUrl,
+  postalAddress,
+  clinicName,
+  bookingUrl,
+  reading,
+}: BaseEmailProps) {
   return (
     <Layout
       preview={previewText}
@@ -72,6 +82,9 @@ export default function Positions({ firstName, guideUrl, unsubscribeUrl, postalA
         irritation. Start small and build up step by step.
       </Text>
 
+      <FurtherReading url={reading?.positionsUrl} title={READING_TITLES.positionsUrl} />
+      <RedFlagReminder />
+      <BookAssessment bookingUrl={bookingUrl} clinicName={clinicName} />
       <Text style={s.paragraph}>Next time: the common mistake many people make during a flare-up.</Text>
       <GuideReminder guideUrl={guideUrl} />
     </Layout>
@@ -84,4 +97,6 @@ Positions.PreviewProps = {
   unsubscribeUrl: "http://localhost:3000/unsubscribe/preview-token",
   postalAddress: "123 Example Street, Springfield, ST 00000",
   clinicName: "PCS Clinic",
+  bookingUrl: "https://clinic.example/book",
+  reading: { positionsUrl: "https://clinic.example/3-positions-sciatica-flare" },
 } satisfies BaseEmailProps;

@@ -2,11 +2,28 @@
  * What every template receives. Templates know nothing of the database: the worker resolves
  * links and names and passes plain values in.
  */
+
+/** A product link in the "mistakes" email: supportive tools (TOOLS_URL) or a supplement (SUPPLEMENT_URL). */
 export interface EmailLink {
+  /** Which block it belongs to: each block is worded for the links that exist. */
+  kind: "tools" | "supplements";
   label: string;
   url: string;
-  /** True when the clinic may earn from the link: the email then says so plainly. */
+  /** True only when the clinic may earn from the link (a setting): the email then says so plainly. */
   affiliate?: boolean;
+}
+
+/**
+ * The article's "Related Reading" pieces, wherever the clinic has published them (settings).
+ * Each is optional: an unset one is simply not mentioned.
+ */
+export interface RelatedReading {
+  /** "Sciatica Starter Guide: Why Pain Travels Down the Leg" — in the welcome. */
+  starterGuideUrl?: string | undefined;
+  /** "Load vs Capacity: Why Pain Flare-Ups Happen" — in the triggers email. */
+  loadCapacityUrl?: string | undefined;
+  /** "3 Positions That May Help Calm a Sciatica Flare" — in the positions email. */
+  positionsUrl?: string | undefined;
 }
 
 export interface BaseEmailProps {
@@ -18,6 +35,15 @@ export interface BaseEmailProps {
   /** CAN-SPAM: the clinic's physical postal address. */
   postalAddress: string;
   clinicName: string;
+  /** BOOKING_URL: "Book an assessment" in the later emails; omitted when unset. */
+  bookingUrl?: string | undefined;
+  /** RELATED_READING_* settings: omitted when unset. */
+  reading?: RelatedReading | undefined;
+}
+
+/** The welcome names what is coming, so it says whether product links (and affiliate ones) are. */
+export interface WelcomeEmailProps extends BaseEmailProps {
+  toolLinks?: EmailLink[] | undefined;
 }
 
 export interface MistakesEmailProps extends BaseEmailProps {

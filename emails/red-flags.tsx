@@ -1,21 +1,23 @@
-import { Text } from "@react-email/components";
+import { Heading, Text } from "@react-email/components";
 import { GuideReminder } from "./components/guide-link.js";
 import { Layout } from "./components/layout.js";
-import { personalSubject } from "./components/personalize.js";
-import { RedFlagList } from "./components/red-flag-list.js";
+import { BookAssessment } from "./components/next-steps.js";
+import { RedFlagGroups, RedFlagReminder } from "./components/red-flag-list.js";
+import { NUMBNESS_CONTRAST, WHY_THEY_MATTER } from "./components/red-flags-wording.js";
 import * as s from "./components/styles.js";
 import type { BaseEmailProps } from "./props.js";
 
 const title = "When to get sciatica checked by a clinician";
 
 export const previewText =
-  "Four signs that mean it's time to contact a healthcare professional promptly, and why they matter.";
+  "Which signs need emergency care now, which need a clinician the same day, and why they matter.";
 
-export function subject(props: BaseEmailProps): string {
-  return personalSubject(props.firstName, title);
+/** No name in the subject (see components/personalize.ts): the greeting inside uses it. */
+export function subject(): string {
+  return title;
 }
 
-export default function RedFlags({ firstName, guideUrl, unsubscribeUrl, postalAddress, clinicName }: BaseEmailProps) {
+export default function RedFlags({ firstName, guideUrl, unsubscribeUrl, postalAddress, clinicName, bookingUrl }: BaseEmailProps) {
   return (
     <Layout
       preview={previewText}
@@ -27,19 +29,20 @@ export default function RedFlags({ firstName, guideUrl, unsubscribeUrl, postalAd
     >
       <Text style={s.paragraph}>
         So far we've looked at ways that may help calm a flare-up. It's just as useful to know when
-        symptoms need a professional's attention. Contact a healthcare professional promptly if you
-        notice:
+        symptoms need a professional's attention, and how quickly.
       </Text>
-      <RedFlagList />
-      <Text style={s.paragraph}>
-        These may need prompt medical evaluation. If they come on suddenly, or you can't reach your
-        clinician, seek urgent care.
-      </Text>
+      <RedFlagGroups />
+      <Heading as="h2" style={s.subheading}>
+        Why they matter
+      </Heading>
+      <Text style={s.paragraph}>{WHY_THEY_MATTER}</Text>
+      <Text style={s.paragraph}>{NUMBNESS_CONTRAST}</Text>
       <Text style={s.paragraph}>
         Noticing one of these doesn't mean you have to work out what's behind it yourself. Sciatica
         is a pattern of symptoms, not a diagnosis on its own, and a clinician can assess what's
         going on. The same applies if your symptoms simply aren't settling.
       </Text>
+      <BookAssessment bookingUrl={bookingUrl} clinicName={clinicName} />
       <Text style={s.paragraph}>Thank you for reading along with the Flare-Up Reset series.</Text>
       <GuideReminder guideUrl={guideUrl} />
     </Layout>
@@ -52,4 +55,5 @@ RedFlags.PreviewProps = {
   unsubscribeUrl: "http://localhost:3000/unsubscribe/preview-token",
   postalAddress: "123 Example Street, Springfield, ST 00000",
   clinicName: "PCS Clinic",
+  bookingUrl: "https://clinic.example/book",
 } satisfies BaseEmailProps;

@@ -1,7 +1,8 @@
 import { Heading, Text } from "@react-email/components";
 import { GuideReminder } from "./components/guide-link.js";
 import { Layout } from "./components/layout.js";
-import { personalSubject } from "./components/personalize.js";
+import { FurtherReading, READING_TITLES } from "./components/next-steps.js";
+import { RedFlagReminder } from "./components/red-flag-list.js";
 import * as s from "./components/styles.js";
 import type { BaseEmailProps } from "./props.js";
 
@@ -10,8 +11,9 @@ const title = "What often sets off a sciatica flare-up";
 export const previewText =
   "It's often several stressors adding up, not one single event. Here are five common triggers.";
 
-export function subject(props: BaseEmailProps): string {
-  return personalSubject(props.firstName, title);
+/** No name in the subject (see components/personalize.ts): the greeting inside uses it. */
+export function subject(): string {
+  return title;
 }
 
 const triggers = [
@@ -22,7 +24,7 @@ const triggers = [
   "Higher stress levels",
 ] as const;
 
-export default function Triggers({ firstName, guideUrl, unsubscribeUrl, postalAddress, clinicName }: BaseEmailProps) {
+export default function Triggers({ firstName, guideUrl, unsubscribeUrl, postalAddress, clinicName, reading }: BaseEmailProps) {
   return (
     <Layout
       preview={previewText}
@@ -34,8 +36,8 @@ export default function Triggers({ firstName, guideUrl, unsubscribeUrl, postalAd
     >
       <Text style={s.paragraph}>
         Flare-ups often happen when the nervous system is under more stress than it can currently
-        tolerate. Pain travelling down the leg doesn't always mean something is badly damaged: often
-        the nerve is irritated and sensitive, which can amplify pain signals.
+        tolerate. Pain traveling down the leg does not always mean the nerve is severely compressed:
+        sometimes the nerve is simply irritated and sensitive, which can amplify pain signals.
       </Text>
 
       <Heading as="h2" style={s.subheading}>
@@ -62,6 +64,8 @@ export default function Triggers({ firstName, guideUrl, unsubscribeUrl, postalAd
         It may help to notice which of these were present in the days before your last flare-up.
       </Text>
 
+      <FurtherReading url={reading?.loadCapacityUrl} title={READING_TITLES.loadCapacityUrl} />
+      <RedFlagReminder />
       <Text style={s.paragraph}>Next time: three supported positions that may help calm a flare-up.</Text>
       <GuideReminder guideUrl={guideUrl} />
     </Layout>
@@ -74,4 +78,5 @@ Triggers.PreviewProps = {
   unsubscribeUrl: "http://localhost:3000/unsubscribe/preview-token",
   postalAddress: "123 Example Street, Springfield, ST 00000",
   clinicName: "PCS Clinic",
+  reading: { loadCapacityUrl: "https://clinic.example/load-vs-capacity" },
 } satisfies BaseEmailProps;

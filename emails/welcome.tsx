@@ -1,28 +1,57 @@
 import { Heading, Text } from "@react-email/components";
 import { GuideButton } from "./components/guide-link.js";
 import { Layout } from "./components/layout.js";
-import { personalSubject } from "./components/personalize.js";
-import { SeekCareNow } from "./components/red-flag-list.js";
+import { FurtherReading, READING_TITLES } from "./components/next-steps.js";
+import { RedFlagReminder } from "./components/red-flag-list.js";
 import * as s from "./components/styles.js";
-import type { BaseEmailProps } from "./props.js";
+import type { EmailLink, WelcomeEmailProps } from "./props.js";
 
 const title = "Your Flare-Up Reset Guide is here";
 
 export const previewText =
   "Simple strategies that may help calm a sciatica flare-up and help you return to movement with more confidence.";
 
-export function subject(props: BaseEmailProps): string {
-  return personalSubject(props.firstName, title);
+/** No name in the subject (see components/personalize.ts): the greeting inside uses it. */
+export function subject(): string {
+  return title;
 }
 
-const comingUp = [
-  ["Triggers", "what often sets off a flare-up, and why stressors add up."],
-  ["Positions", "three supported positions that may help calm symptoms."],
-  ["The common mistake", "why stretching hard early in a flare can backfire."],
-  ["Red flags", "the signs that mean it's time to see a clinician."],
-] as const;
+/**
+ * What the mistakes email will hold besides the advice, in the words the consent wording uses:
+ * product links only when some are configured, "affiliate" only when one is.
+ */
+export function productLinksNote(toolLinks: readonly EmailLink[]): string {
+  if (toolLinks.length === 0) return "";
+  const what = describeProducts(toolLinks);
+  return toolLinks.some((link) => link.affiliate === true)
+    ? `, plus links to ${what} you can browse if you wish (some are affiliate links: the clinic may earn a commission)`
+    : `, plus links to ${what} you can browse if you wish`;
+}
 
-export default function Welcome({ firstName, guideUrl, unsubscribeUrl, postalAddress, clinicName }: BaseEmailProps) {
+function describeProducts(toolLinks: readonly EmailLink[]): string {
+  const tools = toolLinks.some((link) => link.kind === "tools");
+  const supplements = toolLinks.some((link) => link.kind === "supplements");
+  return tools && supplements ? "supportive tools and supplements" : tools ? "supportive tools" : "supplements";
+}
+
+export default function Welcome({
+  firstName,
+  guideUrl,
+  unsubscribeUrl,
+  postalAddress,
+  clinicName,
+  reading,
+  toolLinks = [],
+}: WelcomeEmailProps) {
+  const comingUp = [
+    ["Triggers", "what often sets off a flare-up, and why stressors add up."],
+    ["Positions", "three supported positions that may help calm symptoms."],
+    [
+      "The common mistake",
+      `why stretching hard early in a flare can, in some cases, increase nerve irritation${productLinksNote(toolLinks)}.`,
+    ],
+    ["Red flags", "which signs need emergency care, which need a clinician the same day, and why."],
+  ] as const;
   return (
     <Layout
       preview={previewText}
@@ -37,7 +66,9 @@ export default function Welcome({ firstName, guideUrl, unsubscribeUrl, postalAdd
         why flare-ups happen, supported positions that may help calm symptoms, and how to ease back
         into movement.
       </Text>
-      <GuideButton guideUrl={guideUrl} label="Download your guide" />
+      <GuideButton url={guideUrl} label="Download your guide" fallback="download the guide (PDF)" />
+
+      <RedFlagReminder />
 
       <Heading as="h2" style={s.subheading}>
         What's coming over the next week or so
@@ -50,7 +81,7 @@ export default function Welcome({ firstName, guideUrl, unsubscribeUrl, postalAdd
         ))}
       </ul>
 
-      <SeekCareNow />
+      <FurtherReading url={reading?.starterGuideUrl} title={READING_TITLES.starterGuideUrl} />
     </Layout>
   );
 }
@@ -61,4 +92,9 @@ Welcome.PreviewProps = {
   unsubscribeUrl: "http://localhost:3000/unsubscribe/preview-token",
   postalAddress: "123 Example Street, Springfield, ST 00000",
   clinicName: "PCS Clinic",
-} satisfies BaseEmailProps;
+  reading: { starterGuideUrl: "https://clinic.example/sciatica-starter-guide" },
+  toolLinks: [
+    { kind: "tools", label: "Clinician-curated recovery tools", url: "http://localhost:3000/tools" },
+    { kind: "supplements", label: "Thorne supplements", url: "https://www.thorne.com/u/PR2106491", affiliate: true },
+  ],
+} satisfies WelcomeEmailProps;

@@ -123,10 +123,10 @@ const schema = z.object({
   }),
   RESEND_BATCH_SIZE: number(100, (n) => Number.isInteger(n) && n >= 1 && n <= 100, "an integer from 1 to 100 (Resend's batch limit; 1 = no batching)"),
   RESEND_RATE_LIMIT: number(2, (n) => n > 0 && n <= 1000, "a number of requests per second above 0"),
-  EMAIL_FROM: z.string().trim().min(3).default("Flare-Up Reset <onboarding@resend.dev>"),
+  EMAIL_FROM: optionalString.refine((v) => v === undefined || v.length >= 3, { message: "must be a sender such as Clinic <guide@clinic.example>" }),
   EMAIL_REPLY_TO: optionalString.pipe(z.email({ message: "must be an email address" }).optional()),
   POSTAL_ADDRESS: optionalString,
-  CLINIC_NAME: z.string().trim().min(1).default("Flare-Up Reset"),
+  CLINIC_NAME: optionalString,
   DOUBLE_OPT_IN: bool(false),
   SEQUENCE_TIME_SCALE: number(1, (n) => n > 0, "a number above 0 (86400 makes a day pass in a second)"),
   SEND_WINDOW: optionalString.refine((v) => v === undefined || SEND_WINDOW.test(v), {
@@ -155,6 +155,14 @@ const schema = z.object({
   TRUST_PROXY: bool(false),
   TOOLS_URL: url("an http(s) URL", ["http:", "https:"]),
   SUPPLEMENT_URL: url("an http(s) URL", ["http:", "https:"]),
+  // Whether each link earns the clinic a commission: the email marks it and adds the disclosure.
+  TOOLS_AFFILIATE: bool(false),
+  // The default SUPPLEMENT_URL is the clinic's practitioner referral link, which does.
+  SUPPLEMENT_AFFILIATE: bool(true),
+  BOOKING_URL: url("an http(s) URL", ["http:", "https:"]),
+  RELATED_READING_STARTER_URL: url("an http(s) URL", ["http:", "https:"]),
+  RELATED_READING_LOAD_CAPACITY_URL: url("an http(s) URL", ["http:", "https:"]),
+  RELATED_READING_POSITIONS_URL: url("an http(s) URL", ["http:", "https:"]),
   GUIDE_LINK_TTL_DAYS: number(30, (n) => n > 0, "a number of days above 0"),
   GUIDE_PDF_PATH: optionalString.refine((v) => v === undefined || isPdfFile(v), {
     message: "must be the path of a readable PDF file (one that starts with %PDF-)",
@@ -203,12 +211,26 @@ export interface Config {
   guidePdfPath: string | undefined;
   /** Double opt-in: unconfirmed subscribers are deleted this long after their last request. */
   pendingTtlDays: number;
-  /** Links in the "mistakes" email; both earn the clinic a commission (affiliate). */
-  links: { toolsUrl: string | undefined; supplementUrl: string | undefined };
+  /** Links in the emails and the guide; each is left out when unset. */
+  links: {
+    /** The "mistakes" email's product links, each marked affiliate only when its flag says so. */
+    toolsUrl: string | undefined;
+    toolsAffiliate: boolean;
+    supplementUrl: string | undefined;
+    supplementAffiliate: boolean;
+    /** "Book an assessment" in the later emails and on the guide's last page. */
+    bookingUrl: string | undefined;
+    /** The article's "Related Reading" pieces, where the clinic has published them. */
+    reading: { starterGuideUrl: string | undefined; loadCapacityUrl: string | undefined; positionsUrl: string | undefined };
+  };
 }
 
 /** The clinic's supplement link from the article; TOOLS_URL has no default (none is in the article). */
 export const DEFAULT_SUPPLEMENT_URL = "https://www.thorne.com/u/PR2106491";
+
+/** Development defaults only: production refuses to start without CLINIC_NAME and EMAIL_FROM. */
+export const DEFAULT_CLINIC_NAME = "Flare-Up Reset";
+export const DEFAULT_EMAIL_FROM = "Flare-Up Reset <onboarding@resend.dev>";
 
 export const DEFAULT_POSTAL_ADDRESS = "Flare-Up Reset Clinic · 100 Example Street · Springfield";
 
@@ -227,7 +249,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   }
   const e = parsed.data;
   if (e.NODE_ENV === "production") {
-    for (const name of ["APP_SECRET", "POSTAL_ADDRESS", "PUBLIC_URL"] as const) {
+    // The defaults are the project's own name and Resend's test sender: a production email
+    // must come from the clinic, named as the clinic (issue 15).
+    for (const name of ["APP_SECRET", "POSTAL_ADDRESS", "PUBLIC_URL", "CLINIC_NAME", "EMAIL_FROM"] as const) {
       if (!e[name]) throw new ConfigError(`Invalid configuration: ${name} is required when NODE_ENV=production`);
     }
   }
@@ -257,10 +281,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       batchSize: e.RESEND_BATCH_SIZE,
     },
     email: {
-      from: e.EMAIL_FROM,
+      from: e.EMAIL_FROM ?? DEFAULT_EMAIL_FROM,
       replyTo: e.EMAIL_REPLY_TO,
       postalAddress: e.POSTAL_ADDRESS ?? DEFAULT_POSTAL_ADDRESS,
-      clinicName: e.CLINIC_NAME,
+      clinicName: e.CLINIC_NAME ?? DEFAULT_CLINIC_NAME,
     },
     doubleOptIn: e.DOUBLE_OPT_IN,
     sequenceTimeScale: e.SEQUENCE_TIME_SCALE,
@@ -272,7 +296,18 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     guideLinkTtlDays: e.GUIDE_LINK_TTL_DAYS,
     guidePdfPath: e.GUIDE_PDF_PATH,
     pendingTtlDays: e.PENDING_TTL_DAYS,
-    links: { toolsUrl: e.TOOLS_URL, supplementUrl: e.SUPPLEMENT_URL ?? DEFAULT_SUPPLEMENT_URL },
+    links: {
+      toolsUrl: e.TOOLS_URL,
+      toolsAffiliate: e.TOOLS_AFFILIATE,
+      supplementUrl: e.SUPPLEMENT_URL ?? DEFAULT_SUPPLEMENT_URL,
+      supplementAffiliate: e.SUPPLEMENT_AFFILIATE,
+      bookingUrl: e.BOOKING_URL,
+      reading: {
+        starterGuideUrl: e.RELATED_READING_STARTER_URL,
+        loadCapacityUrl: e.RELATED_READING_LOAD_CAPACITY_URL,
+        positionsUrl: e.RELATED_READING_POSITIONS_URL,
+      },
+    },
   };
 }
 

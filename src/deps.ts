@@ -75,7 +75,13 @@ export function createDeps(config: ReadyConfig, logger: Logger, overrides: { que
     // 5 per 15 minutes per client: plenty for a person, and each subscriber gets at most one
     // fresh-link email an hour whatever the limit (src/guide/fresh-link.ts).
     freshLinkLimiter: createRateLimiter(queues, { points: 5, durationSeconds: 15 * 60, keyPrefix: `${config.queuePrefix}:fresh-link-limit` }),
-    guidePdf: createGuidePdfStore({ clinicName: config.email.clinicName, pdfPath: config.guidePdfPath, logger }),
+    guidePdf: createGuidePdfStore({
+      clinicName: config.email.clinicName,
+      bookingUrl: config.links.bookingUrl,
+      reading: config.links.reading,
+      pdfPath: config.guidePdfPath,
+      logger,
+    }),
     sequence: FLARE_UP_RESET,
     signups: new SignupBatcher({ sql: db.sql, queues, logger }, { maxInFlight: 4, maxBatch: 200, rowsPerJob: config.resend.batchSize }),
     metrics,
@@ -99,6 +105,10 @@ export function composeSettings(config: ReadyConfig): ComposeSettings {
     clinicName: config.email.clinicName,
     toolsUrl: config.links.toolsUrl,
     supplementUrl: config.links.supplementUrl,
+    toolsAffiliate: config.links.toolsAffiliate,
+    supplementAffiliate: config.links.supplementAffiliate,
+    bookingUrl: config.links.bookingUrl,
+    reading: config.links.reading,
     renderer: new RenderCache(),
   };
 }

@@ -34,19 +34,30 @@ export function Layout({
 }: LayoutProps) {
   return (
     <Html lang="en">
-      <Head />
-      <Body style={s.body}>
+      <Head>
+        {/* Declaring both schemes tells Apple Mail and others not to invert the colours blindly:
+            they apply the dark palette below instead (tests/browser/emails.e2e.test.ts checks
+            its contrast). */}
+        <meta name="color-scheme" content="light dark" />
+        <meta name="supported-color-schemes" content="light dark" />
+        <style>{s.darkModeCss}</style>
+      </Head>
+      <Body style={s.body} className={s.cls.page}>
         {/* <Preview> goes first INSIDE <Body>. Between </head> and <body> it is a div outside the
             body: invalid HTML that strict clients drop, leaving an empty email (documenso#3004,
             react-email#2698). React 19 also hoists it into <body> anyway. A unit test guards this. */}
         <Preview>{preview}</Preview>
-        <Container style={s.container}>
-          <Text style={s.brand}>{clinicName}</Text>
+        <Container style={s.container} className={s.cls.card}>
+          <Text style={s.brand} className={`${s.cls.brand} ${s.cls.small}`}>
+            {clinicName}
+          </Text>
           <Heading as="h1" style={s.heading}>
             {heading}
           </Heading>
           <Greeting firstName={firstName} />
-          <Text style={s.lede}>{preview}</Text>
+          <Text style={s.lede} className={s.cls.muted}>
+            {preview}
+          </Text>
           {children}
           <SignOff clinicName={clinicName} />
           <Footer
@@ -79,6 +90,10 @@ function SignOff({ clinicName }: { clinicName: string }) {
   );
 }
 
+/**
+ * The name is said once here ("you asked X"); the address line is the address alone, since a
+ * clinic's POSTAL_ADDRESS usually starts with its name already.
+ */
 function Footer({
   clinicName,
   postalAddress,
@@ -88,20 +103,24 @@ function Footer({
   return (
     <Section>
       <Hr style={s.hr} />
-      <Text style={s.small}>{MEDICAL_DISCLAIMER}</Text>
-      {hasAffiliateLinks ? <Text style={s.small}>{AFFILIATE_DISCLOSURE}</Text> : null}
-      <Text style={s.small}>
-        You are receiving this because you asked {clinicName} for the Flare-Up Reset Guide.
-      </Text>
-      <Text style={s.small}>
-        {clinicName} · {postalAddress}
-      </Text>
-      <Text style={s.small}>
+      <Small>{MEDICAL_DISCLAIMER}</Small>
+      {hasAffiliateLinks ? <Small>{AFFILIATE_DISCLOSURE}</Small> : null}
+      <Small>You are receiving this because you asked {clinicName} for the Flare-Up Reset Guide.</Small>
+      <Small>{postalAddress}</Small>
+      <Small>
         {/* The same URL as the List-Unsubscribe header (RFC 8058): one click, no login. */}
         <Link href={unsubscribeUrl} style={s.link}>
           Unsubscribe
         </Link>
-      </Text>
+      </Small>
     </Section>
+  );
+}
+
+function Small({ children }: { children: ReactNode }) {
+  return (
+    <Text style={s.small} className={s.cls.small}>
+      {children}
+    </Text>
   );
 }

@@ -1,21 +1,15 @@
 /**
- * First names are user input from the signup form: shown as text (React escapes them in HTML),
- * but control characters and runs of whitespace are collapsed so a name can never break a
- * subject line (a header) or the layout.
+ * First names are user input from the signup form. Signup refuses the dangerous forms (links,
+ * `@`, control characters; src/campaign/signup-input.ts), but rows from before that rule exist,
+ * so a name is still shown only as text (React escapes it in HTML) with control characters and
+ * runs of whitespace collapsed.
+ *
+ * Names never go into a subject line: a subject shows on a lock screen, and a health topic next
+ * to a person's name there is a privacy choice the reader did not make (issue 15). The greeting
+ * inside the email uses it.
  */
 export function displayFirstName(firstName: string | null | undefined): string | null {
   if (typeof firstName !== "string") return null;
   const cleaned = firstName.replace(/[\p{Cc}\p{Zl}\p{Zp}\s]+/gu, " ").trim();
   return cleaned === "" ? null : cleaned;
-}
-
-/** Subjects longer than this get cut off on most phones; a long name falls back to the plain title. */
-export const SUBJECT_MAX_LENGTH = 80;
-
-/** "Ana, your guide is here" when a usable name fits, otherwise the title itself. */
-export function personalSubject(firstName: string | null | undefined, title: string): string {
-  const name = displayFirstName(firstName);
-  if (name === null) return title;
-  const personal = `${name}, ${title.charAt(0).toLowerCase()}${title.slice(1)}`;
-  return personal.length <= SUBJECT_MAX_LENGTH ? personal : title;
 }

@@ -1,36 +1,54 @@
-import { Section, Text } from "@react-email/components";
+import { Heading, Section, Text } from "@react-email/components";
+import {
+  EMERGENCY_ACTION,
+  EMERGENCY_SIGNS,
+  REMINDER_EMERGENCY,
+  REMINDER_SAME_DAY,
+  REMINDER_TITLE,
+  SAME_DAY_ACTION,
+  SAME_DAY_SIGNS,
+} from "./red-flags-wording.js";
 import * as s from "./styles.js";
 
-/** From the article's "When To Seek Medical Evaluation". Each of these points to a clinician. */
-export const RED_FLAGS = [
-  "Leg weakness that keeps getting worse",
-  "Numbness in the groin or saddle area (the parts that would touch a bike saddle)",
-  "Loss of bladder or bowel control, or new changes in either",
-  "Severe or rapidly worsening pain or symptoms",
-] as const;
-
-export function RedFlagList() {
+/**
+ * The compact reminder in every email of the sequence (issue 15: the hands-on emails are the
+ * ones a reader acts on, so the red flags cannot wait for the last one). Same words everywhere.
+ */
+export function RedFlagReminder() {
   return (
-    <ul style={s.list}>
-      {RED_FLAGS.map((flag) => (
-        <li key={flag} style={s.listItem}>
-          {flag}
-        </li>
-      ))}
-    </ul>
+    <Section style={s.careBox} className={s.cls.care}>
+      <Text style={{ ...s.paragraph, margin: 0 }}>
+        <strong>{REMINDER_TITLE}</strong> {REMINDER_EMERGENCY} {REMINDER_SAME_DAY}
+      </Text>
+    </Section>
   );
 }
 
-/** One calm sentence for the welcome email, before the red-flags email arrives. */
-export function SeekCareNow() {
+/** The full, graded list for the red-flags email: what needs emergency care, what the same day. */
+export function RedFlagGroups() {
+  const groups = [
+    { heading: "Emergency care now", signs: EMERGENCY_SIGNS, action: EMERGENCY_ACTION },
+    { heading: "A clinician the same day", signs: SAME_DAY_SIGNS, action: SAME_DAY_ACTION },
+  ] as const;
   return (
-    <Section style={s.careBox}>
-      <Text style={{ ...s.paragraph, margin: 0 }}>
-        <strong>When to seek care now:</strong> if you notice leg weakness that keeps getting worse,
-        numbness in the groin or saddle area, changes in bladder or bowel control, or severe or
-        rapidly worsening pain, please don't wait for our emails. Contact a clinician or seek
-        urgent care.
-      </Text>
-    </Section>
+    <>
+      {groups.map((group) => (
+        <Section key={group.heading} style={s.careBox} className={s.cls.care}>
+          <Heading as="h2" style={{ ...s.subheading, margin: "0 0 8px" }}>
+            {group.heading}
+          </Heading>
+          <ul style={s.list}>
+            {group.signs.map((sign) => (
+              <li key={sign} style={s.listItem}>
+                {sign}
+              </li>
+            ))}
+          </ul>
+          <Text style={{ ...s.paragraph, margin: 0 }}>
+            <strong>{group.action}</strong>
+          </Text>
+        </Section>
+      ))}
+    </>
   );
 }

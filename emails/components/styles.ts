@@ -17,11 +17,53 @@ export const colors = {
   careBg: "#f6f1e7",
 } as const;
 
+/**
+ * The dark palette, for clients that honour `prefers-color-scheme` in a <style> block (Apple
+ * Mail, iOS Mail, Outlook.com, Thunderbird). The rules need `!important` to beat the inline
+ * light colours. Clients that ignore the block keep the light palette, which is readable as is.
+ */
+export const darkColors = {
+  page: "#101a19",
+  card: "#1a2625",
+  ink: "#e4eceb",
+  muted: "#b3c2c0",
+  accent: "#8ad0c6",
+  rule: "#34443f",
+  careBg: "#2d2a22",
+  buttonInk: "#0f1d1c",
+} as const;
+
+/** Class names the dark rules hang on: inline styles cannot carry a media query. */
+export const cls = {
+  page: "fur-page",
+  card: "fur-card",
+  muted: "fur-muted",
+  small: "fur-small",
+  brand: "fur-brand",
+  care: "fur-care",
+  button: "fur-button",
+} as const;
+
+export const darkModeCss = `@media (prefers-color-scheme: dark) {
+.${cls.page}, .${cls.page} > table > tbody > tr > td { background-color: ${darkColors.page} !important; }
+.${cls.card} { background-color: ${darkColors.card} !important; }
+.${cls.card} p, .${cls.card} li, .${cls.card} h1, .${cls.card} h2, .${cls.card} strong { color: ${darkColors.ink} !important; }
+.${cls.card} .${cls.muted}, .${cls.card} .${cls.small} { color: ${darkColors.muted} !important; }
+.${cls.card} a, .${cls.card} .${cls.brand} { color: ${darkColors.accent} !important; }
+.${cls.card} hr { border-color: ${darkColors.rule} !important; }
+.${cls.card} .${cls.care} { background-color: ${darkColors.careBg} !important; }
+.${cls.card} a.${cls.button} { background-color: ${darkColors.accent} !important; color: ${darkColors.buttonInk} !important; }
+}`;
+
 export const body: CSSProperties = {
   backgroundColor: colors.page,
   fontFamily,
   margin: 0,
   padding: "24px 0",
+  // Belt and braces for any long unbroken word (a pasted URL in an address, a long name):
+  // it breaks instead of widening the whole message past a phone's screen.
+  wordBreak: "break-word",
+  overflowWrap: "anywhere",
 };
 
 export const container: CSSProperties = {
@@ -29,7 +71,7 @@ export const container: CSSProperties = {
   borderRadius: "8px",
   maxWidth: "560px",
   margin: "0 auto",
-  padding: "28px 28px 20px",
+  padding: "28px 24px 20px",
 };
 
 export const brand: CSSProperties = {
@@ -96,7 +138,8 @@ export const button: CSSProperties = {
   textDecoration: "none",
   textAlign: "center",
   display: "inline-block",
-  padding: "12px 22px",
+  // 14 px above and below a 16 px label: a tap target of about 46 px (Apple asks 44).
+  padding: "14px 24px",
 };
 
 export const small: CSSProperties = {

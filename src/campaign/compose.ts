@@ -1,4 +1,4 @@
-import type { EmailLink } from "../../emails/props.js";
+import type { EmailLink, RelatedReading } from "../../emails/props.js";
 import type { OutgoingEmail } from "../mail/transport.js";
 import type { RenderCache } from "../mail/render-cache.js";
 import { guideUrl, unsubscribeUrl, type LinkSettings } from "./links.js";
@@ -11,6 +11,13 @@ export interface ComposeSettings extends LinkSettings {
   clinicName: string;
   toolsUrl: string | undefined;
   supplementUrl: string | undefined;
+  /** TOOLS_AFFILIATE / SUPPLEMENT_AFFILIATE: a link is marked "affiliate" only when it is one. */
+  toolsAffiliate?: boolean | undefined;
+  supplementAffiliate?: boolean | undefined;
+  /** BOOKING_URL: "Book an assessment" in the later steps. */
+  bookingUrl?: string | undefined;
+  /** The article's related-reading pieces (RELATED_READING_*). */
+  reading?: RelatedReading | undefined;
   /** One per process: each template is rendered by React once, then personalised (µs). */
   renderer: RenderCache;
 }
@@ -30,10 +37,16 @@ export function idempotencyKey(subscriberId: string, step: string): string {
   return `fur-${step}-${subscriberId}`;
 }
 
-export function toolLinks(s: Pick<ComposeSettings, "toolsUrl" | "supplementUrl">): EmailLink[] {
+export function toolLinks(
+  s: Pick<ComposeSettings, "toolsUrl" | "supplementUrl" | "toolsAffiliate" | "supplementAffiliate">,
+): EmailLink[] {
   const links: EmailLink[] = [];
-  if (s.toolsUrl) links.push({ label: "Clinician-curated recovery tools", url: s.toolsUrl, affiliate: true });
-  if (s.supplementUrl) links.push({ label: "Thorne supplements", url: s.supplementUrl, affiliate: true });
+  if (s.toolsUrl) {
+    links.push({ kind: "tools", label: "Clinician-curated recovery tools", url: s.toolsUrl, affiliate: s.toolsAffiliate === true });
+  }
+  if (s.supplementUrl) {
+    links.push({ kind: "supplements", label: "Thorne supplements", url: s.supplementUrl, affiliate: s.supplementAffiliate === true });
+  }
   return links;
 }
 
@@ -57,6 +70,8 @@ export async function composeEmail(
     postalAddress: s.postalAddress,
     clinicName: s.clinicName,
     toolLinks: toolLinks(s),
+    bookingUrl: s.bookingUrl,
+    reading: s.reading,
   });
   return outgoingEmail(s, to.email, rendered, unsubscribe, step, idempotencyKey(to.subscriberId, step));
 }

@@ -15,6 +15,50 @@ const optionalText = (max: number) =>
     .optional()
     .transform((v) => (v ? v : undefined));
 
+/** Longer than any first name people use, short enough that it cannot carry a message. */
+export const FIRST_NAME_MAX = 40;
+
+// Control characters (a tab, a newline, ESC…), line/paragraph separators and bidi overrides,
+// which can make text read differently from what it is.
+const CONTROL = /[\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069]/u;
+// A scheme, "www.", or a host-like word such as "evil.example": a name never contains one.
+const LINK = /[a-z][a-z0-9+.-]*:\/\/|www\.|[\p{L}\p{N}-]\.[\p{L}]{2,}/iu;
+
+/**
+ * "ANA" and "ana" → "Ana"; "ana-maría o'neil" → "Ana-María O'Neil". Only when the case is
+ * clearly wrong (all upper or all lower): "McDonald", "DeShawn" and "d'Arcy" stay as typed,
+ * as do initials ("AJ", "J.R.") and scripts without case.
+ */
+export function normaliseNameCase(name: string): string {
+  const hasCase = name.toLowerCase() !== name.toUpperCase();
+  if (!hasCase) return name;
+  const allLower = name === name.toLowerCase();
+  const allUpper = name === name.toUpperCase();
+  if (!allLower && !allUpper) return name;
+  // "AJ", "J.R.": capitals in a short word are initials more likely than caps lock.
+  if (allUpper && name.split(/[\s\-'’.]+/).some((part) => part !== "" && [...part].length <= 2)) return name;
+  return name.toLowerCase().replace(/(^|[\s\-'’.])(\p{L})/gu, (_, before: string, letter: string) => before + letter.toUpperCase());
+}
+
+/**
+ * Anyone can type someone else's address with a "first name", and the name goes into an email
+ * sent from the clinic's domain: a link or a message there would be a phishing vector (issue 15).
+ * So a name that carries a link, an `@` or control characters is refused (400 naming the field),
+ * not cleaned up.
+ */
+const firstName = z
+  .string({ error: "must be text" })
+  .max(FIRST_NAME_MAX * 4, `must be at most ${FIRST_NAME_MAX} characters`)
+  .trim()
+  .refine((v) => !CONTROL.test(v), "must not contain control characters or line breaks")
+  .refine((v) => !v.includes("@"), "must be a name, not an email address")
+  .refine((v) => !LINK.test(v), "must be a name, not a link")
+  // Characters as people count them (code points), not UTF-16 units.
+  .refine((v) => [...v].length <= FIRST_NAME_MAX, `must be at most ${FIRST_NAME_MAX} characters`)
+  .transform((v) => normaliseNameCase(v.replace(/\s+/g, " ")))
+  .optional()
+  .transform((v) => (v ? v : undefined));
+
 export const signupSchema = z.object({
   email: z
     .string({ error: (issue) => (issue.input === undefined ? "is required" : "must be text") })
@@ -24,7 +68,7 @@ export const signupSchema = z.object({
     // RFC 5321: a path is at most 256 octets with its brackets, so an address at most 254.
     .max(254, "must be at most 254 characters")
     .pipe(z.email({ error: "must be a valid email address, like name@example.com" })),
-  firstName: optionalText(100),
+  firstName,
   timezone: optionalText(64).refine((v) => v === undefined || isValidTimeZone(v), {
     message: "must be an IANA time zone such as Europe/Lisbon",
   }),

@@ -11,10 +11,11 @@ export interface ConsentWording {
 
 export const CONFIRM_CONSENT: ConsentWording = {
   kind: "confirm",
-  formVersion: "confirm-email-v1",
+  // v2: the confirmation email now says one email suggests tools and supplements (issue 15).
+  formVersion: "confirm-email-v2",
   wording:
     "Clicked the confirmation link in the email sent to this address, asking for the Flare-Up Reset Guide " +
-    "and the short series of educational emails.",
+    "and the short series of educational emails, one of which suggests supportive tools and supplements.",
 };
 
 export const RESUBSCRIBE_CONSENT: ConsentWording = {

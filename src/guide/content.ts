@@ -1,3 +1,12 @@
+import {
+  EMERGENCY_ACTION,
+  EMERGENCY_SIGNS,
+  NUMBNESS_CONTRAST,
+  SAME_DAY_ACTION,
+  SAME_DAY_SIGNS,
+  WHY_THEY_MATTER,
+} from "../../emails/components/red-flags-wording.js";
+
 /**
  * The Flare-Up Reset Guide as data, written from the clinic's article
  * (shared/content/sciatica-flare-ups.txt) in its calm, educational voice: "may help", never a
@@ -28,8 +37,18 @@ export interface GuideContent {
   subtitle: string;
   intro: readonly string[];
   sections: readonly GuideSection[];
-  /** "When to seek medical evaluation": set apart in its own box so no one misses it. */
-  redFlags: { heading: string; intro: string; items: readonly string[]; action: string };
+  /**
+   * "When to seek medical evaluation": set apart in its own box so no one misses it, graded by
+   * urgency (the same words as the emails: emails/components/red-flags-wording.ts).
+   */
+  redFlags: {
+    heading: string;
+    intro: string;
+    groups: readonly { title: string; items: readonly string[]; action: string }[];
+    why: string;
+  };
+  /** The last page: the clinic one tap away (BOOKING_URL) and the related reading, when set. */
+  nextSteps: { heading: string; booking: string; reading: string };
   /** A printable page for the reader's own notes: what they noticed, what helped. */
   notes: { heading: string; lead: string; prompts: readonly string[] };
   disclaimer: { heading: string; paragraphs: readonly string[] };
@@ -70,6 +89,7 @@ export const GUIDE: GuideContent = {
             "weakness in certain movements",
           ],
         },
+        { kind: "paragraph", text: NUMBNESS_CONTRAST },
         {
           kind: "paragraph",
           text:
@@ -182,7 +202,7 @@ export const GUIDE: GuideContent = {
     {
       id: "common-mistake",
       heading: "The common mistake, and gentler strategies",
-      lead: "Pushing hard early in a flare can add irritation instead of easing it.",
+      lead: "In some cases, pushing hard early in a flare can increase nerve irritation.",
       blocks: [
         {
           kind: "paragraph",
@@ -206,7 +226,7 @@ export const GUIDE: GuideContent = {
     {
       id: "tools",
       heading: "Supportive tools",
-      lead: "Helpful for temporary relief; best combined with education and gradual movement.",
+      lead: "Some people find temporary relief; tools work best with education and gradual movement.",
       blocks: [
         {
           kind: "list",
@@ -238,8 +258,7 @@ export const GUIDE: GuideContent = {
           question: "Is walking good for sciatica?",
           answer: [
             "Short walks may help reduce stiffness and improve circulation, but excessive walking during a " +
-              "flare-up may increase irritation. Several short, comfortable walks are often easier on the " +
-              "nerve than one long one.",
+              "flare-up may increase irritation.",
           ],
         },
         {
@@ -272,16 +291,17 @@ export const GUIDE: GuideContent = {
   ],
   redFlags: {
     heading: "When to seek medical evaluation",
-    intro: "Consult a healthcare professional promptly if you notice:",
-    items: [
-      "progressive leg weakness",
-      "numbness in the groin or saddle region",
-      "loss of bladder or bowel control, or new changes in either",
-      "severe or rapidly worsening symptoms",
+    intro: "Some signs need more than a flare-up plan. How quickly to act depends on the sign:",
+    groups: [
+      { title: "Emergency care now", items: EMERGENCY_SIGNS, action: EMERGENCY_ACTION },
+      { title: "A clinician the same day", items: SAME_DAY_SIGNS, action: SAME_DAY_ACTION },
     ],
-    action:
-      "These may require prompt medical evaluation. Do not wait for a flare-up to settle on its own: contact a " +
-      "clinician or seek urgent care.",
+    why: WHY_THEY_MATTER,
+  },
+  nextSteps: {
+    heading: "When you would like some help",
+    booking: "Book an assessment",
+    reading: "Further reading from the clinic",
   },
   notes: {
     heading: "My flare-up notes",
@@ -299,7 +319,7 @@ export const GUIDE: GuideContent = {
       "This guide is for general education only. It is not medical advice, a diagnosis or a treatment plan, " +
         "and it does not replace an assessment by a qualified clinician who knows your history.",
       "Everyone's body is different. If any position or strategy in this guide increases your symptoms, stop " +
-        "and seek advice. If you notice any of the warning signs listed in this guide, seek medical care promptly.",
+        "and seek advice. If you notice any of the warning signs in this guide, act on them as it says: emergency care now, or a clinician the same day.",
     ],
   },
 };

@@ -1,4 +1,6 @@
-import { Document, Font, Page, StyleSheet, Text, View } from "@react-pdf/renderer";
+import { Document, Font, Link, Page, StyleSheet, Text, View } from "@react-pdf/renderer";
+import { READING_TITLES } from "../../emails/components/next-steps.js";
+import type { RelatedReading } from "../../emails/props.js";
 import type { GuideBlock, GuideContent, GuideSection } from "./content.js";
 
 /**
@@ -6,7 +8,15 @@ import type { GuideBlock, GuideContent, GuideSection } from "./content.js";
  * used (Helvetica): nothing is fetched or embedded, and every reader's viewer has them.
  * The words live in content.ts; this file arranges them.
  */
-export interface GuideDocumentProps {
+/** Settings the guide shows on its last page, each left out when unset. */
+export interface GuideLinks {
+  /** BOOKING_URL */
+  bookingUrl?: string | undefined;
+  /** RELATED_READING_* */
+  reading?: RelatedReading | undefined;
+}
+
+export interface GuideDocumentProps extends GuideLinks {
   content: GuideContent;
   clinicName: string;
 }
@@ -108,6 +118,12 @@ const s = StyleSheet.create({
   careBullet: { ...text, width: 16, color: color.careBorder, fontFamily: "Helvetica-Bold" },
   careAction: { ...text, marginTop: 8, color: color.ink },
   careCompact: { marginTop: 14, marginHorizontal: 56, padding: 12 },
+  careGroups: { flexDirection: "row" },
+  careGroup: { flex: 1, paddingRight: 10 },
+  careGroupTitle: { ...text, fontFamily: "Helvetica-Bold", color: color.care, marginBottom: 2 },
+  help: { borderWidth: 1, borderColor: color.rule, borderRadius: 6, padding: 12, marginTop: 4, marginBottom: 10 },
+  helpTitle: { fontFamily: "Helvetica-Bold", fontSize: 13, color: color.accent, marginBottom: 4 },
+  helpLink: { ...text, color: color.accent },
   notePrompt: { marginBottom: 14 },
   writeLine: { borderBottomWidth: 1, borderBottomColor: color.rule, height: 26 },
   disclaimer: { borderTopWidth: 1, borderTopColor: color.rule, paddingTop: 12, marginTop: 10 },
@@ -210,14 +226,65 @@ function Section({ section, number }: { section: GuideSection; number: number })
   );
 }
 
+/**
+ * The graded red flags: on the cover, the two groups side by side (the cover has one page); in
+ * its own section, one under the other, with why they matter.
+ */
 function RedFlags({ content, compact }: { content: GuideContent["redFlags"]; compact?: boolean }) {
   return (
     <View style={compact ? [s.care, s.careCompact] : s.care} wrap={false}>
       {/* In the full section the heading stands above the box; on the cover the box names itself. */}
       {compact ? <Text style={s.careTitle}>{`Before you start: ${content.heading.toLowerCase()}`}</Text> : null}
-      <Text style={s.listIntro}>{content.intro}</Text>
-      <Bullets items={content.items} care />
-      <Text style={s.careAction}>{content.action}</Text>
+      {compact ? null : <Text style={s.listIntro}>{content.intro}</Text>}
+      <View style={compact ? s.careGroups : undefined}>
+        {content.groups.map((group) => (
+          <View key={group.title} style={compact ? s.careGroup : undefined}>
+            <Text style={s.careGroupTitle}>{group.title}</Text>
+            <Bullets items={group.items} care />
+            <Text style={[s.careAction, { marginTop: 0, marginBottom: 6 }]}>{group.action}</Text>
+          </View>
+        ))}
+      </View>
+      {compact ? null : <Text style={s.careAction}>{content.why}</Text>}
+    </View>
+  );
+}
+
+/** The clinic one tap away, and the related reading: only what the clinic has set. */
+function NextSteps({ content, clinicName, bookingUrl, reading }: { content: GuideContent["nextSteps"]; clinicName: string } & GuideLinks) {
+  const pieces = (Object.keys(READING_TITLES) as (keyof typeof READING_TITLES)[]).flatMap((key) => {
+    const url = reading?.[key];
+    return url ? [{ title: READING_TITLES[key], url }] : [];
+  });
+  if (!bookingUrl && pieces.length === 0) return null;
+  return (
+    <View style={s.help} wrap={false}>
+      <Text style={s.helpTitle}>{content.heading}</Text>
+      {bookingUrl ? (
+        <Text style={s.paragraph}>
+          {`If you would like a clinician to look at what is going on, the team at ${clinicName} can help. ${content.booking}: `}
+          {/* The address is printed in full: the guide is meant to be printed, and paper has no links. */}
+          <Link src={bookingUrl} style={s.helpLink}>
+            {bookingUrl}
+          </Link>
+        </Text>
+      ) : null}
+      {pieces.length > 0 ? (
+        <>
+          <Text style={s.listIntro}>{`${content.reading}:`}</Text>
+          {pieces.map((piece) => (
+            <View key={piece.url} style={s.listRow}>
+              <Text style={s.bullet}>•</Text>
+              <Text style={s.listText}>
+                {`${piece.title}: `}
+                <Link src={piece.url} style={s.helpLink}>
+                  {piece.url}
+                </Link>
+              </Text>
+            </View>
+          ))}
+        </>
+      ) : null}
     </View>
   );
 }
@@ -231,7 +298,7 @@ function Footer({ clinicName, title }: { clinicName: string; title: string }) {
   );
 }
 
-export function GuideDocument({ content, clinicName }: GuideDocumentProps) {
+export function GuideDocument({ content, clinicName, bookingUrl, reading }: GuideDocumentProps) {
   const sections = content.sections;
   const toc = [
     ...sections.map((x) => x.heading),
@@ -305,16 +372,20 @@ export function GuideDocument({ content, clinicName }: GuideDocumentProps) {
             </View>
           ))}
         </View>
-        <View style={s.disclaimer} wrap={false}>
-          <Text style={s.disclaimerTitle}>{content.disclaimer.heading}</Text>
-          {content.disclaimer.paragraphs.map((line) => (
-            <Text key={line} style={s.disclaimerText}>
-              {line}
+        {/* The clinic's links and the disclaimer stay together: both belong on the last page. */}
+        <View wrap={false}>
+          <NextSteps content={content.nextSteps} clinicName={clinicName} bookingUrl={bookingUrl} reading={reading} />
+          <View style={s.disclaimer}>
+            <Text style={s.disclaimerTitle}>{content.disclaimer.heading}</Text>
+            {content.disclaimer.paragraphs.map((line) => (
+              <Text key={line} style={s.disclaimerText}>
+                {line}
+              </Text>
+            ))}
+            <Text style={s.disclaimerText}>
+              {`© ${clinicName}. You are welcome to print this guide and share it with family or your clinician.`}
             </Text>
-          ))}
-          <Text style={s.disclaimerText}>
-            {`© ${clinicName}. You are welcome to print this guide and share it with family or your clinician.`}
-          </Text>
+          </View>
         </View>
         <Footer clinicName={clinicName} title={content.title} />
       </Page>

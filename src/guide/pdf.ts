@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { createElement } from "react";
 import type { Logger } from "../logger.js";
 import { GUIDE, type GuideContent } from "./content.js";
+import type { GuideLinks } from "./document.js";
 
 /** The PDF served at GET /guide/:token, with what the response headers need. */
 export interface GuidePdf {
@@ -18,12 +19,17 @@ export interface GuidePdf {
  * Renders the guide from its content: the same content gives the same pages. react-pdf is loaded
  * here, on first use, not at start: the worker process never needs it (≈ 0.35 s and tens of MB).
  */
-export async function buildGuidePdf(options: { clinicName: string; content?: GuideContent }): Promise<Buffer> {
+export async function buildGuidePdf(options: { clinicName: string; content?: GuideContent } & GuideLinks): Promise<Buffer> {
   const [{ renderToBuffer }, { GuideDocument }] = await Promise.all([
     import("@react-pdf/renderer"),
     import("./document.js"),
   ]);
-  const element = createElement(GuideDocument, { content: options.content ?? GUIDE, clinicName: options.clinicName });
+  const element = createElement(GuideDocument, {
+    content: options.content ?? GUIDE,
+    clinicName: options.clinicName,
+    bookingUrl: options.bookingUrl,
+    reading: options.reading,
+  });
   // renderToBuffer's type asks for a <Document> element; GuideDocument returns exactly one.
   return renderToBuffer(element as Parameters<typeof renderToBuffer>[0]);
 }
@@ -39,7 +45,7 @@ export interface GuidePdfStore {
   warm(): void;
 }
 
-export interface GuidePdfSettings {
+export interface GuidePdfSettings extends GuideLinks {
   clinicName: string;
   /** GUIDE_PDF_PATH: the clinic's own PDF, served instead of the built one. */
   pdfPath: string | undefined;
@@ -63,7 +69,7 @@ export function createGuidePdfStore(settings: GuidePdfSettings): GuidePdfStore {
       if (!isPdf(bytes)) throw new Error(`GUIDE_PDF_PATH does not point at a PDF file: ${settings.pdfPath}`);
       source = "file";
     } else {
-      bytes = await buildGuidePdf({ clinicName: settings.clinicName });
+      bytes = await buildGuidePdf({ clinicName: settings.clinicName, bookingUrl: settings.bookingUrl, reading: settings.reading });
       source = "built";
     }
     const ms = Math.round(performance.now() - started);

@@ -4,7 +4,13 @@ import Confirm, * as confirm from "../../emails/confirm.js";
 import GuideLink, * as guideLink from "../../emails/guide-link.js";
 import Mistakes, * as mistakes from "../../emails/mistakes.js";
 import Positions, * as positions from "../../emails/positions.js";
-import type { BaseEmailProps, ConfirmEmailProps, GuideLinkEmailProps, MistakesEmailProps } from "../../emails/props.js";
+import type {
+  BaseEmailProps,
+  ConfirmEmailProps,
+  GuideLinkEmailProps,
+  MistakesEmailProps,
+  WelcomeEmailProps,
+} from "../../emails/props.js";
 import RedFlags, * as redFlags from "../../emails/red-flags.js";
 import Triggers, * as triggers from "../../emails/triggers.js";
 import Welcome, * as welcome from "../../emails/welcome.js";
@@ -21,7 +27,7 @@ export interface StepProps {
   confirm: ConfirmEmailProps;
   /** "Mail me a fresh link" from an expired guide link: not a step either (tag step=guide-link). */
   "guide-link": GuideLinkEmailProps;
-  welcome: BaseEmailProps;
+  welcome: WelcomeEmailProps;
   triggers: BaseEmailProps;
   positions: BaseEmailProps;
   mistakes: MistakesEmailProps;

@@ -1,7 +1,9 @@
 /** @jsxImportSource hono/jsx */
 import type { Context } from "hono";
 import type { FC } from "hono/jsx";
+import { REMINDER_EMERGENCY, REMINDER_SAME_DAY } from "../../emails/components/red-flags-wording.js";
 import { CONSENT_WORDING } from "../campaign/consent.js";
+import { FIRST_NAME_MAX } from "../campaign/signup-input.js";
 import { htmlPage, Notice, Shell, type PageSettings } from "./layout.js";
 
 /**
@@ -19,12 +21,12 @@ export const PRIVACY_NOTE =
 
 /** What the guide holds, in the reader's words (the PDF's sections, src/guide/content.ts). */
 const INSIDE: readonly (readonly [string, string])[] = [
-  ["Why pain travels down the leg", "What sciatica is, and why it often means irritation rather than damage."],
+  ["Why pain travels down the leg", "What sciatica is, and why it is often nerve irritation, not necessarily worsening damage."],
   ["The common triggers", "Sitting, activity spikes, lifting, sleep and stress, and why they add up."],
   ["Three calming positions", "The 90–90 position, supported child's pose and side-lying, each with a short how-to."],
-  ["The common mistake", "Why stretching hard early in a flare can backfire, and gentler strategies."],
+  ["The common mistake", "Why stretching hard early in a flare can, in some cases, increase nerve irritation, and gentler strategies."],
   ["Walking and stretching", "Straight answers to the questions readers ask most."],
-  ["When to seek medical evaluation", "The signs that mean a clinician should take a look promptly."],
+  ["When to seek medical evaluation", "Which signs need emergency care now, which need a clinician the same day, and why."],
 ];
 
 /** Query-string fields the form carries through as hidden inputs (campaign attribution). */
@@ -87,7 +89,10 @@ export function readerMessage(error: SignupFormError): string {
     if (/at most/.test(error.message)) return "That email address is too long. Please check it.";
     return "Please check your email address: it should look like name@example.com.";
   }
-  if (error.field === "firstName") return "Please shorten your first name to 100 characters or fewer.";
+  if (error.field === "firstName") {
+    if (/at most/.test(error.message)) return `Please shorten your first name to ${FIRST_NAME_MAX} characters or fewer.`;
+    return "Please enter just your first name, without links, email addresses or line breaks.";
+  }
   return "Part of the form could not be read. Please check your entry and try again.";
 }
 
@@ -143,7 +148,7 @@ export const SignupForm: FC<SignupFormProps> = ({ values, error, variant }) => {
           name="firstName"
           type="text"
           autocomplete="given-name"
-          maxlength={100}
+          maxlength={FIRST_NAME_MAX}
           value={values.firstName ?? ""}
           aria-invalid={nameError ? "true" : undefined}
           aria-describedby={nameError ? "firstName-error" : undefined}
@@ -204,9 +209,7 @@ const Landing: FC<{ settings: PageSettings; values: SignupFormValues; error?: Si
         </ol>
         <div class="care">
           <p>
-            <strong>Not sure it's a flare-up?</strong> If you notice leg weakness that keeps getting worse, numbness in
-            the groin or saddle area, changes in bladder or bowel control, or severe or rapidly worsening symptoms,
-            please contact a clinician or seek urgent care now.
+            <strong>Not sure it's a flare-up?</strong> {REMINDER_EMERGENCY} {REMINDER_SAME_DAY}
           </p>
         </div>
       </section>
@@ -271,8 +274,9 @@ const Thanks: FC<{ settings: PageSettings; embed: boolean }> = ({ settings, embe
         </>
       )}
       <p>
-        Over the next week or so we will send a few short emails: common triggers, calming positions, a common mistake,
-        and the signs that mean it is time to see a clinician. Every email has a one-click unsubscribe link.
+        Over the next week or so we will send a few short emails: common triggers, calming positions, a common mistake
+        (with suggestions of supportive tools and supplements; the clinic may earn a commission from some links), and the signs that need a
+        clinician. Every email has a one-click unsubscribe link.
       </p>
     </Notice>
   </Shell>

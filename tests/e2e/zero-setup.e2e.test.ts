@@ -64,7 +64,7 @@ describe("zero set-up start", () => {
       }
       expect(rows).toHaveLength(1);
       expect(rows[0]!.to).toBe("newcomer@example.com");
-      expect(rows[0]!.subject).toContain("Nia");
+      expect(rows[0]!.subject).toBe("Your Flare-Up Reset Guide is here");
       expect(rows[0]!.headers["List-Unsubscribe"]).toContain(`http://localhost:${port}/unsubscribe/`);
     } finally {
       await db.end();

@@ -46,7 +46,7 @@ describe("GET /guide/:token — the personal download link", () => {
     const text = await pdfText(bytes);
     for (const section of GUIDE.sections) expect(text).toContain(normalise(section.heading));
     expect(text).toContain(GUIDE.redFlags.heading);
-    for (const item of GUIDE.redFlags.items) expect(text).toContain(normalise(item));
+    for (const item of GUIDE.redFlags.groups.flatMap((g) => g.items)) expect(text).toContain(normalise(item));
     expect(text).toMatch(/not medical advice/);
 
     const rows = await downloads(id);

@@ -49,7 +49,7 @@ describe("POST /guide/fresh-link", () => {
 
     await stack.fake!.waitFor(() => freshLinks(email).length === 1, 10_000);
     const [sent] = freshLinks(email);
-    expect(sent!.subject).toBe("Ana, your fresh link to the Flare-Up Reset Guide");
+    expect(sent!.subject).toBe("Your fresh link to the Flare-Up Reset Guide");
     expect(sent!.tags).toEqual([{ name: "step", value: "guide-link" }]);
     expect(sent!.headers!["List-Unsubscribe"]).toMatch(/^<http:\/\/guide\.test\/unsubscribe\/[^>]+>$/);
     expect(sent!.headers!["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");

@@ -65,14 +65,12 @@ describe("the sequence, end to end at SEQUENCE_TIME_SCALE=86400 (a day a second)
     const unsubscribeHeader = sent[0]!.headers!["List-Unsubscribe"]!;
     expect(unsubscribeHeader).toMatch(/^<http:\/\/guide\.test\/unsubscribe\/[^>]+>$/);
     const unsubscribe = unsubscribeHeader.slice(1, -1);
-    const toolLinks = [{ label: "", url: TOOLS_URL, affiliate: true }];
     const subjects = new Set<string>();
     for (const [i, step] of STEPS.entries()) {
       const e = sent[i]!;
       const template = TEMPLATES[step];
-      const props = { firstName: "Ana", guideUrl: "", unsubscribeUrl: "", postalAddress: "", clinicName: "", toolLinks };
-      expect(e.subject, step).toBe(template.subject(props));
-      expect(e.subject, step).toMatch(/^Ana, /);
+      expect(e.subject, step).toBe(template.subject());
+      expect(e.subject, step).not.toContain("Ana");
       subjects.add(e.subject);
       expect(e.idempotencyKey, step).toBe(`fur-${step}-${id}`);
       expect(e.headers, step).toEqual({ "List-Unsubscribe": unsubscribeHeader, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" });

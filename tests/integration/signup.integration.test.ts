@@ -30,7 +30,9 @@ describe("signup → welcome email, end to end", () => {
     expect(subscriber).toMatchObject({ email, first_name: "Ana", timezone: "Europe/Lisbon", source: "article", utm_source: "blog", status: "active" });
 
     expect(sent!.to).toEqual([email]);
-    expect(sent!.subject).toContain("Ana");
+    // The name greets inside, never in the subject (a lock screen shows it; issue 15).
+    expect(sent!.subject).not.toContain("Ana");
+    expect(sent!.text).toContain("Hi Ana,");
     expect(sent!.tags).toEqual([{ name: "step", value: "welcome" }]);
     expect(sent!.idempotencyKey).toBe(`fur-welcome-${subscriber!.id}`);
     const unsubscribe = sent!.headers!["List-Unsubscribe"]!;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, DEFAULT_SUPPLEMENT_URL, parseConfig } from "../../src/config.js";
+import { ConfigError, DEFAULT_CLINIC_NAME, DEFAULT_EMAIL_FROM, DEFAULT_SUPPLEMENT_URL, parseConfig } from "../../src/config.js";
 
 type Env = Record<string, string | undefined>;
 
@@ -9,6 +9,8 @@ const PRODUCTION: Env = {
   APP_SECRET: SECRET,
   POSTAL_ADDRESS: "42 Harbour Road, Port Town 12345",
   PUBLIC_URL: "https://guide.example-clinic.com",
+  CLINIC_NAME: "Harbour Spine Clinic",
+  EMAIL_FROM: "Harbour Spine Clinic <guide@harbour.example>",
 };
 
 /** The ConfigError parseConfig throws for `env`; fails the test if it returns or throws anything else. */
@@ -38,6 +40,37 @@ describe("parseConfig defaults", () => {
     expect(config.sendWindow).toBeUndefined();
     expect(config.allowedOrigins).toEqual([]);
     expect(config.defaultTimeZone).toBe("UTC");
+    expect(config.email.clinicName).toBe(DEFAULT_CLINIC_NAME);
+    expect(config.email.from).toBe(DEFAULT_EMAIL_FROM);
+    // The article's supplement link is the clinic's referral link; no other link is affiliate by default.
+    expect(config.links.supplementAffiliate).toBe(true);
+    expect(config.links.toolsAffiliate).toBe(false);
+    expect(config.links.bookingUrl).toBeUndefined();
+    expect(config.links.reading).toEqual({ starterGuideUrl: undefined, loadCapacityUrl: undefined, positionsUrl: undefined });
+  });
+
+  it("reads the booking link, the related reading and the affiliate flags", () => {
+    const config = parseConfig({
+      BOOKING_URL: "https://clinic.example/book",
+      RELATED_READING_STARTER_URL: "https://clinic.example/starter",
+      RELATED_READING_LOAD_CAPACITY_URL: "https://clinic.example/load",
+      RELATED_READING_POSITIONS_URL: "https://clinic.example/positions",
+      TOOLS_URL: "https://clinic.example/tools",
+      TOOLS_AFFILIATE: "true",
+      SUPPLEMENT_AFFILIATE: "false",
+    });
+    expect(config.links).toEqual({
+      toolsUrl: "https://clinic.example/tools",
+      toolsAffiliate: true,
+      supplementUrl: DEFAULT_SUPPLEMENT_URL,
+      supplementAffiliate: false,
+      bookingUrl: "https://clinic.example/book",
+      reading: {
+        starterGuideUrl: "https://clinic.example/starter",
+        loadCapacityUrl: "https://clinic.example/load",
+        positionsUrl: "https://clinic.example/positions",
+      },
+    });
   });
 
   it("treats empty strings as unset", () => {
@@ -78,6 +111,9 @@ describe("parseConfig rejects invalid values with a one-line message naming the 
     ["SIGNUP_RATE_LIMIT", { SIGNUP_RATE_LIMIT: "1.5" }],
     ["NODE_ENV", { NODE_ENV: "staging" }],
     ["PUBLIC_URL", { PUBLIC_URL: "ftp://guide.example" }],
+    ["BOOKING_URL", { BOOKING_URL: "javascript:alert(1)" }],
+    ["RELATED_READING_POSITIONS_URL", { RELATED_READING_POSITIONS_URL: "not a url" }],
+    ["TOOLS_AFFILIATE", { TOOLS_AFFILIATE: "sometimes" }],
   ];
 
   it.each(cases)("%s: %j", (variable, env) => {
@@ -171,9 +207,11 @@ describe("parseConfig in production", () => {
     expect(config.appSecret).toBe(SECRET);
     expect(config.email.postalAddress).toBe(PRODUCTION.POSTAL_ADDRESS);
     expect(config.publicUrl).toBe(PRODUCTION.PUBLIC_URL);
+    expect(config.email.clinicName).toBe("Harbour Spine Clinic");
+    expect(config.email.from).toBe(PRODUCTION.EMAIL_FROM);
   });
 
-  it.each(["APP_SECRET", "POSTAL_ADDRESS", "PUBLIC_URL"])("requires %s", (variable) => {
+  it.each(["APP_SECRET", "POSTAL_ADDRESS", "PUBLIC_URL", "CLINIC_NAME", "EMAIL_FROM"])("requires %s", (variable) => {
     const { message } = configError({ ...PRODUCTION, [variable]: undefined });
     expect(message).toContain(variable);
     expect(message).toContain("production");

@@ -46,7 +46,11 @@ describe("the double opt-in confirmation email", () => {
       expect(part).not.toMatch(/affiliate/i); // no link in it earns anything
     }
     expect(email.text).toMatch(/works for 7 days/);
-    expect(email.subject).toBe("Ana, please confirm your email for the Flare-Up Reset Guide");
+    // The name greets inside; never in the subject (issue 15).
+    expect(email.subject).toBe("Please confirm your email for the Flare-Up Reset Guide");
+    expect(email.text).toContain("Hi Ana,");
+    // The reader learns before confirming that product suggestions are part of the series.
+    expect(email.text).toMatch(/suggests supportive tools and supplements/);
   });
 
   it("is tagged step=confirm with a key per confirmation row, and renders identically on a retry", async () => {

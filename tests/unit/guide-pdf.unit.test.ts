@@ -36,11 +36,52 @@ describe("the Flare-Up Reset Guide PDF", () => {
     expect(text).toContain("Harbour Spine Clinic");
   });
 
-  it("holds every red-flag item (twice: on the cover and in its own section) and points to a clinician", () => {
-    for (const item of GUIDE.redFlags.items) {
-      expect(text.split(normalise(item)).length - 1).toBeGreaterThanOrEqual(2);
+  it("holds every red-flag item and its urgency (twice: on the cover and in its own section)", () => {
+    const [emergency, sameDay] = GUIDE.redFlags.groups;
+    expect(emergency!.title).toBe("Emergency care now");
+    expect(emergency!.items.join(" ")).toMatch(/bladder or bowel control.*groin or saddle area/);
+    expect(sameDay!.title).toBe("A clinician the same day");
+    expect(sameDay!.items.join(" ")).toMatch(/weakness that keeps getting worse.*rapidly worsening/);
+    for (const group of GUIDE.redFlags.groups) {
+      for (const line of [group.title, ...group.items, group.action]) {
+        expect(text.split(normalise(line)).length - 1, line).toBeGreaterThanOrEqual(2);
+      }
     }
-    expect(text).toMatch(/contact a clinician or seek urgent care/);
+    expect(text).toContain("Seek emergency care now: go to an emergency department or call your local emergency number.");
+    expect(text).toContain(normalise(GUIDE.redFlags.why));
+    expect(text).not.toMatch(/promptly/);
+  });
+
+  it("contrasts stable leg numbness with the red flags, where it lists the symptoms", () => {
+    const symptoms = GUIDE.sections[0]!.blocks;
+    const list = symptoms.findIndex((b) => b.kind === "list" && b.items.some((i) => /numbness/.test(i)));
+    const next = symptoms[list + 1];
+    expect(next?.kind === "paragraph" && next.text).toMatch(/groin or saddle area is different: it needs emergency care now/);
+    expect(text).toMatch(/when it stays about the same, it is something to mention to your clinician rather than an emergency/);
+  });
+
+  it("keeps to the article's strength of claim, in US spelling", () => {
+    const all = JSON.stringify(GUIDE);
+    expect(all).not.toMatch(/backfire|rather than damage|easier on the nerve/i);
+    expect(all).not.toMatch(/travell|towards|colour|behaviour|favour|centre|organis|whilst/i);
+  });
+
+  it("leaves the clinic's booking link and related reading out when unset", () => {
+    expect(text).not.toContain(GUIDE.nextSteps.heading);
+    expect(text).not.toContain(GUIDE.nextSteps.booking);
+  });
+
+  it("puts Book an assessment and the related reading on the last page when set", async () => {
+    const withLinks = await buildGuidePdf({
+      clinicName: "Harbour Spine Clinic",
+      bookingUrl: "https://harbour.example/book",
+      reading: { loadCapacityUrl: "https://harbour.example/load-vs-capacity" },
+    });
+    const pages = await pdfPages(withLinks);
+    const last = await pdfText(withLinks, pages);
+    expect(last).toContain(`${GUIDE.nextSteps.booking}: https://harbour.example/book`);
+    expect(last).toContain("Load vs Capacity: Why Pain Flare-Ups Happen: https://harbour.example/load-vs-capacity");
+    expect(last).not.toContain("Sciatica Starter Guide");
   });
 
   it("holds every block of content: the positions with their how-to, the FAQ answers, the disclaimer", () => {

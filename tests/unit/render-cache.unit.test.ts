@@ -7,9 +7,15 @@ const constant = {
   postalAddress: "PCS Clinic · 1 Main St · Springfield",
   clinicName: "PCS Clinic",
   toolLinks: [
-    { label: "Recovery tools", url: "https://tools.example/list?a=1&b=2", affiliate: true },
-    { label: "Thorne supplements", url: "https://www.thorne.com/u/PR2106491", affiliate: true },
+    { kind: "tools" as const, label: "Recovery tools", url: "https://tools.example/list?a=1&b=2", affiliate: true },
+    { kind: "supplements" as const, label: "Thorne supplements", url: "https://www.thorne.com/u/PR2106491", affiliate: true },
   ],
+  bookingUrl: "https://clinic.example/book?from=email&x=<1>",
+  reading: {
+    starterGuideUrl: "https://clinic.example/starter",
+    loadCapacityUrl: "https://clinic.example/load",
+    positionsUrl: "https://clinic.example/positions",
+  },
 };
 
 const names = [

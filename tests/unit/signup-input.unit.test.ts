@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { isBot, parseSignup, type SignupInput } from "../../src/campaign/signup-input.js";
+import { FIRST_NAME_MAX, isBot, normaliseNameCase, parseSignup, type SignupInput } from "../../src/campaign/signup-input.js";
+import { CONFIRM_CONSENT } from "../../src/campaign/wording.js";
+import { CONSENT_FORM_VERSION, CONSENT_WORDING } from "../../src/campaign/consent.js";
 
 /** Parses `body` and returns the input, failing the test with the field error if it was rejected. */
 function accepted(body: unknown): SignupInput {
@@ -90,21 +92,57 @@ describe("parseSignup optional fields", () => {
     expect(input.utm_campaign).toBe("spring");
   });
 
-  it("replaces control characters in firstName and trims the result", () => {
-    const input = accepted({ email: "jane@example.com", firstName: "\tJa\u0000ne\r\nDoe\u007f\u001b" });
-    expect(input.firstName).toBeDefined();
-    expect(input.firstName).not.toMatch(/[\u0000-\u001f\u007f]/);
-    expect(input.firstName).toBe(input.firstName?.trim());
-    expect(input.firstName).toMatch(/^Ja ne\s+Doe$/);
+  it.each(["Ja\u0000ne", "Jane\nDoe", "Jane\r\nClick here", "Ja\u001bne", "Jane\u007f", "Jane\u202Eeod", "Ja\tne"])(
+    "refuses a firstName with control characters or line breaks: %j",
+    (firstName) => {
+      const error = rejected({ email: "jane@example.com", firstName });
+      expect(error.field).toBe("firstName");
+      expect(error.message).toMatch(/^firstName must not contain control characters/);
+    },
+  );
+
+  it.each([
+    "https://evil.example/login",
+    "http://x",
+    "Visit www.prizes.example",
+    "evil.example",
+    "Ana see bit.ly/abc",
+    "ftp://files",
+  ])("refuses a firstName that carries a link: %j", (firstName) => {
+    const error = rejected({ email: "jane@example.com", firstName });
+    expect(error.field).toBe("firstName");
+    expect(error.message).toBe("firstName must be a name, not a link");
   });
 
-  it("turns a firstName of only control characters into undefined", () => {
-    expect(accepted({ email: "jane@example.com", firstName: "\u0000\n\t" }).firstName).toBeUndefined();
+  it.each(["ana@example.com", "@ana", "Ana @ home"])("refuses a firstName with an @: %j", (firstName) => {
+    const error = rejected({ email: "jane@example.com", firstName });
+    expect(error.field).toBe("firstName");
+    expect(error.message).toBe("firstName must be a name, not an email address");
   });
 
-  it("bounds firstName at 100 characters", () => {
-    expect(accepted({ email: "jane@example.com", firstName: "J".repeat(100) }).firstName).toHaveLength(100);
-    expect(rejected({ email: "jane@example.com", firstName: "J".repeat(101) }).field).toBe("firstName");
+  it("bounds firstName at 40 characters, counted as people count them", () => {
+    expect(FIRST_NAME_MAX).toBe(40);
+    expect(accepted({ email: "jane@example.com", firstName: "Jo".repeat(20) }).firstName).toHaveLength(40);
+    const error = rejected({ email: "jane@example.com", firstName: "J".repeat(41) });
+    expect(error).toEqual({ field: "firstName", message: "firstName must be at most 40 characters" });
+    // 40 emoji are 80 UTF-16 units but 40 characters.
+    expect(accepted({ email: "jane@example.com", firstName: "😀".repeat(40) }).firstName).toBe("😀".repeat(40));
+    expect(rejected({ email: "jane@example.com", firstName: "x".repeat(10_000) }).field).toBe("firstName");
+  });
+
+  it("accepts real names: accents, apostrophes, hyphens, initials, other scripts", () => {
+    for (const name of ["Zoë", "O'Connor", "Ana-María", "J.R.", "St. John", "李小龍", "Nguyễn Thị", "D'Arcy"]) {
+      expect(accepted({ email: "jane@example.com", firstName: name }).firstName, name).toBe(name);
+    }
+    expect(accepted({ email: "jane@example.com", firstName: " Mary   Ann " }).firstName).toBe("Mary Ann");
+  });
+
+  it("normalises case only where it is clearly wrong", () => {
+    expect(accepted({ email: "jane@example.com", firstName: "ANA" }).firstName).toBe("Ana");
+    expect(accepted({ email: "jane@example.com", firstName: "ana" }).firstName).toBe("Ana");
+    expect(normaliseNameCase("ana-maría o'neil")).toBe("Ana-María O'Neil");
+    expect(normaliseNameCase("MARY ANN")).toBe("Mary Ann");
+    for (const kept of ["McDonald", "DeShawn", "d'Arcy", "AJ", "J.R.", "李小龍", "Ana"]) expect(normaliseNameCase(kept)).toBe(kept);
   });
 
   it("accepts an IANA time zone and rejects an unknown one", () => {
@@ -129,5 +167,17 @@ describe("isBot", () => {
     expect(isBot(accepted({ email: "jane@example.com", website: "  \t " }))).toBe(false);
     expect(isBot(accepted({ email: "jane@example.com", website: "http://spam.example" }))).toBe(true);
     expect(isBot(accepted({ email: "jane@example.com", website: " x " }))).toBe(true);
+  });
+});
+
+describe("the consent wording a signup stores", () => {
+  it("says the series carries product suggestions with links the clinic may earn from, under a new version", () => {
+    expect(CONSENT_FORM_VERSION).toBe("2026-12-landing-v2");
+    expect(CONSENT_WORDING).toMatch(/short series of educational emails/);
+    expect(CONSENT_WORDING).toMatch(/suggests supportive tools and supplements/);
+    expect(CONSENT_WORDING).toMatch(/may earn a commission/);
+    expect(CONSENT_WORDING).toMatch(/unsubscribe at any time/);
+    expect(CONFIRM_CONSENT.formVersion).toBe("confirm-email-v2");
+    expect(CONFIRM_CONSENT.wording).toMatch(/supportive tools and supplements/);
   });
 });
