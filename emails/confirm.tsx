@@ -3,6 +3,7 @@ import { GuideButton } from "./components/guide-link.js";
 import { Layout } from "./components/layout.js";
 import * as s from "./components/styles.js";
 import type { ConfirmEmailProps } from "./props.js";
+import { describeDays } from "./components/describe-days.js";
 
 const title = "Please confirm your email for the Flare-Up Reset Guide";
 
@@ -13,15 +14,6 @@ export function subject(): string {
   return title;
 }
 
-/** "7 days", "1 day", "12 hours" — PENDING_TTL_DAYS may be fractional in demos. */
-export function describeDays(days: number): string {
-  if (days >= 1) {
-    const whole = Math.floor(days);
-    return `${whole} ${whole === 1 ? "day" : "days"}`;
-  }
-  const hours = Math.max(1, Math.floor(days * 24));
-  return `${hours} ${hours === 1 ? "hour" : "hours"}`;
-}
 
 /**
  * Double opt-in (DOUBLE_OPT_IN=true): the only email an address gets before its owner clicks.

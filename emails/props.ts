@@ -64,7 +64,7 @@ export interface ConfirmEmailProps {
 }
 
 /** "Mail me a fresh link", asked for from an expired guide link. */
-export interface GuideLinkEmailProps extends BaseEmailProps {
+export interface FreshLinkEmailProps extends BaseEmailProps {
   /** How long the new link works (GUIDE_LINK_TTL_DAYS). */
   validDays: number;
 }

@@ -1,25 +1,19 @@
 import type { OutgoingEmail } from "../mail/transport.js";
 import { renderEmail } from "../mail/render.js";
-import { outgoingEmail, type ComposeSettings } from "./compose.js";
+import { envelope } from "../outbound/envelope.js";
+import type { ComposeSettings } from "./compose.js";
 import { confirmUrl, unsubscribeUrl } from "./links.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface ConfirmationRecipient {
+  /** The message's row: its idempotency key names it (a re-send is a new row, a new email). */
   confirmationId: number;
   subscriberId: string;
   email: string;
   firstName: string | null;
   /** When the confirmation was requested: the link's expiry counts from it. */
   requestedAt: Date;
-}
-
-/**
- * The key of one confirmation email row. A re-send is a new row with a new key (a new email, on
- * purpose); a retry of the same row is a replay. The subscriber UUID keeps it unique everywhere.
- */
-export function confirmationIdempotencyKey(subscriberId: string, confirmationId: number): string {
-  return `fur-confirm-${confirmationId}-${subscriberId}`;
 }
 
 /**
@@ -42,6 +36,6 @@ export async function composeConfirmation(
     postalAddress: s.postalAddress,
     clinicName: s.clinicName,
   });
-  // Tagged step=confirm so provider events can be told apart; never a sequence step in the stats.
-  return outgoingEmail(s, to.email, rendered, unsubscribe, "confirm", confirmationIdempotencyKey(to.subscriberId, to.confirmationId));
+  // Tagged step=confirm (src/outbound/keys.ts) so provider events can be told apart; never a step in the stats.
+  return envelope(s, { kind: "confirmation", id: to.confirmationId, subscriberId: to.subscriberId }, to.email, rendered, unsubscribe);
 }

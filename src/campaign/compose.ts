@@ -1,5 +1,6 @@
 import type { EmailLink, RelatedReading } from "../../emails/props.js";
 import type { OutgoingEmail } from "../mail/transport.js";
+import { envelope } from "../outbound/envelope.js";
 import type { RenderCache } from "../mail/render-cache.js";
 import { guideUrl, unsubscribeUrl, type LinkSettings } from "./links.js";
 import type { StepKey } from "./steps.js";
@@ -26,15 +27,6 @@ export interface Recipient {
   subscriberId: string;
   email: string;
   firstName: string | null;
-}
-
-/**
- * The idempotency key of one (subscriber, step). The subscriber id is a random UUID, so the key
- * is unique across installations and databases; the same delivery always gets the same key,
- * so a retry within the provider's 24 h window is a replay.
- */
-export function idempotencyKey(subscriberId: string, step: string): string {
-  return `fur-${step}-${subscriberId}`;
 }
 
 export function toolLinks(
@@ -73,36 +65,5 @@ export async function composeEmail(
     bookingUrl: s.bookingUrl,
     reading: s.reading,
   });
-  return outgoingEmail(s, to.email, rendered, unsubscribe, step, idempotencyKey(to.subscriberId, step));
-}
-
-/**
- * A rendered email with what every email carries: sender, reply-to, the List-Unsubscribe
- * headers (RFC 2369 + RFC 8058: mail clients show an unsubscribe button that POSTs to this URL)
- * and the `step` tag the provider's events come back with. The one place that builds an
- * OutgoingEmail, for the sequence, the confirmation and the fresh guide link alike.
- */
-export function outgoingEmail(
-  s: Pick<ComposeSettings, "from" | "replyTo">,
-  to: string,
-  rendered: { subject: string; html: string; text: string },
-  unsubscribeUrl: string,
-  step: OutgoingEmail["step"],
-  idempotencyKey: string,
-): OutgoingEmail {
-  return {
-    from: s.from,
-    to,
-    ...(s.replyTo ? { replyTo: s.replyTo } : {}),
-    subject: rendered.subject,
-    html: rendered.html,
-    text: rendered.text,
-    headers: {
-      "List-Unsubscribe": `<${unsubscribeUrl}>`,
-      "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    },
-    tags: [{ name: "step", value: step }],
-    step,
-    idempotencyKey,
-  };
+  return envelope(s, { kind: "step", step, subscriberId: to.subscriberId }, to.email, rendered, unsubscribe);
 }

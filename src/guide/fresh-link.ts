@@ -4,7 +4,8 @@ import type { OutgoingEmail } from "../mail/transport.js";
 import type { Queues } from "../queue/queues.js";
 import { enqueueAfterCommit } from "../queue/after-commit.js";
 import { renderEmail } from "../mail/render.js";
-import { outgoingEmail, type ComposeSettings } from "../campaign/compose.js";
+import type { ComposeSettings } from "../campaign/compose.js";
+import { envelope } from "../outbound/envelope.js";
 import { guideUrl, unsubscribeUrl } from "../campaign/links.js";
 import { requestFreshLinkEmail } from "../db/queries/guide.js";
 import type { MessageKindDefinition } from "../outbound/kind.js";
@@ -33,13 +34,8 @@ export async function requestFreshGuideLink(deps: FreshLinkRequestDeps, email: s
   if (row) await enqueueAfterCommit(deps, [row]);
 }
 
-/** One key per row: a retry is a replay; a new request an hour later is a new email. */
-export function guideLinkIdempotencyKey(subscriberId: string, guideLinkEmailId: number): string {
-  return `fur-guide-link-${guideLinkEmailId}-${subscriberId}`;
-}
-
-export interface GuideLinkRecipient {
-  guideLinkEmailId: number;
+export interface FreshLinkRecipient {
+  freshLinkId: number;
   subscriberId: string;
   email: string;
   firstName: string | null;
@@ -47,9 +43,9 @@ export interface GuideLinkRecipient {
   requestedAt: Date;
 }
 
-export async function composeGuideLinkEmail(s: ComposeSettings, to: GuideLinkRecipient): Promise<OutgoingEmail> {
+export async function composeFreshLinkEmail(s: ComposeSettings, to: FreshLinkRecipient): Promise<OutgoingEmail> {
   const unsubscribe = unsubscribeUrl(s, to.subscriberId);
-  const rendered = await renderEmail("guide-link", {
+  const rendered = await renderEmail("fresh-link", {
     firstName: to.firstName,
     guideUrl: guideUrl(s, to.subscriberId, to.requestedAt),
     validDays: s.guideLinkTtlDays,
@@ -57,8 +53,9 @@ export async function composeGuideLinkEmail(s: ComposeSettings, to: GuideLinkRec
     postalAddress: s.postalAddress,
     clinicName: s.clinicName,
   });
-  // Not a step of the sequence: tagged apart so the per-step stats never count it.
-  return outgoingEmail(s, to.email, rendered, unsubscribe, "guide-link", guideLinkIdempotencyKey(to.subscriberId, to.guideLinkEmailId));
+  // Not a step of the sequence: tagged apart (step=fresh-link) so the per-step stats never count it;
+  // one key per row, so a retry is a replay and a new request an hour later a new email.
+  return envelope(s, { kind: "fresh-link", id: to.freshLinkId, subscriberId: to.subscriberId }, to.email, rendered, unsubscribe);
 }
 
 /**
@@ -70,8 +67,8 @@ export function freshLinkMessages(compose: ComposeSettings): MessageKindDefiniti
     kind: "fresh-link",
     batchable: false,
     compose: (m) =>
-      composeGuideLinkEmail(compose, {
-        guideLinkEmailId: m.id,
+      composeFreshLinkEmail(compose, {
+        freshLinkId: m.id,
         subscriberId: m.subscriberId,
         email: m.email,
         firstName: m.firstName,

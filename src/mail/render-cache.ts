@@ -1,7 +1,6 @@
 import { displayFirstName } from "../../emails/components/personalize.js";
 import type { BaseEmailProps } from "../../emails/props.js";
-import type { StepKey } from "../campaign/steps.js";
-import { emailTemplates, renderEmail, type PropsFor, type RenderedEmail } from "./render.js";
+import { emailTemplates, renderEmail, type PropsFor, type RenderedEmail, type TemplateKey } from "./render.js";
 
 /**
  * A React render of an email costs milliseconds; a burst of thousands of welcomes cannot pay
@@ -32,7 +31,7 @@ export class RenderCache {
    * email carries a confirm link and is rendered fresh. The per-process constant props (clinic,
    * address, tool links) are part of the key.
    */
-  async render<K extends StepKey>(step: K, stepProps: PropsFor<K>): Promise<RenderedEmail> {
+  async render<K extends Exclude<TemplateKey, "confirm" | "fresh-link">>(step: K, stepProps: PropsFor<K>): Promise<RenderedEmail> {
     // Every step's props extend BaseEmailProps; TypeScript cannot see it through the generic K.
     const props = stepProps as PropsFor<K> & BaseEmailProps;
     const name = displayFirstName(props.firstName);

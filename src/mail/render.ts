@@ -1,32 +1,33 @@
 import { createElement, type ReactElement } from "react";
 import { render } from "@react-email/render";
 import Confirm, * as confirm from "../../emails/confirm.js";
-import GuideLink, * as guideLink from "../../emails/guide-link.js";
+import FreshLink, * as freshLink from "../../emails/fresh-link.js";
 import Mistakes, * as mistakes from "../../emails/mistakes.js";
 import Positions, * as positions from "../../emails/positions.js";
 import type {
   BaseEmailProps,
   ConfirmEmailProps,
-  GuideLinkEmailProps,
+  FreshLinkEmailProps,
   MistakesEmailProps,
   WelcomeEmailProps,
 } from "../../emails/props.js";
 import RedFlags, * as redFlags from "../../emails/red-flags.js";
 import Triggers, * as triggers from "../../emails/triggers.js";
 import Welcome, * as welcome from "../../emails/welcome.js";
-import type { StepKey } from "../campaign/steps.js";
 
 /**
- * Every template: the sequence's steps and the double opt-in confirmation, which is not a step
- * (it is never a delivery and never in the per-step stats; its Resend tag is step=confirm).
+ * Every template: the sequence's steps, the double opt-in confirmation and the fresh guide link
+ * (the last two are not steps: never in the per-step stats). The mail layer knows templates, not
+ * the sequence: src/campaign/compose.ts renders a StepKey, so a step added to STEP_KEYS without a
+ * row here fails to compile there.
  */
-export type TemplateKey = StepKey | "confirm" | "guide-link";
+export type TemplateKey = keyof StepProps;
 
-/** The props each template needs. Adding a step to STEP_KEYS without a row here fails to compile. */
+/** The props each template needs. */
 export interface StepProps {
   confirm: ConfirmEmailProps;
-  /** "Mail me a fresh link" from an expired guide link: not a step either (tag step=guide-link). */
-  "guide-link": GuideLinkEmailProps;
+  /** "Mail me a fresh link" from an expired guide link: not a step either (tag step=fresh-link). */
+  "fresh-link": FreshLinkEmailProps;
   welcome: WelcomeEmailProps;
   triggers: BaseEmailProps;
   positions: BaseEmailProps;
@@ -40,7 +41,7 @@ type UnionToIntersection<U> = (U extends unknown ? (arg: U) => void : never) ext
 
 /**
  * The props `renderEmail(step, …)` accepts. For a literal step it is `StepProps[step]`; for a step
- * only known as `StepKey` (say, read from a job) the props must fit every step it could be, so
+ * only known as a union of keys (say, read from a job) the props must fit every step it could be, so
  * `toolLinks` stays required. A plain `StepProps[K]` would widen to a union there and let a
  * `mistakes` email through without its links.
  */
@@ -54,7 +55,7 @@ export interface EmailTemplate<P> {
 
 export const emailTemplates: { readonly [K in TemplateKey]: EmailTemplate<StepProps[K]> } = {
   confirm: { component: Confirm, subject: confirm.subject, previewText: confirm.previewText },
-  "guide-link": { component: GuideLink, subject: guideLink.subject, previewText: guideLink.previewText },
+  "fresh-link": { component: FreshLink, subject: freshLink.subject, previewText: freshLink.previewText },
   welcome: { component: Welcome, subject: welcome.subject, previewText: welcome.previewText },
   triggers: { component: Triggers, subject: triggers.subject, previewText: triggers.previewText },
   positions: { component: Positions, subject: positions.subject, previewText: positions.previewText },

@@ -31,7 +31,7 @@ const toolLinks: EmailLink[] = [
 
 export const SAMPLE_PROPS: { readonly [K in TemplateKey]: StepProps[K] } = {
   confirm: { ...common, confirmUrl: `${base}/confirm/${token("0b9a3f5e-2a7c-4c1e-9d55-3f1f4f0e8a11")}`, validDays: 7 },
-  "guide-link": { ...common, validDays: 30 },
+  "fresh-link": { ...common, validDays: 30 },
   welcome: { ...common, toolLinks },
   triggers: common,
   positions: common,

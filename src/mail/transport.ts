@@ -1,5 +1,3 @@
-import type { StepKey } from "../campaign/steps.js";
-
 /** One fully rendered email, ready for any transport. */
 export interface OutgoingEmail {
   from: string;
@@ -10,8 +8,9 @@ export interface OutgoingEmail {
   text: string;
   headers: Record<string, string>;
   tags: { name: string; value: string }[];
-  step: StepKey | "confirm" | "guide-link";
-  /** Derived from the delivery row: a retry of the same delivery is a replay, not a new email. */
+  /** The Resend tag `step`: a step's name, or the kind's tag (src/outbound/keys.ts). */
+  step: string;
+  /** Derived from the message's row: a retry of the same row is a replay, not a new email. */
   idempotencyKey: string;
 }
 

@@ -1,6 +1,24 @@
 import { createHash } from "node:crypto";
 import type { MessageKind } from "../db/schema/deliveries.js";
 
+/** What names one message: a step by its step, any other kind by its row. */
+export type MessageIdentity =
+  | { kind: "step"; step: string; subscriberId: string }
+  | { kind: Exclude<MessageKind, "step">; id: number; subscriberId: string };
+
+/**
+ * The Resend tag `step` of each kind that is not a step (a step's tag is its own name). The
+ * provider's events and dashboards carry it: never rename one.
+ */
+export const KIND_TAGS = { confirmation: "confirm", "fresh-link": "fresh-link" } as const satisfies Record<
+  Exclude<MessageKind, "step">,
+  string
+>;
+
+export function tagOf(m: MessageIdentity): string {
+  return m.kind === "step" ? m.step : KIND_TAGS[m.kind];
+}
+
 /**
  * One idempotency-key scheme for everything sent (DESIGN.md invariant 3): a key is derived from
  * the message's row alone, so every retry of that row — after a timeout, a crash, a lost answer —
@@ -10,8 +28,8 @@ import type { MessageKind } from "../db/schema/deliveries.js";
  *  - any other kind: `fur-<tag>-<row id>-<subscriber>` — a request asked again later is a new row,
  *    and so a new email, on purpose.
  */
-export function messageKey(m: { kind: MessageKind; id: number; step: string | null; subscriberId: string }, tag: string): string {
-  return m.kind === "step" ? `fur-${m.step}-${m.subscriberId}` : `fur-${tag}-${m.id}-${m.subscriberId}`;
+export function messageKey(m: MessageIdentity): string {
+  return m.kind === "step" ? `fur-${m.step}-${m.subscriberId}` : `fur-${tagOf(m)}-${m.id}-${m.subscriberId}`;
 }
 
 /**

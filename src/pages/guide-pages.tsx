@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import type { Context } from "hono";
 import type { FC } from "hono/jsx";
-import { describeDays } from "./landing.js";
+import { describeDays } from "../../emails/components/describe-days.js";
 import { htmlPage, Notice, Shell, type PageSettings } from "./layout.js";
 
 /**

@@ -5,6 +5,7 @@ import { REMINDER_EMERGENCY, REMINDER_SAME_DAY } from "../../emails/components/r
 import { CONSENT_WORDING } from "../campaign/consent.js";
 import { FIRST_NAME_MAX } from "../campaign/signup-input.js";
 import { htmlPage, Notice, Shell, type PageSettings } from "./layout.js";
+import { describeDays } from "../../emails/components/describe-days.js";
 
 /**
  * The landing page (GET /), the compact form for an iframe (GET /embed), and what happens next
@@ -231,15 +232,6 @@ const Embed: FC<{ settings: PageSettings; values: SignupFormValues; error?: Sign
   </Shell>
 );
 
-/** "30 days", "1 day", "12 hours": GUIDE_LINK_TTL_DAYS may be fractional in demos. */
-export function describeDays(days: number): string {
-  if (days >= 1) {
-    const whole = Math.floor(days);
-    return `${whole} ${whole === 1 ? "day" : "days"}`;
-  }
-  const hours = Math.max(1, Math.floor(days * 24));
-  return `${hours} ${hours === 1 ? "hour" : "hours"}`;
-}
 
 const Thanks: FC<{ settings: PageSettings; embed: boolean }> = ({ settings, embed }) => (
   <Shell title="Check your inbox · Flare-Up Reset Guide" embed={embed} settings={settings}>

@@ -11,7 +11,7 @@ import { SAMPLE_KEYS, SAMPLE_PROPS } from "../../src/mail/samples.js";
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const WIDTHS = [320, 375, 600] as const;
 /** The emails whose main action is a button (the sequence's later steps carry a text link). */
-const WITH_BUTTON: readonly TemplateKey[] = ["confirm", "guide-link", "welcome"];
+const WITH_BUTTON: readonly TemplateKey[] = ["confirm", "fresh-link", "welcome"];
 
 interface TextSample {
   text: string;

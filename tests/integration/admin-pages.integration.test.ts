@@ -99,7 +99,7 @@ describe("admin pages and tools", () => {
     expect(resend.status).toBe(303);
     expect(resend.headers.get("location")).toBe(`/admin/subscribers/${ids.ben}?done=fresh-link&ok=1`);
     await waitFor(async () => {
-      const [row] = await sql<{ n: number }[]>`select count(*)::int as n from outbox_emails where "to" = ${emails.ben} and step = 'guide-link'`;
+      const [row] = await sql<{ n: number }[]>`select count(*)::int as n from outbox_emails where "to" = ${emails.ben} and step = 'fresh-link'`;
       return row!.n === 1;
     }, 10_000, "the fresh guide link in the outbox");
     expect(await (await get(`/admin/subscribers/${ids.ben}?done=fresh-link&ok=1`)).text()).toContain("A fresh guide link is queued");

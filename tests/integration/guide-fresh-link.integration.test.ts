@@ -39,7 +39,7 @@ describe("POST /guide/fresh-link", () => {
     return { email, id: row!.id };
   }
 
-  const freshLinks = (email: string) => stack.fake!.acceptedTo(email).filter((e) => e.tags?.some((t) => t.value === "guide-link"));
+  const freshLinks = (email: string) => stack.fake!.acceptedTo(email).filter((e) => e.tags?.some((t) => t.value === "fresh-link"));
 
   it("mails a known reader a fresh, valid guide link, with every header an email must carry", async () => {
     const { email, id } = await signedUp("fresh");
@@ -50,12 +50,12 @@ describe("POST /guide/fresh-link", () => {
     await stack.fake!.waitFor(() => freshLinks(email).length === 1, 10_000);
     const [sent] = freshLinks(email);
     expect(sent!.subject).toBe("Your fresh link to the Flare-Up Reset Guide");
-    expect(sent!.tags).toEqual([{ name: "step", value: "guide-link" }]);
+    expect(sent!.tags).toEqual([{ name: "step", value: "fresh-link" }]);
     expect(sent!.headers!["List-Unsubscribe"]).toMatch(/^<http:\/\/guide\.test\/unsubscribe\/[^>]+>$/);
     expect(sent!.headers!["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
     const [row] = await stack.deps.db.sql<{ id: string; state: string; provider_message_id: string }[]>`
       select id, state, provider_message_id from deliveries where kind = 'fresh-link' and subscriber_id = ${id}`;
-    expect(sent!.idempotencyKey).toBe(`fur-guide-link-${row!.id}-${id}`);
+    expect(sent!.idempotencyKey).toBe(`fur-fresh-link-${row!.id}-${id}`);
     await waitFor(async () => {
       const [r] = await stack.deps.db.sql<{ state: string }[]>`select state from deliveries where id = ${row!.id}`;
       return r?.state === "sent";

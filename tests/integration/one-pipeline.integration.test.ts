@@ -71,7 +71,7 @@ describe("every kind of message survives a lost queue store, and goes once", () 
     expect(tagged(reader, "welcome")).toHaveLength(1);
     expect(tagged(returning, "confirm")).toHaveLength(1);
     expect(tagged(asking, "welcome")).toHaveLength(1);
-    expect(tagged(asking, "guide-link")).toHaveLength(1);
+    expect(tagged(asking, "fresh-link")).toHaveLength(1);
     expect(stack.fake!.acceptedTo(returning)).toHaveLength(1);
     expect(stack.fake!.acceptedTo(asking)).toHaveLength(2);
     const states = await sql<{ kind: string; state: string }[]>`

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ComposeSettings } from "../../src/campaign/compose.js";
 import { RenderCache } from "../../src/mail/render-cache.js";
 import { composeConfirmation } from "../../src/campaign/compose-confirmation.js";
-import { describeDays } from "../../emails/confirm.js";
+import { describeDays } from "../../emails/components/describe-days.js";
 import { verifyToken } from "../../src/tokens.js";
 
 const secret = "unit-secret-".padEnd(40, "z");

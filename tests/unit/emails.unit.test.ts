@@ -146,7 +146,7 @@ function anchors(html: string): { href: string; text: string }[] {
 
 const longUrl = (kind: string) => `https://guide.example-clinic.com/${kind}/${"eyJzdWIiOiIwYjlhM2Y1ZS0yYTdjIiwiZXhwIjoxNzk4MDAwMDAwfQ".repeat(2)}.sig`;
 
-describe.each<TemplateKey>(["confirm", "guide-link", ...STEP_KEYS])("links in %s", (key) => {
+describe.each<TemplateKey>(["confirm", "fresh-link", ...STEP_KEYS])("links in %s", (key) => {
   const props = {
     ...propsFor(everything),
     guideUrl: longUrl("guide"),
@@ -333,7 +333,7 @@ describe("red-flags", () => {
 describe("the words, against the article", () => {
   const all = async () => {
     const parts: string[] = [];
-    for (const key of ["confirm", "guide-link", ...STEP_KEYS] as TemplateKey[]) {
+    for (const key of ["confirm", "fresh-link", ...STEP_KEYS] as TemplateKey[]) {
       const { text, subject } = await renderEmail(key, { ...propsFor(everything), confirmUrl: base.guideUrl, validDays: 7 } as never);
       parts.push(subject, text, emailTemplates[key].previewText);
     }

@@ -2,7 +2,8 @@ import { Text } from "@react-email/components";
 import { GuideButton } from "./components/guide-link.js";
 import { Layout } from "./components/layout.js";
 import * as s from "./components/styles.js";
-import type { GuideLinkEmailProps } from "./props.js";
+import type { FreshLinkEmailProps } from "./props.js";
+import { describeDays } from "./components/describe-days.js";
 
 const title = "Your fresh link to the Flare-Up Reset Guide";
 
@@ -13,21 +14,12 @@ export function subject(): string {
   return title;
 }
 
-/** "30 days", "1 day", "12 hours": GUIDE_LINK_TTL_DAYS may be fractional in demos. */
-function describeValidity(days: number): string {
-  if (days >= 1) {
-    const whole = Math.floor(days);
-    return `${whole} ${whole === 1 ? "day" : "days"}`;
-  }
-  const hours = Math.max(1, Math.floor(days * 24));
-  return `${hours} ${hours === 1 ? "hour" : "hours"}`;
-}
 
 /**
  * Sent when a reader followed an expired guide link and asked for a new one (at most one an
  * hour per reader). Not a step of the sequence: only the link, and what to do if it wasn't them.
  */
-export default function GuideLink({ firstName, guideUrl, validDays, unsubscribeUrl, postalAddress, clinicName }: GuideLinkEmailProps) {
+export default function FreshLink({ firstName, guideUrl, validDays, unsubscribeUrl, postalAddress, clinicName }: FreshLinkEmailProps) {
   return (
     <Layout
       preview={previewText}
@@ -39,7 +31,7 @@ export default function GuideLink({ firstName, guideUrl, validDays, unsubscribeU
     >
       <Text style={s.paragraph}>
         {`You asked for a new link to the Flare-Up Reset Guide from ${clinicName}. Here it is: it works for ` +
-          `${describeValidity(validDays)}, and you are welcome to save the PDF and keep it.`}
+          `${describeDays(validDays)}, and you are welcome to save the PDF and keep it.`}
       </Text>
       <GuideButton url={guideUrl} label="Download your guide" fallback="download the guide (PDF)" />
       <Text style={s.paragraph}>
@@ -49,11 +41,11 @@ export default function GuideLink({ firstName, guideUrl, validDays, unsubscribeU
   );
 }
 
-GuideLink.PreviewProps = {
+FreshLink.PreviewProps = {
   firstName: "Ana",
   guideUrl: "http://localhost:3000/guide/preview-token",
   validDays: 30,
   unsubscribeUrl: "http://localhost:3000/unsubscribe/preview-token",
   postalAddress: "123 Example Street, Springfield, ST 00000",
   clinicName: "PCS Clinic",
-} satisfies GuideLinkEmailProps;
+} satisfies FreshLinkEmailProps;

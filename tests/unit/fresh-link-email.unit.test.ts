@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ComposeSettings } from "../../src/campaign/compose.js";
 import { RenderCache } from "../../src/mail/render-cache.js";
-import { composeGuideLinkEmail } from "../../src/guide/fresh-link.js";
+import { composeFreshLinkEmail } from "../../src/guide/fresh-link.js";
 import { verifyToken } from "../../src/tokens.js";
 
 const settings: ComposeSettings = {
@@ -17,16 +17,16 @@ const settings: ComposeSettings = {
   renderer: new RenderCache(),
 };
 const recipient = {
-  guideLinkEmailId: 7,
+  freshLinkId: 7,
   subscriberId: "5b1c0c4e-0000-4000-8000-000000000007",
   email: "ana@example.com",
   firstName: "Ana",
   requestedAt: new Date("2026-11-20T10:00:00Z"),
 };
 
-describe("the fresh guide-link email", () => {
+describe("the fresh-link email", () => {
   it("carries a new 30-day guide link, the unsubscribe link, address and disclaimer, in html and text", async () => {
-    const email = await composeGuideLinkEmail(settings, recipient);
+    const email = await composeFreshLinkEmail(settings, recipient);
     expect(email.subject).toBe("Your fresh link to the Flare-Up Reset Guide");
     expect(email.text).toContain("Hi Ana,");
     expect(email.to).toBe("ana@example.com");
@@ -46,14 +46,14 @@ describe("the fresh guide-link email", () => {
       expect(part).toMatch(/not medical advice/);
       expect(part).toContain("works for 30 days");
     }
-    expect(email.tags).toEqual([{ name: "step", value: "guide-link" }]);
-    expect(email.idempotencyKey).toBe(`fur-guide-link-7-${recipient.subscriberId}`);
+    expect(email.tags).toEqual([{ name: "step", value: "fresh-link" }]);
+    expect(email.idempotencyKey).toBe(`fur-fresh-link-7-${recipient.subscriberId}`);
   });
 
   it("is a pure function of the row: a retry sends the very same payload under the same key", async () => {
-    const [a, b] = await Promise.all([composeGuideLinkEmail(settings, recipient), composeGuideLinkEmail(settings, recipient)]);
+    const [a, b] = await Promise.all([composeFreshLinkEmail(settings, recipient), composeFreshLinkEmail(settings, recipient)]);
     expect(b).toEqual(a);
-    const other = await composeGuideLinkEmail(settings, { ...recipient, guideLinkEmailId: 8 });
+    const other = await composeFreshLinkEmail(settings, { ...recipient, freshLinkId: 8 });
     expect(other.idempotencyKey).not.toBe(a.idempotencyKey);
   });
 });
