@@ -118,6 +118,8 @@ export interface FakeResend {
   reset(): void;
   /** Accepted emails whose `to` contains the address (case-insensitive, `Name <addr>` understood). */
   acceptedTo(address: string): AcceptedEmail[];
+  /** API requests received and not yet answered (`requests` logs a request only once answered). */
+  inFlight(): number;
   stats(): FakeResendStats;
   /** Polls every 10 ms until predicate(fake) is true; rejects with a descriptive error on timeout. */
   waitFor(predicate: (fake: FakeResend) => boolean, timeoutMs?: number): Promise<void>;
@@ -266,6 +268,9 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
   const faults: Fault[] = [];
   const idempotency = new Map<string, IdempotencyRecord>();
   const inFlight = new Set<string>();
+  // API requests between arrival and answer: a test that waits for the provider to settle needs
+  // to see a request held by the latency, which `requests` does not list until it is answered.
+  let unanswered = 0;
   // Monotonic arrival times (performance.now) of requests that counted against the limit.
   let windowHits: number[] = [];
 
@@ -505,9 +510,14 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
         const url = new URL(req.url ?? "/", "http://fake-resend");
         const rawBody = await readBody(req);
         if (url.pathname.startsWith("/_")) return send(res, handleControl(req.method ?? "GET", url, rawBody));
-        const { reply, entry } = await handleApi(req, url.pathname, rawBody);
-        requests.push({ ...entry, status: reply.status });
-        send(res, reply);
+        unanswered++;
+        try {
+          const { reply, entry } = await handleApi(req, url.pathname, rawBody);
+          requests.push({ ...entry, status: reply.status });
+          send(res, reply);
+        } finally {
+          unanswered--;
+        }
       } catch (err) {
         // A bug in the fake must show up as a loud 500, not a hung test.
         console.error("[fake-resend] handler crashed:", err);
@@ -539,6 +549,7 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
     },
     reset,
     acceptedTo,
+    inFlight: () => unanswered,
     stats,
     async waitFor(predicate, timeoutMs = 5000) {
       const deadline = performance.now() + timeoutMs;
