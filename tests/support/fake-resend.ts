@@ -23,6 +23,7 @@ import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { waitFor } from "./wait.js";
 
 export interface FakeResendOptions {
   /** Port to listen on; 0 (default) picks a free ephemeral port. */
@@ -359,7 +360,7 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
     const count = path === "/emails/batch" ? (Array.isArray(parsed) ? parsed.length : 0) : parsed === undefined ? 0 : 1;
     const entry = { method, path, idempotencyKey: key, count, at: Date.now(), replayed: false };
     const finish = async (reply: Reply) => {
-      if (latencyMs > 0) await sleep(latencyMs);
+      if (latencyMs > 0) await sleep(latencyMs); // the injected latency: part of the scenario a test sets
       return { reply, entry };
     };
 
@@ -423,7 +424,7 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
 
     // 5. Latency (the key is held in flight meanwhile), then validate + accept.
     try {
-      if (latencyMs > 0) await sleep(latencyMs);
+      if (latencyMs > 0) await sleep(latencyMs); // the injected latency: part of the scenario a test sets
       const permissive = req.headers["x-batch-validation"] === "permissive";
       const reply = processEmails(path, parsed, key, permissive);
       // Like most idempotent APIs, only a success is remembered: a 422 can be fixed and retried.
@@ -552,17 +553,13 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
     inFlight: () => unanswered,
     stats,
     async waitFor(predicate, timeoutMs = 5000) {
-      const deadline = performance.now() + timeoutMs;
-      while (!predicate(fake)) {
-        if (performance.now() > deadline) {
-          const s = stats();
-          throw new Error(
-            `fake-resend waitFor: condition not met within ${timeoutMs} ms ` +
-              `(accepted=${s.accepted}, requests=${s.requests}, byStatus=${JSON.stringify(s.byStatus)})`,
-          );
-        }
-        await sleep(10);
-      }
+      await waitFor(async () => predicate(fake), timeoutMs, "the fake provider", 10).catch(() => {
+        const s = stats();
+        throw new Error(
+          `fake-resend waitFor: condition not met within ${timeoutMs} ms ` +
+            `(accepted=${s.accepted}, requests=${s.requests}, byStatus=${JSON.stringify(s.byStatus)})`,
+        );
+      });
     },
     close() {
       return new Promise<void>((resolve, reject) => {

@@ -9,6 +9,9 @@ import { createLogger } from "../../src/logger.js";
 import { startWorkers, type RunningWorkers } from "../../workers/index.js";
 import { databaseUrl, queueEnv, queuePrefix, templateName, TEST_DATABASE_URL } from "./env.js";
 import { startFakeResend, type FakeResend, type FakeResendOptions } from "./fake-resend.js";
+import { waitFor } from "./wait.js";
+
+export { waitFor };
 
 export const TEST_SECRET = "test-secret-".padEnd(48, "x");
 export const TEST_API_KEY = "re_test_key_that_must_never_be_logged";
@@ -97,25 +100,6 @@ export function postJson(stack: TestStack, body: unknown, headers: Record<string
     headers: { "content-type": "application/json", ...headers },
     body: JSON.stringify(body),
   });
-}
-
-/**
- * Polls `check` every `everyMs` until it returns a truthy value (returned), or fails after
- * `timeoutMs` naming `what`. The one way tests wait: for a positive signal, then assert.
- */
-export async function waitFor<T>(
-  check: () => Promise<T | undefined | false>,
-  timeoutMs = 5000,
-  what = "condition",
-  everyMs = 20,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }
 
 export function uniqueEmail(label = "reader"): string {
