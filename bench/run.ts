@@ -1,5 +1,6 @@
 import { execSync } from "node:child_process";
 import { runBurst } from "./burst.js";
+import { measureRenderCache } from "./render.js";
 import { measureBareRoute, runScenario, type ScenarioResult } from "./scenario.js";
 import { measureStatsLatency } from "./stats.js";
 
@@ -16,7 +17,8 @@ import { measureStatsLatency } from "./stats.js";
  * provider limited to 2 requests/s and 100 emails a request, against its floor; (4) API and
  * worker memory through the burst, and the burst's own signup rate and latency (the worker held
  * to the provider's limit); (5) admin stats latency at BENCH_STATS_SUBSCRIBERS (1 M)
- * subscribers and 5 deliveries each.
+ * subscribers and 5 deliveries each; (6) the render cache: an email personalised from it against a
+ * fresh React Email render (bench/render.ts; its correctness is a unit test, its cost is here).
  *
  * The service runs as compiled by `npm run build` (as in the Docker image); BENCH_RUNTIME=tsx runs
  * the sources through tsx instead (as `npm start` does).
@@ -55,6 +57,8 @@ function buildDist(): void {
 async function main(): Promise<number> {
   buildDist();
   const bare = await measureBareRoute(options.connections, options.durationSeconds);
+  // In this process, before any service starts: the CPU is the renderer's alone.
+  const render = await measureRenderCache();
   const results = new Map<string, ScenarioResult>();
   for (const backend of backends) {
     const scenario = await runScenario({ ...options, backend });
@@ -74,6 +78,11 @@ async function main(): Promise<number> {
   const table = [
     ["bare Hono route req/s (p50 / p99 ms)", ...backends.map(() => `${bare.rps} (${bare.p50} / ${bare.p99})`), "yardstick"],
     ...names.map((name) => [name, ...backends.map((b) => results.get(b)!.figures.get(name) ?? "—"), TARGETS[name] ?? ""]),
+    [
+      "render: cached µs / fresh ms per email",
+      ...backends.map(() => `${render.cachedUs} / ${render.freshMs} (${render.ratio}×)`),
+      "cache ≥ 10× cheaper",
+    ],
     [
       "signup / bare throughput",
       ...backends.map((b) => `${((Number(results.get(b)!.figures.get("signup req/s")) / bare.rps) * 100).toFixed(1)} %`),

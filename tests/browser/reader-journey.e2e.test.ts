@@ -229,7 +229,7 @@ describe("the reader's side, in a real browser", () => {
       context.on("console", (m) => {
         if (/frame-ancestors/.test(m.text())) resolve(true);
       });
-      setTimeout(() => resolve(false), 5000);
+      setTimeout(() => resolve(false), 5000); // a deadline for the positive signal, not a sleep
     });
     await page.goto(`${clinicOrigin}/`);
     await page.setContent(`<iframe src="${base}/"></iframe>`);

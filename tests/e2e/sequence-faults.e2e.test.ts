@@ -3,7 +3,17 @@ import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
 import { TEST_DATABASE_URL, queueEnv } from "../support/env.js";
 import { wipeQueueStore } from "../support/queue-faults.js";
-import { createStack, postJson, TEST_API_KEY, TEST_SECRET, uniqueEmail, type TestStack } from "../support/stack.js";
+import {
+  createStack,
+  postJson,
+  TEST_API_KEY,
+  TEST_SECRET,
+  uniqueEmail,
+  waitFor,
+  waitForQuiet,
+  waitForRowsTerminal,
+  type TestStack,
+} from "../support/stack.js";
 
 /**
  * The sequence against every fault we can inject, with the worker as a separate process — the
@@ -46,11 +56,12 @@ function startWorker(stack: TestStack, output: string[]): ChildProcess {
 }
 
 async function untilRunning(child: ChildProcess, output: string[], from: number): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (!output.slice(from).join("").includes("Flare-Up Reset is running")) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`worker did not start:\n${output.join("").slice(-4000)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitFor(async () => {
+    if (child.exitCode !== null) throw new Error(`worker exited at start:\n${output.join("").slice(-4000)}`);
+    return output.slice(from).join("").includes("Flare-Up Reset is running");
+  }, 60_000, "the worker to start", 100).catch((error: Error) => {
+    throw new Error(`${error.message}\n${output.join("").slice(-4000)}`);
+  });
 }
 
 function stepOf(tags: { name: string; value: string }[] | undefined): string {
@@ -90,7 +101,8 @@ describe("the drip sequence under faults: a separate worker process, killed, wip
 
     const started = Date.now();
     const emails: string[] = [];
-    // Staggered signups (one every 150 ms), so the faults find subscribers at every step.
+    // Staggered signups (one every 150 ms), so the faults find subscribers at every step. This
+    // pause is the scenario (arrivals spread over time), not a wait before asserting.
     for (let i = 0; i < SUBSCRIBERS; i++) {
       const email = uniqueEmail(`fault${i}`);
       emails.push(email);
@@ -99,9 +111,9 @@ describe("the drip sequence under faults: a separate worker process, killed, wip
     }
     const expected = SUBSCRIBERS * STEPS.length;
     // Waits until the provider has accepted `share` of the emails (each (to, step) counted once).
-    const progress = async (share: number, timeoutMs = 180_000) => {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
+    const uniqueAccepted = () => new Set(fake.accepted.map((e) => `${e.to[0]} ${stepOf(e.tags)}`)).size;
+    const progress = (share: number, timeoutMs = 180_000) =>
+      waitFor(async () => {
         if (worker!.exitCode !== null || worker!.signalCode !== null) {
           // Like the compose file's `restart: unless-stopped`: a worker that dies is started
           // again — and every crash is reported (see the README on postgres.js and lost connections).
@@ -110,20 +122,18 @@ describe("the drip sequence under faults: a separate worker process, killed, wip
           crashes.push(thrown >= 0 ? `${lines[thrown]} ${lines[thrown + 1]?.trim() ?? ""}` : `exit ${worker!.exitCode ?? worker!.signalCode}`);
           if (crashes.length > 3) throw new Error(`the worker died ${crashes.length} times:\n${output.join("").slice(-6000)}`);
           await restart();
-          continue;
+          return false;
         }
-        const unique = new Set(fake.accepted.map((e) => `${e.to[0]} ${stepOf(e.tags)}`)).size;
-        if (unique >= expected * share) return;
-        if (Date.now() > deadline) throw new Error(`${unique}/${expected} emails after ${timeoutMs} ms:\n${output.join("").slice(-6000)}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    };
+        return uniqueAccepted() >= expected * share;
+      }, timeoutMs, `${share * 100} % of the emails`, 50).catch((error: Error) => {
+        throw new Error(`${error.message} (${uniqueAccepted()}/${expected}):\n${output.join("").slice(-6000)}`);
+      });
 
     // 1. Kill -9 while provider calls are in flight (the fake holds each for 300 ms), wipe the
     //    queue store, restart.
     await progress(0.2);
     fake.setLatency(300);
-    await new Promise((r) => setTimeout(r, 500));
+    await waitFor(async () => fake.inFlight() > 0, 30_000, "a provider call in flight");
     process.kill(-worker!.pid!, "SIGKILL");
     await new Promise((r) => worker!.once("exit", r));
     const atKill = fake.accepted.length;
@@ -137,7 +147,7 @@ describe("the drip sequence under faults: a separate worker process, killed, wip
     await progress(0.45);
     const atStorm = fake.accepted.length;
     fake.setRateLimit(1);
-    await new Promise((r) => setTimeout(r, 4000));
+    await new Promise((r) => setTimeout(r, 4000)); // the scenario: the provider's limit stays low for four seconds
     fake.setRateLimit(undefined);
     fake.failNext(20, 503);
     fake.failNext(5, 500, undefined, { afterAccept: true });
@@ -152,13 +162,16 @@ describe("the drip sequence under faults: a separate worker process, killed, wip
       select count(*)::int as terminated from (
         select pg_terminate_backend(pid) from pg_stat_activity where datname = ${dbName} and pid <> pg_backend_pid()
       ) t`) as unknown as [{ terminated: number }];
-    await new Promise((r) => setTimeout(r, 3000));
+    await new Promise((r) => setTimeout(r, 3000)); // the scenario: the outage lasts three seconds
     await admin.unsafe(`alter database "${dbName}" allow_connections true`);
 
     // Every step for everyone (claims held by the killed worker wait out their 60 s lease).
     await progress(1, 240_000);
     const elapsedMs = Math.max(...fake.accepted.map((e) => e.receivedAt)) - started;
-    await new Promise((r) => setTimeout(r, 3000)); // more reconciler passes: nothing more may go out
+    // Nothing more may go out: every delivery is terminal (no claim can take it again), the queue
+    // holds no job, and the provider is idle. (The reconciler runs in the worker process.)
+    await waitForRowsTerminal(() => stack!.deps.db.sql<{ state: string }[]>`select state::text from deliveries`, 60_000);
+    await waitForQuiet(stack, { reconcilerPasses: 0, timeoutMs: 60_000 });
 
     const byRecipient = new Map<string, string[]>();
     for (const e of [...fake.accepted].sort((a, b) => a.receivedAt - b.receivedAt)) {

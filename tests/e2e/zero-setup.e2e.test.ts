@@ -6,6 +6,7 @@ import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import { queuePrefix } from "../support/env.js";
+import { waitFor, waitForRowsTerminal } from "../support/stack.js";
 
 /**
  * The newcomer's path: `npm start` with no DATABASE_URL, no REDIS_URL and no RESEND_API_KEY
@@ -43,11 +44,12 @@ describe("zero set-up start", () => {
     child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
     child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
 
-    const deadline = Date.now() + 90_000;
-    while (!output.includes("Flare-Up Reset is running")) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`did not start:\n${output}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await waitFor(async () => {
+      if (child!.exitCode !== null) throw new Error(`exited at start:\n${output}`);
+      return output.includes("Flare-Up Reset is running");
+    }, 90_000, "the service to start", 200).catch((error: Error) => {
+      throw new Error(`${error.message}\n${output}`);
+    });
     const res = await fetch(`http://127.0.0.1:${port}/api/subscribe`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -57,11 +59,11 @@ describe("zero set-up start", () => {
 
     const db = postgres(`postgres://postgres:flare-up-reset-local@127.0.0.1:${pgPort}/postgres`, { max: 1 });
     try {
-      let rows: { to: string; subject: string; headers: Record<string, string> }[] = [];
-      for (let i = 0; i < 100 && rows.length === 0; i++) {
-        rows = await db`select "to", subject, headers from outbox_emails`;
-        if (rows.length === 0) await new Promise((r) => setTimeout(r, 100));
-      }
+      // The welcome's delivery is sent (terminal: no claim takes it again), so the outbox now
+      // holds all it will ever hold for it.
+      await waitForRowsTerminal(() => db<{ state: string }[]>`select state::text from deliveries where step = 'welcome'`, 10_000);
+      const rows = await db<{ to: string; subject: string; headers: Record<string, string> }[]>`
+        select "to", subject, headers from outbox_emails`;
       expect(rows).toHaveLength(1);
       expect(rows[0]!.to).toBe("newcomer@example.com");
       expect(rows[0]!.subject).toBe("Your Flare-Up Reset Guide is here");

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { insertSignups } from "../../src/db/queries/signup.js";
 import { sendDeps } from "../../src/deps.js";
 import { startSendWorker } from "../../workers/send-worker.js";
-import { createStack, postJson, settledSendJobs, uniqueEmail, type TestStack } from "../support/stack.js";
+import { createStack, postJson, settledSendJobs, uniqueEmail, waitForQuiet, waitForRowsTerminal, type TestStack } from "../support/stack.js";
 
 /**
  * Welcomes are enqueued one job per batch's worth of rows (RESEND_BATCH_SIZE), not one per
@@ -24,6 +24,15 @@ describe("one send job per batch's worth of welcomes", () => {
     worker = undefined;
   });
 
+  /** Every welcome of `emails` sent, the queue drained, the provider idle (no reconciler runs here). */
+  const allSent = async (emails: string[]) => {
+    await stack.fake!.waitFor((f) => emails.every((e) => f.acceptedTo(e).length >= 1), 20_000);
+    await waitForRowsTerminal(() => stack.deps.db.sql<{ state: string }[]>`
+      select d.state from subscribers s join deliveries d on d.subscriber_id = s.id and d.step = 'welcome'
+       where s.email = any(${emails})`);
+    await waitForQuiet(stack, { reconcilerPasses: 0 });
+  };
+
   const startSending = () => {
     worker = startSendWorker(stack.deps.queues, sendDeps(stack.deps), { concurrency: 2, ratePerSecond: undefined });
   };
@@ -37,8 +46,7 @@ describe("one send job per batch's worth of welcomes", () => {
     expect(jobs).toBeGreaterThanOrEqual(Math.ceil(emails.length / 10));
 
     startSending();
-    await stack.fake!.waitFor((f) => emails.every((e) => f.acceptedTo(e).length >= 1), 20_000);
-    await new Promise((r) => setTimeout(r, 300));
+    await allSent(emails);
     for (const email of emails) expect(stack.fake!.acceptedTo(email)).toHaveLength(1);
   });
 
@@ -69,8 +77,7 @@ describe("one send job per batch's worth of welcomes", () => {
     await stack.deps.queues.enqueueDeliveries([{ id: first.deliveryId, dueAt: first.dueAt }]);
 
     startSending();
-    await stack.fake!.waitFor((f) => emails.every((e) => f.acceptedTo(e).length >= 1), 20_000);
-    await new Promise((r) => setTimeout(r, 300));
+    await allSent(emails);
     for (const email of emails) expect(stack.fake!.acceptedTo(email)).toHaveLength(1);
     const batches = stack.fake!.requests.filter((r) => r.path === "/emails/batch" && r.status === 200);
     expect(batches.map((r) => r.count).sort((a, b) => a - b)).toEqual([5, 10, 10]);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { batchKeyOf } from "../../src/outbound/keys.js";
-import { createStack, postJson, uniqueEmail, waitFor, type TestStack } from "../support/stack.js";
+import { createStack, postJson, uniqueEmail, waitFor, waitForQuiet, waitForRowsTerminal, type TestStack } from "../support/stack.js";
 
 /**
  * Many due emails go out through Resend's batch endpoint, ≤ RESEND_BATCH_SIZE per request,
@@ -26,7 +26,10 @@ describe("batch sending", () => {
     const emails = await signUpMany(35, "burst"); // queued while no worker runs
     await stack.startWorkers();
     await stack.fake!.waitFor((f) => emails.every((e) => f.acceptedTo(e).length >= 1), 20_000);
-    await new Promise((r) => setTimeout(r, 500));
+    await waitForRowsTerminal(() => stack.deps.db.sql<{ state: string }[]>`
+      select d.state from deliveries d join subscribers s on s.id = d.subscriber_id
+       where s.email = any(${emails}) and d.step = 'welcome'`);
+    await waitForQuiet(stack);
     for (const email of emails) expect(stack.fake!.acceptedTo(email)).toHaveLength(1);
     const batches = batchRequests().filter((r) => r.status === 200);
     expect(batches.length).toBeGreaterThanOrEqual(4); // 35 / 10
@@ -72,6 +75,7 @@ describe("batch sending", () => {
     stack.fake!.failNext(1, 422, { statusCode: 422, name: "validation_error", message: "Invalid `to` field." }, { path: "/emails/batch" });
     await stack.deps.queues.send.resume();
     await stack.fake!.waitFor((f) => emails.every((e) => f.acceptedTo(e).length >= 1), 20_000);
+    await waitForQuiet(stack);
     for (const email of emails) expect(stack.fake!.acceptedTo(email)).toHaveLength(1);
     const [refused] = batchRequests();
     expect(refused!.status).toBe(422);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emailHash } from "../../src/campaign/email-hash.js";
 import { signToken } from "../../src/tokens.js";
-import { createStack, postJson, TEST_SECRET, uniqueEmail, waitFor, type TestStack } from "../support/stack.js";
+import { createStack, postJson, TEST_SECRET, uniqueEmail, waitFor, waitForQuiet, type TestStack } from "../support/stack.js";
 import { postSignedEvent, resendEvent, TEST_WEBHOOK_SECRET } from "../support/svix.js";
 
 const ADMIN_TOKEN = "data-rights-admin-token-0123456789";
@@ -172,7 +172,7 @@ describe("data rights: export and erase one address (admin API)", () => {
     const again = await postJson(stack, { email: reader.email.toUpperCase() });
     expect(again.status).toBe(202);
     expect(await again.json()).toEqual({ status: "ok" });
-    await new Promise((r) => setTimeout(r, 500));
+    await waitForQuiet(stack);
     expect(await stack.deps.db.sql`select 1 from subscribers where email = ${reader.email}`).toHaveLength(0);
     expect(stack.fake!.acceptedTo(reader.email)).toHaveLength(1);
 
@@ -214,7 +214,7 @@ describe("data rights: export and erase one address (admin API)", () => {
     await stack.fake!.waitFor((f) => f.acceptedTo(email).length === 1, 10_000);
     await stack.deps.db.sql`update subscribers set status = 'bounced', left_at = now() where email = ${email}`;
     expect((await postJson(stack, { email })).status).toBe(202);
-    await new Promise((r) => setTimeout(r, 400));
+    await waitForQuiet(stack);
     expect(stack.fake!.acceptedTo(email)).toHaveLength(1);
 
     expect(await (await admin(stack, "/admin/api/subscribers/lift-suppression", { method: "POST", body: { email } })).json()).toEqual({ lifted: true });

@@ -2,17 +2,21 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createDeps } from "../../src/deps.js";
 import { createApp } from "../../src/app.js";
 import { appDeps } from "../../src/deps.js";
-import { createStack, postJson, settledSendJobs, uniqueEmail, waitFor, type TestStack } from "../support/stack.js";
+import { createStack, postJson, settledSendJobs, uniqueEmail, waitFor, waitForQuiet, waitForRowsTerminal, type TestStack } from "../support/stack.js";
 import { unreachableQueues, wipeQueueStore } from "../support/queue-faults.js";
 
 type DeliveryRow = { state: string; attempts: number; last_error: string | null; provider_message_id: string | null };
 
 async function welcomeOf(stack: TestStack, email: string): Promise<DeliveryRow | undefined> {
-  const [row] = await stack.deps.db.sql<DeliveryRow[]>`
+  return (await welcomesOf(stack, [email]))[0];
+}
+
+/** The welcome rows of `emails` (for waitForRowsTerminal). */
+async function welcomesOf(stack: TestStack, emails: string[]): Promise<DeliveryRow[]> {
+  return stack.deps.db.sql<DeliveryRow[]>`
     select d.state, d.attempts, d.last_error, d.provider_message_id
       from deliveries d join subscribers s on s.id = d.subscriber_id
-     where s.email = ${email} and d.step = 'welcome'`;
-  return row;
+     where s.email = any(${emails}) and d.step = 'welcome'`;
 }
 
 describe("the welcome email survives provider and queue faults, once", () => {
@@ -63,7 +67,7 @@ describe("the welcome email survives provider and queue faults, once", () => {
     await postJson(stack, { email });
     const row = await waitFor(async () => ((await welcomeOf(stack, email))?.state === "failed" ? welcomeOf(stack, email) : undefined), 5000, "failed");
     expect(row!.last_error).toContain("Invalid `to` field.");
-    await new Promise((r) => setTimeout(r, 1500));
+    await waitForQuiet(stack); // reconciler passes, no job left, the provider idle: no retry came
     expect(stack.fake!.requests.filter((r) => r.path === "/emails")).toHaveLength(1);
     expect(stack.fake!.acceptedTo(email)).toHaveLength(0);
   });
@@ -94,7 +98,8 @@ describe("the queue store failing between commit and enqueue loses nothing", () 
 
     await stack.startWorkers();
     await stack.fake!.waitFor((f) => f.acceptedTo(email).length === 1, 10_000);
-    await new Promise((r) => setTimeout(r, 1200)); // more reconciler passes: still once
+    await waitForRowsTerminal(() => welcomesOf(stack, [email]));
+    await waitForQuiet(stack); // more reconciler passes, no job left, the provider idle: still once
     expect(stack.fake!.acceptedTo(email)).toHaveLength(1);
   });
 
@@ -114,7 +119,8 @@ describe("the queue store failing between commit and enqueue loses nothing", () 
 
     await quiet.startWorkers();
     await quiet.fake!.waitFor((f) => emails.every((e) => f.acceptedTo(e).length >= 1), 10_000);
-    await new Promise((r) => setTimeout(r, 1200));
+    await waitForRowsTerminal(() => welcomesOf(quiet, emails));
+    await waitForQuiet(quiet);
     for (const email of emails) expect(quiet.fake!.acceptedTo(email)).toHaveLength(1);
     await close();
   });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliveryJobId, MAINTENANCE_JOBS } from "../../src/queue/jobs.js";
 import { signToken, verifyToken } from "../../src/tokens.js";
 import type { AcceptedEmail } from "../support/fake-resend.js";
-import { createStack, postJson, TEST_SECRET, uniqueEmail, waitFor, type TestStack } from "../support/stack.js";
+import { createStack, postJson, TEST_SECRET, uniqueEmail, waitFor, waitForQuiet, type TestStack } from "../support/stack.js";
 
 const stepOf = (e: AcceptedEmail) => e.tags?.find((t) => t.name === "step")?.value;
 const confirmPath = (e: AcceptedEmail) => {
@@ -22,6 +22,9 @@ describe("double opt-in (DOUBLE_OPT_IN=true), end to end", () => {
   const subscriberOf = async (email: string) =>
     (await stack.deps.db.sql<{ id: string; status: string; confirmed_at: Date | null }[]>`
       select id, status, confirmed_at from subscribers where email = ${email}`)[0];
+  // A "day" lasts 5 s here: the later steps of readers confirmed earlier in this file wait in the
+  // queue as delayed jobs, so "drained" means nothing due within the next second.
+  const quiet = () => waitForQuiet(stack, { laterThanMs: 1000 });
   /** Rows of a subscriber: its enrollments, or its messages of one kind (steps, confirmations). */
   const countOf = async (what: "steps" | "enrollments" | "confirmations", id: string) => {
     const from = { steps: "deliveries where kind = 'step' and", confirmations: "deliveries where kind = 'confirmation' and", enrollments: "enrollments where" }[what];
@@ -56,8 +59,9 @@ describe("double opt-in (DOUBLE_OPT_IN=true), end to end", () => {
     const expiresAt = (token as { expiresAt: Date }).expiresAt.getTime();
     expect(Math.abs(expiresAt - (Date.now() + 7 * 86_400_000))).toBeLessThan(60_000);
 
-    // Unconfirmed, the sequence never starts, however long we wait.
-    await new Promise((r) => setTimeout(r, 500));
+    // Unconfirmed, the sequence never starts: the reconciler has passed, nothing is
+    // queued, the provider is idle — and there is still only the confirmation.
+    await quiet();
     expect(stack.fake!.acceptedTo(email)).toHaveLength(1);
 
     const click = await stack.app.request(path, { headers: { "x-forwarded-for": "192.0.2.44", "user-agent": "MailApp/2" } });
@@ -80,7 +84,7 @@ describe("double opt-in (DOUBLE_OPT_IN=true), end to end", () => {
 
     // A second click changes nothing and sends nothing.
     expect((await stack.app.request(path)).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 500));
+    await quiet();
     expect(stack.fake!.acceptedTo(email).filter((e) => stepOf(e) === "welcome")).toHaveLength(1);
     expect(await countOf("enrollments", active!.id)).toBe(1);
   });
@@ -94,7 +98,7 @@ describe("double opt-in (DOUBLE_OPT_IN=true), end to end", () => {
     const repeat = await postJson(stack, { email: email.toUpperCase() });
     expect(repeat.status).toBe(202);
     expect(await repeat.json()).toEqual({ status: "ok" });
-    await new Promise((r) => setTimeout(r, 500));
+    await quiet();
     expect(stack.fake!.acceptedTo(email)).toHaveLength(1); // rate limited
 
     // Ten minutes later (moved back in time rather than waited for):
@@ -103,7 +107,7 @@ describe("double opt-in (DOUBLE_OPT_IN=true), end to end", () => {
     const racing = await Promise.all([postJson(stack, { email }), postJson(stack, { email }), postJson(stack, { email })]);
     expect(racing.map((r) => r.status)).toEqual([202, 202, 202]);
     await stack.fake!.waitFor((f) => f.acceptedTo(email).length === 2, 10_000);
-    await new Promise((r) => setTimeout(r, 500));
+    await quiet();
     const sent = stack.fake!.acceptedTo(email);
     expect(sent).toHaveLength(2); // three racing requests, one re-send
     expect(sent.map(stepOf)).toEqual(["confirm", "confirm"]);
@@ -196,7 +200,7 @@ describe("double opt-in (DOUBLE_OPT_IN=true), end to end", () => {
     expect(await res.json()).toEqual({ status: "ok" });
     await stack.deps.db.sql`update subscribers set confirmation_requested_at = now() - interval '2 days' where email = ${email}`;
     expect((await postJson(stack, { email })).status).toBe(202);
-    await new Promise((r) => setTimeout(r, 700));
+    await quiet();
     expect(stack.fake!.acceptedTo(email)).toHaveLength(1);
   });
 });
@@ -230,7 +234,9 @@ describe("confirmation emails are sent at most once, and none is lost", () => {
         select c.state from deliveries c join subscribers s on s.id = c.subscriber_id where c.kind = 'confirmation' and s.email = ${email}`;
       return c?.state === "sent";
     }, 15_000, "the confirmation to be recorded as sent");
-    await new Promise((r) => setTimeout(r, 1200)); // more upkeep passes: still once each
+    // More reconciler passes (each re-offers pending confirmations too), the queue drained and
+    // the provider idle: still once each.
+    await waitForQuiet(stack, { reconcilerPasses: 3 });
     expect(stack.fake!.acceptedTo(lost)).toHaveLength(1);
     expect(stack.fake!.acceptedTo(email)).toHaveLength(1);
     // The reconciler offers the lost one at start, so either send may meet the lost answer: one

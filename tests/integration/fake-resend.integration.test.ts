@@ -263,6 +263,7 @@ describe("fake Resend rate limiting", () => {
     expect(fake.accepted).toHaveLength(2);
 
     // After the window slides, requests are admitted again (a 429 does not consume budget).
+    // The pause is the scenario: a second of the provider's clock has to pass.
     await new Promise((resolve) => setTimeout(resolve, 1050));
     const later = await resend.emails.send(email("r4@example.com"));
     expect(later.error).toBeNull();

@@ -4,7 +4,7 @@ import { leave } from "../../src/campaign/leave.js";
 import { requestFreshLinkEmail } from "../../src/db/queries/guide.js";
 import { FRESH_LINK_GAP_SECONDS } from "../../src/guide/fresh-link.js";
 import { verifyToken } from "../../src/tokens.js";
-import { createStack, postJson, TEST_SECRET, uniqueEmail, waitFor, type TestStack } from "../support/stack.js";
+import { createStack, postJson, TEST_SECRET, uniqueEmail, waitFor, waitForQuiet, type TestStack } from "../support/stack.js";
 
 /**
  * "Mail me a fresh link" from an expired guide link: the same answer whatever the address, at
@@ -90,7 +90,8 @@ describe("POST /guide/fresh-link", () => {
     expect(new Set(bodies).size).toBe(1);
     await stack.fake!.waitFor(() => freshLinks(email).length === 1, 10_000);
     expect((await ask(email)).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 500));
+    // Reconciler passed, queue drained, provider idle: a second fresh link would have gone out.
+    await waitForQuiet(stack);
     expect(freshLinks(email)).toHaveLength(1);
     const [{ n }] = (await stack.deps.db.sql`select count(*)::int as n from deliveries where kind = 'fresh-link' and subscriber_id = ${id}`) as unknown as [{ n: number }];
     expect(n).toBe(1);
@@ -121,7 +122,7 @@ describe("POST /guide/fresh-link", () => {
     const pages = await Promise.all([left, bounced, complained].map(async (r) => (await ask(r.email)).text()));
     expect(new Set(pages).size).toBe(1);
     await stack.fake!.waitFor(() => freshLinks(left.email).length === 1, 10_000);
-    await new Promise((r) => setTimeout(r, 300));
+    await waitForQuiet(stack);
     expect(freshLinks(bounced.email)).toHaveLength(0);
     expect(freshLinks(complained.email)).toHaveLength(0);
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QUEUE_HORIZON_MS } from "../../src/queue/horizon.js";
 import { deliveryJobId } from "../../src/queue/jobs.js";
-import { createStack, postJson, uniqueEmail, waitFor, type TestStack } from "../support/stack.js";
+import { createStack, postJson, uniqueEmail, waitFor, waitForReconcilerPasses, type TestStack } from "../support/stack.js";
 
 /**
  * The queue holds only what is due within the horizon (src/queue/horizon.ts): a step due
@@ -36,7 +36,7 @@ describe("the queue's horizon", () => {
     expect(next.due_at.getTime() - Date.now()).toBeGreaterThan(QUEUE_HORIZON_MS);
 
     // Several reconciler passes later there is still no job for it: the row is the record.
-    await new Promise((r) => setTimeout(r, 1500));
+    await waitForReconcilerPasses(stack, 3);
     expect(await stack.deps.queues.send.getJob(deliveryJobId(Number(next.id)))).toBeUndefined();
 
     // A day passes: its due time is now just inside the horizon (and the row is old, so only the

@@ -5,7 +5,7 @@ import type { SequenceDefinition } from "../../src/campaign/sequence.js";
 import type { StepKey } from "../../src/campaign/steps.js";
 import { activationDeps, sendDeps, type Deps } from "../../src/deps.js";
 import { startWorkers, type RunningWorkers } from "../../workers/index.js";
-import { createStack, postJson, uniqueEmail, waitFor, type TestStack } from "../support/stack.js";
+import { createStack, postJson, uniqueEmail, waitFor, waitForQuiet, type TestStack } from "../support/stack.js";
 
 /**
  * README "Changing the sequence": a stack runs with one definition, its workers stop, and new
@@ -124,7 +124,7 @@ describe("changing the sequence for subscribers mid-way", () => {
       ["mistakes", "sent"],
     ]);
     expect((await deliveriesOf(stack, email)).some((r) => r.id === redFlags.id)).toBe(false);
-    await new Promise((r) => setTimeout(r, 1000));
+    await waitForQuiet(stack);
     expect(stepsSent(stack, email)).toEqual(["welcome", "triggers", "mistakes"]);
   });
 
@@ -144,7 +144,7 @@ describe("changing the sequence for subscribers mid-way", () => {
     await run(define(["welcome", 0], ["triggers", 0], ["red-flags", 0]));
     await waitFor(async () => (await enrollmentOf(stack, onTheWay)) === "completed", 10_000, "completed");
     expect(stepsSent(stack, onTheWay)).toEqual(["welcome", "triggers", "red-flags"]);
-    await new Promise((r) => setTimeout(r, 1000));
+    await waitForQuiet(stack);
     expect(stepsSent(stack, finished)).toEqual(["welcome"]);
     expect(await enrollmentOf(stack, finished)).toBe("completed");
   });

@@ -10,7 +10,7 @@ import { FLARE_UP_RESET } from "../../src/campaign/sequence.js";
 import { DEFAULT_POSTAL_ADDRESS, DEFAULT_SUPPLEMENT_URL } from "../../src/config.js";
 import { deliveryJobId } from "../../src/queue/jobs.js";
 import { verifyToken } from "../../src/tokens.js";
-import { createStack, postJson, TEST_SECRET, uniqueEmail, waitFor, type TestStack } from "../support/stack.js";
+import { createStack, postJson, TEST_SECRET, uniqueEmail, waitFor, waitForQuiet, type TestStack } from "../support/stack.js";
 
 const STEPS = ["welcome", "triggers", "positions", "mistakes", "red-flags"] as const;
 const TEMPLATES = { welcome, triggers, positions, mistakes, "red-flags": redFlags } as const;
@@ -129,7 +129,7 @@ describe("the sequence, end to end at SEQUENCE_TIME_SCALE=86400 (a day a second)
 
     // The job runs when due, claims nothing and ends (removed on completion).
     await waitFor(async () => (await stack.deps.queues.send.getJob(deliveryJobId(Number(pending.id)))) === undefined, 10_000, "positions job done");
-    await new Promise((r) => setTimeout(r, 1500)); // reconciler passes: nothing is revived
+    await waitForQuiet(stack); // the reconciler passed, nothing queued, the provider idle: nothing is revived
     expect(stack.fake!.acceptedTo(email).map((e) => e.tags![0]!.value)).toEqual(["welcome", "triggers"]);
     const rows = await deliveriesOf(stack, email);
     expect(rows.map((r) => [r.step, r.state, r.attempts])).toEqual([

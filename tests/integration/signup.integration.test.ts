@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyToken } from "../../src/tokens.js";
 import { CONSENT_FORM_VERSION, CONSENT_WORDING } from "../../src/campaign/consent.js";
 import { TEST_QUEUE_BACKEND } from "../support/env.js";
-import { createStack, postJson, TEST_SECRET, uniqueEmail, waitFor, type TestStack } from "../support/stack.js";
+import { createStack, postJson, TEST_SECRET, uniqueEmail, waitFor, waitForQuiet, waitForRowsTerminal, type TestStack } from "../support/stack.js";
 
 describe("signup → welcome email, end to end", () => {
   let stack: TestStack;
@@ -76,7 +76,9 @@ describe("signup → welcome email, end to end", () => {
     await stack.fake!.waitFor((f) => f.acceptedTo(email).length > 0, 5000);
     const again = await postJson(stack, { email });
     expect(again.status).toBe(202);
-    await new Promise((r) => setTimeout(r, 500));
+    // Its enqueue follows the 202: once the reconciler has passed, the queue is empty and the
+    // provider idle, a second welcome would have been sent.
+    await waitForQuiet(stack);
     expect(stack.fake!.acceptedTo(email)).toHaveLength(1);
     const [{ count }] = (await stack.deps.db.sql`select count(*)::int as count from subscribers where email = ${email}`) as unknown as [{ count: number }];
     expect(count).toBe(1);
@@ -93,7 +95,10 @@ describe("signup → welcome email, end to end", () => {
        where s.email = any(${emails})`) as unknown as [{ n: number }];
     expect(n).toBe(120);
     await stack.fake!.waitFor((f) => emails.every((e) => f.acceptedTo(e).length >= 1), 15_000);
-    await new Promise((r) => setTimeout(r, 300));
+    await waitForRowsTerminal(() => stack.deps.db.sql<{ state: string }[]>`
+      select d.state from subscribers s join deliveries d on d.subscriber_id = s.id and d.step = 'welcome'
+       where s.email = any(${emails})`);
+    await waitForQuiet(stack);
     for (const email of emails) expect(stack.fake!.acceptedTo(email)).toHaveLength(1);
   });
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { deliveryJobId, eventJobId } from "../../src/queue/jobs.js";
 import { signToken } from "../../src/tokens.js";
-import { createStack, postJson, TEST_SECRET, uniqueEmail, waitFor, type TestStack } from "../support/stack.js";
+import { createStack, postJson, TEST_SECRET, uniqueEmail, waitFor, waitForQuiet, type TestStack } from "../support/stack.js";
 import { postSignedEvent, postWebhook, resendEvent, svixHeaders, TEST_WEBHOOK_SECRET } from "../support/svix.js";
 
 const ADMIN_TOKEN = "admin-token-for-webhook-tests";
@@ -143,7 +144,13 @@ describe("Resend webhooks: signatures, dedup and the provider's feedback", () =>
     const again = await postJson(stack, { email: reader.email });
     expect(again.status).toBe(202);
     expect(await again.json()).toEqual({ status: "ok" });
-    await new Promise((r) => setTimeout(r, 6000)); // past the time the second step was due
+    // The cancelled step's job runs when due (a "day" is 5 s) and ends without sending; then the
+    // reconciler passes, nothing due soon is queued (other readers' later steps may wait), and the
+    // provider is idle.
+    const [triggers] = await stack.deps.db.sql<{ id: string }[]>`
+      select id from deliveries where subscriber_id = ${reader.subscriberId} and step = 'triggers'`;
+    await waitFor(async () => (await stack.deps.queues.send.getJob(deliveryJobId(Number(triggers!.id)))) === undefined, 15_000, "the cancelled step's job to run");
+    await waitForQuiet(stack, { laterThanMs: 1000 });
     expect(stack.fake!.acceptedTo(reader.email)).toHaveLength(1);
   });
 
@@ -186,7 +193,9 @@ describe("Resend webhooks: signatures, dedup and the provider's feedback", () =>
     const reader = await sentWelcome("late");
     await stack.deps.db.sql`update deliveries set provider_message_id = null where id = ${reader.deliveryId}`;
     expect((await postSignedEvent(stack, resendEvent("email.delivered", reader.messageId), { id: "msg_early" })).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 300));
+    // Its job has had a go and backed off (it retries 2 s, 4 s … later): still unprocessed.
+    const [early] = await eventRows("msg_early");
+    await waitFor(async () => ((await stack.deps.queues.events.getJob(eventJobId(Number(early!.id))))?.attemptsMade ?? 0) >= 1, 10_000, "a first attempt at the early event");
     expect((await eventRows("msg_early"))[0]!.processed_at).toBeNull();
     await stack.deps.db.sql`update deliveries set provider_message_id = ${reader.messageId} where id = ${reader.deliveryId}`;
     expect((await processed("msg_early")).delivery_id).toBe(reader.deliveryId);

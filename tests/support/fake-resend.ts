@@ -23,6 +23,7 @@ import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { waitFor } from "./wait.js";
 
 export interface FakeResendOptions {
   /** Port to listen on; 0 (default) picks a free ephemeral port. */
@@ -118,6 +119,8 @@ export interface FakeResend {
   reset(): void;
   /** Accepted emails whose `to` contains the address (case-insensitive, `Name <addr>` understood). */
   acceptedTo(address: string): AcceptedEmail[];
+  /** API requests received and not yet answered (`requests` logs a request only once answered). */
+  inFlight(): number;
   stats(): FakeResendStats;
   /** Polls every 10 ms until predicate(fake) is true; rejects with a descriptive error on timeout. */
   waitFor(predicate: (fake: FakeResend) => boolean, timeoutMs?: number): Promise<void>;
@@ -266,6 +269,9 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
   const faults: Fault[] = [];
   const idempotency = new Map<string, IdempotencyRecord>();
   const inFlight = new Set<string>();
+  // API requests between arrival and answer: a test that waits for the provider to settle needs
+  // to see a request held by the latency, which `requests` does not list until it is answered.
+  let unanswered = 0;
   // Monotonic arrival times (performance.now) of requests that counted against the limit.
   let windowHits: number[] = [];
 
@@ -354,7 +360,7 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
     const count = path === "/emails/batch" ? (Array.isArray(parsed) ? parsed.length : 0) : parsed === undefined ? 0 : 1;
     const entry = { method, path, idempotencyKey: key, count, at: Date.now(), replayed: false };
     const finish = async (reply: Reply) => {
-      if (latencyMs > 0) await sleep(latencyMs);
+      if (latencyMs > 0) await sleep(latencyMs); // the injected latency: part of the scenario a test sets
       return { reply, entry };
     };
 
@@ -418,7 +424,7 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
 
     // 5. Latency (the key is held in flight meanwhile), then validate + accept.
     try {
-      if (latencyMs > 0) await sleep(latencyMs);
+      if (latencyMs > 0) await sleep(latencyMs); // the injected latency: part of the scenario a test sets
       const permissive = req.headers["x-batch-validation"] === "permissive";
       const reply = processEmails(path, parsed, key, permissive);
       // Like most idempotent APIs, only a success is remembered: a 422 can be fixed and retried.
@@ -505,9 +511,14 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
         const url = new URL(req.url ?? "/", "http://fake-resend");
         const rawBody = await readBody(req);
         if (url.pathname.startsWith("/_")) return send(res, handleControl(req.method ?? "GET", url, rawBody));
-        const { reply, entry } = await handleApi(req, url.pathname, rawBody);
-        requests.push({ ...entry, status: reply.status });
-        send(res, reply);
+        unanswered++;
+        try {
+          const { reply, entry } = await handleApi(req, url.pathname, rawBody);
+          requests.push({ ...entry, status: reply.status });
+          send(res, reply);
+        } finally {
+          unanswered--;
+        }
       } catch (err) {
         // A bug in the fake must show up as a loud 500, not a hung test.
         console.error("[fake-resend] handler crashed:", err);
@@ -539,19 +550,16 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
     },
     reset,
     acceptedTo,
+    inFlight: () => unanswered,
     stats,
     async waitFor(predicate, timeoutMs = 5000) {
-      const deadline = performance.now() + timeoutMs;
-      while (!predicate(fake)) {
-        if (performance.now() > deadline) {
-          const s = stats();
-          throw new Error(
-            `fake-resend waitFor: condition not met within ${timeoutMs} ms ` +
-              `(accepted=${s.accepted}, requests=${s.requests}, byStatus=${JSON.stringify(s.byStatus)})`,
-          );
-        }
-        await sleep(10);
-      }
+      await waitFor(async () => predicate(fake), timeoutMs, "the fake provider", 10).catch(() => {
+        const s = stats();
+        throw new Error(
+          `fake-resend waitFor: condition not met within ${timeoutMs} ms ` +
+            `(accepted=${s.accepted}, requests=${s.requests}, byStatus=${JSON.stringify(s.byStatus)})`,
+        );
+      });
     },
     close() {
       return new Promise<void>((resolve, reject) => {

@@ -9,6 +9,9 @@ import { createLogger } from "../../src/logger.js";
 import { startWorkers, type RunningWorkers } from "../../workers/index.js";
 import { databaseUrl, queueEnv, queuePrefix, templateName, TEST_DATABASE_URL } from "./env.js";
 import { startFakeResend, type FakeResend, type FakeResendOptions } from "./fake-resend.js";
+import { waitFor } from "./wait.js";
+
+export { waitFor };
 
 export const TEST_SECRET = "test-secret-".padEnd(48, "x");
 export const TEST_API_KEY = "re_test_key_that_must_never_be_logged";
@@ -99,16 +102,6 @@ export function postJson(stack: TestStack, body: unknown, headers: Record<string
   });
 }
 
-export async function waitFor<T>(check: () => Promise<T | undefined | false>, timeoutMs = 5000, what = "condition"): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 export function uniqueEmail(label = "reader"): string {
   return `${label}-${randomBytes(4).toString("hex")}@example.com`;
 }
@@ -123,7 +116,91 @@ export async function settledSendJobs(stack: TestStack, timeoutMs = 5000): Promi
     const now = await stack.deps.queues.send.getJobCountByTypes("wait", "delayed", "prioritized");
     const settled = now === last && now > 0;
     last = now;
-    if (!settled) await new Promise((r) => setTimeout(r, 100));
     return settled && now;
-  }, timeoutMs, "the enqueues after the commits");
+  }, timeoutMs, "the enqueues after the commits", 100);
+}
+
+/** The states a message row ends in: sent, or given up. No claim takes such a row again. */
+export const TERMINAL_STATES: readonly string[] = ["sent", "failed", "cancelled"];
+
+/**
+ * Waits until `read` returns rows and every one of them is terminal (TERMINAL_STATES); returns
+ * them. The rows' SQL stays with the test that knows its tables.
+ */
+export async function waitForRowsTerminal<R extends { state: string }>(
+  read: () => Promise<R[]>,
+  timeoutMs = 10_000,
+  what = "every row to be sent, failed or cancelled",
+): Promise<R[]> {
+  return waitFor(async () => {
+    const rows = await read();
+    return rows.length > 0 && rows.every((r) => TERMINAL_STATES.includes(r.state)) && rows;
+  }, timeoutMs, what);
+}
+
+export interface DrainOptions {
+  /**
+   * Delayed jobs due more than this many ms from now may stay: on a scaled clock the later steps
+   * of the file's other readers wait in the queue for seconds. Unset: no job may stay.
+   */
+  laterThanMs?: number;
+  timeoutMs?: number;
+}
+
+/** Send-queue jobs that are running or still to run (on either queue backend). */
+async function sendJobsToRun(stack: TestStack, laterThanMs: number | undefined): Promise<number> {
+  const queue = stack.deps.queues.send;
+  const counts = await queue.getJobCounts("waiting", "active", "prioritized", "delayed");
+  const now = (counts.waiting ?? 0) + (counts.active ?? 0) + (counts.prioritized ?? 0);
+  if (laterThanMs === undefined || !counts.delayed) return now + (counts.delayed ?? 0);
+  const until = Date.now() + laterThanMs;
+  const delayed = await queue.getDelayed();
+  return now + delayed.filter((job) => job.timestamp + job.delay <= until).length;
+}
+
+/** Waits until the send queue holds no job waiting, active, prioritized or delayed. */
+export async function waitForQueueDrained(stack: TestStack, options: DrainOptions = {}): Promise<void> {
+  await waitFor(async () => (await sendJobsToRun(stack, options.laterThanMs)) === 0, options.timeoutMs ?? 10_000, "the send queue to drain");
+}
+
+/** Reconciler passes finished in this process (the workers count them in deps.metrics). */
+async function reconcilerPasses(stack: TestStack): Promise<number> {
+  const { values } = await stack.deps.metrics.reconcilerRuns.get();
+  return values.reduce((sum, v) => sum + v.value, 0);
+}
+
+/**
+ * Waits until `passes` more reconciler passes have finished in this process (stack.startWorkers
+ * runs one every 500 ms). The first may have begun before the call, so 2 passes mean at least
+ * one whole pass after it: whatever the reconciler would add or repair has been offered.
+ */
+export async function waitForReconcilerPasses(stack: TestStack, passes = 2, timeoutMs = 10_000): Promise<void> {
+  const from = await reconcilerPasses(stack);
+  await waitFor(async () => (await reconcilerPasses(stack)) >= from + passes, timeoutMs, `${passes} reconciler passes`);
+}
+
+export interface QuietOptions extends DrainOptions {
+  /** Reconciler passes to wait for first (default 2; 0 when no reconciler runs in this process). */
+  reconcilerPasses?: number;
+}
+
+/**
+ * The positive signal to wait for before asserting that nothing more was sent: (1) the
+ * reconciler has passed (nothing left for it to revive), (2) the send queue holds no job that
+ * could still run, and (3) the fake provider holds no request and answered none between two
+ * checks that both found the queue drained. Only then is "still one email" a fact, not a guess.
+ */
+export async function waitForQuiet(stack: TestStack, options: QuietOptions = {}): Promise<void> {
+  const passes = options.reconcilerPasses ?? 2;
+  if (passes > 0) await waitForReconcilerPasses(stack, passes, options.timeoutMs);
+  const fake = stack.fake;
+  let last: string | undefined;
+  await waitFor(async () => {
+    const jobs = await sendJobsToRun(stack, options.laterThanMs);
+    const provider = fake ? `${fake.requests.length}/${fake.inFlight()}` : "outbox";
+    const seen = jobs === 0 && (!fake || fake.inFlight() === 0) ? provider : undefined;
+    const quiet = seen !== undefined && seen === last;
+    last = seen;
+    return quiet;
+  }, options.timeoutMs ?? 10_000, "the send queue to drain and the provider to settle", 50);
 }
