@@ -17,7 +17,7 @@ export interface SignupBatcherOptions {
   maxBatch: number;
   /**
    * One send job per this many new welcomes (the provider's batch size): the job's batch takes
-   * the due rows around it, and a full batch enqueues the oldest row left (src/campaign/deliver.ts).
+   * the due rows around it, and a full batch enqueues the oldest row left (src/outbound/send.ts).
    * A job per row cost a queue add here and a removal in the worker for every reader.
    */
   rowsPerJob: number;

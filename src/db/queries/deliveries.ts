@@ -194,7 +194,7 @@ export async function oldestDueDelivery(sql: postgres.Sql, waitingSeconds = 0): 
 
 /**
  * Scheduled messages due in [from, to): the reconciler's "coming due" pass adds their jobs as
- * they enter the queue's horizon (src/outbound/queue-horizon.ts). The window is a few seconds
+ * they enter the queue's horizon (src/queue/horizon.ts). The window is a few seconds
  * wide after the first pass, so this reads a handful of rows along deliveries_pending_due_idx.
  * `from` undefined: everything due before `to` (a process's first pass).
  */
