@@ -1,5 +1,4 @@
 import { Hono } from "hono";
-import { bodyLimit } from "../http/body-limit.js";
 import { z } from "zod";
 import type postgres from "postgres";
 import { signupSchema } from "../campaign/signup-input.js";
@@ -30,12 +29,6 @@ const liftSchema = z.object({ email: emailField });
  */
 export function dataRightsRoutes(deps: DataRightsRouteDeps) {
   const auth = adminAuth({ token: deps.adminToken });
-  const limit = bodyLimit({
-    maxSize: 4 * 1024,
-    onError: () => {
-      throw new ApiError("payload_too_large", "The request body must be at most 4 KB.");
-    },
-  });
   return new Hono()
     .get("/admin/api/subscribers/export", auth, validate("query", z.object({ email: emailField })), async (c) => {
       const data = await exportAddress(deps, c.req.valid("query").email);
@@ -44,11 +37,11 @@ export function dataRightsRoutes(deps: DataRightsRouteDeps) {
       c.header("Cache-Control", "no-store");
       return c.json(data);
     })
-    .post("/admin/api/subscribers/erase", auth, limit, jsonBody, validate("json", eraseSchema), async (c) => {
+    .post("/admin/api/subscribers/erase", auth, jsonBody, validate("json", eraseSchema), async (c) => {
       const input = c.req.valid("json");
       return c.json(await eraseAddress(deps, input.email, { suppress: input.suppress ?? false }));
     })
-    .post("/admin/api/subscribers/lift-suppression", auth, limit, jsonBody, validate("json", liftSchema), async (c) => {
+    .post("/admin/api/subscribers/lift-suppression", auth, jsonBody, validate("json", liftSchema), async (c) => {
       return c.json(await liftAddressSuppression(deps, c.req.valid("json").email));
     })
     .get("/admin/api/webhook-events", auth, async (c) => c.json(await webhookEventCounts(deps.db)));

@@ -1,5 +1,4 @@
 import { Hono } from "hono";
-import { bodyLimit } from "../http/body-limit.js";
 import type postgres from "postgres";
 import { signupSchema } from "../campaign/signup-input.js";
 import { countGuideDownload } from "../guide/downloads.js";
@@ -72,7 +71,6 @@ export function guideRoutes(deps: GuideRouteDeps) {
     })
     .post(
       "/guide/fresh-link",
-      bodyLimit({ maxSize: 4 * 1024, onError: (c) => freshLinkFormErrorPage(c, deps.pages, "", "Please enter only your email address.") }),
       async (c) => {
         const limit = await deps.freshLinkLimiter.consume(clientAddress(c, deps.trustProxy) ?? "unknown");
         if (!limit.allowed) return tooManyRequestsPage(c, deps.pages, limit.retryAfterSeconds);
