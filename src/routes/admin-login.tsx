@@ -22,9 +22,20 @@ export interface AdminLoginDeps {
   clinicName: string;
 }
 
-/** Only our own pages: "/admin…", never "//host" or a full URL (an open redirect). */
+/**
+ * Only our own pages: "/admin…" spelled in the characters a path and query may hold (RFC 3986
+ * unreserved, sub-delims, ":", "@", "/", "?", "%"), never "//host", a full URL (an open
+ * redirect), a backslash (browsers read "\\" as "/") or a control character — a CR/LF in a
+ * Location header made hono throw, a 500 (issue 17).
+ */
 export function safeNext(value: unknown): string {
-  return typeof value === "string" && /^\/admin(\/|\?|$)/.test(value) && !value.startsWith("//") ? value : "/admin";
+  return typeof value === "string" &&
+    value.length <= 2048 &&
+    /^\/admin(\/|\?|$)/.test(value) &&
+    /^[A-Za-z0-9\-._~!$&'()*+,;=:@\/?%]*$/.test(value) &&
+    !value.startsWith("//")
+    ? value
+    : "/admin";
 }
 
 /**
