@@ -4,7 +4,7 @@ import type postgres from "postgres";
 import { signupSchema } from "../campaign/signup-input.js";
 import { eraseAddress, exportAddress, liftAddressSuppression, type DataRightsDeps } from "../data-rights/data-rights.js";
 import { webhookEventCounts } from "../feedback/counts.js";
-import { adminAuth } from "../http/admin-auth.js";
+import { adminAuth, type GuessLimit } from "../http/admin-auth.js";
 import { ApiError } from "../http/errors.js";
 import { jsonBody } from "../http/request-body.js";
 import { validate } from "../http/validate.js";
@@ -12,6 +12,8 @@ import { validate } from "../http/validate.js";
 export interface DataRightsRouteDeps extends DataRightsDeps {
   sql: postgres.Sql;
   adminToken: string | undefined;
+  /** Failed Bearer checks per client, the budget the admin login shares. */
+  guesses: GuessLimit;
 }
 
 /** The same normalisation and checks as the signup form, so "Ana@Example.com " finds ana@example.com. */
@@ -28,7 +30,7 @@ const liftSchema = z.object({ email: emailField });
  * The auth middleware is attached per route: a sub-app's `use("*")` would guard the whole app.
  */
 export function dataRightsRoutes(deps: DataRightsRouteDeps) {
-  const auth = adminAuth({ token: deps.adminToken });
+  const auth = adminAuth({ token: deps.adminToken, guesses: deps.guesses });
   return new Hono()
     .get("/admin/api/subscribers/export", auth, validate("query", z.object({ email: emailField })), async (c) => {
       const data = await exportAddress(deps, c.req.valid("query").email);
