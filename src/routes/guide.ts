@@ -81,8 +81,14 @@ export function guideRoutes(deps: GuideRouteDeps) {
           const message = raw.trim() === "" ? "Please enter your email address." : "Please enter a valid email address, like name@example.com.";
           return freshLinkFormErrorPage(c, deps.pages, raw.slice(0, 254), message);
         }
-        await requestFreshGuideLink(deps.freshLink, email.data);
-        // The same page whether or not the address is known, mailed, or asked too recently.
+        // The same page whether or not the address is known, mailed, or asked too recently — and
+        // at the same moment: the request is answered before the work only a known address costs
+        // (a committed row, an enqueue), so the time taken tells nothing either (issue 17). The
+        // row is still written before its job (invariant 2); a failure here loses one request
+        // the reader can repeat.
+        void requestFreshGuideLink(deps.freshLink, email.data).catch((error: unknown) =>
+          deps.logger.warn({ err: (error as Error).message }, "fresh guide link request failed"),
+        );
         return freshLinkSentPage(c, deps.pages);
       },
     );
