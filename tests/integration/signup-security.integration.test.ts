@@ -74,4 +74,34 @@ describe("signup security: rate limit, CORS, headers, secrets", () => {
     expect(logs).not.toContain(TEST_API_KEY);
     expect(logs).not.toContain(email);
   });
+
+  it("a repeat signup of a known address writes and commits like a new one (same work, same time)", async () => {
+    const email = uniqueEmail("repeat");
+    expect((await postJson(stack, { email }, { "x-forwarded-for": "198.51.100.90" })).status).toBe(202);
+    await stack.deps.db.sql`update subscribers set last_signup_at = now() - interval '1 hour' where email = ${email}`;
+    expect((await postJson(stack, { email: email.toUpperCase() }, { "x-forwarded-for": "198.51.100.90" })).status).toBe(202);
+    const [row] = await stack.deps.db.sql<{ recent: boolean; n: number }[]>`
+      select last_signup_at > now() - interval '1 minute' as recent,
+             (select count(*)::int from enrollments e where e.subscriber_id = s.id) as n
+        from subscribers s where email = ${email}`;
+    expect(row).toEqual({ recent: true, n: 1 });
+  });
+
+  it("refuses a local part over 64 characters (RFC 5321), naming the field", async () => {
+    const domain = "@example.com";
+    const ok = await postJson(stack, { email: `${"a".repeat(56)}${uniqueEmail("").slice(1, 9)}${domain}` }, { "x-forwarded-for": "198.51.100.91" });
+    expect(ok.status).toBe(202);
+    const res = await postJson(stack, { email: `${"b".repeat(65)}${domain}` }, { "x-forwarded-for": "198.51.100.91" });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { code: "invalid_input", field: "email" } });
+  });
+
+  it("accepts an internationalised domain and its punycode spelling as one address, stored once", async () => {
+    const local = uniqueEmail("idn").split("@")[0]!;
+    const from = { "x-forwarded-for": "198.51.100.92" };
+    expect((await postJson(stack, { email: `${local}@Bücher.de` }, from)).status).toBe(202);
+    expect((await postJson(stack, { email: `${local}@xn--bcher-kva.de` }, from)).status).toBe(202);
+    const rows = await stack.deps.db.sql<{ email: string }[]>`select email from subscribers where email like ${`${local}@%`}`;
+    expect(rows).toEqual([{ email: `${local}@xn--bcher-kva.de` }]);
+  });
 });
