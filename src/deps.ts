@@ -23,6 +23,7 @@ import { createProcessMetrics, instrumentTransport, type ProcessMetrics } from "
 import type { AdminRouteDeps } from "./routes/admin.js";
 import type { ActivationDeps } from "./campaign/activate.js";
 import { createWebhookVerifier } from "./feedback/verify.js";
+import { sessionRevocations } from "./db/queries/admin-sessions.js";
 
 /** A resolved config: main.ts has filled in the database URL and the secret. */
 export type ReadyConfig = Config & { databaseUrl: string; appSecret: string };
@@ -236,7 +237,7 @@ export function adminDeps(deps: Deps): AdminRouteDeps {
     metrics: deps.metrics,
     adminToken: deps.config.adminToken,
     metricsToken: deps.config.metricsToken,
-    session: { appSecret: deps.config.appSecret, publicUrl: deps.config.publicUrl, revocations: deps.db.db },
+    session: { appSecret: deps.config.appSecret, publicUrl: deps.config.publicUrl, revocations: sessionRevocations(deps.db.db) },
     trustProxy: deps.config.trustProxy,
     loginLimiter: deps.adminLoginLimiter,
     transportName: deps.transport.name,

@@ -1,8 +1,6 @@
 import { createHash, createHmac, randomBytes } from "node:crypto";
 import type { Context } from "hono";
 import { deleteCookie, getSignedCookie, setSignedCookie } from "hono/cookie";
-import type { Database } from "../db/client.js";
-import { EVERY_SESSION, isSessionRevoked, revokeSessions } from "../db/queries/admin-sessions.js";
 
 /**
  * The dashboard's session: a signed cookie (HMAC-SHA256, hono/cookie) holding a random session
@@ -17,10 +15,21 @@ export interface AdminSessionSettings {
   appSecret: string;
   publicUrl: string;
   /**
-   * Where revocations are kept. The admin routes always pass it (src/deps.ts adminDeps);
-   * without it a session can still be started, but not read: closed, never open.
+   * Where revocations are kept (Postgres: src/db/queries/admin-sessions.ts). The admin routes
+   * always pass it (src/deps.ts adminDeps); without it a session can still be started, but not
+   * read: closed, never open.
    */
-  revocations?: Database;
+  revocations?: SessionRevocations;
+}
+
+/** The session id that stands for "every session issued up to then" (log out everywhere). */
+export const EVERY_SESSION = "*";
+
+export interface SessionRevocations {
+  /** Whether the session was revoked: its own id, or EVERY_SESSION at or after `issuedAt`. */
+  isRevoked(sessionId: string, issuedAt: Date): Promise<boolean>;
+  /** Revokes `sessionId` (or EVERY_SESSION); the record may go once `expiresAt` has passed. */
+  revoke(sessionId: string, expiresAt: Date, now: Date): Promise<void>;
 }
 
 export interface AdminIdentity {
@@ -69,7 +78,7 @@ async function sessionCookie(c: Context, token: string, s: AdminSessionSettings,
 export async function readAdminSession(c: Context, token: string, s: AdminSessionSettings, now = Date.now()): Promise<boolean> {
   const session = await sessionCookie(c, token, s, now);
   if (!session || !s.revocations) return false;
-  return !(await isSessionRevoked(s.revocations, session.id, new Date(session.issuedAt)));
+  return !(await s.revocations.isRevoked(session.id, new Date(session.issuedAt)));
 }
 
 export function endAdminSession(c: Context, s: AdminSessionSettings): void {
@@ -80,7 +89,7 @@ export function endAdminSession(c: Context, s: AdminSessionSettings): void {
 export async function revokeAdminSession(c: Context, token: string, s: AdminSessionSettings, now = Date.now()): Promise<void> {
   const session = await sessionCookie(c, token, s, now);
   if (session && s.revocations) {
-    await revokeSessions(s.revocations, session.id, new Date(session.issuedAt + SESSION_HOURS * 3600_000), new Date(now));
+    await s.revocations.revoke(session.id, new Date(session.issuedAt + SESSION_HOURS * 3600_000), new Date(now));
   }
   endAdminSession(c, s);
 }
@@ -88,7 +97,7 @@ export async function revokeAdminSession(c: Context, token: string, s: AdminSess
 /** "Log out everywhere": every session issued until now is revoked, this one included. */
 export async function revokeEveryAdminSession(c: Context, s: AdminSessionSettings, now = Date.now()): Promise<void> {
   if (!s.revocations) throw new Error("admin sessions cannot be revoked without their store");
-  await revokeSessions(s.revocations, EVERY_SESSION, new Date(now + SESSION_HOURS * 3600_000), new Date(now));
+  await s.revocations.revoke(EVERY_SESSION, new Date(now + SESSION_HOURS * 3600_000), new Date(now));
   endAdminSession(c, s);
 }
 

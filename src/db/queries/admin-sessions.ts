@@ -2,8 +2,16 @@ import { and, eq, gte, lt, or } from "drizzle-orm";
 import type { Database } from "../client.js";
 import { adminSessionRevocations } from "../schema/index.js";
 
-/** The session id that stands for "every session issued up to revoked_at" (log out everywhere). */
-export const EVERY_SESSION = "*";
+/** "*" stands for every session issued up to revoked_at (log out everywhere: src/http/admin-session.ts). */
+const EVERY_SESSION = "*";
+
+/** The revocation list of admin sessions, kept in Postgres (src/http/admin-session.ts SessionRevocations). */
+export function sessionRevocations(db: Database) {
+  return {
+    isRevoked: (sessionId: string, issuedAt: Date) => isSessionRevoked(db, sessionId, issuedAt),
+    revoke: (sessionId: string, expiresAt: Date, now: Date) => revokeSessions(db, sessionId, expiresAt, now),
+  };
+}
 
 /** Whether the session `sessionId`, issued at `issuedAt`, was ended: by its own logout or by "everywhere". */
 export async function isSessionRevoked(db: Database, sessionId: string, issuedAt: Date): Promise<boolean> {
