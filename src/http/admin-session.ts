@@ -26,7 +26,7 @@ export interface AdminSessionSettings {
 export const EVERY_SESSION = "*";
 
 export interface SessionRevocations {
-  /** Whether the session was revoked: its own id, or EVERY_SESSION at or after `issuedAt`. */
+  /** Whether the session was revoked: its own id, or EVERY_SESSION after `issuedAt`. */
   isRevoked(sessionId: string, issuedAt: Date): Promise<boolean>;
   /** Revokes `sessionId` (or EVERY_SESSION); the record may go once `expiresAt` has passed. */
   revoke(sessionId: string, expiresAt: Date, now: Date): Promise<void>;

@@ -55,7 +55,7 @@ describe("the admin session and its checks", () => {
   const memoryRevocations = (): SessionRevocations => {
     const revoked = new Map<string, Date>();
     return {
-      isRevoked: async (id, issuedAt) => revoked.has(id) || (revoked.get(EVERY_SESSION)?.getTime() ?? -Infinity) >= issuedAt.getTime(),
+      isRevoked: async (id, issuedAt) => revoked.has(id) || (revoked.get(EVERY_SESSION)?.getTime() ?? -Infinity) > issuedAt.getTime(),
       revoke: async (id, _expiresAt, now) => void revoked.set(id, now),
     };
   };

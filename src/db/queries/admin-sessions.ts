@@ -1,4 +1,4 @@
-import { and, eq, gte, lt, or } from "drizzle-orm";
+import { and, eq, gt, lt, or } from "drizzle-orm";
 import type { Database } from "../client.js";
 import { adminSessionRevocations } from "../schema/index.js";
 
@@ -21,7 +21,7 @@ export async function isSessionRevoked(db: Database, sessionId: string, issuedAt
     .where(
       or(
         eq(adminSessionRevocations.sessionId, sessionId),
-        and(eq(adminSessionRevocations.sessionId, EVERY_SESSION), gte(adminSessionRevocations.revokedAt, issuedAt)),
+        and(eq(adminSessionRevocations.sessionId, EVERY_SESSION), gt(adminSessionRevocations.revokedAt, issuedAt)),
       ),
     )
     .limit(1);
