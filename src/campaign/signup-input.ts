@@ -78,6 +78,13 @@ export function asciiDomain(address: string): string {
   return ascii ? `${address.slice(0, at)}@${ascii}` : address;
 }
 
+/**
+ * zod's default address pattern, with one change: a top-level domain may be an IDN's punycode
+ * ("xn--p1ai" is .рф), which the default's letters-only TLD refuses.
+ */
+const EMAIL_PATTERN =
+  /^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+(?:[A-Za-z]{2,}|xn--[A-Za-z0-9-]+)$/;
+
 export const signupSchema = z.object({
   email: z
     .string({ error: (issue) => (issue.input === undefined ? "is required" : "must be text") })
@@ -92,7 +99,7 @@ export const signupSchema = z.object({
     .refine((v) => Buffer.byteLength(v.slice(0, Math.max(0, v.lastIndexOf("@"))), "utf8") <= LOCAL_PART_MAX, {
       message: `must have at most ${LOCAL_PART_MAX} characters before the @`,
     })
-    .pipe(z.email({ error: "must be a valid email address, like name@example.com" })),
+    .pipe(z.email({ pattern: EMAIL_PATTERN, error: "must be a valid email address, like name@example.com" })),
   firstName,
   timezone: optionalText(64).refine((v) => v === undefined || isValidTimeZone(v), {
     message: "must be an IANA time zone such as Europe/Lisbon",

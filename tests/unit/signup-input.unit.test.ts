@@ -52,6 +52,7 @@ describe("parseSignup email", () => {
     expect(accepted({ email: "User@Bücher.de" }).email).toBe("user@xn--bcher-kva.de");
     expect(accepted({ email: "user@xn--bcher-kva.de" }).email).toBe("user@xn--bcher-kva.de");
     expect(accepted({ email: "ana@例え.テスト" }).email).toBe("ana@xn--r8jz45g.xn--zckzah");
+    expect(accepted({ email: "ana@пример.рф" }).email).toBe("ana@xn--e1afmkfd.xn--p1ai");
     expect(rejected({ email: "ana@bü cher.de" }).field).toBe("email");
   });
 
