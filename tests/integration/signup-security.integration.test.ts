@@ -105,3 +105,31 @@ describe("signup security: rate limit, CORS, headers, secrets", () => {
     expect(rows).toEqual([{ email: `${local}@xn--bcher-kva.de` }]);
   });
 });
+
+describe("signup security with double opt-in", () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await createStack({ transport: "outbox", env: { DOUBLE_OPT_IN: "true" } });
+  });
+  afterAll(() => stack.close());
+
+  it("a known address, whatever its state, is written like a new one (same work, same time)", async () => {
+    const pending = uniqueEmail("doi-pending");
+    const active = uniqueEmail("doi-active");
+    for (const email of [pending, active]) expect((await postJson(stack, { email })).status).toBe(202);
+    await stack.deps.db.sql`update subscribers set status = 'active', confirmed_at = now() where email = ${active}`;
+    await stack.deps.db.sql`update subscribers set last_signup_at = now() - interval '1 hour' where email in (${pending}, ${active})`;
+    // The pending one asks again within its 10-minute gap (no email is due): written all the same.
+    for (const email of [pending, active]) expect((await postJson(stack, { email })).status).toBe(202);
+    const rows = await stack.deps.db.sql<{ email: string; recent: boolean; confirmations: number }[]>`
+      select email, last_signup_at > now() - interval '1 minute' as recent,
+             (select count(*)::int from deliveries d where d.subscriber_id = s.id and d.kind = 'confirmation') as confirmations
+        from subscribers s where email in (${pending}, ${active}) order by email`;
+    expect(rows).toEqual(
+      [
+        { email: active, recent: true, confirmations: 1 },
+        { email: pending, recent: true, confirmations: 1 },
+      ].sort((a, b) => a.email.localeCompare(b.email)),
+    );
+  });
+});
