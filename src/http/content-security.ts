@@ -18,10 +18,17 @@ export const ADMIN_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
   "connect-src 'self'; frame-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/**
+ * The queue UI (bull-board) sets `<base href="/admin/queues/">` and loads its scripts relative
+ * to it, so `base-uri` must allow this origin there; everything else is the admin's policy.
+ */
+export const QUEUE_UI_CSP = ADMIN_CSP.replace("base-uri 'none'", "base-uri 'self'");
+
 /** Anything else: nothing may load or run, and no other site may frame it. */
 export const FALLBACK_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'self'; frame-ancestors 'self'";
 
 export function policyFor(path: string): string {
+  if (path === "/admin/queues" || path.startsWith("/admin/queues/")) return QUEUE_UI_CSP;
   return path === "/admin" || path.startsWith("/admin/") ? ADMIN_CSP : FALLBACK_CSP;
 }
 
