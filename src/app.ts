@@ -3,6 +3,8 @@ import { except } from "hono/combine";
 import { secureHeaders } from "hono/secure-headers";
 import type { Logger } from "./logger.js";
 import { apiHeaders } from "./http/api-headers.js";
+import { requestBodyLimits } from "./http/body-limit.js";
+import { contentSecurity } from "./http/content-security.js";
 import { createErrorHandler, errorBody } from "./http/errors.js";
 import { healthRoutes, type HealthDeps } from "./routes/health.js";
 import { guideRoutes, type GuideRouteDeps } from "./routes/guide.js";
@@ -36,6 +38,12 @@ export function createApp(deps: AppDeps) {
   // src/http/api-headers.ts says why); every other route gets hono's secureHeaders().
   app.use("/api/*", apiHeaders({ origins: deps.allowedOrigins }));
   app.use(except("/api/*", secureHeaders()));
+  // Every HTML response gets a CSP (src/http/content-security.ts). Not on /api/*: reading the
+  // response's headers there costs the signup hot path what api-headers.ts avoids; the API
+  // answers JSON, and its one page (the form shown again with an error) sets the reader pages' CSP.
+  app.use(except("/api/*", contentSecurity()));
+  // Every body is limited before any route can read it (src/http/body-limit.ts).
+  app.use(requestBodyLimits());
   app.route("/", pageRoutes(deps.pages));
   app.route("/", guideRoutes(deps.guide));
   app.route("/", subscribeRoute(deps.subscribe));

@@ -5,7 +5,7 @@ import { createOutboxTransport } from "./mail/outbox-transport.js";
 import { createResendTransport } from "./mail/resend-transport.js";
 import type { Transport } from "./mail/transport.js";
 import { Queues } from "./queue/queues.js";
-import { createRateLimiter, createSignupLimiter, type RateLimiter } from "./queue/rate-limiter.js";
+import { createRateLimiter, createSignupLimiter, type CredentialLimiter, type RateLimiter } from "./queue/rate-limiter.js";
 import { createGuidePdfStore, type GuidePdfStore } from "./guide/pdf.js";
 import type { PageSettings } from "./pages/layout.js";
 import { SignupBatcher } from "./campaign/signup-batcher.js";
@@ -23,6 +23,7 @@ import { createProcessMetrics, instrumentTransport, type ProcessMetrics } from "
 import type { AdminRouteDeps } from "./routes/admin.js";
 import type { ActivationDeps } from "./campaign/activate.js";
 import { createWebhookVerifier } from "./feedback/verify.js";
+import { sessionRevocations } from "./db/queries/admin-sessions.js";
 
 /** A resolved config: main.ts has filled in the database URL and the secret. */
 export type ReadyConfig = Config & { databaseUrl: string; appSecret: string };
@@ -42,8 +43,8 @@ export interface Deps {
   sequence: SequenceDefinition;
   /** This process's Prometheus counters (provider latency, reconciler repairs); see /metrics. */
   metrics: ProcessMetrics;
-  /** Admin login attempts per client address. */
-  adminLoginLimiter: RateLimiter;
+  /** Admin-token guesses per client address: login attempts and failed Bearer checks. */
+  adminLoginLimiter: CredentialLimiter;
   /** Group commit of new signups (src/campaign/signup-batcher.ts). */
   signups: SignupBatcher;
   close(): Promise<void>;
@@ -85,7 +86,8 @@ export function createDeps(config: ReadyConfig, logger: Logger, overrides: { que
     sequence: FLARE_UP_RESET,
     signups: new SignupBatcher({ sql: db.sql, queues, logger }, { maxInFlight: 4, maxBatch: 200, rowsPerJob: config.resend.batchSize }),
     metrics,
-    // 10 attempts per 15 minutes per client address (src/routes/admin-login.tsx).
+    // 10 attempts per 15 minutes per client address (src/routes/admin-login.tsx), failed
+    // Bearer checks included (src/http/admin-auth.ts).
     adminLoginLimiter: createRateLimiter(queues, { points: 10, durationSeconds: 15 * 60, keyPrefix: `${config.queuePrefix}:admin-login-limit` }),
     async close() {
       await queues.close();
@@ -182,7 +184,13 @@ export function appDeps(deps: Deps): AppDeps {
       logger: deps.logger,
       verify: createWebhookVerifier(deps.config.resend.webhookSecret),
     },
-    dataRights: { sql: deps.db.sql, db: deps.db.db, logger: deps.logger, adminToken: deps.config.adminToken },
+    dataRights: {
+      sql: deps.db.sql,
+      db: deps.db.db,
+      logger: deps.logger,
+      adminToken: deps.config.adminToken,
+      guesses: { limiter: deps.adminLoginLimiter, trustProxy: deps.config.trustProxy },
+    },
     admin: adminDeps(deps),
     health: {
       checks: {
@@ -229,7 +237,7 @@ export function adminDeps(deps: Deps): AdminRouteDeps {
     metrics: deps.metrics,
     adminToken: deps.config.adminToken,
     metricsToken: deps.config.metricsToken,
-    session: { appSecret: deps.config.appSecret, publicUrl: deps.config.publicUrl },
+    session: { appSecret: deps.config.appSecret, publicUrl: deps.config.publicUrl, revocations: sessionRevocations(deps.db.db) },
     trustProxy: deps.config.trustProxy,
     loginLimiter: deps.adminLoginLimiter,
     transportName: deps.transport.name,

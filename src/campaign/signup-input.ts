@@ -1,3 +1,4 @@
+import { domainToASCII } from "node:url";
 import { z } from "zod";
 import { isValidTimeZone } from "../config.js";
 
@@ -59,15 +60,46 @@ const firstName = z
   .optional()
   .transform((v) => (v ? v : undefined));
 
+/** RFC 5321 §4.5.3.1.1: a local part is at most 64 octets. */
+export const LOCAL_PART_MAX = 64;
+
+/**
+ * An internationalised domain in its ASCII (punycode, RFC 5891) form, the one DNS and mail
+ * servers use: "user@bücher.de" and "user@xn--bcher-kva.de" are one address, stored once
+ * (issue 17). WHATWG's domain-to-ASCII (UTS #46) also lower-cases and normalises; a domain it
+ * cannot convert is left as typed for the address check to refuse.
+ */
+export function asciiDomain(address: string): string {
+  const at = address.lastIndexOf("@");
+  if (at < 0) return address;
+  const domain = address.slice(at + 1);
+  if (/^[\x00-\x7f]*$/.test(domain)) return address;
+  const ascii = domainToASCII(domain);
+  return ascii ? `${address.slice(0, at)}@${ascii}` : address;
+}
+
+/**
+ * zod's default address pattern, with one change: a top-level domain may be an IDN's punycode
+ * ("xn--p1ai" is .рф), which the default's letters-only TLD refuses.
+ */
+const EMAIL_PATTERN =
+  /^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+(?:[A-Za-z]{2,}|xn--[A-Za-z0-9-]+)$/;
+
 export const signupSchema = z.object({
   email: z
     .string({ error: (issue) => (issue.input === undefined ? "is required" : "must be text") })
     .trim()
     .toLowerCase()
     .min(1, "is required")
+    // Bounded before any work on it; the real limit is checked on the ASCII form below.
+    .max(1024, "must be at most 254 characters")
+    .transform(asciiDomain)
     // RFC 5321: a path is at most 256 octets with its brackets, so an address at most 254.
-    .max(254, "must be at most 254 characters")
-    .pipe(z.email({ error: "must be a valid email address, like name@example.com" })),
+    .refine((v) => v.length <= 254, "must be at most 254 characters")
+    .refine((v) => Buffer.byteLength(v.slice(0, Math.max(0, v.lastIndexOf("@"))), "utf8") <= LOCAL_PART_MAX, {
+      message: `must have at most ${LOCAL_PART_MAX} characters before the @`,
+    })
+    .pipe(z.email({ pattern: EMAIL_PATTERN, error: "must be a valid email address, like name@example.com" })),
   firstName,
   timezone: optionalText(64).refine((v) => v === undefined || isValidTimeZone(v), {
     message: "must be an IANA time zone such as Europe/Lisbon",

@@ -36,9 +36,17 @@ export async function signUp(deps: SignupDeps, input: SignupInput, meta: SignupM
   const first = deps.sequence.steps[0];
   if (!first) throw new Error(`sequence ${deps.sequence.key} has no steps`);
   if (deps.doubleOptIn) return requestOptIn(deps, input, meta, { createIfNew: true });
-  // Committed (and its welcome enqueued) in a batch with whatever else arrived meanwhile.
+  // Committed (and its welcome enqueued) in a batch with whatever else arrived meanwhile. A known
+  // address is written too (its last_signup_at), so both cost one committed statement.
   const row = await deps.signups.submit({ ...signupFields(input, meta), sequence: deps.sequence.key, firstStep: first.key });
   // A known address: an unsubscribed one opting back in (or a pending one) is asked to confirm
   // by email — whoever typed it may not own it; active, bounced and complained get nothing.
-  if (!row) return requestOptIn(deps, input, meta, { createIfNew: false });
+  // That is work only a known address does, so it happens after the answer (issue 17: waiting
+  // for it told a known address from a new one by the time taken). If it fails, the reader who
+  // gets no email can simply ask again; nothing of a new signup depends on it.
+  if (!row) {
+    void requestOptIn(deps, input, meta, { createIfNew: false }).catch((error: unknown) =>
+      deps.logger.warn({ err: (error as Error).message }, "confirmation request for a returning address failed"),
+    );
+  }
 }

@@ -14,7 +14,13 @@ export interface IngestDeps {
 
 export type IngestResult =
   | { ok: true; duplicate: boolean }
-  | { ok: false; reason: "unauthorized" | "not-json" | "invalid" | "unsupported-type"; message: string };
+  | { ok: false; reason: "unauthorized" | "not-json" | "invalid" | "unsupported-type"; message: string; field?: string };
+
+/**
+ * Svix message ids are ~30 characters ("msg_…"). The id is a unique-indexed column, and a btree
+ * entry cannot exceed about 2.7 KB: a longer id made the insert fail with a 500 (issue 17).
+ */
+export const MAX_EVENT_ID_LENGTH = 255;
 
 /**
  * Receives one webhook: verify, validate, store, enqueue — and nothing slow, so the provider gets
@@ -30,6 +36,10 @@ export async function receiveWebhook(deps: IngestDeps, rawBody: string, headers:
       deps.logger.warn("a webhook arrived but RESEND_WEBHOOK_SECRET is not set: it cannot be verified and is refused");
     }
     return { ok: false, reason: "unauthorized", message: "Missing or invalid webhook signature." };
+  }
+  // Checked after the signature, so an unsigned request learns nothing beyond its 401.
+  if (headers.id!.length > MAX_EVENT_ID_LENGTH) {
+    return { ok: false, reason: "invalid", message: `svix-id must be at most ${MAX_EVENT_ID_LENGTH} characters.`, field: "svix-id" };
   }
   const parsed = webhookEventSchema.safeParse(verified.payload);
   if (!parsed.success) {

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { routePath } from "hono/route";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Logger } from "../logger.js";
 
@@ -46,7 +47,18 @@ export function createErrorHandler(logger: Logger) {
     if (err instanceof HTTPException && err.status < 500) {
       return c.json(errorBody("invalid_input", err.message || "Bad request"), err.status);
     }
-    logger.error({ err, method: c.req.method, path: c.req.path }, "request failed");
+    // The route's pattern, never the path: on /unsubscribe/:token and /confirm/:token the path
+    // is a live capability (unsubscribe links never expire), and logs travel further than it should.
+    logger.error({ err, method: c.req.method, route: routePattern(c) }, "request failed");
     return c.json(errorBody("internal", "Something went wrong on our side. Please try again."), 500);
   };
+}
+
+/** The pattern of the route that was answering ("/unsubscribe/:token"), or "(no route)". */
+export function routePattern(c: Context): string {
+  try {
+    return routePath(c, -1) || "(no route)";
+  } catch {
+    return "(no route)";
+  }
 }

@@ -13,6 +13,16 @@ export interface RateLimiter {
   consume(clientKey: string): Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number }>;
 }
 
+/**
+ * A limit on guesses of a secret (the admin token: the login form and the Bearer header share
+ * one budget per client). `blocked` reads without counting, so a guess is refused BEFORE it is
+ * checked once the budget is spent: otherwise a throttled attacker still learns which guess
+ * was right from the one answer that is not a 429.
+ */
+export interface CredentialLimiter extends RateLimiter {
+  blocked(clientKey: string): Promise<{ retryAfterSeconds: number } | undefined>;
+}
+
 /** SIGNUP_RATE_LIMIT per minute per client; 0 turns it off (for load tests). */
 export function createSignupLimiter(queues: Queues, perMinute: number, prefix: string): RateLimiter {
   if (perMinute === 0) return { consume: async () => ({ allowed: true }) };
@@ -26,7 +36,7 @@ export interface RateLimiterOptions {
 }
 
 /** Any "N per period per key" limit on the queue's store (signups, fresh-link requests, logins). */
-export function createRateLimiter(queues: Queues, options: RateLimiterOptions): RateLimiter {
+export function createRateLimiter(queues: Queues, options: RateLimiterOptions): CredentialLimiter {
   const common = {
     keyPrefix: options.keyPrefix,
     points: options.points,
@@ -50,6 +60,16 @@ export function createRateLimiter(queues: Queues, options: RateLimiterOptions): 
         }
         // Neither store answered: let the request through.
         return { allowed: true };
+      }
+    },
+    async blocked(clientKey) {
+      try {
+        const state = await limiter.get(clientKey);
+        if (!state || state.consumedPoints < options.points) return undefined;
+        return { retryAfterSeconds: Math.max(1, Math.ceil(state.msBeforeNext / 1000)) };
+      } catch {
+        // The store is down: `consume` falls back to memory, and so does the check it makes.
+        return undefined;
       }
     },
   };

@@ -5,11 +5,17 @@ import type { Logger } from "../logger.js";
 import { recordAdminAction } from "../admin/audit.js";
 import { LoginPage } from "../admin/views/pages.js";
 import { isAdminToken, type AdminEnv } from "../http/admin-auth.js";
-import { endAdminSession, sameOrigin, startAdminSession, type AdminSessionSettings } from "../http/admin-session.js";
+import {
+  revokeAdminSession,
+  revokeEveryAdminSession,
+  sameOrigin,
+  startAdminSession,
+  type AdminSessionSettings,
+} from "../http/admin-session.js";
 import { clientAddress } from "../http/client-address.js";
 import { ApiError } from "../http/errors.js";
 import { readFormFields } from "../http/request-body.js";
-import type { RateLimiter } from "../queue/rate-limiter.js";
+import type { CredentialLimiter } from "../queue/rate-limiter.js";
 
 export interface AdminLoginDeps {
   db: Database;
@@ -17,20 +23,36 @@ export interface AdminLoginDeps {
   adminToken: string | undefined;
   session: AdminSessionSettings;
   trustProxy: boolean;
-  /** Login attempts per client address (the queue store's limiter, shared by every API process). */
-  loginLimiter: RateLimiter;
+  /**
+   * Login attempts per client address (the queue store's limiter, shared by every API process);
+   * failed Bearer checks spend the same budget (src/http/admin-auth.ts).
+   */
+  loginLimiter: CredentialLimiter;
   clinicName: string;
 }
 
-/** Only our own pages: "/admin…", never "//host" or a full URL (an open redirect). */
+/**
+ * Only our own pages: "/admin…" spelled in the characters a path and query may hold (RFC 3986
+ * unreserved, sub-delims, ":", "@", "/", "?", "%"), never "//host", a full URL (an open
+ * redirect), a backslash (browsers read "\\" as "/") or a control character — a CR/LF in a
+ * Location header made hono throw, a 500 (issue 17).
+ */
 export function safeNext(value: unknown): string {
-  return typeof value === "string" && /^\/admin(\/|\?|$)/.test(value) && !value.startsWith("//") ? value : "/admin";
+  return typeof value === "string" &&
+    value.length <= 2048 &&
+    /^\/admin(\/|\?|$)/.test(value) &&
+    /^[A-Za-z0-9\-._~!$&'()*+,;=:@\/?%]*$/.test(value) &&
+    !value.startsWith("//")
+    ? value
+    : "/admin";
 }
 
 /**
- * GET/POST /admin/login (the password is ADMIN_TOKEN, compared in constant time) and
- * POST /admin/logout. Every attempt counts against the client's limit before the password is
- * even looked at, so guessing stays slow however the guesses go.
+ * GET/POST /admin/login (the password is ADMIN_TOKEN, compared in constant time),
+ * POST /admin/logout (this session is revoked server-side, not only its cookie cleared) and
+ * POST /admin/logout-everywhere (every session issued until now). Every login attempt counts
+ * against the client's limit before the password is even looked at, so guessing stays slow
+ * however the guesses go.
  */
 export function adminLoginRoutes(deps: AdminLoginDeps, auth: MiddlewareHandler<AdminEnv>) {
   const page = (next: string, error?: string) => (
@@ -68,8 +90,17 @@ export function adminLoginRoutes(deps: AdminLoginDeps, auth: MiddlewareHandler<A
       return c.redirect(next, 303);
     })
     .post("/admin/logout", auth, async (c) => {
-      endAdminSession(c, deps.session);
+      if (deps.adminToken) await revokeAdminSession(c, deps.adminToken, deps.session);
       await recordAdminAction(deps, { actor: `admin (${c.get("admin").via})`, clientAddress: clientAddress(c, deps.trustProxy), action: "logout" });
+      return c.redirect("/admin/login", 303);
+    })
+    .post("/admin/logout-everywhere", auth, async (c) => {
+      await revokeEveryAdminSession(c, deps.session);
+      await recordAdminAction(deps, {
+        actor: `admin (${c.get("admin").via})`,
+        clientAddress: clientAddress(c, deps.trustProxy),
+        action: "logout.everywhere",
+      });
       return c.redirect("/admin/login", 303);
     });
 }

@@ -27,6 +27,7 @@ import {
 } from "../admin/records.js";
 import type { AdminEnv } from "../http/admin-auth.js";
 import { clientAddress } from "../http/client-address.js";
+import { ADMIN_CSP } from "../http/content-security.js";
 import { ApiError } from "../http/errors.js";
 import { readFormFields } from "../http/request-body.js";
 import { validate } from "../http/validate.js";
@@ -46,11 +47,8 @@ export interface AdminPageDeps {
 /**
  * The admin's pages. Each attaches `auth` itself (a sub-app's use("*") would guard the whole
  * app once mounted at "/"). Pages hold personal data: never cached, never indexed, and a CSP
- * that lets them load scripts and styles from this origin only.
+ * that lets them load scripts and styles from this origin only (ADMIN_CSP, src/http/content-security.ts).
  */
-const PAGE_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-src 'self'; " +
-  "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 /** The outbox email's own HTML: a sandbox (RFC-less, CSP Level 2) with no script, no forms, no origin. */
 const EMAIL_CSP = "sandbox; default-src 'none'; img-src https: http: data:; style-src 'unsafe-inline'; font-src https: data:";
 
@@ -59,7 +57,7 @@ const ID = /^[1-9][0-9]{0,15}$/;
 
 const pageHeaders: MiddlewareHandler = async (c, next) => {
   await next();
-  c.header("Content-Security-Policy", PAGE_CSP);
+  c.header("Content-Security-Policy", ADMIN_CSP);
   c.header("Cache-Control", "no-store");
   c.header("X-Robots-Tag", "noindex");
 };

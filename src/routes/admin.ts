@@ -7,7 +7,7 @@ import type { AdminSessionSettings } from "../http/admin-session.js";
 import { requireAdmin, type AdminEnv } from "../http/admin-auth.js";
 import type { ProcessMetrics } from "../metrics/process-metrics.js";
 import type { Queues } from "../queue/queues.js";
-import type { RateLimiter } from "../queue/rate-limiter.js";
+import type { CredentialLimiter } from "../queue/rate-limiter.js";
 import { adminApiRoutes } from "./admin-api.js";
 import { adminLoginRoutes } from "./admin-login.js";
 import { adminPageRoutes } from "./admin-pages.js";
@@ -25,7 +25,8 @@ export interface AdminRouteDeps {
   metricsToken: string | undefined;
   session: AdminSessionSettings;
   trustProxy: boolean;
-  loginLimiter: RateLimiter;
+  /** Admin-token guesses per client: login attempts and failed Bearer checks. */
+  loginLimiter: CredentialLimiter;
   transportName: string;
   clinicName: string;
 }
@@ -36,7 +37,8 @@ export interface AdminRouteDeps {
  * (The data-rights JSON API, src/routes/data-rights.ts, is mounted on its own.)
  */
 export function adminRoutes(deps: AdminRouteDeps) {
-  const settings = { token: deps.adminToken, session: deps.session };
+  const guesses = { limiter: deps.loginLimiter, trustProxy: deps.trustProxy };
+  const settings = { token: deps.adminToken, session: deps.session, guesses };
   const pageAuth = requireAdmin({ ...settings, mode: "page" });
   const apiAuth = requireAdmin({ ...settings, mode: "api" });
   return new Hono<AdminEnv>()

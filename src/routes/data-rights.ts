@@ -1,11 +1,10 @@
 import { Hono } from "hono";
-import { bodyLimit } from "../http/body-limit.js";
 import { z } from "zod";
 import type postgres from "postgres";
 import { signupSchema } from "../campaign/signup-input.js";
 import { eraseAddress, exportAddress, liftAddressSuppression, type DataRightsDeps } from "../data-rights/data-rights.js";
 import { webhookEventCounts } from "../feedback/counts.js";
-import { adminAuth } from "../http/admin-auth.js";
+import { adminAuth, type GuessLimit } from "../http/admin-auth.js";
 import { ApiError } from "../http/errors.js";
 import { jsonBody } from "../http/request-body.js";
 import { validate } from "../http/validate.js";
@@ -13,6 +12,8 @@ import { validate } from "../http/validate.js";
 export interface DataRightsRouteDeps extends DataRightsDeps {
   sql: postgres.Sql;
   adminToken: string | undefined;
+  /** Failed Bearer checks per client, the budget the admin login shares. */
+  guesses: GuessLimit;
 }
 
 /** The same normalisation and checks as the signup form, so "Ana@Example.com " finds ana@example.com. */
@@ -29,13 +30,7 @@ const liftSchema = z.object({ email: emailField });
  * The auth middleware is attached per route: a sub-app's `use("*")` would guard the whole app.
  */
 export function dataRightsRoutes(deps: DataRightsRouteDeps) {
-  const auth = adminAuth({ token: deps.adminToken });
-  const limit = bodyLimit({
-    maxSize: 4 * 1024,
-    onError: () => {
-      throw new ApiError("payload_too_large", "The request body must be at most 4 KB.");
-    },
-  });
+  const auth = adminAuth({ token: deps.adminToken, guesses: deps.guesses });
   return new Hono()
     .get("/admin/api/subscribers/export", auth, validate("query", z.object({ email: emailField })), async (c) => {
       const data = await exportAddress(deps, c.req.valid("query").email);
@@ -44,11 +39,11 @@ export function dataRightsRoutes(deps: DataRightsRouteDeps) {
       c.header("Cache-Control", "no-store");
       return c.json(data);
     })
-    .post("/admin/api/subscribers/erase", auth, limit, jsonBody, validate("json", eraseSchema), async (c) => {
+    .post("/admin/api/subscribers/erase", auth, jsonBody, validate("json", eraseSchema), async (c) => {
       const input = c.req.valid("json");
       return c.json(await eraseAddress(deps, input.email, { suppress: input.suppress ?? false }));
     })
-    .post("/admin/api/subscribers/lift-suppression", auth, limit, jsonBody, validate("json", liftSchema), async (c) => {
+    .post("/admin/api/subscribers/lift-suppression", auth, jsonBody, validate("json", liftSchema), async (c) => {
       return c.json(await liftAddressSuppression(deps, c.req.valid("json").email));
     })
     .get("/admin/api/webhook-events", auth, async (c) => c.json(await webhookEventCounts(deps.db)));

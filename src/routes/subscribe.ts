@@ -1,5 +1,4 @@
 import { Hono, type Context } from "hono";
-import { bodyLimit } from "../http/body-limit.js";
 import { isBot, parseSignup } from "../campaign/signup-input.js";
 import { signUp, type SignupDeps } from "../campaign/signup.js";
 import { ApiError } from "../http/errors.js";
@@ -16,18 +15,13 @@ export interface SubscribeDeps extends SignupDeps {
   pages: PageSettings;
 }
 
-const MAX_BODY_BYTES = 16 * 1024;
-
-/** POST /api/subscribe: JSON → 202 {"status":"ok"}; a form post → 303 to /thanks. */
+/**
+ * POST /api/subscribe: JSON → 202 {"status":"ok"}; a form post → 303 to /thanks. The body's
+ * limit (16 KB) is the app's (src/http/body-limit.ts).
+ */
 export function subscribeRoute(deps: SubscribeDeps) {
   return new Hono().post(
     "/api/subscribe",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new ApiError("payload_too_large", "The request body must be at most 16 KB.");
-      },
-    }),
     async (c) => {
       const ip = clientAddress(c, deps.trustProxy);
       const limit = await deps.limiter.consume(ip ?? "unknown");

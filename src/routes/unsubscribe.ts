@@ -1,9 +1,7 @@
 import { Hono, type Context } from "hono";
 import { activate, type ActivationDeps } from "../campaign/activate.js";
 import { unsubscribe, unsubscribePageState } from "../campaign/unsubscribe.js";
-import { bodyLimit } from "../http/body-limit.js";
 import { clientAddress } from "../http/client-address.js";
-import { ApiError } from "../http/errors.js";
 import { readFormFields } from "../http/request-body.js";
 import type { PageSettings } from "../pages/layout.js";
 import { resubscribedPage, unsubscribeLinkInvalidPage, unsubscribePage } from "../pages/unsubscribe-pages.js";
@@ -16,9 +14,6 @@ export interface UnsubscribeDeps {
   trustProxy: boolean;
 }
 
-/** A one-click POST carries `List-Unsubscribe=One-Click` (RFC 8058 §3.1); a few hundred bytes at most. */
-const MAX_BODY_BYTES = 8 * 1024;
-
 /**
  * Leaving, as RFC 8058 and the Gmail/Yahoo bulk-sender rules want it:
  *  - GET /unsubscribe/:token shows one button and changes nothing: link scanners and prefetchers
@@ -28,7 +23,8 @@ const MAX_BODY_BYTES = 8 * 1024;
  *    and is idempotent. Our own button posts here too.
  *  - POST /unsubscribe/:token/resubscribe is the undo: it restarts nothing already sent, and is
  *    recorded as a consent event.
- * A token that does not verify gets a 400 page. Unsubscribe tokens never expire.
+ * A token that does not verify gets a 400 page. Unsubscribe tokens never expire. Bodies are
+ * limited to 8 KB by the app (src/http/body-limit.ts).
  */
 export function unsubscribeRoutes(deps: UnsubscribeDeps) {
   const sql = deps.activation.sql;
@@ -36,12 +32,6 @@ export function unsubscribeRoutes(deps: UnsubscribeDeps) {
     const check = verifyToken(deps.appSecret, token, "unsubscribe");
     return check.ok ? check.subject : undefined;
   };
-  const limit = bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: () => {
-      throw new ApiError("payload_too_large", "The request body must be at most 8 KB.");
-    },
-  });
 
   return new Hono()
     .get("/unsubscribe/:token", async (c) => {
@@ -50,7 +40,7 @@ export function unsubscribeRoutes(deps: UnsubscribeDeps) {
       if (!subscriberId) return unsubscribeLinkInvalidPage(c, deps.pages);
       return unsubscribePage(c, deps.pages, await unsubscribePageState(sql, subscriberId), token);
     })
-    .post("/unsubscribe/:token", limit, async (c) => {
+    .post("/unsubscribe/:token", async (c) => {
       const token = c.req.param("token");
       const subscriberId = subscriberOf(token);
       if (!subscriberId) return unsubscribeLinkInvalidPage(c, deps.pages);
@@ -61,7 +51,7 @@ export function unsubscribeRoutes(deps: UnsubscribeDeps) {
       const state = await unsubscribePageState(sql, subscriberId);
       return unsubscribePage(c, deps.pages, state === "subscribed" ? "unsubscribed" : state, token);
     })
-    .post("/unsubscribe/:token/resubscribe", limit, async (c) => {
+    .post("/unsubscribe/:token/resubscribe", async (c) => {
       const token = c.req.param("token");
       const subscriberId = subscriberOf(token);
       if (!subscriberId) return unsubscribeLinkInvalidPage(c, deps.pages);

@@ -1,28 +1,18 @@
 import { Hono } from "hono";
-import { bodyLimit } from "../http/body-limit.js";
 import { receiveWebhook, type IngestDeps } from "../feedback/ingest.js";
 import { ApiError } from "../http/errors.js";
 
 export type WebhookDeps = IngestDeps;
 
-/** Resend's events are a few KB; anything near this is not one of them. */
-const MAX_BODY_BYTES = 256 * 1024;
-
 /**
  * POST /webhooks/resend — Svix-signed Resend events. The signature is checked over the raw body
  * (src/feedback/verify.ts); 401 when it is missing or wrong or no secret is configured; 400 for a
- * signed body that is not a known email event; 413 above 256 KB. A stored event is answered 200 at
+ * signed body that is not a known email event; 413 above 256 KB (src/http/body-limit.ts). A stored event is answered 200 at
  * once and processed by a job; a replayed svix-id is answered 200 and stored once.
  */
 export function webhookRoutes(deps: WebhookDeps) {
   return new Hono().post(
     "/webhooks/resend",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new ApiError("payload_too_large", "The webhook body must be at most 256 KB.");
-      },
-    }),
     async (c) => {
       const header = (name: string) => c.req.header(`svix-${name}`) ?? c.req.header(`webhook-${name}`);
       const result = await receiveWebhook(deps, await c.req.text(), {
@@ -33,7 +23,7 @@ export function webhookRoutes(deps: WebhookDeps) {
       if (result.ok) return c.json({ status: result.duplicate ? "duplicate" : "ok" }, 200);
       if (result.reason === "unauthorized") throw new ApiError("unauthorized", result.message);
       if (result.reason === "not-json") throw new ApiError("invalid_json", result.message);
-      throw new ApiError("invalid_input", result.message, result.reason === "unsupported-type" ? "type" : undefined);
+      throw new ApiError("invalid_input", result.message, result.field ?? (result.reason === "unsupported-type" ? "type" : undefined));
     },
   );
 }

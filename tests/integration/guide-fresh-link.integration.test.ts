@@ -133,6 +133,11 @@ describe("POST /guide/fresh-link", () => {
     await stack.deps.queues.send.pause();
     try {
       expect((await ask(email)).status).toBe(200);
+      // The page is answered before the row is written (issue 17: timing): wait for the row.
+      await waitFor(async () => {
+        const [r] = await stack.deps.db.sql<{ id: number }[]>`select id from deliveries where kind = 'fresh-link' and subscriber_id = ${id}`;
+        return r;
+      }, 5000, "the fresh-link row");
       await leave(stack.deps.db.sql, id, "bounced");
     } finally {
       await stack.deps.queues.send.resume();

@@ -40,9 +40,13 @@ describe("every kind of message survives a lost queue store, and goes once", () 
     });
     expect(fresh.status).toBe(200);
 
-    const kinds = await sql<{ kind: string; n: number }[]>`
-      select d.kind, count(*)::int as n from deliveries d join subscribers s on s.id = d.subscriber_id
-       where s.email in (${reader}, ${returning}, ${asking}) and d.state = 'scheduled' group by d.kind order by d.kind`;
+    // The confirmation and the fresh link are written just after their answers (issue 17: timing).
+    const kinds = await waitFor(async () => {
+      const rows = await sql<{ kind: string; n: number }[]>`
+        select d.kind, count(*)::int as n from deliveries d join subscribers s on s.id = d.subscriber_id
+         where s.email in (${reader}, ${returning}, ${asking}) and d.state = 'scheduled' group by d.kind order by d.kind`;
+      return rows.length === 3 && rows;
+    }, 5000, "the three kinds of rows");
     expect(kinds).toEqual([
       { kind: "confirmation", n: 1 },
       { kind: "fresh-link", n: 1 },

@@ -74,4 +74,62 @@ describe("signup security: rate limit, CORS, headers, secrets", () => {
     expect(logs).not.toContain(TEST_API_KEY);
     expect(logs).not.toContain(email);
   });
+
+  it("a repeat signup of a known address writes and commits like a new one (same work, same time)", async () => {
+    const email = uniqueEmail("repeat");
+    expect((await postJson(stack, { email }, { "x-forwarded-for": "198.51.100.90" })).status).toBe(202);
+    await stack.deps.db.sql`update subscribers set last_signup_at = now() - interval '1 hour' where email = ${email}`;
+    expect((await postJson(stack, { email: email.toUpperCase() }, { "x-forwarded-for": "198.51.100.90" })).status).toBe(202);
+    const [row] = await stack.deps.db.sql<{ recent: boolean; n: number }[]>`
+      select last_signup_at > now() - interval '1 minute' as recent,
+             (select count(*)::int from enrollments e where e.subscriber_id = s.id) as n
+        from subscribers s where email = ${email}`;
+    expect(row).toEqual({ recent: true, n: 1 });
+  });
+
+  it("refuses a local part over 64 characters (RFC 5321), naming the field", async () => {
+    const domain = "@example.com";
+    const ok = await postJson(stack, { email: `${"a".repeat(56)}${uniqueEmail("").slice(1, 9)}${domain}` }, { "x-forwarded-for": "198.51.100.91" });
+    expect(ok.status).toBe(202);
+    const res = await postJson(stack, { email: `${"b".repeat(65)}${domain}` }, { "x-forwarded-for": "198.51.100.91" });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { code: "invalid_input", field: "email" } });
+  });
+
+  it("accepts an internationalised domain and its punycode spelling as one address, stored once", async () => {
+    const local = uniqueEmail("idn").split("@")[0]!;
+    const from = { "x-forwarded-for": "198.51.100.92" };
+    expect((await postJson(stack, { email: `${local}@Bücher.de` }, from)).status).toBe(202);
+    expect((await postJson(stack, { email: `${local}@xn--bcher-kva.de` }, from)).status).toBe(202);
+    const rows = await stack.deps.db.sql<{ email: string }[]>`select email from subscribers where email like ${`${local}@%`}`;
+    expect(rows).toEqual([{ email: `${local}@xn--bcher-kva.de` }]);
+  });
+});
+
+describe("signup security with double opt-in", () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await createStack({ transport: "outbox", env: { DOUBLE_OPT_IN: "true" } });
+  });
+  afterAll(() => stack.close());
+
+  it("a known address, whatever its state, is written like a new one (same work, same time)", async () => {
+    const pending = uniqueEmail("doi-pending");
+    const active = uniqueEmail("doi-active");
+    for (const email of [pending, active]) expect((await postJson(stack, { email })).status).toBe(202);
+    await stack.deps.db.sql`update subscribers set status = 'active', confirmed_at = now() where email = ${active}`;
+    await stack.deps.db.sql`update subscribers set last_signup_at = now() - interval '1 hour' where email in (${pending}, ${active})`;
+    // The pending one asks again within its 10-minute gap (no email is due): written all the same.
+    for (const email of [pending, active]) expect((await postJson(stack, { email })).status).toBe(202);
+    const rows = await stack.deps.db.sql<{ email: string; recent: boolean; confirmations: number }[]>`
+      select email, last_signup_at > now() - interval '1 minute' as recent,
+             (select count(*)::int from deliveries d where d.subscriber_id = s.id and d.kind = 'confirmation') as confirmations
+        from subscribers s where email in (${pending}, ${active}) order by email`;
+    expect(rows).toEqual(
+      [
+        { email: active, recent: true, confirmations: 1 },
+        { email: pending, recent: true, confirmations: 1 },
+      ].sort((a, b) => a.email.localeCompare(b.email)),
+    );
+  });
 });

@@ -3,7 +3,14 @@ import { describe, expect, it } from "vitest";
 import { csvCell, csvLine } from "../../src/admin/csv.js";
 import { fillDays } from "../../src/admin/stats.js";
 import { requireAdmin, type AdminEnv } from "../../src/http/admin-auth.js";
-import { readAdminSession, sameOrigin, startAdminSession, SESSION_HOURS } from "../../src/http/admin-session.js";
+import {
+  EVERY_SESSION,
+  readAdminSession,
+  sameOrigin,
+  startAdminSession,
+  SESSION_HOURS,
+  type SessionRevocations,
+} from "../../src/http/admin-session.js";
 import { safeNext } from "../../src/routes/admin-login.js";
 
 const TOKEN = "unit-admin-token-".padEnd(32, "u");
@@ -44,8 +51,17 @@ describe("signups per day", () => {
 });
 
 describe("the admin session and its checks", () => {
+  /** An in-memory revocation list (Postgres keeps it in the app: src/db/queries/admin-sessions.ts). */
+  const memoryRevocations = (): SessionRevocations => {
+    const revoked = new Map<string, Date>();
+    return {
+      isRevoked: async (id, issuedAt) => revoked.has(id) || (revoked.get(EVERY_SESSION)?.getTime() ?? -Infinity) > issuedAt.getTime(),
+      revoke: async (id, _expiresAt, now) => void revoked.set(id, now),
+    };
+  };
+  const revocations = memoryRevocations();
   const app = (publicUrl: string, mode: "page" | "api" = "page") => {
-    const session = { appSecret: SECRET, publicUrl };
+    const session = { appSecret: SECRET, publicUrl, revocations };
     return new Hono<AdminEnv>()
       .get("/login", async (c) => {
         await startAdminSession(c, TOKEN, session, Number(c.req.query("at") ?? Date.now()));
@@ -72,9 +88,14 @@ describe("the admin session and its checks", () => {
     const fresh = /^([^;]+)/.exec((await a.request("/login")).headers.get("set-cookie")!)![1]!;
     expect(await (await a.request("/check", { headers: { cookie: fresh } })).text()).toBe("true");
     const other = new Hono().get("/check", async (c) =>
-      c.text(String(await readAdminSession(c, "another-token-another", { appSecret: SECRET, publicUrl: "http://guide.test" }))),
+      c.text(String(await readAdminSession(c, "another-token-another", { appSecret: SECRET, publicUrl: "http://guide.test", revocations }))),
     );
     expect(await (await other.request("/check", { headers: { cookie: fresh } })).text()).toBe("false");
+    // Without a revocation list to consult, no session is taken: closed, never open.
+    const unchecked = new Hono().get("/check", async (c) =>
+      c.text(String(await readAdminSession(c, TOKEN, { appSecret: SECRET, publicUrl: "http://guide.test" }))),
+    );
+    expect(await (await unchecked.request("/check", { headers: { cookie: fresh } })).text()).toBe("false");
   });
 
   it("pages redirect to the login page with the way back; the API and POSTs answer 401", async () => {
@@ -102,6 +123,8 @@ describe("the admin session and its checks", () => {
   it("sends back only to admin pages after login", () => {
     expect(safeNext("/admin/subscribers?q=a")).toBe("/admin/subscribers?q=a");
     expect(safeNext("/admin")).toBe("/admin");
-    for (const bad of ["https://evil.example", "//evil.example/admin", "/adminx", "/", undefined, 42]) expect(safeNext(bad)).toBe("/admin");
+    for (const bad of ["https://evil.example", "//evil.example/admin", "/adminx", "/", undefined, 42, "/admin\r\nSet-Cookie: a=b", "/admin/\\evil", "/admin/ x"]) {
+      expect(safeNext(bad)).toBe("/admin");
+    }
   });
 });

@@ -41,6 +41,21 @@ describe("parseSignup email", () => {
     expect(error.message).toMatch(/^Email /);
   });
 
+  it("accepts a 64-character local part and refuses 65 (RFC 5321 §4.5.3.1.1)", () => {
+    expect(accepted({ email: `${"a".repeat(64)}@example.com` }).email).toBe(`${"a".repeat(64)}@example.com`);
+    const error = rejected({ email: `${"a".repeat(65)}@example.com` });
+    expect(error.field).toBe("email");
+    expect(error.message).toBe("Email must have at most 64 characters before the @");
+  });
+
+  it("stores an internationalised domain in its punycode form, so both spellings are one address", () => {
+    expect(accepted({ email: "User@Bücher.de" }).email).toBe("user@xn--bcher-kva.de");
+    expect(accepted({ email: "user@xn--bcher-kva.de" }).email).toBe("user@xn--bcher-kva.de");
+    expect(accepted({ email: "ana@例え.テスト" }).email).toBe("ana@xn--r8jz45g.xn--zckzah");
+    expect(accepted({ email: "ana@пример.рф" }).email).toBe("ana@xn--e1afmkfd.xn--p1ai");
+    expect(rejected({ email: "ana@bü cher.de" }).field).toBe("email");
+  });
+
   it.each([
     "plainaddress",
     "@example.com",

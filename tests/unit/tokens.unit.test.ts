@@ -130,4 +130,25 @@ describe("signToken / verifyToken", () => {
     expect(result?.ok).toBe(false);
     expect(["malformed", "bad-signature"]).toContain(result?.ok === false ? result.reason : undefined);
   });
+
+  it("accepts exactly one spelling of a token (issue 17): no padding, no stray characters, no unused bits", () => {
+    const token = signToken(SECRET, "unsubscribe", SUBJECT, null);
+    const [payload = "", macPart = ""] = token.split(".");
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    // 16 MAC bytes in 22 characters: the last character's low 4 bits decode to nothing.
+    const flipped = `${payload}.${macPart.slice(0, -1)}${alphabet[alphabet.indexOf(macPart.at(-1)!) ^ 1]}`;
+    for (const spelling of [`${token}==`, `${token}=`, `${token}\u0000`, `${payload}=.${macPart}`, flipped, `${payload}.${macPart} `]) {
+      expect(verifyToken(SECRET, spelling, "unsubscribe", NOW), JSON.stringify(spelling)).toMatchObject({ ok: false, reason: "malformed" });
+    }
+    expect(verifyToken(SECRET, token, "unsubscribe", NOW).ok).toBe(true);
+  });
+
+  it("refuses a well-signed token whose subject is not a subscriber id", () => {
+    for (const subject of ["not-a-uuid", "1", SUBJECT.toUpperCase()]) {
+      expect(verifyToken(SECRET, signToken(SECRET, "unsubscribe", subject, null), "unsubscribe", NOW)).toMatchObject({
+        ok: false,
+        reason: "malformed",
+      });
+    }
+  });
 });

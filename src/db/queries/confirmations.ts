@@ -26,16 +26,16 @@ export async function requestConfirmation(sql: postgres.Sql, r: ConfirmationRequ
   return sql<ScheduledDelivery[]>`
     with created as (
       insert into subscribers (email, first_name, timezone, source, utm_source, utm_medium, utm_campaign,
-                               status, confirmation_requested_at)
+                               status, confirmation_requested_at, last_signup_at)
       select ${r.email}, ${r.firstName ?? null}, ${r.timezone ?? null}, ${r.source ?? null},
-             ${r.utmSource ?? null}, ${r.utmMedium ?? null}, ${r.utmCampaign ?? null}, 'pending', now()
+             ${r.utmSource ?? null}, ${r.utmMedium ?? null}, ${r.utmCampaign ?? null}, 'pending', now(), now()
        where ${r.createIfNew}
          and not exists (select 1 from email_suppressions where email_hash = ${r.emailHash})
       on conflict (email) do nothing
       returning id
     ), known as (
       update subscribers
-         set confirmation_requested_at = now(), updated_at = now()
+         set confirmation_requested_at = now(), updated_at = now(), last_signup_at = now()
        where email = ${r.email}
          and erased_at is null
          and (   (status = 'pending'
@@ -45,6 +45,13 @@ export async function requestConfirmation(sql: postgres.Sql, r: ConfirmationRequ
                   and (confirmation_requested_at is null
                        or confirmation_requested_at <= left_at  -- the first request since leaving
                        or confirmation_requested_at < now() - make_interval(secs => ${r.returningGapSeconds}))))
+      returning id
+    ), touched as (
+      -- Every other known address is written too (only its last_signup_at), so a signup commits a
+      -- write whether or not the address is known: the time taken tells nothing (issue 17).
+      -- Excluding known's rows keeps each row modified once in this statement.
+      update subscribers set last_signup_at = now()
+       where email = ${r.email} and erased_at is null and id not in (select id from known)
       returning id
     ), requester as (
       select id from created union all select id from known

@@ -4,17 +4,22 @@ import type { ScheduledDelivery } from "./deliveries.js";
 /** The SQL behind the guide: downloads for the stats, and "mail me a fresh link" emails. */
 
 /**
- * Records one download. The token names the subscriber; if that row is gone (deleted), the
- * download still counts, without a subscriber.
+ * Records one download, unless this subscriber already has one in the same `windowSeconds`
+ * window: the unique index on (subscriber_id, counted_window) decides, so simultaneous repeats
+ * cannot both count. The token names the subscriber; if that row is gone (deleted), the download
+ * still counts, without a subscriber (a null never conflicts).
  */
 export async function recordGuideDownload(
   sql: postgres.Sql,
   subscriberId: string,
   userAgent: string | undefined,
+  windowSeconds: number,
 ): Promise<void> {
   await sql`
-    insert into guide_downloads (subscriber_id, user_agent)
-    values ((select id from subscribers where id = ${subscriberId}), ${userAgent ?? null})`;
+    insert into guide_downloads (subscriber_id, user_agent, counted_window)
+    values ((select id from subscribers where id = ${subscriberId}), ${userAgent ?? null},
+            floor(extract(epoch from now()) / ${windowSeconds})::bigint)
+    on conflict (subscriber_id, counted_window) do nothing`;
 }
 
 /** Who may be mailed a fresh link: people who asked for the guide and whose address works. */

@@ -35,8 +35,10 @@ export interface SignupBatchRow extends SignupRow {
 /**
  * Subscriber, consent, enrollment and the first delivery for a whole batch of signups in ONE
  * statement: one round trip and one commit (one WAL flush) for many readers, atomic, and
- * committed before the API answers any of them. `on conflict do nothing` makes a repeat signup a
- * no-op — decided by the unique index, so racing requests for one address cannot both insert.
+ * committed before the API answers any of them. A repeat signup only touches the known row's
+ * `last_signup_at` (`xmax = 0` tells a row just inserted from one updated): decided by the unique
+ * index, so racing requests for one address cannot both insert — and it still writes and
+ * commits, so a known address is not answered faster than a new one (issue 17).
  * Rows go in sorted by address, so two concurrent batches lock in the same order and cannot
  * deadlock. Returns a row per address that was inserted; a known address, or one whose hash is
  * suppressed (an admin's erase), has none.
@@ -58,14 +60,16 @@ export async function insertSignups(sql: postgres.Sql, batch: NewSignup[]): Prom
           ${column((s) => s.ip)}::text[], ${column((s) => s.userAgent)}::text[]
         ) as i(email, email_hash, first_name, timezone, source, utm_source, utm_medium, utm_campaign, ip, user_agent)
        order by email
-    ), subscriber as (
-      insert into subscribers (email, first_name, timezone, source, utm_source, utm_medium, utm_campaign, status, confirmed_at)
-      select email, first_name, timezone, source, utm_source, utm_medium, utm_campaign, 'active', now()
+    ), upsert as (
+      insert into subscribers (email, first_name, timezone, source, utm_source, utm_medium, utm_campaign, status, confirmed_at, last_signup_at)
+      select email, first_name, timezone, source, utm_source, utm_medium, utm_campaign, 'active', now(), now()
         from input i
        where not exists (select 1 from email_suppressions x where x.email_hash = i.email_hash)
        order by email
-      on conflict (email) do nothing
-      returning id, email
+      on conflict (email) do update set last_signup_at = excluded.last_signup_at
+      returning id, email, xmax = 0 as inserted
+    ), subscriber as (
+      select id, email from upsert where inserted
     ), consent as (
       insert into consents (subscriber_id, kind, ip, user_agent, form_version, wording)
       select s.id, 'signup', i.ip, i.user_agent, ${first.formVersion}, ${first.wording}

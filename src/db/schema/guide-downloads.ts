@@ -1,5 +1,5 @@
 import type { InferSelectModel } from "drizzle-orm";
-import { bigint, index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, index, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { subscribers } from "./subscribers.js";
 
 /**
@@ -14,11 +14,19 @@ export const guideDownloads = pgTable(
     subscriberId: uuid("subscriber_id").references(() => subscribers.id, { onDelete: "set null" }),
     downloadedAt: timestamp("downloaded_at", { withTimezone: true }).notNull().defaultNow(),
     userAgent: text("user_agent"),
+    /**
+     * Which short window (src/guide/downloads.ts) the download fell in: a subscriber's repeat
+     * downloads within one window count once (issue 17: 2,000 GETs of one link counted 2,000).
+     * Null on rows from before the rule.
+     */
+    countedWindow: bigint("counted_window", { mode: "number" }),
   },
   (t) => [
     // Downloads per day, and erasure / unique counts per subscriber.
     index("guide_downloads_downloaded_at_idx").on(t.downloadedAt),
     index("guide_downloads_subscriber_idx").on(t.subscriberId),
+    // The database decides the race between simultaneous downloads, not a read-then-write.
+    uniqueIndex("guide_downloads_subscriber_window_key").on(t.subscriberId, t.countedWindow),
   ],
 );
 

@@ -13,3 +13,4 @@ export * from "./stats-subscriber-state.js";
 export * from "./stats-dirty.js";
 export * from "./admin-audit.js";
 export * from "./metric-snapshots.js";
+export * from "./admin-session-revocations.js";
