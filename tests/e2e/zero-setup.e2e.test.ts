@@ -69,6 +69,27 @@ describe("zero set-up start", () => {
     } finally {
       await db.end();
     }
+    // The way in (issue 18): the start-up record names the landing page, the outbox and a
+    // one-time admin link; the link logs in, and the admin shows the signup and its welcome.
+    const running = output
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((record) => record.msg === "Flare-Up Reset is running");
+    expect(running).toMatchObject({ landing: `http://localhost:${port}/`, outbox: `http://localhost:${port}/admin/outbox` });
+    const link = new URL(String(running!.admin));
+    expect(link.pathname).toMatch(/^\/admin\/dev-login\//);
+    const local = (pathname: string) => `http://127.0.0.1:${port}${pathname}`;
+    const login = await fetch(local(link.pathname));
+    expect(login.status).toBe(200);
+    const cookie = /^([^;]+)/.exec(login.headers.get("set-cookie") ?? "")![1]!;
+    const dashboard = await fetch(local("/admin"), { headers: { cookie }, redirect: "manual" });
+    expect(dashboard.status).toBe(200);
+    expect(await dashboard.text()).toMatch(/id="kpi-signups"[^]*?data-value="1"/);
+    const outbox = await fetch(local("/admin/outbox"), { headers: { cookie }, redirect: "manual" });
+    expect(await outbox.text()).toContain("newcomer@example.com");
+    expect((await fetch(local(link.pathname))).status).toBe(410); // once only
+
     expect(output).not.toMatch(/"level":50/); // no error logged on the way
     expect(output).toContain("queue on PostgreSQL"); // no Redis was configured
 

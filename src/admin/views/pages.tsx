@@ -183,6 +183,58 @@ export const AuditPage: FC<{ rows: AuditListItem[]; clinicName: string }> = ({ r
   </AdminPage>
 );
 
+const LOGIN_CSS = `body{font:16px/1.6 system-ui,sans-serif;max-width:24rem;margin:4rem auto;padding:0 1rem;color:#1f2933}
+label{display:block;margin-top:1rem;font-weight:600}input{font:inherit;width:100%;padding:.6rem;border:1px solid #52606d;border-radius:6px;box-sizing:border-box}
+button{margin-top:1.25rem;font:inherit;font-weight:600;padding:.7rem 1.2rem;border:0;border-radius:6px;background:#0b6e4f;color:#fff;cursor:pointer}
+.error{background:#fde8e8;padding:.6rem 1rem;border-radius:6px}.muted{color:#52606d;font-size:.875rem}input:focus,button:focus{outline:3px solid #f0b429;outline-offset:2px}
+code{overflow-wrap:anywhere}`;
+
+const DEV_LINK_REFUSED = {
+  malformed: "This is not a login link.",
+  "bad-signature": "This login link has been changed: it is not one this service printed.",
+  expired: "This login link has expired.",
+  used: "This login link has been used already (each one works once), or was printed before a restart.",
+} as const;
+
+/** The one-time development login link's landing (src/routes/admin-dev-login.tsx). */
+export const DevLoginPage: FC<{ ok: boolean; reason?: keyof typeof DEV_LINK_REFUSED; tokenFile: string; clinicName: string }> = ({
+  ok,
+  reason,
+  tokenFile,
+  clinicName,
+}) => (
+  <html lang="en">
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <meta name="robots" content="noindex" />
+      {ok ? <meta http-equiv="refresh" content="0;url=/admin" /> : null}
+      <title>{`Log in · ${clinicName} admin`}</title>
+      <style>{LOGIN_CSS}</style>
+    </head>
+    <body>
+      <main>
+        <h1>{clinicName} admin</h1>
+        {ok ? (
+          <p>
+            You are logged in. <a href="/admin">Open the dashboard</a>.
+          </p>
+        ) : (
+          <>
+            <p class="error" role="alert">
+              {DEV_LINK_REFUSED[reason ?? "malformed"]}
+            </p>
+            <p>
+              Restart the service for a new link, or <a href="/admin/login">log in</a> with the development admin token kept in{" "}
+              <code>{tokenFile}</code>.
+            </p>
+          </>
+        )}
+      </main>
+    </body>
+  </html>
+);
+
 export const LoginPage: FC<{ next: string; error?: string; closed: boolean; clinicName: string }> = ({ next, error, closed, clinicName }) => (
   <html lang="en">
     <head>
@@ -190,10 +242,7 @@ export const LoginPage: FC<{ next: string; error?: string; closed: boolean; clin
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <meta name="robots" content="noindex" />
       <title>{`Log in · ${clinicName} admin`}</title>
-      <style>{`body{font:16px/1.6 system-ui,sans-serif;max-width:24rem;margin:4rem auto;padding:0 1rem;color:#1f2933}
-label{display:block;margin-top:1rem;font-weight:600}input{font:inherit;width:100%;padding:.6rem;border:1px solid #52606d;border-radius:6px;box-sizing:border-box}
-button{margin-top:1.25rem;font:inherit;font-weight:600;padding:.7rem 1.2rem;border:0;border-radius:6px;background:#0b6e4f;color:#fff;cursor:pointer}
-.error{background:#fde8e8;padding:.6rem 1rem;border-radius:6px}.muted{color:#52606d;font-size:.875rem}input:focus,button:focus{outline:3px solid #f0b429;outline-offset:2px}`}</style>
+      <style>{LOGIN_CSS}</style>
     </head>
     <body>
       <main>
