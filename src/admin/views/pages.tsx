@@ -41,9 +41,10 @@ export const FailuresPage: FC<{ failures: FailureRow[]; clinicName: string }> = 
   </AdminPage>
 );
 
-export const OutboxPage: FC<{ emails: OutboxListItem[]; next: number | undefined; transport: string; clinicName: string }> = ({
+export const OutboxPage: FC<{ emails: OutboxListItem[]; next: number | undefined; q: string; transport: string; clinicName: string }> = ({
   emails,
   next,
+  q,
   transport,
   clinicName,
 }) => (
@@ -52,10 +53,24 @@ export const OutboxPage: FC<{ emails: OutboxListItem[]; next: number | undefined
     <div class="card">
       <p class="muted small">
         {transport === "outbox"
-          ? "No RESEND_API_KEY is set: every email is kept here instead of being sent."
+          ? "No RESEND_API_KEY is set: every email is kept here instead of being sent. Newest first; open one to see it as a phone and a desktop show it."
           : "Emails go to Resend (RESEND_API_KEY is set); this list shows what the outbox kept before."}
       </p>
-      <table>
+      <form class="filters" method="get" action="/admin/outbox" role="search">
+        <label>
+          To address contains
+          <input type="search" name="q" value={q} size={30} placeholder="ana@example.com" />
+        </label>
+        <button type="submit">Search</button>
+        {q ? (
+          <a class="button secondary" href="/admin/outbox">
+            Clear
+          </a>
+        ) : null}
+      </form>
+    </div>
+    <div class="card">
+      <table id="outbox">
         <thead>
           <tr>
             <th>When</th>
@@ -66,9 +81,11 @@ export const OutboxPage: FC<{ emails: OutboxListItem[]; next: number | undefined
         </thead>
         <tbody>
           {emails.map((e) => (
-            <tr>
+            <tr data-id={String(e.id)}>
               <td class="small">{when(e.createdAt)}</td>
-              <td>{e.step}</td>
+              <td>
+                <span class="status">{e.step}</span>
+              </td>
               <td>{e.to}</td>
               <td>
                 <a href={`/admin/outbox/${e.id}`}>{e.subject}</a>
@@ -77,10 +94,10 @@ export const OutboxPage: FC<{ emails: OutboxListItem[]; next: number | undefined
           ))}
         </tbody>
       </table>
-      {emails.length === 0 ? <p class="muted">The outbox is empty.</p> : null}
+      {emails.length === 0 ? <p class="muted">{q ? "No email to an address like that." : "The outbox is empty."}</p> : null}
       {next !== undefined ? (
         <p>
-          <a href={`/admin/outbox?before=${next}`}>Older →</a>
+          <a href={`/admin/outbox?before=${next}${q ? `&q=${encodeURIComponent(q)}` : ""}`}>Older →</a>
         </p>
       ) : null}
     </div>
@@ -93,10 +110,33 @@ export const OutboxEmailPage: FC<{ email: OutboxEmailRow; clinicName: string }> 
       <a href="/admin/outbox">← Outbox</a>
     </p>
     <h1>{email.subject}</h1>
+    {/* The email's own HTML is a separate response with CSP "sandbox", shown in sandboxed frames:
+        it runs no script and gets no access to this origin, whatever it holds. Two widths, as
+        readers see it: most open it on a phone (DESIGN.md: check every template at 320–600 px). */}
+    <section class="card">
+      <h2>As the reader sees it</h2>
+      <div class="frames">
+        <figure class="frame phone">
+          <figcaption class="muted small">Phone, 375 px</figcaption>
+          <iframe class="email" sandbox="" src={`/admin/outbox/${email.id}/html`} title="The email on a phone, 375 pixels wide"></iframe>
+        </figure>
+        <figure class="frame desktop">
+          <figcaption class="muted small">Desktop</figcaption>
+          <iframe class="email" sandbox="" src={`/admin/outbox/${email.id}/html`} title="The email on a desktop"></iframe>
+        </figure>
+      </div>
+    </section>
     <section class="grid g2">
       <div class="card">
-        <table>
+        <h2>Headers</h2>
+        <table id="email-headers">
           <tbody>
+            <tr>
+              <th>Step</th>
+              <td>
+                <span class="status">{email.step}</span>
+              </td>
+            </tr>
             <tr>
               <th>From</th>
               <td>{email.from}</td>
@@ -111,6 +151,10 @@ export const OutboxEmailPage: FC<{ email: OutboxEmailRow; clinicName: string }> 
                 <td>{email.replyTo}</td>
               </tr>
             ) : null}
+            <tr>
+              <th>Subject</th>
+              <td>{email.subject}</td>
+            </tr>
             <tr>
               <th>Kept</th>
               <td>{when(email.createdAt)}</td>
@@ -138,14 +182,8 @@ export const OutboxEmailPage: FC<{ email: OutboxEmailRow; clinicName: string }> 
       </div>
       <div class="card">
         <h2>Plain text</h2>
-        <pre>{email.text}</pre>
+        <pre id="email-text">{email.text}</pre>
       </div>
-    </section>
-    <section class="card">
-      <h2>HTML</h2>
-      {/* A separate response with CSP "sandbox", inside a sandboxed frame: the email's HTML runs no
-          script and gets no access to this origin, whatever it holds. */}
-      <iframe class="email" sandbox="" src={`/admin/outbox/${email.id}/html`} title="The email as the reader sees it"></iframe>
     </section>
   </AdminPage>
 );
