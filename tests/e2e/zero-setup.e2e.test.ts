@@ -5,12 +5,16 @@ import path from "node:path";
 import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
+import { chromium } from "playwright-core";
 import { queuePrefix } from "../support/env.js";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 /**
  * The newcomer's path: `npm start` with no DATABASE_URL, no REDIS_URL and no RESEND_API_KEY
  * starts its own PostgreSQL, runs the queue on it, serves a signup and puts the welcome email in
- * the outbox — nothing but Node needed.
+ * the outbox — nothing but Node needed. Then the way in (issue 18): the admin link it prints
+ * logs Chromium in, once, and the dashboard and the outbox show that signup.
  */
 describe("zero set-up start", () => {
   let child: ChildProcess | undefined;
@@ -80,14 +84,18 @@ describe("zero set-up start", () => {
     const link = new URL(String(running!.admin));
     expect(link.pathname).toMatch(/^\/admin\/dev-login\//);
     const local = (pathname: string) => `http://127.0.0.1:${port}${pathname}`;
-    const login = await fetch(local(link.pathname));
-    expect(login.status).toBe(200);
-    const cookie = /^([^;]+)/.exec(login.headers.get("set-cookie") ?? "")![1]!;
-    const dashboard = await fetch(local("/admin"), { headers: { cookie }, redirect: "manual" });
-    expect(dashboard.status).toBe(200);
-    expect(await dashboard.text()).toMatch(/id="kpi-signups"[^]*?data-value="1"/);
-    const outbox = await fetch(local("/admin/outbox"), { headers: { cookie }, redirect: "manual" });
-    expect(await outbox.text()).toContain("newcomer@example.com");
+    // Opened as a newcomer would: in a browser (Debian's Chromium through playwright-core).
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-gpu"] });
+    try {
+      const page = await browser.newPage();
+      await Promise.all([page.waitForURL(local("/admin")), page.goto(local(link.pathname))]);
+      await expect(page.locator("#kpi-signups .value").getAttribute("data-value")).resolves.toBe("1");
+      await page.goto(local("/admin/outbox"));
+      await page.getByRole("link", { name: "Your Flare-Up Reset Guide is here" }).click();
+      await expect(page.locator("#email-headers").textContent()).resolves.toContain("newcomer@example.com");
+    } finally {
+      await browser.close();
+    }
     expect((await fetch(local(link.pathname))).status).toBe(410); // once only
 
     expect(output).not.toMatch(/"level":50/); // no error logged on the way
