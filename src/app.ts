@@ -14,6 +14,7 @@ import { subscribeRoute, type SubscribeDeps } from "./routes/subscribe.js";
 import { confirmRoutes, type ConfirmDeps } from "./routes/confirm.js";
 import { dataRightsRoutes, type DataRightsRouteDeps } from "./routes/data-rights.js";
 import { adminRoutes, type AdminRouteDeps } from "./routes/admin.js";
+import { adminDevLoginRoutes, type DevLoginRouteDeps } from "./routes/admin-dev-login.js";
 import { unsubscribeRoutes, type UnsubscribeDeps } from "./routes/unsubscribe.js";
 import { webhookRoutes, type WebhookDeps } from "./routes/webhooks.js";
 
@@ -29,6 +30,8 @@ export interface AppDeps {
   webhooks: WebhookDeps;
   dataRights: DataRightsRouteDeps;
   admin: AdminRouteDeps;
+  /** Development only: the one-time admin login link (absent in production). */
+  devLogin?: DevLoginRouteDeps | undefined;
 }
 
 /** The HTTP app: routes mounted, dependencies injected, no I/O at import time. */
@@ -52,6 +55,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", webhookRoutes(deps.webhooks));
   app.route("/", dataRightsRoutes(deps.dataRights));
   app.route("/", adminRoutes(deps.admin));
+  if (deps.devLogin) app.route("/", adminDevLoginRoutes(deps.devLogin));
   app.route("/", healthRoutes(deps.health));
   app.notFound((c) => c.json(errorBody("not_found", "Not found."), 404));
   app.onError(createErrorHandler(deps.logger));

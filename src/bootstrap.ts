@@ -1,7 +1,7 @@
 import { ConfigError, parseConfig, type Config } from "./config.js";
-import { createLogger, type Logger } from "./logger.js";
+import { createConsoleLogger, logFormat, type LogFormat, type Logger } from "./logger.js";
 import type { EmbeddedDatabase } from "./db/embedded.js";
-import { developmentSecret } from "./secret.js";
+import { DEVELOPMENT_ADMIN_TOKEN_FILE, developmentAdminToken, developmentSecret } from "./secret.js";
 import type { ReadyConfig } from "./deps.js";
 import { createDb } from "./db/client.js";
 import { migrateDatabase } from "./db/migrate.js";
@@ -15,6 +15,8 @@ export interface Bootstrapped {
   config: ReadyConfig;
   logger: Logger;
   embedded: EmbeddedDatabase | undefined;
+  /** How logs are rendered: "pretty" also means a person reads the start-up banner. */
+  logFormat: LogFormat;
 }
 
 export function loadConfigOrExit(env: Record<string, string | undefined>): Config {
@@ -31,7 +33,8 @@ export function loadConfigOrExit(env: Record<string, string | undefined>): Confi
 
 export async function bootstrap(env: Record<string, string | undefined>): Promise<Bootstrapped> {
   const config = loadConfigOrExit(env);
-  const logger = createLogger(config.logLevel);
+  const format = logFormat(config.env, process.stdout.isTTY === true);
+  const logger = await createConsoleLogger(config.logLevel, format);
   // Loaded only when needed: production images leave the embedded binaries out.
   const embedded = config.databaseUrl
     ? undefined
@@ -41,8 +44,16 @@ export async function bootstrap(env: Record<string, string | undefined>): Promis
     appSecret = await developmentSecret(config.dataDir);
     logger.warn(`APP_SECRET is not set: using a development secret kept in ${config.dataDir}/app-secret`);
   }
+  // Production keeps the admin closed until ADMIN_TOKEN is set; elsewhere a newcomer gets a
+  // token of their own and a one-time login link at start (issue 18).
+  let adminToken = config.adminToken;
+  const developmentAdmin = !adminToken && config.env !== "production";
+  if (developmentAdmin) {
+    adminToken = await developmentAdminToken(config.dataDir);
+    logger.warn(`ADMIN_TOKEN is not set: using a development admin token kept in ${config.dataDir}/${DEVELOPMENT_ADMIN_TOKEN_FILE}`);
+  }
   const databaseUrl = config.databaseUrl ?? embedded!.url;
-  return { config: { ...config, databaseUrl, appSecret }, logger, embedded };
+  return { config: { ...config, databaseUrl, appSecret, adminToken, developmentAdmin }, logger, embedded, logFormat: format };
 }
 
 /** Migrates our schema, then readies the queue store (Redis answers / BullMQ's schema exists). */

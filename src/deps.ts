@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { Config } from "./config.js";
 import type { Logger } from "./logger.js";
 import { createDb, type DbHandle } from "./db/client.js";
@@ -24,9 +25,15 @@ import type { AdminRouteDeps } from "./routes/admin.js";
 import type { ActivationDeps } from "./campaign/activate.js";
 import { createWebhookVerifier } from "./feedback/verify.js";
 import { sessionRevocations } from "./db/queries/admin-sessions.js";
+import { DevLoginLinks } from "./admin/dev-login.js";
+import type { DevLoginRouteDeps } from "./routes/admin-dev-login.js";
+import { DEVELOPMENT_ADMIN_TOKEN_FILE } from "./secret.js";
 
-/** A resolved config: main.ts has filled in the database URL and the secret. */
-export type ReadyConfig = Config & { databaseUrl: string; appSecret: string };
+/**
+ * A resolved config: bootstrap has filled in the database URL and the secret, and outside
+ * production, with ADMIN_TOKEN unset, a development admin token (`developmentAdmin` says so).
+ */
+export type ReadyConfig = Config & { databaseUrl: string; appSecret: string; developmentAdmin?: boolean };
 
 /** Everything long-lived, built once and passed in; nothing is a module singleton. */
 export interface Deps {
@@ -47,6 +54,8 @@ export interface Deps {
   adminLoginLimiter: CredentialLimiter;
   /** Group commit of new signups (src/campaign/signup-batcher.ts). */
   signups: SignupBatcher;
+  /** One-time admin login links, only with a development admin token (src/admin/dev-login.ts). */
+  devLogin: DevLoginLinks | undefined;
   close(): Promise<void>;
 }
 
@@ -86,6 +95,10 @@ export function createDeps(config: ReadyConfig, logger: Logger, overrides: { que
     sequence: FLARE_UP_RESET,
     signups: new SignupBatcher({ sql: db.sql, queues, logger }, { maxInFlight: 4, maxBatch: 200, rowsPerJob: config.resend.batchSize }),
     metrics,
+    devLogin:
+      config.developmentAdmin && config.adminToken && config.env !== "production"
+        ? new DevLoginLinks({ appSecret: config.appSecret, adminToken: config.adminToken })
+        : undefined,
     // 10 attempts per 15 minutes per client address (src/routes/admin-login.tsx), failed
     // Bearer checks included (src/http/admin-auth.ts).
     adminLoginLimiter: createRateLimiter(queues, { points: 10, durationSeconds: 15 * 60, keyPrefix: `${config.queuePrefix}:admin-login-limit` }),
@@ -192,6 +205,7 @@ export function appDeps(deps: Deps): AppDeps {
       guesses: { limiter: deps.adminLoginLimiter, trustProxy: deps.config.trustProxy },
     },
     admin: adminDeps(deps),
+    devLogin: devLoginDeps(deps),
     health: {
       checks: {
         postgres: () => deps.db.sql`select 1`,
@@ -242,6 +256,21 @@ export function adminDeps(deps: Deps): AdminRouteDeps {
     loginLimiter: deps.adminLoginLimiter,
     transportName: deps.transport.name,
     clinicName: deps.config.email.clinicName,
+  };
+}
+
+/** The one-time login link's route, when there is a development admin token to log in with. */
+function devLoginDeps(deps: Deps): DevLoginRouteDeps | undefined {
+  if (!deps.devLogin || !deps.config.adminToken) return undefined;
+  return {
+    db: deps.db.db,
+    logger: deps.logger,
+    links: deps.devLogin,
+    adminToken: deps.config.adminToken,
+    session: { appSecret: deps.config.appSecret, publicUrl: deps.config.publicUrl },
+    trustProxy: deps.config.trustProxy,
+    clinicName: deps.config.email.clinicName,
+    tokenFile: path.join(deps.config.dataDir, DEVELOPMENT_ADMIN_TOKEN_FILE),
   };
 }
 

@@ -1,5 +1,9 @@
+import path from "node:path";
 import { bootstrap, prepareStores } from "./bootstrap.js";
 import { createDeps } from "./deps.js";
+import { devLoginPath, LINK_MINUTES } from "./admin/dev-login.js";
+import { STARTED, startupBanner, startupFields, type StartupFacts } from "./banner.js";
+import { DEVELOPMENT_ADMIN_TOKEN_FILE } from "./secret.js";
 
 /**
  * `npm start` (API + workers), `npm run start:api`, `npm run start:worker`.
@@ -11,7 +15,7 @@ if (!["all", "api", "worker"].includes(mode)) {
   process.exit(2);
 }
 
-const { config, logger, embedded } = await bootstrap(process.env);
+const { config, logger, embedded, logFormat } = await bootstrap(process.env);
 
 try {
   await prepareStores(config, logger);
@@ -31,7 +35,32 @@ const workers =
     : await import("../workers/index.js").then((m) =>
         m.startWorkers(deps, { concurrency: config.workerConcurrency, reconcileEveryMs: 5000 }),
       );
-logger.info({ mode, transport: deps.transport.name }, "Flare-Up Reset is running");
+
+// What runs and where, once everything is up. The one-time admin link is minted by the process
+// that serves it (src/admin/dev-login.ts keeps its nonce in memory).
+const facts: StartupFacts = {
+  mode: mode as StartupFacts["mode"],
+  env: config.env,
+  publicUrl: config.publicUrl,
+  embedded: embedded ? { dataDir: config.dataDir, port: config.embeddedPgPort } : undefined,
+  databaseUrl: config.databaseUrl,
+  queueBackend: config.queueBackend,
+  redisUrl: config.redisUrl,
+  transport: deps.transport.name,
+  admin:
+    api && deps.devLogin
+      ? {
+          kind: "link",
+          url: `${config.publicUrl}${devLoginPath(deps.devLogin.mint())}`,
+          minutes: LINK_MINUTES,
+          tokenFile: path.join(config.dataDir, DEVELOPMENT_ADMIN_TOKEN_FILE),
+        }
+      : config.adminToken
+        ? { kind: "token" }
+        : { kind: "closed" },
+};
+if (logFormat === "pretty") process.stdout.write(startupBanner(facts));
+else logger.info({ mode, transport: deps.transport.name, ...startupFields(facts) }, STARTED);
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

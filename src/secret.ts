@@ -3,19 +3,38 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 /**
- * Outside production APP_SECRET may be unset: a random one is made once and kept in
- * DATA_DIR, so links in emails already sent keep working after a restart.
+ * A random value made once and kept in DATA_DIR (mode 0600), read back on every later start.
+ * Only ever used outside production, where the real value comes from the environment.
  */
-export async function developmentSecret(dataDir: string): Promise<string> {
-  const file = path.resolve(dataDir, "app-secret");
+async function keptSecret(dataDir: string, name: string, make: () => string, minLength: number): Promise<string> {
+  const file = path.resolve(dataDir, name);
   try {
     const existing = (await readFile(file, "utf8")).trim();
-    if (existing.length >= 32) return existing;
+    if (existing.length >= minLength) return existing;
   } catch {
     // First run.
   }
-  const secret = randomBytes(32).toString("hex");
+  const value = make();
   await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, `${secret}\n`, { mode: 0o600 });
-  return secret;
+  await writeFile(file, `${value}\n`, { mode: 0o600 });
+  return value;
+}
+
+/**
+ * Outside production APP_SECRET may be unset: a random one is made once and kept in
+ * DATA_DIR, so links in emails already sent keep working after a restart.
+ */
+export function developmentSecret(dataDir: string): Promise<string> {
+  return keptSecret(dataDir, "app-secret", () => randomBytes(32).toString("hex"), 32);
+}
+
+/**
+ * Outside production ADMIN_TOKEN may be unset: a development token is kept beside the secret, so
+ * a newcomer's admin opens without configuring anything (issue 18) and a browser session
+ * survives a restart. base64url only: a valid RFC 6750 bearer token, like the one config.ts asks for.
+ */
+export const DEVELOPMENT_ADMIN_TOKEN_FILE = "admin-token";
+
+export function developmentAdminToken(dataDir: string): Promise<string> {
+  return keptSecret(dataDir, DEVELOPMENT_ADMIN_TOKEN_FILE, () => randomBytes(24).toString("base64url"), 16);
 }

@@ -26,9 +26,9 @@ export function recentFailures(deps: AdminReadDeps, limit: number) {
   return queries.recentFailures(deps.db, limit);
 }
 
-/** One page of the outbox, newest first, before the email with id `before`. */
-export function outboxPage(deps: AdminReadDeps, before: number | undefined, limit: number) {
-  return queries.outboxPage(deps.db, before, limit);
+/** One page of the outbox, newest first, before the email with id `before`, To containing `address`. */
+export function outboxPage(deps: AdminReadDeps, before: number | undefined, limit: number, address = "") {
+  return queries.outboxPage(deps.db, before, limit, address);
 }
 
 export function outboxEmail(deps: AdminReadDeps, id: number) {

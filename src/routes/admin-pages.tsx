@@ -151,9 +151,10 @@ export function adminPageRoutes(deps: AdminPageDeps, auth: MiddlewareHandler<Adm
     )
     .get("/admin/outbox", auth, pageHeaders, async (c) => {
       const before = c.req.query("before");
-      const page = await outboxPage(deps, before && ID.test(before) ? Number(before) : undefined, 50);
+      const q = (c.req.query("q") ?? "").trim().slice(0, 254);
+      const page = await outboxPage(deps, before && ID.test(before) ? Number(before) : undefined, 50, q);
       const next = page.length === 50 ? page.at(-1)!.id : undefined;
-      return c.html(<OutboxPage emails={page} next={next} transport={deps.transportName} clinicName={deps.clinicName} />);
+      return c.html(<OutboxPage emails={page} next={next} q={q} transport={deps.transportName} clinicName={deps.clinicName} />);
     })
     .get("/admin/outbox/:id", auth, pageHeaders, async (c) => {
       const id = c.req.param("id");

@@ -5,13 +5,17 @@ import path from "node:path";
 import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
+import { chromium } from "playwright-core";
 import { queuePrefix } from "../support/env.js";
 import { waitFor, waitForRowsTerminal } from "../support/stack.js";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 /**
  * The newcomer's path: `npm start` with no DATABASE_URL, no REDIS_URL and no RESEND_API_KEY
  * starts its own PostgreSQL, runs the queue on it, serves a signup and puts the welcome email in
- * the outbox — nothing but Node needed.
+ * the outbox — nothing but Node needed. Then the way in (issue 18): the admin link it prints
+ * logs Chromium in, once, and the dashboard and the outbox show that signup.
  */
 describe("zero set-up start", () => {
   let child: ChildProcess | undefined;
@@ -71,6 +75,31 @@ describe("zero set-up start", () => {
     } finally {
       await db.end();
     }
+    // The way in (issue 18): the start-up record names the landing page, the outbox and a
+    // one-time admin link; the link logs in, and the admin shows the signup and its welcome.
+    const running = output
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((record) => record.msg === "Flare-Up Reset is running");
+    expect(running).toMatchObject({ landing: `http://localhost:${port}/`, outbox: `http://localhost:${port}/admin/outbox` });
+    const link = new URL(String(running!.admin));
+    expect(link.pathname).toMatch(/^\/admin\/dev-login\//);
+    const local = (pathname: string) => `http://127.0.0.1:${port}${pathname}`;
+    // Opened as a newcomer would: in a browser (Debian's Chromium through playwright-core).
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-gpu"] });
+    try {
+      const page = await browser.newPage();
+      await Promise.all([page.waitForURL(local("/admin")), page.goto(local(link.pathname))]);
+      await expect(page.locator("#kpi-signups .value").getAttribute("data-value")).resolves.toBe("1");
+      await page.goto(local("/admin/outbox"));
+      await page.getByRole("link", { name: "Your Flare-Up Reset Guide is here" }).click();
+      await expect(page.locator("#email-headers").textContent()).resolves.toContain("newcomer@example.com");
+    } finally {
+      await browser.close();
+    }
+    expect((await fetch(local(link.pathname))).status).toBe(410); // once only
+
     expect(output).not.toMatch(/"level":50/); // no error logged on the way
     expect(output).toContain("queue on PostgreSQL"); // no Redis was configured
 

@@ -21,6 +21,8 @@ export interface StackOptions {
   transport?: "resend" | "outbox";
   fake?: FakeResendOptions;
   env?: Record<string, string>;
+  /** As bootstrap resolves it when it made a development ADMIN_TOKEN (src/bootstrap.ts). */
+  developmentAdmin?: boolean;
 }
 
 export interface TestStack {
@@ -61,7 +63,12 @@ export async function createStack(options: StackOptions = {}): Promise<TestStack
     ...(fake ? { RESEND_API_KEY: TEST_API_KEY, RESEND_BASE_URL: fake.url, RESEND_RATE_LIMIT: "50" } : {}),
     ...options.env,
   });
-  const ready: ReadyConfig = { ...config, databaseUrl: config.databaseUrl!, appSecret: config.appSecret! };
+  const ready: ReadyConfig = {
+    ...config,
+    databaseUrl: config.databaseUrl!,
+    appSecret: config.appSecret!,
+    ...(options.developmentAdmin ? { developmentAdmin: true } : {}),
+  };
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {

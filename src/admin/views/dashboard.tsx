@@ -2,6 +2,7 @@
 import type { FC } from "hono/jsx";
 import type { CampaignStats } from "../stats.js";
 import type { FailureRow } from "../../db/queries/admin.js";
+import { signupsAxis } from "../chart-axis.js";
 import { AdminPage, fmt, pct, when } from "./layout.js";
 
 export interface DashboardProps {
@@ -103,6 +104,14 @@ export const Dashboard: FC<DashboardProps> = ({ stats, query, failures, clinicNa
             type="application/json"
             id="signups-data"
             dangerouslySetInnerHTML={{ __html: JSON.stringify(stats.signupsByDay).replace(/</g, "\\u003c") }}
+          ></script>
+          {/* The time axis, worked out here (src/admin/chart-axis.ts): ticks for a wide card and a phone's. */}
+          <script
+            type="application/json"
+            id="signups-axis"
+            dangerouslySetInnerHTML={{
+              __html: JSON.stringify({ wide: signupsAxis(stats.signupsByDay, 12), narrow: signupsAxis(stats.signupsByDay, 5) }).replace(/</g, "\\u003c"),
+            }}
           ></script>
         </div>
         <div class="card funnel">

@@ -23,8 +23,8 @@ header nav a{color:var(--muted);text-decoration:none;padding:.2rem 0;border-bott
 header nav a[aria-current=page]{color:var(--ink);border-color:var(--brand)}header form{margin-left:auto}
 main{max-width:78rem;margin:0 auto;padding:1.25rem 1.5rem 3rem}h1{font-size:1.4rem;margin:.2rem 0 1rem}h2{font-size:1.05rem;margin:0 0 .75rem}
 a{color:var(--brand)}a:focus,button:focus,input:focus,select:focus{outline:3px solid #f0b429;outline-offset:2px}
-.card{background:#fff;border:1px solid var(--line);border-radius:10px;padding:1rem 1.25rem;margin-bottom:1rem}
-.grid{display:grid;gap:1rem}.g4{grid-template-columns:repeat(auto-fit,minmax(11rem,1fr))}.g2{grid-template-columns:repeat(auto-fit,minmax(22rem,1fr))}
+.card{background:#fff;border:1px solid var(--line);border-radius:10px;padding:1rem 1.25rem;margin-bottom:1rem;min-width:0;overflow-x:auto}
+.grid{display:grid;gap:1rem}.grid>*{min-width:0}.g4{grid-template-columns:repeat(auto-fit,minmax(min(11rem,100%),1fr))}.g2{grid-template-columns:repeat(auto-fit,minmax(min(22rem,100%),1fr))}
 .kpi .label{color:var(--muted);font-size:.8rem;text-transform:uppercase;letter-spacing:.05em}.kpi .value{font-size:1.9rem;font-weight:700;line-height:1.2}
 .kpi .sub{color:var(--muted);font-size:.85rem}.est{color:var(--warn);font-size:.75rem;font-weight:600}
 table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}th,td{text-align:left;padding:.4rem .6rem;border-bottom:1px solid var(--line);vertical-align:top}
@@ -40,10 +40,18 @@ button.secondary,.button.secondary{background:#fff;color:var(--brand);border:1px
 .status{display:inline-block;padding:.05rem .5rem;border-radius:99px;font-size:.8rem;font-weight:600;background:#e4f2ec;color:var(--brand)}
 .status.unsubscribed,.status.pending{background:#eef2f7;color:var(--muted)}.status.bounced,.status.complained,.status.failed{background:#fde8e8;color:var(--bad)}
 .flash{padding:.6rem 1rem;border-radius:8px;margin-bottom:1rem;background:#e4f2ec}.flash.bad{background:#fde8e8}
-.muted{color:var(--muted)}.small{font-size:.85rem}code,pre{font:12px/1.45 ui-monospace,SFMono-Regular,Menlo,monospace}pre{white-space:pre-wrap;background:var(--bg);padding:.75rem;border-radius:6px;max-height:24rem;overflow:auto}
+.muted{color:var(--muted)}.small{font-size:.85rem}code,pre{font:12px/1.45 ui-monospace,SFMono-Regular,Menlo,monospace}pre{white-space:pre-wrap;overflow-wrap:anywhere;background:var(--bg);padding:.75rem;border-radius:6px;max-height:24rem;overflow:auto}
 .timeline{list-style:none;margin:0;padding:0}.timeline li{display:grid;grid-template-columns:11rem 1fr;gap:1rem;padding:.35rem 0;border-bottom:1px solid var(--line)}
 .actions{display:flex;gap:.5rem;flex-wrap:wrap;align-items:center}.actions form{margin:0}
 #signups-chart{min-height:240px}iframe.email{width:100%;height:34rem;border:1px solid var(--line);border-radius:6px;background:#fff}
+.frames{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start}.frame{margin:0}.frame.phone iframe{width:375px;height:44rem}
+.frame.desktop{flex:1 1 auto;min-width:0}.frame.desktop iframe{min-width:40rem;height:44rem}td code{overflow-wrap:anywhere}
+/* A phone (issue 18): wide tables scroll inside their card (.card above), nothing widens the page. */
+@media (max-width:40rem){
+header{padding:.5rem .75rem;gap:.4rem 1rem}header nav{gap:.25rem .9rem}main{padding:1rem .75rem 2rem}.card{padding:.75rem}
+.funnel .row{grid-template-columns:1fr auto;gap:.15rem .75rem}.funnel .bar{grid-column:1/-1;grid-row:2}
+.timeline li{grid-template-columns:1fr;gap:0}th,td{padding:.35rem .45rem}.kpi .value{font-size:1.6rem}input,select{max-width:100%}
+}
 `;
 
 export const AdminPage: FC<PropsWithChildren<{ title: string; path: string; clinicName: string }>> = ({ title, path, clinicName, children }) => (

@@ -41,9 +41,10 @@ export const FailuresPage: FC<{ failures: FailureRow[]; clinicName: string }> = 
   </AdminPage>
 );
 
-export const OutboxPage: FC<{ emails: OutboxListItem[]; next: number | undefined; transport: string; clinicName: string }> = ({
+export const OutboxPage: FC<{ emails: OutboxListItem[]; next: number | undefined; q: string; transport: string; clinicName: string }> = ({
   emails,
   next,
+  q,
   transport,
   clinicName,
 }) => (
@@ -52,10 +53,24 @@ export const OutboxPage: FC<{ emails: OutboxListItem[]; next: number | undefined
     <div class="card">
       <p class="muted small">
         {transport === "outbox"
-          ? "No RESEND_API_KEY is set: every email is kept here instead of being sent."
+          ? "No RESEND_API_KEY is set: every email is kept here instead of being sent. Newest first; open one to see it as a phone and a desktop show it."
           : "Emails go to Resend (RESEND_API_KEY is set); this list shows what the outbox kept before."}
       </p>
-      <table>
+      <form class="filters" method="get" action="/admin/outbox" role="search">
+        <label>
+          To address contains
+          <input type="search" name="q" value={q} size={30} placeholder="ana@example.com" />
+        </label>
+        <button type="submit">Search</button>
+        {q ? (
+          <a class="button secondary" href="/admin/outbox">
+            Clear
+          </a>
+        ) : null}
+      </form>
+    </div>
+    <div class="card">
+      <table id="outbox">
         <thead>
           <tr>
             <th>When</th>
@@ -66,9 +81,11 @@ export const OutboxPage: FC<{ emails: OutboxListItem[]; next: number | undefined
         </thead>
         <tbody>
           {emails.map((e) => (
-            <tr>
+            <tr data-id={String(e.id)}>
               <td class="small">{when(e.createdAt)}</td>
-              <td>{e.step}</td>
+              <td>
+                <span class="status">{e.step}</span>
+              </td>
               <td>{e.to}</td>
               <td>
                 <a href={`/admin/outbox/${e.id}`}>{e.subject}</a>
@@ -77,10 +94,10 @@ export const OutboxPage: FC<{ emails: OutboxListItem[]; next: number | undefined
           ))}
         </tbody>
       </table>
-      {emails.length === 0 ? <p class="muted">The outbox is empty.</p> : null}
+      {emails.length === 0 ? <p class="muted">{q ? "No email to an address like that." : "The outbox is empty."}</p> : null}
       {next !== undefined ? (
         <p>
-          <a href={`/admin/outbox?before=${next}`}>Older →</a>
+          <a href={`/admin/outbox?before=${next}${q ? `&q=${encodeURIComponent(q)}` : ""}`}>Older →</a>
         </p>
       ) : null}
     </div>
@@ -93,10 +110,33 @@ export const OutboxEmailPage: FC<{ email: OutboxEmailRow; clinicName: string }> 
       <a href="/admin/outbox">← Outbox</a>
     </p>
     <h1>{email.subject}</h1>
+    {/* The email's own HTML is a separate response with CSP "sandbox", shown in sandboxed frames:
+        it runs no script and gets no access to this origin, whatever it holds. Two widths, as
+        readers see it: most open it on a phone (DESIGN.md: check every template at 320–600 px). */}
+    <section class="card">
+      <h2>As the reader sees it</h2>
+      <div class="frames">
+        <figure class="frame phone">
+          <figcaption class="muted small">Phone, 375 px</figcaption>
+          <iframe class="email" sandbox="" src={`/admin/outbox/${email.id}/html`} title="The email on a phone, 375 pixels wide"></iframe>
+        </figure>
+        <figure class="frame desktop">
+          <figcaption class="muted small">Desktop</figcaption>
+          <iframe class="email" sandbox="" src={`/admin/outbox/${email.id}/html`} title="The email on a desktop"></iframe>
+        </figure>
+      </div>
+    </section>
     <section class="grid g2">
       <div class="card">
-        <table>
+        <h2>Headers</h2>
+        <table id="email-headers">
           <tbody>
+            <tr>
+              <th>Step</th>
+              <td>
+                <span class="status">{email.step}</span>
+              </td>
+            </tr>
             <tr>
               <th>From</th>
               <td>{email.from}</td>
@@ -111,6 +151,10 @@ export const OutboxEmailPage: FC<{ email: OutboxEmailRow; clinicName: string }> 
                 <td>{email.replyTo}</td>
               </tr>
             ) : null}
+            <tr>
+              <th>Subject</th>
+              <td>{email.subject}</td>
+            </tr>
             <tr>
               <th>Kept</th>
               <td>{when(email.createdAt)}</td>
@@ -138,14 +182,8 @@ export const OutboxEmailPage: FC<{ email: OutboxEmailRow; clinicName: string }> 
       </div>
       <div class="card">
         <h2>Plain text</h2>
-        <pre>{email.text}</pre>
+        <pre id="email-text">{email.text}</pre>
       </div>
-    </section>
-    <section class="card">
-      <h2>HTML</h2>
-      {/* A separate response with CSP "sandbox", inside a sandboxed frame: the email's HTML runs no
-          script and gets no access to this origin, whatever it holds. */}
-      <iframe class="email" sandbox="" src={`/admin/outbox/${email.id}/html`} title="The email as the reader sees it"></iframe>
     </section>
   </AdminPage>
 );
@@ -153,6 +191,10 @@ export const OutboxEmailPage: FC<{ email: OutboxEmailRow; clinicName: string }> 
 export const AuditPage: FC<{ rows: AuditListItem[]; clinicName: string }> = ({ rows, clinicName }) => (
   <AdminPage title="Audit" path="/admin/audit" clinicName={clinicName}>
     <h1>Admin actions</h1>
+    <form method="post" action="/admin/logout-everywhere" class="card">
+      <p>Lost a device, or shared the admin password? End every dashboard session, on every device (this one too).</p>
+      <button class="secondary" type="submit">Log out everywhere</button>
+    </form>
     <div class="card">
       <table>
         <thead>
@@ -183,6 +225,58 @@ export const AuditPage: FC<{ rows: AuditListItem[]; clinicName: string }> = ({ r
   </AdminPage>
 );
 
+const LOGIN_CSS = `body{font:16px/1.6 system-ui,sans-serif;max-width:24rem;margin:4rem auto;padding:0 1rem;color:#1f2933}
+label{display:block;margin-top:1rem;font-weight:600}input{font:inherit;width:100%;padding:.6rem;border:1px solid #52606d;border-radius:6px;box-sizing:border-box}
+button{margin-top:1.25rem;font:inherit;font-weight:600;padding:.7rem 1.2rem;border:0;border-radius:6px;background:#0b6e4f;color:#fff;cursor:pointer}
+.error{background:#fde8e8;padding:.6rem 1rem;border-radius:6px}.muted{color:#52606d;font-size:.875rem}input:focus,button:focus{outline:3px solid #f0b429;outline-offset:2px}
+code{overflow-wrap:anywhere}`;
+
+const DEV_LINK_REFUSED = {
+  malformed: "This is not a login link.",
+  "bad-signature": "This login link has been changed: it is not one this service printed.",
+  expired: "This login link has expired.",
+  used: "This login link has been used already (each one works once), or was printed before a restart.",
+} as const;
+
+/** The one-time development login link's landing (src/routes/admin-dev-login.tsx). */
+export const DevLoginPage: FC<{ ok: boolean; reason?: keyof typeof DEV_LINK_REFUSED; tokenFile: string; clinicName: string }> = ({
+  ok,
+  reason,
+  tokenFile,
+  clinicName,
+}) => (
+  <html lang="en">
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <meta name="robots" content="noindex" />
+      {ok ? <meta http-equiv="refresh" content="0;url=/admin" /> : null}
+      <title>{`Log in · ${clinicName} admin`}</title>
+      <style>{LOGIN_CSS}</style>
+    </head>
+    <body>
+      <main>
+        <h1>{clinicName} admin</h1>
+        {ok ? (
+          <p>
+            You are logged in. <a href="/admin">Open the dashboard</a>.
+          </p>
+        ) : (
+          <>
+            <p class="error" role="alert">
+              {DEV_LINK_REFUSED[reason ?? "malformed"]}
+            </p>
+            <p>
+              Restart the service for a new link, or <a href="/admin/login">log in</a> with the development admin token kept in{" "}
+              <code>{tokenFile}</code>.
+            </p>
+          </>
+        )}
+      </main>
+    </body>
+  </html>
+);
+
 export const LoginPage: FC<{ next: string; error?: string; closed: boolean; clinicName: string }> = ({ next, error, closed, clinicName }) => (
   <html lang="en">
     <head>
@@ -190,10 +284,7 @@ export const LoginPage: FC<{ next: string; error?: string; closed: boolean; clin
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <meta name="robots" content="noindex" />
       <title>{`Log in · ${clinicName} admin`}</title>
-      <style>{`body{font:16px/1.6 system-ui,sans-serif;max-width:24rem;margin:4rem auto;padding:0 1rem;color:#1f2933}
-label{display:block;margin-top:1rem;font-weight:600}input{font:inherit;width:100%;padding:.6rem;border:1px solid #52606d;border-radius:6px;box-sizing:border-box}
-button{margin-top:1.25rem;font:inherit;font-weight:600;padding:.7rem 1.2rem;border:0;border-radius:6px;background:#0b6e4f;color:#fff;cursor:pointer}
-.error{background:#fde8e8;padding:.6rem 1rem;border-radius:6px}.muted{color:#52606d;font-size:.875rem}input:focus,button:focus{outline:3px solid #f0b429;outline-offset:2px}`}</style>
+      <style>{LOGIN_CSS}</style>
     </head>
     <body>
       <main>

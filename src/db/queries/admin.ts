@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, like, lt, sql as dsql } from "drizzle-orm";
+import { and, asc, desc, eq, ilike, like, lt, sql as dsql } from "drizzle-orm";
 import type postgres from "postgres";
 import type { Database } from "../client.js";
 import {
@@ -201,8 +201,8 @@ export async function recentFailures(db: Database, limit: number): Promise<Failu
 
 export type OutboxListItem = Pick<OutboxEmail, "id" | "step" | "to" | "subject" | "createdAt">;
 
-/** The outbox, newest first, `before` an id for the next page. */
-export async function outboxPage(db: Database, before: number | undefined, limit: number): Promise<OutboxListItem[]> {
+/** The outbox, newest first, `before` an id for the next page; `address` keeps those whose To contains it. */
+export async function outboxPage(db: Database, before: number | undefined, limit: number, address = ""): Promise<OutboxListItem[]> {
   return db
     .select({
       id: outboxEmails.id,
@@ -212,7 +212,12 @@ export async function outboxPage(db: Database, before: number | undefined, limit
       createdAt: outboxEmails.createdAt,
     })
     .from(outboxEmails)
-    .where(before === undefined ? undefined : lt(outboxEmails.id, before))
+    .where(
+      and(
+        before === undefined ? undefined : lt(outboxEmails.id, before),
+        address ? ilike(outboxEmails.to, `%${escapeLike(address)}%`) : undefined,
+      ),
+    )
     .orderBy(desc(outboxEmails.id))
     .limit(limit);
 }

@@ -1,0 +1,281 @@
+/**
+ * `npm run demo` (issue 18): a month of campaign to look at, on a database of its own.
+ *
+ * 1. A fresh embedded PostgreSQL in DATA_DIR/demo (`.data/demo`; DATABASE_URL, REDIS_URL and
+ *    RESEND_API_KEY are ignored: the demo never touches a real database, queue or provider).
+ * 2. The real service in this process — API, workers, the outbox transport — at
+ *    SEQUENCE_TIME_SCALE=43200, so two seconds of the run are one day of the campaign.
+ * 3. For about 60 seconds (30 campaign days) readers arrive, more each day, from a few sources,
+ *    through the real signup endpoint; they download the guide through their personal link,
+ *    a few unsubscribe through the one-click link in their emails; the provider's events —
+ *    delivered, opened (an estimate), clicked, one hard bounce, one complaint — arrive through
+ *    the real Svix-signed webhook route. Every row is written by the service's own code.
+ * 4. The one documented step that fakes anything: every timestamp the run wrote is mapped onto
+ *    the past month with the same time scale — `t' = now − (end − t) × 43200` — so what took 60
+ *    seconds reads as 30 days, in order; sends still due keep their place in the future. Then
+ *    the stats are rebuilt from the rows.
+ * 5. The service restarts on that database at the normal time scale and prints the admin link.
+ */
+import { createHmac, randomBytes } from "node:crypto";
+import { rm } from "node:fs/promises";
+import path from "node:path";
+import { devLoginPath } from "../src/admin/dev-login.js";
+import { startupBanner } from "../src/banner.js";
+import { bootstrap, prepareStores } from "../src/bootstrap.js";
+import { rebuildStats } from "../src/db/queries/stats.js";
+import { createDeps, type Deps, type ReadyConfig } from "../src/deps.js";
+import { startApi, type RunningApi } from "../src/server.js";
+import { startWorkers, type RunningWorkers } from "../workers/index.js";
+
+/** SEQUENCE_TIME_SCALE during the run: a campaign day passes in DAY_MS of real time. */
+const SCALE = 43_200;
+const DAY_MS = (86_400 * 1000) / SCALE;
+const DAYS = Number(process.env.DEMO_DAYS ?? 30);
+const READERS = Number(process.env.DEMO_READERS ?? 500);
+
+const SOURCES = [
+  { weight: 45, source: "article", utm_source: "clinic-blog", utm_medium: "article", utm_campaign: "sciatica-guide" },
+  { weight: 20, source: "instagram", utm_source: "instagram", utm_medium: "social", utm_campaign: "flare-up-reels" },
+  { weight: 15, source: "newsletter", utm_source: "newsletter", utm_medium: "email", utm_campaign: "november" },
+  { weight: 12, source: "google", utm_source: "google", utm_medium: "cpc", utm_campaign: "sciatica-relief" },
+  { weight: 8, source: undefined, utm_source: undefined, utm_medium: undefined, utm_campaign: undefined },
+];
+const NAMES = ["Ana", "Ben", "Chloé", "Dev", "Emma", "Farid", "Grace", "Hiro", "Ines", "Jon", "Kemi", "Luca", "Mia", "Noah", undefined];
+const ZONES = ["Europe/London", "Europe/Lisbon", "America/New_York", "America/Chicago", "America/Los_Angeles", "Australia/Sydney"];
+/** How likely a delivered email is opened / clicked (falls along the sequence, as it does). */
+const OPEN = { welcome: 0.62, triggers: 0.48, positions: 0.44, mistakes: 0.39, "red-flags": 0.36 } as Record<string, number>;
+const CLICK = { welcome: 0.2, triggers: 0.09, positions: 0.12, mistakes: 0.08, "red-flags": 0.07 } as Record<string, number>;
+
+const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
+const chance = (p: number) => Math.random() < p;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function inParallel<T>(items: T[], width: number, each: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) await each(items[next++]!);
+    }),
+  );
+}
+
+const started = Date.now();
+const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
+const say = (line: string) => process.stdout.write(`[demo ${seconds()} s] ${line}\n`);
+
+// 1. A database of its own, fresh each run.
+const dataDir = path.join(process.env.DATA_DIR ?? ".data", "demo");
+await rm(dataDir, { recursive: true, force: true });
+const webhookSecret = `whsec_${randomBytes(24).toString("base64")}`;
+const env: Record<string, string | undefined> = {
+  ...process.env,
+  NODE_ENV: "development",
+  DATABASE_URL: undefined,
+  REDIS_URL: undefined,
+  QUEUE_BACKEND: undefined,
+  RESEND_API_KEY: undefined,
+  ADMIN_TOKEN: undefined,
+  DATA_DIR: dataDir,
+  EMBEDDED_PG_PORT: process.env.DEMO_PG_PORT ?? "54339",
+  LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+  RESEND_WEBHOOK_SECRET: webhookSecret,
+  SIGNUP_RATE_LIMIT: "0",
+  SEND_WINDOW: "",
+};
+const { config, logger, embedded, logFormat } = await bootstrap({ ...env, SEQUENCE_TIME_SCALE: String(SCALE) });
+await prepareStores(config, logger);
+say(`embedded PostgreSQL in ${dataDir} (port ${config.embeddedPgPort}), migrated`);
+
+// 2. The service, a day a second.
+let deps: Deps = createDeps(config, logger);
+let api: RunningApi = await startApi(deps);
+let workers: RunningWorkers = await startWorkers(deps, { concurrency: 16, reconcileEveryMs: 1000 });
+const base = `http://127.0.0.1:${api.port}`;
+const sql = deps.db.sql;
+
+function signWebhook(body: string): Record<string, string> {
+  const id = `msg_${randomBytes(12).toString("hex")}`;
+  const timestamp = Math.floor(Date.now() / 1000);
+  const key = Buffer.from(webhookSecret.slice("whsec_".length), "base64");
+  const signature = createHmac("sha256", key).update(`${id}.${timestamp}.${body}`).digest("base64");
+  return { "content-type": "application/json", "svix-id": id, "svix-timestamp": String(timestamp), "svix-signature": `v1,${signature}` };
+}
+
+async function providerEvent(type: string, email: { messageId: string; to: string; subject: string; step: string }, data: Record<string, unknown> = {}) {
+  const now = new Date().toISOString();
+  const body = JSON.stringify({
+    type,
+    created_at: now,
+    data: { created_at: now, email_id: email.messageId, from: config.email.from, to: [email.to], subject: email.subject, tags: { step: email.step }, ...data },
+  });
+  const res = await fetch(`${base}/webhooks/resend`, { method: "POST", headers: signWebhook(body), body });
+  if (!res.ok) throw new Error(`webhook ${type}: ${res.status} ${await res.text()}`);
+}
+
+async function signUp(i: number): Promise<void> {
+  const where = (() => {
+    let roll = Math.random() * 100;
+    for (const s of SOURCES) if ((roll -= s.weight) < 0) return s;
+    return SOURCES[0]!;
+  })();
+  const { weight: _weight, ...labels } = where;
+  const res = await fetch(`${base}/api/subscribe`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: `reader-${i}@demo.example`, firstName: pick(NAMES), timezone: pick(ZONES), ...labels }),
+  });
+  if (res.status !== 202) throw new Error(`signup ${i}: ${res.status} ${await res.text()}`);
+}
+
+const link = (text: string, route: string) => new RegExp(`${config.publicUrl}/${route}/([A-Za-z0-9_.-]+)`).exec(text)?.[1];
+
+/** What readers and the provider do with the emails sent since the last look. */
+let lastOutboxId = 0;
+let bounced = false;
+let complained = false;
+async function react(day: number): Promise<void> {
+  const emails = await sql<{ id: number; messageId: string; to: string; subject: string; step: string; text: string; headers: Record<string, string> }[]>`
+    select id, message_id as "messageId", "to", subject, step, text, headers from outbox_emails where id > ${lastOutboxId} order by id`;
+  if (emails.length === 0) return;
+  lastOutboxId = emails.at(-1)!.id;
+  await inParallel(emails, 8, async (email) => {
+    if (!bounced && day >= 12 && email.step === "welcome") {
+      bounced = true; // one address that does not exist
+      return providerEvent("email.bounced", email, { bounce: { type: "Permanent", subType: "General", message: "550 5.1.1 user unknown" } });
+    }
+    if (!chance(0.985)) return; // still in flight, or a soft bounce the provider keeps retrying
+    await providerEvent("email.delivered", email);
+    if (!complained && day >= 8 && email.step === "triggers") {
+      complained = true;
+      return providerEvent("email.complained", email);
+    }
+    if (chance(OPEN[email.step] ?? 0.3)) await providerEvent("email.opened", email);
+    const unsubscribe = /<([^>]+)>/.exec(email.headers["List-Unsubscribe"] ?? "")?.[1];
+    if (email.step === "welcome" && chance(0.64)) {
+      const token = link(email.text, "guide");
+      if (token) await (await fetch(`${base}/guide/${token}`)).arrayBuffer();
+    }
+    if (chance(CLICK[email.step] ?? 0.05)) {
+      await providerEvent("email.clicked", email, { click: { link: `${config.publicUrl}/guide`, timestamp: new Date().toISOString() } });
+    }
+    if (unsubscribe && chance(0.012)) {
+      // RFC 8058 one-click, as a mail client's "Unsubscribe" button sends it.
+      await fetch(unsubscribe.replace(config.publicUrl, base), {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "List-Unsubscribe=One-Click",
+      });
+    }
+  });
+}
+
+// 3. A month, a day every two seconds: more readers each day (the campaign catching on).
+// Arrivals follow the clock in a loop of their own, so the month is DAYS days long however long
+// the provider's events take to post; the readers' and the provider's reactions follow behind.
+say(`simulating ${DAYS} days (${READERS} readers), a day every ${DAY_MS / 1000} s…`);
+/** The share of all readers who have arrived by campaign day `d` (fractional): growing, with a weekly wobble. */
+const arrived = (d: number) => {
+  const f = (x: number) => x + (x * x) / DAYS + 0.6 * Math.sin((2 * Math.PI * x) / 7);
+  return Math.min(1, Math.max(0, f(d) / f(DAYS)));
+};
+const simStart = Date.now();
+let arriving = true;
+const arrivals = (async () => {
+  let reader = 0;
+  let reported = 0;
+  for (;;) {
+    const day = (Date.now() - simStart) / DAY_MS;
+    const due = day >= DAYS ? READERS : Math.floor(READERS * arrived(day));
+    const ids = Array.from({ length: Math.max(0, due - reader) }, () => reader++);
+    await inParallel(ids, 4, signUp);
+    if (day >= DAYS) return;
+    if (Math.floor(day / 5) > reported) {
+      reported = Math.floor(day / 5);
+      say(`day ${reported * 5}: ${reader} readers`);
+    }
+    await sleep(100);
+  }
+})();
+const reactions = (async () => {
+  while (arriving) {
+    await react(Math.floor((Date.now() - simStart) / DAY_MS));
+    await sleep(200);
+  }
+})();
+await arrivals;
+arriving = false;
+await reactions;
+// The last emails of the run get their events too.
+await sleep(500);
+await react(DAYS);
+const end = new Date();
+
+// Let the events worker finish with what arrived, then stop everything before the clock moves.
+for (const deadline = Date.now() + 30_000; Date.now() < deadline; await sleep(200)) {
+  const [row] = await sql<{ n: number }[]>`select count(*)::int as n from email_events where processed_at is null`;
+  if (row!.n === 0) break;
+}
+await workers.close();
+await api.close();
+
+// 4. The one faked step: the run's timestamps, mapped onto the past month at the same scale.
+say(`moving the run's timestamps onto the past month (t' = now - (end - t) x ${SCALE})…`);
+const columns: Record<string, string[]> = {
+  subscribers: ["created_at", "confirmed_at", "left_at", "confirmation_requested_at", "erased_at", "updated_at"],
+  consents: ["created_at"],
+  enrollments: ["next_send_at", "created_at", "updated_at", "ended_at"],
+  deliveries: ["due_at", "claimed_at", "sent_at", "created_at", "updated_at"],
+  email_events: ["occurred_at", "received_at", "processed_at"],
+  email_suppressions: ["created_at"],
+  guide_downloads: ["downloaded_at"],
+  outbox_emails: ["created_at"],
+  admin_audit: ["at"],
+};
+await sql.begin(async (tx) => {
+  for (const [table, cols] of Object.entries(columns)) {
+    const sets = cols.map((c) => `${c} = now() - ($1::timestamptz - ${c}) * ${SCALE}`).join(", ");
+    await tx.unsafe(`update ${table} set ${sets}`, [end.toISOString()]);
+  }
+});
+await rebuildStats(sql);
+await deps.close();
+
+// 5. The service on the demo database, at the normal pace: the reconciler re-creates the jobs
+// of the sends still due (Postgres is the source of truth), each at its mapped time.
+const live: ReadyConfig = { ...config, sequenceTimeScale: 1 };
+deps = createDeps(live, logger);
+api = await startApi(deps);
+workers = await startWorkers(deps, { concurrency: live.workerConcurrency, reconcileEveryMs: 5000 });
+const [counts] = await deps.db.sql<{ readers: number; emails: number; events: number; downloads: number }[]>`
+  select (select count(*)::int from subscribers) as readers, (select count(*)::int from outbox_emails) as emails,
+         (select count(*)::int from email_events) as events, (select count(*)::int from guide_downloads) as downloads`;
+say(`done: ${counts!.readers} readers, ${counts!.emails} emails, ${counts!.events} provider events, ${counts!.downloads} guide downloads`);
+
+const adminUrl = `${live.publicUrl}${devLoginPath(deps.devLogin!.mint())}`;
+const facts = {
+  mode: "all" as const,
+  env: live.env,
+  publicUrl: live.publicUrl,
+  embedded: { dataDir, port: live.embeddedPgPort },
+  databaseUrl: live.databaseUrl,
+  queueBackend: live.queueBackend,
+  redisUrl: live.redisUrl,
+  transport: deps.transport.name,
+  admin: { kind: "link" as const, url: adminUrl, minutes: 15, tokenFile: path.join(dataDir, "admin-token") },
+};
+if (logFormat === "pretty") process.stdout.write(startupBanner(facts));
+else logger.info({ demo: true, admin: adminUrl, landing: `${live.publicUrl}/` }, "Flare-Up Reset is running");
+process.stdout.write(`The demo dashboard: ${adminUrl}\n(Ctrl-C stops it; the demo database stays in ${dataDir} until the next npm run demo.)\n`);
+
+let stopping = false;
+async function stop() {
+  if (stopping) return;
+  stopping = true;
+  await api.close();
+  await workers.close();
+  await deps.close();
+  await embedded?.stop();
+  process.exit(0);
+}
+process.on("SIGINT", () => void stop());
+process.on("SIGTERM", () => void stop());
