@@ -31,7 +31,11 @@ export function loadConfigOrExit(env: Record<string, string | undefined>): Confi
   }
 }
 
-export async function bootstrap(env: Record<string, string | undefined>): Promise<Bootstrapped> {
+/**
+ * `options.admin`: whether this process serves the admin (the service, the demo). A one-shot
+ * command such as `npm run db:migrate` passes false: it needs no development admin token.
+ */
+export async function bootstrap(env: Record<string, string | undefined>, options: { admin?: boolean } = {}): Promise<Bootstrapped> {
   const config = loadConfigOrExit(env);
   const format = logFormat(config.env, process.stdout.isTTY === true);
   const logger = await createConsoleLogger(config.logLevel, format);
@@ -47,7 +51,7 @@ export async function bootstrap(env: Record<string, string | undefined>): Promis
   // Production keeps the admin closed until ADMIN_TOKEN is set; elsewhere a newcomer gets a
   // token of their own and a one-time login link at start (issue 18).
   let adminToken = config.adminToken;
-  const developmentAdmin = !adminToken && config.env !== "production";
+  const developmentAdmin = !adminToken && config.env !== "production" && options.admin !== false;
   if (developmentAdmin) {
     adminToken = await developmentAdminToken(config.dataDir);
     logger.warn(`ADMIN_TOKEN is not set: using a development admin token kept in ${config.dataDir}/${DEVELOPMENT_ADMIN_TOKEN_FILE}`);

@@ -4,7 +4,7 @@ import { migrateDatabase } from "./migrate.js";
 import { migrateQueueSchema } from "../queue/store.js";
 
 /** `npm run db:migrate`: applies the SQL in drizzle/ (also done at every start). */
-const { config, logger, embedded } = await bootstrap(process.env);
+const { config, logger, embedded } = await bootstrap(process.env, { admin: false });
 const db = createDb(config.databaseUrl, 2);
 try {
   await migrateDatabase(db);

@@ -1,5 +1,4 @@
 import { copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
@@ -9,24 +8,16 @@ import { rebuildStats } from "../../src/db/queries/stats.js";
 import { startApi, type RunningApi } from "../../src/server.js";
 import { createStack, type TestStack } from "../support/stack.js";
 import { oracleStats } from "../support/stats-oracle.js";
+import { CHROMIUM, CHROMIUM_ARGS, freePort } from "../support/browser.js";
 
 /**
  * The admin's side in Debian's Chromium (playwright-core): log in, read the numbers (the same
  * as a brute-force count of the database), search a subscriber, open their page, export the
  * CSV. A real socket, the real API. UPDATE_DOCS_SCREENSHOTS=1 refreshes docs/admin-dashboard.png.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const UPDATE_DOCS = process.env.UPDATE_DOCS_SCREENSHOTS === "1";
 const TOKEN = "browser-admin-token-".padEnd(40, "b");
 const SUBSCRIBERS = 2400;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe("the admin dashboard, in a real browser", () => {
   let stack: TestStack;
@@ -51,15 +42,7 @@ describe("the admin dashboard, in a real browser", () => {
       headless: true,
       acceptDownloads: true,
       viewport: { width: 1360, height: 1000 },
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-quic",
-        "--no-first-run",
-      ],
+      args: CHROMIUM_ARGS,
     });
     context.on("console", (message) => {
       if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(message.text());

@@ -1,5 +1,4 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
@@ -9,23 +8,15 @@ import { devLoginPath } from "../../src/admin/dev-login.js";
 import { rebuildStats } from "../../src/db/queries/stats.js";
 import { startApi, type RunningApi } from "../../src/server.js";
 import { createStack, postJson, waitFor, type TestStack } from "../support/stack.js";
+import { CHROMIUM, CHROMIUM_ARGS, freePort } from "../support/browser.js";
 
 /**
  * Issue 18: a clinic owner checks the numbers on a phone. Every admin page at 390 px in Debian's
  * Chromium (playwright-core, a phone viewport): nothing wider than the screen, the header across
  * it. The way in is the development login link, as a newcomer's browser opens it.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const TOKEN = "phone-admin-token-".padEnd(40, "f");
 const PHONE = { width: 390, height: 844 };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe("the admin on a phone (390 px)", () => {
   let stack: TestStack;
@@ -71,7 +62,7 @@ describe("the admin on a phone (390 px)", () => {
       isMobile: true,
       hasTouch: true,
       deviceScaleFactor: 2,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"],
+      args: CHROMIUM_ARGS,
     });
     page = await context.newPage();
   });

@@ -1,27 +1,18 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApi, type RunningApi } from "../../src/server.js";
 import { createStack, type TestStack } from "../support/stack.js";
+import { CHROMIUM, CHROMIUM_ARGS, freePort } from "../support/browser.js";
 
 /**
  * Issue 17 in a real browser (Debian's Chromium, playwright-core, a real socket): the queue UI
  * works under the CSP every HTML response now carries, and logging out ends the session on the
  * server, so the cookie a browser held no longer opens the admin.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const TOKEN = "browser-security-token-".padEnd(40, "z");
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe("the admin's security, in a real browser", () => {
   let stack: TestStack;
@@ -41,7 +32,7 @@ describe("the admin's security, in a real browser", () => {
     context = await chromium.launchPersistentContext(path.join(scratch, "profile"), {
       executablePath: CHROMIUM,
       headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+      args: CHROMIUM_ARGS,
     });
     context.on("console", (message) => {
       if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(message.text());

@@ -2,13 +2,13 @@ import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderEmail, type RenderedEmail, type TemplateKey } from "../../src/mail/render.js";
 import { SAMPLE_KEYS, SAMPLE_PROPS } from "../../src/mail/samples.js";
+import { CHROMIUM, CHROMIUM_ARGS } from "../support/browser.js";
 
 /**
  * Every email, rendered as it is sent and opened in Chromium at phone and desktop widths (issue 15:
  * one raw 110-character URL made every email 500–760 px wider than a 375 px phone). No server
  * and no database: the HTML goes straight into the page with setContent.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const WIDTHS = [320, 375, 600] as const;
 /** The emails whose main action is a button (the sequence's later steps carry a text link). */
 const WITH_BUTTON: readonly TemplateKey[] = ["confirm", "fresh-link", "welcome"];
@@ -87,7 +87,7 @@ describe("every email in a real browser", () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+      args: CHROMIUM_ARGS,
     });
     for (const key of SAMPLE_KEYS) rendered.set(key, await renderEmail(key, SAMPLE_PROPS[key] as never));
   });
