@@ -34,7 +34,14 @@ export function startSendWorker(queues: Queues, deps: SendDeps, options: SendWor
         return outcome;
       case "later":
         // Not an attempt: the row is not due yet or another worker holds it.
-        await job.moveToDelayed(Math.max(outcome.at.getTime(), Date.now() + 250), token);
+        try {
+          await job.moveToDelayed(Math.max(outcome.at.getTime(), Date.now() + 250), token);
+        } catch (error) {
+          // The job is gone: a batch claimed its row and removed it (src/outbound/send.ts; the
+          // Postgres backend removes a running job, Redis does not). The batch sends the row or,
+          // if refused, re-enqueues it; thrown on, this error would fail the job's retry too.
+          if (!isMissingJob(error)) throw error;
+        }
         throw new DelayedError();
       case "rateLimited":
         // The provider said 429: stop every worker for as long as it asked (DESIGN.md inv. 5).
@@ -55,7 +62,12 @@ export function startSendWorker(queues: Queues, deps: SendDeps, options: SendWor
       deps.logger.warn({ jobId: job.id, attemptsMade: job.attemptsMade, err: error.message }, "send attempt failed");
     }
   });
-  worker.on("error", (error) => deps.logger.error({ err: error }, "send worker error"));
+  worker.on("error", (error) => {
+    // A job a batch removed while it ran (see "later" above) cannot be finished either; its row
+    // is the batch's. Expected on the Postgres backend, so not an error worth an alert.
+    if (isMissingJob(error)) deps.logger.debug({ err: error.message }, "send job removed by a batch while it ran");
+    else deps.logger.error({ err: error }, "send worker error");
+  });
   return worker;
 }
 
@@ -66,4 +78,9 @@ async function sendOne(job: Job<SendJob>, deps: SendDeps, options: { finalAttemp
   const payload = sendJobSchema.safeParse(job.data);
   if (!payload.success) throw new UnrecoverableError(`invalid send job payload: ${payload.error.message}`);
   return sendMessage(deps, payload.data.deliveryId, options);
+}
+
+/** BullMQ's "Missing key for job …" (ErrorCode.JobNotExist): the job was removed meanwhile. */
+function isMissingJob(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith("Missing key for job ");
 }
