@@ -1,6 +1,6 @@
 import type postgres from "postgres";
 import type { MessageKind } from "../schema/deliveries.js";
-import { CLAIMED_COLUMNS, RECIPIENT_QUALIFIES, type ClaimedMessage, type ScheduledDelivery } from "./deliveries.js";
+import { CLAIMED_COLUMNS, PREPARED, RECIPIENT_QUALIFIES, type ClaimedMessage, type ScheduledDelivery } from "./deliveries.js";
 
 /**
  * A batch is a unit of sending like a single message (DESIGN.md invariant 3): its members are
@@ -54,6 +54,7 @@ export async function formBatch(
       where d.id = m.id and b.size > 1 and s.id = d.subscriber_id
      returning ${CLAIMED_COLUMNS}`,
     [leader.id, options.kinds, options.steps, options.limit],
+    PREPARED,
   );
   if (rows.length === 0) return { key: undefined, members: [leader] };
   // One canonical order (by id), whoever drives a retry: the batch payload must be identical,
@@ -70,6 +71,7 @@ export async function reclaimBatch(sql: postgres.Sql, leader: ClaimedMessage): P
       where d.batch_key = $1 and d.state = 'sending' and d.id <> $2 and s.id = d.subscriber_id
      returning ${CLAIMED_COLUMNS}`,
     [leader.batchKey, leader.id],
+    PREPARED,
   );
   return [leader, ...rows].sort((a, b) => a.id - b.id);
 }

@@ -56,6 +56,13 @@ export const RECIPIENT_QUALIFIES = `(case d.kind ${Object.entries(RECIPIENT_RULE
   .map(([kind, rule]) => `when '${kind}' then (${rule})`)
   .join(" ")} else false end)`;
 
+/**
+ * These statements are built from constant text (the rules above), so they run as prepared
+ * statements like postgres.js's tagged templates do (sql.unsafe does not prepare by default):
+ * they are the send loop's, planned once per connection, not once per email.
+ */
+export const PREPARED = { prepare: true } as const;
+
 /** The columns of a ClaimedMessage, from `deliveries d` joined with `subscribers s`. */
 export const CLAIMED_COLUMNS = `d.id, d.kind, d.enrollment_id as "enrollmentId", d.subscriber_id as "subscriberId", d.step,
   d.state, d.attempts, d.due_at as "dueAt", d.batch_key as "batchKey", d.no_batch as "noBatch",
@@ -82,6 +89,7 @@ export async function claimDelivery(sql: postgres.Sql, id: number, leaseSeconds:
              or (d.state = 'sending' and (d.claimed_at is null or d.claimed_at < now() - make_interval(secs => $2))))
      returning ${CLAIMED_COLUMNS}`,
     [id, leaseSeconds],
+    PREPARED,
   );
   if (claimed) return { claimed };
   const [current] = await sql<{ state: string; dueAt: Date; claimedAt: Date | null; batchKey: string | null }[]>`
@@ -188,6 +196,7 @@ export async function oldestDueDelivery(sql: postgres.Sql, waitingSeconds = 0): 
       order by d.due_at, d.id
       limit 1`,
     [waitingSeconds],
+    PREPARED,
   );
   return row;
 }
