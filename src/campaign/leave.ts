@@ -23,6 +23,11 @@ const STATUS: Record<LeaveReason, LeftStatus> = {
  * or complaint overrides a plain unsubscribe. A `withdrawal` consent event is recorded by the
  * same statement, only if this call is the one that unsubscribed an active or pending reader.
  * Returns false if no such subscriber.
+ *
+ * A worker closing a sent step locks that delivery, then its enrollment; this statement touches
+ * the same two rows, in an order of the planner's. Postgres breaks such a deadlock by aborting
+ * one side: when it is this one, the statement is run again (it is idempotent), so a reader's
+ * unsubscribe never fails for it.
  */
 export async function leave(
   sql: postgres.Sql,
@@ -30,5 +35,14 @@ export async function leave(
   reason: LeaveReason,
   withdrawal?: ConsentEvent,
 ): Promise<boolean> {
-  return (await leaveSubscriber(sql, subscriberId, STATUS[reason], withdrawal)) !== undefined;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await leaveSubscriber(sql, subscriberId, STATUS[reason], withdrawal)) !== undefined;
+    } catch (error) {
+      if ((error as { code?: string }).code !== DEADLOCK || attempt >= 3) throw error;
+    }
+  }
 }
+
+/** PostgreSQL's deadlock_detected (SQLSTATE 40P01). */
+const DEADLOCK = "40P01";
