@@ -96,10 +96,17 @@ export function checkedLookup(resolve: Resolve, allowPrivate: boolean): LookupFu
   };
 }
 
+const WEEKDAY = "(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)";
+/** `Sun, 06 Nov 1994 08:49:37 GMT` and `Sunday, 06-Nov-94 08:49:37 GMT`. */
+const IMF_OR_RFC850 = new RegExp(`^${WEEKDAY}[a-z]*, .+ GMT$`, "i");
+/** `Sun Nov  6 08:49:37 1994`. */
+const ASCTIME = new RegExp(`^${WEEKDAY} [A-Za-z]{3} [ \\d]\\d \\d{2}:\\d{2}:\\d{2} \\d{4}$`, "i");
+
 /**
  * `Retry-After` (RFC 9110 §10.2.3) in ms from `now`: delta-seconds or an HTTP-date, capped at
- * 24 h; undefined when absent or unreadable. A date in the past is 0. Only the HTTP-date forms
- * reach Date.parse (a weekday name first), since V8 reads almost anything as a date.
+ * 24 h; undefined when absent or unreadable. A date in the past is 0. Only the three HTTP-date
+ * forms (§5.6.7) reach Date.parse, since V8 reads almost anything as a date, and each is read as
+ * GMT: IMF-fixdate and RFC 850 say so, asctime is GMT without saying so.
  */
 export function parseRetryAfter(value: string | string[] | undefined, now: number): number | undefined {
   const text = (Array.isArray(value) ? value[0] : value)?.trim();
@@ -107,16 +114,13 @@ export function parseRetryAfter(value: string | string[] | undefined, now: numbe
   let ms: number;
   if (/^\d+$/.test(text)) {
     ms = Number(text) * 1000;
-  } else if (/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? /i.test(text)) {
-    const at = Date.parse(text);
+  } else {
+    const at = IMF_OR_RFC850.test(text) ? Date.parse(text) : ASCTIME.test(text) ? Date.parse(`${text} GMT`) : Number.NaN;
     if (Number.isNaN(at)) return undefined;
     ms = Math.max(0, at - now);
-  } else {
-    return undefined;
   }
   return Math.min(ms, RETRY_AFTER_CAP_MS);
 }
-
 /**
  * The first `maxBytes` of `bytes` as UTF-8, never ending inside a character: the streaming
  * decoder holds back an incomplete trailing sequence instead of emitting U+FFFD for it.
