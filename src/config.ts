@@ -6,7 +6,7 @@ import { z } from "zod";
  * process.env: everything that needs a setting receives it from here.
  */
 
-const bool = (fallback: boolean) =>
+const bool = <T extends boolean | undefined>(fallback: T) =>
   z
     .string()
     .trim()
@@ -153,6 +153,8 @@ const schema = z.object({
   ),
   SIGNUP_RATE_LIMIT: number(20, (n) => Number.isInteger(n) && n >= 0, "an integer ≥ 0 (0 turns it off)"),
   TRUST_PROXY: bool(false),
+  // Unset: true outside production (an n8n on the LAN, a local test receiver), false in it.
+  WEBHOOK_ALLOW_PRIVATE_URLS: bool(undefined),
   TOOLS_URL: url("an http(s) URL", ["http:", "https:"]),
   SUPPLEMENT_URL: url("an http(s) URL", ["http:", "https:"]),
   // Whether each link earns the clinic a commission: the email marks it and adds the disclosure.
@@ -206,6 +208,8 @@ export interface Config {
   allowedOrigins: string[];
   signupRateLimitPerMinute: number;
   trustProxy: boolean;
+  /** Outgoing webhooks (issue 16): may endpoints be private addresses or plain http? */
+  webhooks: { allowPrivateUrls: boolean };
   guideLinkTtlDays: number;
   /** The clinic's own guide PDF, served instead of the one the service builds. */
   guidePdfPath: string | undefined;
@@ -293,6 +297,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     allowedOrigins: e.ALLOWED_ORIGINS ? e.ALLOWED_ORIGINS.split(",").map((o) => o.trim()) : [],
     signupRateLimitPerMinute: e.SIGNUP_RATE_LIMIT,
     trustProxy: e.TRUST_PROXY,
+    webhooks: { allowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS ?? e.NODE_ENV !== "production" },
     guideLinkTtlDays: e.GUIDE_LINK_TTL_DAYS,
     guidePdfPath: e.GUIDE_PDF_PATH,
     pendingTtlDays: e.PENDING_TTL_DAYS,

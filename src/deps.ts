@@ -19,6 +19,9 @@ import type { MessageKinds } from "./outbound/kind.js";
 import { stepMessages } from "./campaign/step-messages.js";
 import { confirmationMessages } from "./campaign/confirmation-messages.js";
 import { freshLinkMessages } from "./guide/fresh-link.js";
+import { webhookCalls } from "./notify/webhook-calls.js";
+import { createWebhookHttp, type WebhookHttp } from "./notify/webhook-http.js";
+import { EndpointGate } from "./notify/endpoint-gate.js";
 import type { AppDeps } from "./app.js";
 import { createProcessMetrics, instrumentTransport, type ProcessMetrics } from "./metrics/process-metrics.js";
 import type { AdminRouteDeps } from "./routes/admin.js";
@@ -56,8 +59,16 @@ export interface Deps {
   signups: SignupBatcher;
   /** One-time admin login links, only with a development admin token (src/admin/dev-login.ts). */
   devLogin: DevLoginLinks | undefined;
+  /** Outgoing webhooks: the address-checked HTTP client and each endpoint's share of it. */
+  webhooks: { http: WebhookHttp; gate: EndpointGate };
   close(): Promise<void>;
 }
+
+/**
+ * Per endpoint and process: calls in flight and calls started per second. Enough for any CRM or
+ * no-code tool, and a slow one ties up at most this many of the webhook workers.
+ */
+const WEBHOOK_ENDPOINT_SHARE = { concurrency: 4, perSecond: 20 };
 
 /** `overrides` lets a test inject a dependency built differently (e.g. a queue that is down). */
 export function createDeps(config: ReadyConfig, logger: Logger, overrides: { queues?: Queues } = {}): Deps {
@@ -75,6 +86,7 @@ export function createDeps(config: ReadyConfig, logger: Logger, overrides: { que
     ? pacedTransport(createResendTransport(config.resend.apiKey, config.resend.baseUrl), config.resend.rateLimitPerSecond)
     : createOutboxTransport(db.sql);
   const metrics = createProcessMetrics();
+  const webhookHttp = createWebhookHttp({ allowPrivate: config.webhooks.allowPrivateUrls });
   return {
     config,
     logger,
@@ -102,8 +114,10 @@ export function createDeps(config: ReadyConfig, logger: Logger, overrides: { que
     // 10 attempts per 15 minutes per client address (src/routes/admin-login.tsx), failed
     // Bearer checks included (src/http/admin-auth.ts).
     adminLoginLimiter: createRateLimiter(queues, { points: 10, durationSeconds: 15 * 60, keyPrefix: `${config.queuePrefix}:admin-login-limit` }),
+    webhooks: { http: webhookHttp, gate: new EndpointGate(WEBHOOK_ENDPOINT_SHARE) },
     async close() {
       await queues.close();
+      await webhookHttp.close();
       await db.close();
     },
   };
@@ -142,6 +156,7 @@ export function messageKinds(deps: Deps): MessageKinds {
     step: stepMessages({ compose, sequence: deps.sequence, schedule: scheduleSettings(deps.config) }),
     confirmation: confirmationMessages(compose, deps.config.pendingTtlDays),
     "fresh-link": freshLinkMessages(compose),
+    webhook: webhookCalls({ sql: deps.db.sql, http: deps.webhooks.http, gate: deps.webhooks.gate, logger: deps.logger }),
   };
 }
 

@@ -5,6 +5,8 @@ import { maintenanceTasks } from "./maintenance-tasks.js";
 import { startEventsWorker } from "./events-worker.js";
 import { startMaintenanceWorker } from "./maintenance-worker.js";
 import { startSendWorker } from "./send-worker.js";
+import { listenForWebhookCalls } from "../src/notify/announcements.js";
+import { QUEUE_NAMES } from "../src/queue/jobs.js";
 import { startStatsFoldLoop } from "../src/admin/stats-fold-loop.js";
 import { instrumentReconciler, startSnapshotPublisher } from "../src/metrics/process-metrics.js";
 
@@ -17,6 +19,9 @@ export interface RunningWorkers {
   /** Stops taking jobs and waits for the ones in hand (BullMQ's close() does). */
   close(): Promise<void>;
 }
+
+/** Webhook calls in flight per worker process (each endpoint gets at most its gate's share). */
+const WEBHOOK_CONCURRENCY = 16;
 
 /** The worker process: sending and reconciling. One entry, one close for all. */
 export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<RunningWorkers> {
@@ -31,6 +36,13 @@ export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<
     concurrency: options.concurrency,
     // The outbox has no provider limit to respect.
     ratePerSecond: deps.transport.name === "resend" ? deps.config.resend.rateLimitPerSecond : undefined,
+  });
+  // Outgoing webhook calls: their own queue and workers, so a slow CRM never holds back an
+  // email; each endpoint is held to its own share (src/notify/endpoint-gate.ts).
+  const calls = startSendWorker(deps.queues, sending, { queue: QUEUE_NAMES.webhooks, concurrency: WEBHOOK_CONCURRENCY, ratePerSecond: undefined });
+  const announcements = await listenForWebhookCalls({ sql: deps.db.sql, queues: deps.queues, logger: deps.logger }).catch((error: unknown) => {
+    deps.logger.warn({ err: error }, "could not listen for webhook calls; the reconciler offers them instead");
+    return undefined;
   });
   const events = startEventsWorker(deps.queues, { sql: deps.db.sql, logger: deps.logger }, deps.logger);
   const reconciler = instrumentReconciler(new Reconciler({
@@ -52,7 +64,8 @@ export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<
   return {
     async close() {
       maintenance.stop();
-      await Promise.all([send.close(), events.close(), maintenance.worker.close()]);
+      await announcements?.stop().catch(() => undefined);
+      await Promise.all([send.close(), calls.close(), events.close(), maintenance.worker.close()]);
       await Promise.all([statsFolder.stop(), metricsPublisher.stop()]);
     },
   };

@@ -5,6 +5,8 @@ import type { Queues } from "../src/queue/queues.js";
 import { QUEUE_NAMES, SEND_JOB_NAME, sendJobSchema, type SendJob } from "../src/queue/jobs.js";
 
 export interface SendWorkerOptions {
+  /** The emails' queue, or the outgoing webhook calls' (src/queue/jobs.ts `queueOfKind`). */
+  queue?: typeof QUEUE_NAMES.send | typeof QUEUE_NAMES.webhooks;
   concurrency: number;
   /** Provider requests per second across every worker process (BullMQ's limiter is global). */
   ratePerSecond: number | undefined;
@@ -22,9 +24,11 @@ export function limiterFor(ratePerSecond: number): { max: number; duration: numb
 /**
  * The send worker: turns each message's outcome (src/outbound/outcome.ts) into the BullMQ action
  * it needs — the same for every kind. Payloads are re-validated here: a job is data from a
- * store, not a trusted call.
+ * store, not a trusted call. One runs on the emails' queue (with the provider's rate limit) and
+ * one on the webhook calls' queue, so neither holds back the other.
  */
 export function startSendWorker(queues: Queues, deps: SendDeps, options: SendWorkerOptions): Worker<SendJob> {
+  const queueName = options.queue ?? QUEUE_NAMES.send;
   const processor = async (job: Job<SendJob>, token?: string) => {
     const attempts = job.opts.attempts ?? 1;
     const outcome = await sendOne(job, deps, { finalAttempt: job.attemptsMade + 1 >= attempts });
@@ -45,7 +49,7 @@ export function startSendWorker(queues: Queues, deps: SendDeps, options: SendWor
         throw new DelayedError();
       case "rateLimited":
         // The provider said 429: stop every worker for as long as it asked (DESIGN.md inv. 5).
-        await queues.send.rateLimit(outcome.retryAfterMs);
+        await (queueName === QUEUE_NAMES.webhooks ? queues.webhooks : queues.send).rateLimit(outcome.retryAfterMs);
         throw Worker.RateLimitError();
       case "retry":
         throw new Error(outcome.message);
@@ -53,7 +57,7 @@ export function startSendWorker(queues: Queues, deps: SendDeps, options: SendWor
         throw new UnrecoverableError(outcome.message);
     }
   };
-  const worker = queues.createWorker<SendJob>(QUEUE_NAMES.send, processor, {
+  const worker = queues.createWorker<SendJob>(queueName, processor, {
     concurrency: options.concurrency,
     ...(options.ratePerSecond ? { limiter: limiterFor(options.ratePerSecond) } : {}),
   });

@@ -1,5 +1,5 @@
 import type { ComposeSettings } from "./compose.js";
-import type { MessageKindDefinition } from "../outbound/kind.js";
+import type { EmailKindDefinition } from "../outbound/kind.js";
 import { composeConfirmation } from "./compose-confirmation.js";
 
 /**
@@ -7,9 +7,10 @@ import { composeConfirmation } from "./compose-confirmation.js";
  * stats never count it, and nothing follows it until the reader clicks. Rendered for the request
  * time (its due time): the confirm link expires PENDING_TTL_DAYS after it.
  */
-export function confirmationMessages(compose: ComposeSettings, pendingTtlDays: number): MessageKindDefinition<"confirmation"> {
+export function confirmationMessages(compose: ComposeSettings, pendingTtlDays: number): EmailKindDefinition<"confirmation"> {
   return {
     kind: "confirmation",
+    channel: "email",
     batchable: false,
     compose: (m) =>
       composeConfirmation(compose, pendingTtlDays, {

@@ -2,7 +2,7 @@ import type { ComposeSettings } from "./compose.js";
 import { composeEmail } from "./compose.js";
 import { advanceEnrollments, type AdvanceSettings } from "./advance.js";
 import { isStepKey, type StepKey } from "./steps.js";
-import type { MessageKindDefinition } from "../outbound/kind.js";
+import type { EmailKindDefinition } from "../outbound/kind.js";
 
 /**
  * The sequence's steps as a kind of message (src/outbound/kind.ts): rendered for the row's due
@@ -10,9 +10,10 @@ import type { MessageKindDefinition } from "../outbound/kind.js";
  * the enrollment moves on to its next step or completes. A failed step moves it on too: one
  * provider fault does not strand the reader (README "The sequence": what each fault does).
  */
-export function stepMessages(settings: AdvanceSettings & { compose: ComposeSettings }): MessageKindDefinition<"step"> {
+export function stepMessages(settings: AdvanceSettings & { compose: ComposeSettings }): EmailKindDefinition<"step"> {
   return {
     kind: "step",
+    channel: "email",
     batchable: true,
     // `obsolete` runs first: the step is one of STEP_KEYS by the time it is composed.
     compose: (m) => composeEmail(settings.compose, m.step as StepKey, { subscriberId: m.subscriberId, email: m.email, firstName: m.firstName }, m.dueAt),

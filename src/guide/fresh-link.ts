@@ -8,7 +8,7 @@ import type { ComposeSettings } from "../campaign/compose.js";
 import { envelope } from "../outbound/envelope.js";
 import { guideUrl, unsubscribeUrl } from "../campaign/links.js";
 import { requestFreshLinkEmail } from "../db/queries/guide.js";
-import type { MessageKindDefinition } from "../outbound/kind.js";
+import type { EmailKindDefinition } from "../outbound/kind.js";
 
 /**
  * "Mail me a fresh link", from an expired guide link. The page answers the same whatever the
@@ -62,9 +62,10 @@ export async function composeFreshLinkEmail(s: ComposeSettings, to: FreshLinkRec
  * The fresh guide link as a kind of message (src/outbound/kind.ts). Not a step of the sequence:
  * tagged apart, so the per-step stats never count it.
  */
-export function freshLinkMessages(compose: ComposeSettings): MessageKindDefinition<"fresh-link"> {
+export function freshLinkMessages(compose: ComposeSettings): EmailKindDefinition<"fresh-link"> {
   return {
     kind: "fresh-link",
+    channel: "email",
     batchable: false,
     compose: (m) =>
       composeFreshLinkEmail(compose, {

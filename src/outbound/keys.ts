@@ -1,17 +1,20 @@
 import { createHash } from "node:crypto";
-import type { MessageKind } from "../db/schema/deliveries.js";
+import type { EmailKind } from "../db/schema/deliveries.js";
 
-/** What names one message: a step by its step, any other kind by its row. */
+/**
+ * What names one email: a step by its step, any other kind by its row. (A webhook call is named
+ * by its event's `webhook-id`, src/notify/.)
+ */
 export type MessageIdentity =
   | { kind: "step"; step: string; subscriberId: string }
-  | { kind: Exclude<MessageKind, "step">; id: number; subscriberId: string };
+  | { kind: Exclude<EmailKind, "step">; id: number; subscriberId: string };
 
 /**
  * The Resend tag `step` of each kind that is not a step (a step's tag is its own name). The
  * provider's events and dashboards carry it: never rename one.
  */
 export const KIND_TAGS = { confirmation: "confirm", "fresh-link": "fresh-link" } as const satisfies Record<
-  Exclude<MessageKind, "step">,
+  Exclude<EmailKind, "step">,
   string
 >;
 

@@ -5,23 +5,21 @@ import type { OutgoingEmail } from "../mail/transport.js";
 
 /**
  * What a kind of message declares; the pipeline (src/outbound/send.ts) does everything else —
- * claim, idempotency key, the provider call, the outcome ladder, recording, reconciling — the
- * same way for every kind. Kinds are declared where their feature lives (the sequence's steps and
- * the double opt-in confirmation in src/campaign/, the fresh guide link in src/guide/) and put
- * together once, in src/deps.ts (`messageKinds`).
+ * claim, the outcome ladder, recording, reconciling — the same way for every kind. Kinds are
+ * declared where their feature lives (the sequence's steps and the double opt-in confirmation in
+ * src/campaign/, the fresh guide link in src/guide/, the outgoing webhook call in src/notify/) and
+ * put together once, in src/deps.ts (`messageKinds`).
+ *
+ * A kind goes out on one of two channels: an email, which it composes and the pipeline hands to
+ * the mail transport (under the row's idempotency key, in a batch when allowed); or a call, which
+ * the kind makes itself and reports on (an outgoing webhook: its own HTTP client, signing and
+ * retry schedule).
  */
-export interface MessageKindDefinition<K extends MessageKind = MessageKind> {
+interface KindBase<K extends MessageKind> {
   kind: K;
   /**
-   * Renders the email for this row: a pure function of the row (rendered for its `dueAt`, never
-   * the clock), so a retry sends the very payload the provider may already hold under the key.
-   */
-  compose(message: ClaimedMessage & { kind: K }): Promise<OutgoingEmail>;
-  /** May rows of this kind share a provider batch request (invariant 5)? */
-  batchable: boolean;
-  /**
    * A claimed row that must not go out after all (e.g. a step removed from the sequence): the
-   * reason. The row is then discarded unsent and `afterClose` runs with `sent: false`.
+   * reason. The row is then discarded unsent and `afterClose` runs with `counted: false`.
    */
   obsolete?(message: ClaimedMessage & { kind: K }): string | undefined;
   /**
@@ -36,5 +34,31 @@ export interface MessageKindDefinition<K extends MessageKind = MessageKind> {
   ): Promise<ScheduledDelivery[]>;
 }
 
+export interface EmailKindDefinition<K extends MessageKind = MessageKind> extends KindBase<K> {
+  channel: "email";
+  /**
+   * Renders the email for this row: a pure function of the row (rendered for its `dueAt`, never
+   * the clock), so a retry sends the very payload the provider may already hold under the key.
+   */
+  compose(message: ClaimedMessage & { kind: K }): Promise<OutgoingEmail>;
+  /** May rows of this kind share a provider batch request (invariant 5)? */
+  batchable: boolean;
+}
+
+/** How one call went: done (with the reference the receiver knows it by), again at `at`, or never. */
+export type CallResult =
+  | { kind: "delivered"; reference: string }
+  /** `attempted` false: nothing was sent (e.g. the endpoint was busy), so no attempt is counted. */
+  | { kind: "retry"; at: Date; error: string; attempted: boolean }
+  | { kind: "failed"; error: string };
+
+export interface CallKindDefinition<K extends MessageKind = MessageKind> extends KindBase<K> {
+  channel: "call";
+  /** Makes the call for a claimed row (its `attempts` counts this one) and says how it went. */
+  call(message: ClaimedMessage & { kind: K }): Promise<CallResult>;
+}
+
+export type MessageKindDefinition<K extends MessageKind = MessageKind> = EmailKindDefinition<K> | CallKindDefinition<K>;
+
 /** Every kind, each declared once: the registry the sender and the worker use. */
-export type MessageKinds = { [K in MessageKind]: MessageKindDefinition<K> };
+export type MessageKinds = { [K in MessageKind]: K extends "webhook" ? CallKindDefinition<K> : EmailKindDefinition<K> };

@@ -5,6 +5,7 @@ import type { Queues } from "../queue/queues.js";
 import { enqueueAfterCommit } from "../queue/after-commit.js";
 import {
   claimDelivery,
+  deferDelivery,
   discardClaimedDelivery,
   finishDeliveries,
   oldestDueDelivery,
@@ -15,7 +16,7 @@ import {
 } from "../db/queries/deliveries.js";
 import { dissolveBatch, formBatch, reclaimBatch, releaseBatch } from "../db/queries/batches.js";
 import type { MessageKind } from "../db/schema/deliveries.js";
-import type { MessageKindDefinition, MessageKinds } from "./kind.js";
+import type { CallKindDefinition, MessageKindDefinition, MessageKinds } from "./kind.js";
 import type { SendOutcome } from "./outcome.js";
 
 export interface SendDeps {
@@ -63,6 +64,7 @@ export async function sendMessage(deps: SendDeps, id: number, options: { finalAt
     });
     return { kind: "skipped", reason: obsolete };
   }
+  if (kind.channel === "call") return callOnce(deps, kind, message);
 
   // A batch is formed only around a message claimed for the first time (attempts is 1 after
   // this claim): one already tried alone — its answer maybe lost — must be retried under its own
@@ -104,6 +106,26 @@ export async function sendMessage(deps: SendDeps, id: number, options: { finalAt
 }
 
 /**
+ * A message its kind delivers itself (an outgoing webhook call): the kind makes the call and
+ * says how it went; recording it is the pipeline's, as for an email. A retry is the row
+ * rescheduled (the kind's schedule, not the queue's backoff), its job delayed until then.
+ */
+async function callOnce(deps: SendDeps, kind: CallKindDefinition, message: ClaimedMessage): Promise<SendOutcome> {
+  const result = await kind.call(message as never);
+  switch (result.kind) {
+    case "delivered":
+      await closeWith(deps, [message], [{ id: message.id, messageId: result.reference }]);
+      return { kind: "sent", messageId: result.reference };
+    case "failed":
+      await closeWith(deps, [message], [{ id: message.id, error: result.error }]);
+      return { kind: "failed", message: result.error };
+    case "retry":
+      await deferDelivery(deps.sql, message.id, result.at, result.error, { attempted: result.attempted });
+      return { kind: "later", at: result.at, reason: result.error };
+  }
+}
+
+/**
  * Many due emails, one provider request (DESIGN.md invariant 5): the members were claimed and
  * recorded under `key` before this call, so whatever fails, a retry sends the same members
  * under the same key.
@@ -122,7 +144,7 @@ async function sendBatch(
     await dissolveBatch(deps.sql, key, "a member is not to be sent any more");
     return { kind: "later", at: new Date(), reason: "batch dissolved" };
   }
-  const emails = await Promise.all(members.map((m) => kindOf(deps, m).compose(m as never)));
+  const emails = await Promise.all(members.map((m) => emailKindOf(deps, m).compose(m as never)));
   const started = performance.now();
   const result = await deps.transport.sendBatch!(emails, key);
   deps.logger.debug({ batch: key, size: members.length, ok: result.ok, ms: Math.round(performance.now() - started) }, "provider batch call");
@@ -226,9 +248,16 @@ function kindOf(deps: SendDeps, message: ClaimedMessage): MessageKindDefinition 
   return deps.kinds[message.kind] as MessageKindDefinition;
 }
 
+/** A batch holds emails only (formBatch picks batchable kinds). */
+function emailKindOf(deps: SendDeps, message: ClaimedMessage) {
+  const kind = kindOf(deps, message);
+  if (kind.channel !== "email") throw new Error(`a ${message.kind} is not an email`);
+  return kind;
+}
+
 function batchableKinds(deps: SendDeps): MessageKind[] {
   return Object.values(deps.kinds)
-    .filter((k) => k.batchable)
+    .filter((k) => k.channel === "email" && k.batchable)
     .map((k) => k.kind);
 }
 

@@ -1,17 +1,24 @@
 import type { JobsOptions } from "bullmq";
 import { z } from "zod";
+import type { MessageKind } from "../db/schema/deliveries.js";
 
 /** Queue names and job payloads: the one place producers and workers agree on. */
-export const QUEUE_NAMES = { send: "send", maintenance: "maintenance", events: "events" } as const;
+export const QUEUE_NAMES = { send: "send", webhooks: "webhooks", maintenance: "maintenance", events: "events" } as const;
 
 /**
- * The send queue carries every message of every kind (a step, a confirmation, a fresh guide
- * link), so all share the provider's rate limit (invariant 5): a job names its row, and the row
- * says what it is (src/outbound/send.ts).
+ * The send queue carries every email of every kind (a step, a confirmation, a fresh guide link),
+ * so all share the provider's rate limit (invariant 5); the webhooks queue carries the outgoing
+ * webhook calls, with workers of their own, so a slow CRM never holds back an email. Both carry
+ * the same job: it names its row, and the row says what it is (src/outbound/send.ts).
  */
 export const SEND_JOB_NAME = "send";
 export const sendJobSchema = z.object({ deliveryId: z.number().int().positive() });
 export type SendJob = z.infer<typeof sendJobSchema>;
+
+/** Which queue a message's job goes to. */
+export function queueOfKind(kind: MessageKind | undefined): typeof QUEUE_NAMES.send | typeof QUEUE_NAMES.webhooks {
+  return kind === "webhook" ? QUEUE_NAMES.webhooks : QUEUE_NAMES.send;
+}
 
 export const MAINTENANCE_JOBS = {
   reconcile: "reconcile",

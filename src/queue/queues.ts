@@ -1,12 +1,14 @@
 import { createPostgresBackend, Queue, Worker, type Job, type WorkerOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import pg from "pg";
+import type { MessageKind } from "../db/schema/deliveries.js";
 import { createRedisConnection } from "./connection.js";
 import {
   deliveryJobId,
   EVENT_JOB_OPTIONS,
   eventJobId,
   QUEUE_NAMES,
+  queueOfKind,
   SEND_JOB_NAME,
   SEND_JOB_OPTIONS,
   type EventJob,
@@ -39,6 +41,8 @@ export interface QueueSettings {
 export interface PendingDelivery {
   id: number;
   dueAt: Date;
+  /** Routes the job (src/queue/jobs.ts `queueOfKind`); absent: an email, on the send queue. */
+  kind?: MessageKind;
 }
 
 /** The store behind the signup limiter: the queue's own connection, whichever backend. */
@@ -50,6 +54,8 @@ const PG_QUEUE_POOL = 3;
 
 export class Queues {
   readonly send: Queue<SendJob>;
+  /** Outgoing webhook calls: the same jobs as `send`, worked apart from the emails. */
+  readonly webhooks: Queue<SendJob>;
   readonly maintenance: Queue;
   /** Stored provider webhook events, processed after the webhook was answered. */
   readonly events: Queue<EventJob>;
@@ -66,6 +72,7 @@ export class Queues {
       this.redis.on("error", settings.onError);
     }
     this.send = this.queue<SendJob>(QUEUE_NAMES.send, SEND_JOB_OPTIONS);
+    this.webhooks = this.queue<SendJob>(QUEUE_NAMES.webhooks, SEND_JOB_OPTIONS);
     this.maintenance = this.queue(QUEUE_NAMES.maintenance, { removeOnComplete: true, removeOnFail: { count: 100 } });
     this.events = this.queue<EventJob>(QUEUE_NAMES.events, EVENT_JOB_OPTIONS);
   }
@@ -119,14 +126,20 @@ export class Queues {
    * is a no-op; the claim in Postgres guards the send.
    */
   async enqueueDeliveries(deliveries: PendingDelivery[], now = Date.now()): Promise<void> {
-    if (deliveries.length === 0) return;
-    await this.send.addBulk(
-      deliveries.map((d) => ({
-        name: SEND_JOB_NAME,
-        data: { deliveryId: d.id },
-        opts: { jobId: deliveryJobId(d.id), delay: Math.max(0, d.dueAt.getTime() - now) },
-      })),
-    );
+    const job = (d: PendingDelivery) => ({
+      name: SEND_JOB_NAME,
+      data: { deliveryId: d.id },
+      opts: { jobId: deliveryJobId(d.id), delay: Math.max(0, d.dueAt.getTime() - now) },
+    });
+    const emails = deliveries.filter((d) => queueOfKind(d.kind) === QUEUE_NAMES.send);
+    const calls = deliveries.filter((d) => queueOfKind(d.kind) === QUEUE_NAMES.webhooks);
+    if (emails.length > 0) await this.send.addBulk(emails.map(job));
+    if (calls.length > 0) await this.webhooks.addBulk(calls.map(job));
+  }
+
+  /** The queue a message's job lives in. */
+  queueOf(d: PendingDelivery): Queue<SendJob> {
+    return queueOfKind(d.kind) === QUEUE_NAMES.webhooks ? this.webhooks : this.send;
   }
 
   /** One job per stored webhook event; re-adding a known id is a no-op. */
@@ -165,7 +178,7 @@ export class Queues {
    * fresh job: an ended job's id would make a plain add a silent no-op. Returns true if repaired.
    */
   async repairDelivery(d: PendingDelivery): Promise<boolean> {
-    const job = await this.send.getJob(deliveryJobId(d.id));
+    const job = await this.queueOf(d).getJob(deliveryJobId(d.id));
     if (job) {
       const state = await job.getState();
       if (state !== "failed" && state !== "completed") return false;
@@ -177,7 +190,7 @@ export class Queues {
 
   /** Every queue, for the queue UI (/admin/queues) and the queue-depth metrics. */
   all(): Queue[] {
-    return [this.send, this.maintenance, this.events] as Queue[];
+    return [this.send, this.webhooks, this.maintenance, this.events] as Queue[];
   }
 
   /** A round trip to the queue store, for /readyz. */
@@ -194,7 +207,7 @@ export class Queues {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([this.send.close(), this.maintenance.close(), this.events.close()]);
+    await Promise.allSettled([this.send.close(), this.webhooks.close(), this.maintenance.close(), this.events.close()]);
     this.redis?.disconnect();
     await this.pgPool?.end();
   }

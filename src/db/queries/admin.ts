@@ -184,7 +184,8 @@ export async function recentFailures(db: Database, limit: number): Promise<Failu
   return db
     .select({
       deliveryId: deliveries.id,
-      subscriberId: deliveries.subscriberId,
+      // The joined subscriber's id: only emails fail here (webhook calls have their own log).
+      subscriberId: subscribers.id,
       email: subscribers.email,
       // A step's name, or the kind of a one-off email (confirmation, fresh-link).
       step: dsql<string>`coalesce(${deliveries.step}, ${deliveries.kind})`,

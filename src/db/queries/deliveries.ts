@@ -9,23 +9,48 @@ import type { MessageKind } from "../schema/deliveries.js";
 
 interface ClaimedBase {
   id: number;
-  subscriberId: string;
   /** "sending": ours to send. "cancelled": the recipient no longer qualifies for this kind. */
   state: "sending" | "cancelled";
   attempts: number;
-  /** Fixed when the row was written; the message is rendered for it, so every retry is identical. */
+  /**
+   * When it was due. An email is rendered for it when the row is written, so every retry is
+   * identical; a webhook call's retries move it on (the body is stored with its event).
+   */
   dueAt: Date;
-  email: string;
-  firstName: string | null;
-  timezone: string | null;
   /** The batch this message was claimed into, if any (src/db/queries/batches.ts). */
   batchKey: string | null;
   noBatch: boolean;
 }
 
-/** A claimed row joined with its recipient. A step names its enrollment and step; no other kind does. */
+/** The subscriber an email goes to. */
+interface Recipient {
+  subscriberId: string;
+  email: string;
+  firstName: string | null;
+  timezone: string | null;
+}
+
+/** Not for a subscriber's inbox: the claim's join finds none. */
+interface NoRecipient {
+  subscriberId: null;
+  email: null;
+  firstName: null;
+  timezone: null;
+}
+
+/**
+ * A claimed row joined with its recipient. A step names its enrollment and step; a webhook call
+ * its endpoint and event (and no recipient); the other kinds neither.
+ */
 export type ClaimedMessage = ClaimedBase &
-  ({ kind: "step"; enrollmentId: number; step: string } | { kind: Exclude<MessageKind, "step">; enrollmentId: null; step: null });
+  (
+    | ({ kind: "step"; enrollmentId: number; step: string; endpointId: null; webhookEventId: null } & Recipient)
+    | ({ kind: "confirmation" | "fresh-link"; enrollmentId: null; step: null; endpointId: null; webhookEventId: null } & Recipient)
+    | ({ kind: "webhook"; enrollmentId: null; step: null; endpointId: string; webhookEventId: number } & NoRecipient)
+  );
+
+/** A claimed email (any kind but a webhook call). */
+export type ClaimedEmail = Exclude<ClaimedMessage, { kind: "webhook" }>;
 
 export type ClaimResult =
   | { claimed: ClaimedMessage }
@@ -41,6 +66,7 @@ export type ClaimResult =
  *  - confirmation: still waiting to confirm — pending, or unsubscribed with a request made after
  *    it left (a new opt-in); never an erased address.
  *  - fresh-link: asked for the guide and the address works (a bounce or complaint cancels it).
+ *  - webhook: the endpoint is still enabled (a disabled one is sent nothing; replay recovers).
  */
 const RECIPIENT_RULES: Record<MessageKind, string> = {
   step: `s.status = 'active' and (select e.state from enrollments e where e.id = d.enrollment_id) = 'active'`,
@@ -49,6 +75,7 @@ const RECIPIENT_RULES: Record<MessageKind, string> = {
                       or (s.status = 'unsubscribed'
                           and s.confirmation_requested_at > coalesce(s.left_at, '-infinity'::timestamptz)))`,
   "fresh-link": `s.status in ('active', 'unsubscribed')`,
+  webhook: `(select w.status from webhook_endpoints w where w.id = d.endpoint_id) = 'enabled'`,
 };
 
 /** `case d.kind when … then <rule> end`: true when the message's recipient still qualifies. */
@@ -66,6 +93,7 @@ export const PREPARED = { prepare: true } as const;
 /** The columns of a ClaimedMessage, from `deliveries d` joined with `subscribers s`. */
 export const CLAIMED_COLUMNS = `d.id, d.kind, d.enrollment_id as "enrollmentId", d.subscriber_id as "subscriberId", d.step,
   d.state, d.attempts, d.due_at as "dueAt", d.batch_key as "batchKey", d.no_batch as "noBatch",
+  d.endpoint_id as "endpointId", d.webhook_event_id as "webhookEventId",
   s.email, s.first_name as "firstName", s.timezone`;
 
 /**
@@ -80,9 +108,10 @@ export async function claimDelivery(sql: postgres.Sql, id: number, leaseSeconds:
             attempts = d.attempts + 1,
             claimed_at = now(),
             updated_at = now()
-       from subscribers s
+       -- A self-join, so that a row without a subscriber (a webhook call) is claimed too.
+       from deliveries x left join subscribers s on s.id = x.subscriber_id
       where d.id = $1
-        and s.id = d.subscriber_id
+        and x.id = d.id
         and d.due_at <= now() + interval '1 second'
         and (d.state = 'scheduled'
              -- claimed_at null: a batch given back after a failed attempt, to be sent again as is.
@@ -105,6 +134,25 @@ export async function claimDelivery(sql: postgres.Sql, id: number, leaseSeconds:
   }
   if (current.state === "scheduled") return { claimed: undefined, state: "notDue", dueAt: current.dueAt };
   return { claimed: undefined, state: current.state as "sent" | "failed" | "cancelled" };
+}
+
+/**
+ * Gives a claim back with a new time to try (a webhook call's retry schedule, or a busy
+ * endpoint): `attempted` false when nothing was sent, so the attempt does not count.
+ */
+export async function deferDelivery(
+  sql: postgres.Sql,
+  id: number,
+  at: Date,
+  error: string | null,
+  options: { attempted: boolean },
+): Promise<void> {
+  await sql`
+    update deliveries
+       set state = 'scheduled', claimed_at = null, due_at = ${at}, updated_at = now(),
+           last_error = coalesce(${error}, last_error),
+           attempts = attempts - ${options.attempted ? 0 : 1}
+     where id = ${id} and state = 'sending'`;
 }
 
 /** Gives a claim back after a failed attempt that may be retried; the error is kept. */
@@ -149,10 +197,14 @@ export async function discardClaimedDelivery(tx: postgres.TransactionSql, id: nu
   return rows.length === 1;
 }
 
-/** A message row waiting for its job: enough to (re)create the job. */
+/**
+ * A message row waiting for its job: enough to (re)create the job. `kind` routes it to its queue
+ * (an email kind may leave it out; a webhook call must say so).
+ */
 export interface ScheduledDelivery {
   id: number;
   dueAt: Date;
+  kind?: MessageKind;
 }
 
 /**
@@ -165,7 +217,7 @@ export async function pendingDeliveries(
   options: { afterId: number; limit: number; dueBefore: Date; leaseSeconds: number },
 ): Promise<ScheduledDelivery[]> {
   return sql<ScheduledDelivery[]>`
-    select id, due_at as "dueAt" from deliveries
+    select id, due_at as "dueAt", kind from deliveries
      where id > ${options.afterId}
        and ((state = 'scheduled' and due_at < ${options.dueBefore})
             or (state = 'sending' and (claimed_at is null or claimed_at < now() - make_interval(secs => ${options.leaseSeconds}))))
@@ -184,14 +236,14 @@ export async function oldestDueDelivery(sql: postgres.Sql, waitingSeconds = 0): 
   // planner may hash-join every subscriber to find one row.)
   const [row] = await sql.unsafe<ScheduledDelivery[]>(
     `with d as materialized (
-       select id, kind, due_at, subscriber_id, enrollment_id from deliveries
+       select id, kind, due_at, subscriber_id, enrollment_id, endpoint_id from deliveries
         where state = 'scheduled' and attempts = 0 and not no_batch
           and due_at <= now() - make_interval(secs => $1)
         order by due_at, id
         limit 20
      )
-     select d.id, d.due_at as "dueAt" from d
-       join subscribers s on s.id = d.subscriber_id
+     select d.id, d.due_at as "dueAt", d.kind from d
+       left join subscribers s on s.id = d.subscriber_id
       where ${RECIPIENT_QUALIFIES}
       order by d.due_at, d.id
       limit 1`,
@@ -212,7 +264,7 @@ export async function comingDueDeliveries(
   options: { afterId: number; limit: number; from: Date | undefined; to: Date },
 ): Promise<ScheduledDelivery[]> {
   return sql<ScheduledDelivery[]>`
-    select id, due_at as "dueAt" from deliveries
+    select id, due_at as "dueAt", kind from deliveries
      where state = 'scheduled'
        and due_at >= coalesce(${options.from ?? null}::timestamptz, '-infinity') and due_at < ${options.to}
        and id > ${options.afterId}
@@ -230,7 +282,7 @@ export async function overdueDeliveries(
   options: { graceSeconds: number; leaseSeconds: number; limit: number },
 ): Promise<ScheduledDelivery[]> {
   return sql<ScheduledDelivery[]>`
-    select id, due_at as "dueAt" from deliveries
+    select id, due_at as "dueAt", kind from deliveries
      where (state = 'scheduled' and due_at < now() - make_interval(secs => ${options.graceSeconds}))
         or (state = 'sending' and (claimed_at is null or claimed_at < now() - make_interval(secs => ${options.leaseSeconds})))
      order by due_at

@@ -2,6 +2,8 @@ import { sql, type InferSelectModel } from "drizzle-orm";
 import { bigint, boolean, check, index, integer, pgEnum, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import { enrollments } from "./enrollments.js";
 import { subscribers } from "./subscribers.js";
+import { webhookEndpoints } from "./webhook-endpoints.js";
+import { webhookEvents } from "./webhook-events.js";
 
 /**
  * scheduled → sending (claimed, provider call in flight) → sent | failed;
@@ -12,10 +14,12 @@ export const deliveryState = pgEnum("delivery_state", ["scheduled", "sending", "
 /**
  * The kinds of message the service sends (src/outbound/kinds.ts declares what each one is).
  * step: one step of the sequence; confirmation: the double opt-in email; fresh-link: a new guide
- * link asked for from an expired one.
+ * link asked for from an expired one; webhook: one event's call to one outgoing webhook endpoint.
  */
-export const MESSAGE_KINDS = ["step", "confirmation", "fresh-link"] as const;
+export const MESSAGE_KINDS = ["step", "confirmation", "fresh-link", "webhook"] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
+/** The kinds that are emails to a subscriber (all but the webhook call). */
+export type EmailKind = Exclude<MessageKind, "webhook">;
 
 /**
  * One row per message to send, whatever its kind: the one record the pipeline claims, sends,
@@ -30,9 +34,8 @@ export const deliveries = pgTable(
     kind: text("kind").$type<MessageKind>().notNull().default("step"),
     /** Steps only. */
     enrollmentId: bigint("enrollment_id", { mode: "number" }).references(() => enrollments.id, { onDelete: "cascade" }),
-    subscriberId: uuid("subscriber_id")
-      .notNull()
-      .references(() => subscribers.id, { onDelete: "cascade" }),
+    /** Every kind but a webhook call (whose event names its subscriber, if any). */
+    subscriberId: uuid("subscriber_id").references(() => subscribers.id, { onDelete: "cascade" }),
     /** Steps only: the sequence step (a key of src/campaign/steps.ts). */
     step: text("step"),
     state: deliveryState("state").notNull().default("scheduled"),
@@ -50,12 +53,20 @@ export const deliveries = pgTable(
     batchKey: text("batch_key"),
     /** The batch endpoint refused a batch this was in (a 4xx): it goes out on its own. */
     noBatch: boolean("no_batch").notNull().default(false),
+    /** Webhook calls only: to which endpoint, of which event. */
+    endpointId: uuid("endpoint_id").references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    webhookEventId: bigint("webhook_event_id", { mode: "number" }).references(() => webhookEvents.id, { onDelete: "cascade" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     unique("deliveries_enrollment_step_key").on(t.enrollmentId, t.step),
     check("deliveries_step_shape", sql`(${t.kind} = 'step') = (${t.enrollmentId} is not null and ${t.step} is not null)`),
+    check(
+      "deliveries_webhook_shape",
+      sql`(${t.kind} = 'webhook') = (${t.endpointId} is not null and ${t.webhookEventId} is not null and ${t.subscriberId} is null)`,
+    ),
+    check("deliveries_recipient", sql`${t.kind} = 'webhook' or ${t.subscriberId} is not null`),
     // The reconciler's scan and the batch claim (oldest due first): only the pending rows, so it
     // stays small as history grows.
     index("deliveries_pending_due_idx")
@@ -66,6 +77,13 @@ export const deliveries = pgTable(
       .on(t.batchKey)
       .where(sql`batch_key is not null`),
     index("deliveries_subscriber_idx").on(t.subscriberId),
+    // The delivery log of one endpoint, newest first.
+    index("deliveries_endpoint_idx")
+      .on(t.endpointId, t.id)
+      .where(sql`endpoint_id is not null`),
+    index("deliveries_webhook_event_idx")
+      .on(t.webhookEventId)
+      .where(sql`webhook_event_id is not null`),
   ],
 );
 

@@ -14,3 +14,6 @@ export * from "./stats-dirty.js";
 export * from "./admin-audit.js";
 export * from "./metric-snapshots.js";
 export * from "./admin-session-revocations.js";
+export * from "./webhook-endpoints.js";
+export * from "./webhook-events.js";
+export * from "./webhook-attempts.js";

@@ -1,0 +1,83 @@
+import type postgres from "postgres";
+import type { ScheduledDelivery } from "./deliveries.js";
+
+/** What one webhook call sends: its event and where, with the secrets that sign it now. */
+export interface WebhookCall {
+  messageId: string;
+  type: string;
+  payload: unknown;
+  url: string;
+  /** The current secret, and the previous one while a rotation's overlap lasts. */
+  secrets: string[];
+}
+
+export async function loadWebhookCall(sql: postgres.Sql, eventId: number, endpointId: string): Promise<WebhookCall | undefined> {
+  const [row] = await sql<WebhookCall[]>`
+    select e.message_id as "messageId", e.type, e.payload, w.url,
+           array_remove(array[w.secret, case when w.previous_secret_until > now() then w.previous_secret end], null) as secrets
+      from webhook_events e, webhook_endpoints w
+     where e.id = ${eventId} and w.id = ${endpointId}`;
+  return row;
+}
+
+export interface AttemptRecord {
+  deliveryId: number;
+  attempt: number;
+  outcome: "succeeded" | "failed" | "unreachable" | "blocked";
+  status: number | null;
+  durationMs: number;
+  response: string | null;
+}
+
+/**
+ * The attempt's line in the log, and what it tells about the endpoint, in one transaction: a
+ * success clears its failing streak; a failure starts one (or, after `disableAfterMs` of nothing
+ * but failures, disables the endpoint, with the reason in words). Returns whether it was disabled.
+ */
+export async function recordAttempt(
+  sql: postgres.Sql,
+  endpointId: string,
+  attempt: AttemptRecord,
+  options: { disableAfterMs: number; disableReason?: string },
+): Promise<{ disabled: boolean }> {
+  return sql.begin(async (tx) => {
+    await tx`
+      insert into webhook_attempts (delivery_id, attempt, outcome, status, duration_ms, response)
+      values (${attempt.deliveryId}, ${attempt.attempt}, ${attempt.outcome}, ${attempt.status}, ${attempt.durationMs}, ${attempt.response})`;
+    if (attempt.outcome === "succeeded") {
+      await tx`update webhook_endpoints set failing_since = null, updated_at = now() where id = ${endpointId} and failing_since is not null`;
+      return { disabled: false };
+    }
+    const [row] = await tx<{ disabled: boolean }[]>`
+      update webhook_endpoints
+         set failing_since = coalesce(failing_since, now()),
+             status = case when ${options.disableReason ?? null}::text is not null
+                             or failing_since < now() - make_interval(secs => ${options.disableAfterMs / 1000})
+                           then 'disabled' else status end,
+             disabled_reason = case
+               when ${options.disableReason ?? null}::text is not null then ${options.disableReason ?? null}
+               when failing_since < now() - make_interval(secs => ${options.disableAfterMs / 1000})
+                 then 'every attempt failed since ' || to_char(failing_since at time zone 'UTC', 'YYYY-MM-DD HH24:MI "UTC"')
+               else disabled_reason end,
+             disabled_at = case when status = 'enabled'
+                                 and (${options.disableReason ?? null}::text is not null
+                                      or failing_since < now() - make_interval(secs => ${options.disableAfterMs / 1000}))
+                                then now() else disabled_at end,
+             updated_at = now()
+       where id = ${endpointId}
+      returning status = 'disabled' as disabled`;
+    return { disabled: row?.disabled ?? false };
+  });
+}
+
+/**
+ * Webhook calls recorded but never tried, for the worker to enqueue when it (re)starts listening
+ * for announcements (it may have missed some while away). Along deliveries_pending_due_idx.
+ */
+export async function untriedWebhookCalls(sql: postgres.Sql, limit: number): Promise<ScheduledDelivery[]> {
+  return sql<ScheduledDelivery[]>`
+    select id, due_at as "dueAt", kind from deliveries
+     where state = 'scheduled' and kind = 'webhook' and attempts = 0
+     order by id
+     limit ${limit}`;
+}

@@ -1,0 +1,24 @@
+/**
+ * The events an outgoing webhook endpoint can listen for (issue 16; DESIGN.md "Outgoing
+ * webhooks"), with what each one means to the clinic — the admin page and README show these
+ * words. They are recorded by database triggers (drizzle/0006_outgoing_webhooks.sql), in the
+ * transaction of the change that causes them; `webhook.test` only by the admin's test button.
+ */
+export const WEBHOOK_EVENT_TYPES = {
+  "subscriber.created": "A new address signed up (under double opt-in it is pending until confirmed).",
+  "subscriber.activated": "A reader is on the list: at signup (single opt-in) or at confirmation (double opt-in), or back after leaving.",
+  "guide.downloaded": "A reader opened the guide PDF through their personal link (repeats within 10 minutes count once).",
+  "sequence.completed": "A reader received the last email of the sequence.",
+  "subscriber.unsubscribed": "A reader left (the one-click link, the unsubscribe page, or an admin).",
+  "subscriber.bounced": "The address hard-bounced; nothing more is sent to it.",
+  "subscriber.complained": "The reader marked an email as spam; nothing more is sent to them.",
+  "subscriber.erased": "An admin erased the person's data; the event carries only their id.",
+  "webhook.test": "Sent by the admin's test button, to one endpoint.",
+} as const;
+
+export type WebhookEventType = keyof typeof WEBHOOK_EVENT_TYPES;
+export const WEBHOOK_EVENT_TYPE_NAMES = Object.keys(WEBHOOK_EVENT_TYPES) as WebhookEventType[];
+
+export function isWebhookEventType(value: string): value is WebhookEventType {
+  return Object.hasOwn(WEBHOOK_EVENT_TYPES, value);
+}

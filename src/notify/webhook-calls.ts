@@ -1,0 +1,88 @@
+import type postgres from "postgres";
+import type { Logger } from "../logger.js";
+import { loadWebhookCall, recordAttempt, type AttemptRecord } from "../db/queries/webhook-calls.js";
+import type { CallKindDefinition, CallResult } from "../outbound/kind.js";
+import type { EndpointGate } from "./endpoint-gate.js";
+import { DISABLE_AFTER_FAILING_MS, nextAttemptAt } from "./retry-schedule.js";
+import { signedHeaders } from "./signing.js";
+import type { WebhookHttp } from "./webhook-http.js";
+
+export interface WebhookCallDeps {
+  sql: postgres.Sql;
+  http: WebhookHttp;
+  /** Per-endpoint concurrency and rate (src/notify/endpoint-gate.ts). */
+  gate: EndpointGate;
+  logger: Logger;
+  now?: () => Date;
+}
+
+/** A receiver busy at its limit: look again this soon (not an attempt). */
+const BUSY_RECHECK_MS = 200;
+
+/**
+ * The outgoing webhook call as a kind of message (issue 16): one row of `deliveries` per
+ * (event, endpoint), claimed, recorded and reconciled by the one pipeline like every email. What
+ * is its own: the HTTP call through the address-checked client, the Standard Webhooks signature,
+ * the attempt's line in the log, and Svix's retry schedule instead of the queue's backoff.
+ *  - any 2xx: delivered; a 3xx is a failure (redirects are never followed);
+ *  - 410 Gone: the receiver asked us to stop — the endpoint is disabled, the call fails;
+ *  - anything else, or no answer: tried again per the schedule (Retry-After honoured), failed
+ *    after the 8th attempt; five days of nothing but failures disables the endpoint.
+ */
+export function webhookCalls(deps: WebhookCallDeps): CallKindDefinition<"webhook"> {
+  const now = deps.now ?? (() => new Date());
+  return {
+    kind: "webhook",
+    channel: "call",
+    async call(message): Promise<CallResult> {
+      const call = await loadWebhookCall(deps.sql, message.webhookEventId, message.endpointId);
+      if (!call) return { kind: "failed", error: "the event or the endpoint is gone" };
+      const entry = deps.gate.enter(message.endpointId);
+      if ("retryAt" in entry) {
+        return { kind: "retry", at: new Date(Math.max(entry.retryAt.getTime(), Date.now() + BUSY_RECHECK_MS)), error: "endpoint busy", attempted: false };
+      }
+      let answer;
+      try {
+        const body = JSON.stringify(call.payload);
+        answer = await deps.http.post(call.url, signedHeaders(call.secrets, call.messageId, now(), body), body);
+      } finally {
+        entry.release();
+      }
+
+      const attempt: AttemptRecord =
+        answer.kind === "answered"
+          ? {
+              deliveryId: message.id,
+              attempt: message.attempts,
+              outcome: answer.status >= 200 && answer.status < 300 ? "succeeded" : "failed",
+              status: answer.status,
+              durationMs: answer.durationMs,
+              response: answer.excerpt,
+            }
+          : {
+              deliveryId: message.id,
+              attempt: message.attempts,
+              outcome: answer.blocked ? "blocked" : "unreachable",
+              status: null,
+              durationMs: answer.durationMs,
+              response: answer.error,
+            };
+      const gone = answer.kind === "answered" && answer.status === 410;
+      const { disabled } = await recordAttempt(deps.sql, message.endpointId, attempt, {
+        disableAfterMs: DISABLE_AFTER_FAILING_MS,
+        ...(gone ? { disableReason: "the receiver answered 410 Gone" } : {}),
+      });
+      if (attempt.outcome === "succeeded") return { kind: "delivered", reference: call.messageId };
+
+      const error = answer.kind === "answered" ? `HTTP ${answer.status}` : answer.error;
+      if (disabled) {
+        deps.logger.warn({ endpointId: message.endpointId, error }, "webhook endpoint disabled");
+        return { kind: "failed", error: `${error}; endpoint disabled` };
+      }
+      const retryAfterMs = answer.kind === "answered" && (answer.status === 429 || answer.status === 503) ? answer.retryAfterMs : undefined;
+      const at = nextAttemptAt(message.attempts, now(), { retryAfterMs });
+      if (!at) return { kind: "failed", error: `${error} (attempt ${message.attempts}, the last)` };
+      return { kind: "retry", at, error, attempted: true };
+    },
+  };
+}
