@@ -138,7 +138,7 @@ end $fn$;
 create or replace function webhook_guide_downloaded() returns trigger language plpgsql as $fn$
 begin
   if not exists (select 1 from webhook_endpoints where status = 'enabled') then return null; end if;
-  perform webhook_record(array_agg('guide.downloaded' order by g.id), array_agg(s.id order by g.id),
+  perform webhook_record(array_agg('guide.downloaded'::text order by g.id), array_agg(s.id order by g.id),
                          array_agg(jsonb_build_object('subscriber', webhook_subscriber(s),
                                                       'downloadedAt', to_char(g.downloaded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
                                    order by g.id))
@@ -149,7 +149,7 @@ end $fn$;
 create or replace function webhook_sequence_completed() returns trigger language plpgsql as $fn$
 begin
   if not exists (select 1 from webhook_endpoints where status = 'enabled') then return null; end if;
-  perform webhook_record(array_agg('sequence.completed' order by n.id), array_agg(s.id order by n.id),
+  perform webhook_record(array_agg('sequence.completed'::text order by n.id), array_agg(s.id order by n.id),
                          array_agg(jsonb_build_object('subscriber', webhook_subscriber(s), 'sequence', n.sequence) order by n.id))
      from new_rows n join old_rows o on o.id = n.id join subscribers s on s.id = n.subscriber_id
     where n.state = 'completed' and o.state is distinct from 'completed';

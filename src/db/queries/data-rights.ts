@@ -9,6 +9,8 @@ import {
   guideDownloads,
   outboxEmails,
   subscribers,
+  webhookAttempts,
+  webhookEvents,
   type EmailEvent,
   type enrollments,
 } from "../schema/index.js";
@@ -113,11 +115,37 @@ export async function scrubSubscriber(
   // The outbox keeps whole emails (address, name, links): they go.
   await tx.delete(outboxEmails).where(eq(outboxEmails.to, row.email));
   await tx.update(guideDownloads).set({ userAgent: null }).where(eq(guideDownloads.subscriberId, subscriberId));
+  await scrubWebhookLog(tx, subscriberId);
   const events = await tx
     .select({ id: emailEvents.id, payload: emailEvents.payload })
     .from(emailEvents)
     .where(eq(emailEvents.subscriberId, subscriberId));
   return { email: row.email, events };
+}
+
+/**
+ * The outgoing webhook log (issue 16): each event about the person keeps its type and the
+ * subscriber's id only — a call still pending then sends just that — and the answers the
+ * receivers gave to those calls (which may echo the address) go.
+ */
+async function scrubWebhookLog(tx: DbTransaction, subscriberId: string): Promise<void> {
+  await tx
+    .update(webhookEvents)
+    .set({ payload: dsql`jsonb_set(${webhookEvents.payload}, '{data}', jsonb_build_object('subscriber', jsonb_build_object('id', ${webhookEvents.subscriberId})))` })
+    .where(and(eq(webhookEvents.subscriberId, subscriberId), dsql`${webhookEvents.type} <> 'subscriber.erased'`));
+  await tx
+    .update(webhookAttempts)
+    .set({ response: null })
+    .where(
+      inArray(
+        webhookAttempts.deliveryId,
+        tx
+          .select({ id: deliveries.id })
+          .from(deliveries)
+          .innerJoin(webhookEvents, eq(webhookEvents.id, deliveries.webhookEventId))
+          .where(eq(webhookEvents.subscriberId, subscriberId)),
+      ),
+    );
 }
 
 export async function replaceEventPayload(tx: DbTransaction, id: number, payload: unknown): Promise<void> {

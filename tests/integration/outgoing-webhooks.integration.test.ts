@@ -1,0 +1,236 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { newWebhookSecret } from "../../src/notify/signing.js";
+import { signToken } from "../../src/tokens.js";
+import { createStack, postJson, TEST_SECRET, uniqueEmail, waitFor, type StackOptions, type TestStack } from "../support/stack.js";
+import { postSignedEvent, resendEvent, TEST_WEBHOOK_SECRET } from "../support/svix.js";
+import { startWebhookReceiver, type ReceivedCall, type WebhookReceiver } from "../support/webhook-receiver.js";
+
+/**
+ * Outgoing webhooks end to end (issue 16): the service's own triggers record each event, the one
+ * pipeline sends it through the address-checked client, and a receiver on loopback verifies every
+ * signature with the `standardwebhooks` package's own `verify`.
+ */
+const ADMIN_TOKEN = "admin-token-for-outgoing-webhook-tests";
+// A campaign day lasts 0.1 s: the whole sequence completes within a couple of seconds.
+const FAST = "864000";
+
+let stack: TestStack | undefined;
+let receivers: WebhookReceiver[] = [];
+afterEach(async () => {
+  await stack?.close();
+  await Promise.all(receivers.map((r) => r.close()));
+  stack = undefined;
+  receivers = [];
+});
+
+async function start(options: StackOptions = {}): Promise<TestStack> {
+  stack = await createStack({
+    ...options,
+    env: { RESEND_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, ADMIN_TOKEN, WEBHOOK_ALLOW_PRIVATE_URLS: "true", ...options.env },
+  });
+  await stack.startWorkers();
+  return stack;
+}
+
+/** A receiver and its endpoint (written as the admin API writes it). */
+async function receiverFor(s: TestStack, options: { events?: string[]; url?: (r: WebhookReceiver) => string } = {}) {
+  const receiver = await startWebhookReceiver();
+  receivers.push(receiver);
+  receiver.secret = newWebhookSecret();
+  const url = options.url ? options.url(receiver) : receiver.url;
+  const [row] = await s.deps.db.sql<{ id: string }[]>`
+    insert into webhook_endpoints (url, secret, events) values (${url}, ${receiver.secret}, ${options.events ?? null})
+    returning id`;
+  return { receiver, endpointId: row!.id };
+}
+
+async function signUp(s: TestStack, label: string, extra: Record<string, string> = {}) {
+  const email = uniqueEmail(label);
+  expect((await postJson(s, { email, ...extra })).status).toBe(202);
+  const [row] = await s.deps.db.sql<{ id: string }[]>`select id from subscribers where email = ${email}`;
+  return { email, id: row!.id };
+}
+
+/** The welcome's provider id, once the send is recorded (to aim a bounce or a complaint at it). */
+async function welcomeId(s: TestStack, subscriberId: string): Promise<string> {
+  return waitFor(async () => {
+    const [row] = await s.deps.db.sql<{ id: string | null }[]>`
+      select provider_message_id as id from deliveries where subscriber_id = ${subscriberId} and step = 'welcome' and state = 'sent'`;
+    return row?.id ?? undefined;
+  }, 10_000, "the welcome to be sent");
+}
+
+const ofType = (calls: ReceivedCall[], type: string, subscriberId?: string) =>
+  calls.filter((c) => c.type === type && (!subscriberId || (c.payload.data.subscriber as { id: string }).id === subscriberId));
+
+describe("outgoing webhooks", () => {
+  it("every event type arrives, signed, once, with the subscriber's fields; erasing scrubs the log", async () => {
+    const s = await start({ env: { SEQUENCE_TIME_SCALE: FAST } });
+    const { receiver } = await receiverFor(s);
+
+    const reader = await signUp(s, "wh-all", { firstName: "Ana", source: "article", utm_source: "clinic-blog", utm_medium: "article", utm_campaign: "sciatica" });
+    const guide = await s.app.request(`/guide/${signToken(TEST_SECRET, "guide", reader.id, new Date(Date.now() + 86_400_000))}`);
+    expect(guide.status).toBe(200);
+    await receiver.waitFor((calls) => ofType(calls, "sequence.completed", reader.id).length === 1, 20_000, "sequence.completed");
+    const unsubscribe = await s.app.request(`/unsubscribe/${signToken(TEST_SECRET, "unsubscribe", reader.id, null)}`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "List-Unsubscribe=One-Click",
+    });
+    expect(unsubscribe.status).toBe(200);
+
+    const bouncer = await signUp(s, "wh-bounce");
+    const bounce = resendEvent("email.bounced", await welcomeId(s, bouncer.id), { bounce: { message: "550 user unknown", subType: "General", type: "Permanent" } });
+    expect((await postSignedEvent(s, bounce, { id: "msg_wh_bounce" })).status).toBe(200);
+    const complainer = await signUp(s, "wh-complaint");
+    expect((await postSignedEvent(s, resendEvent("email.complained", await welcomeId(s, complainer.id)), { id: "msg_wh_complaint" })).status).toBe(200);
+    await receiver.waitFor((calls) => ofType(calls, "subscriber.unsubscribed", reader.id).length === 1, 10_000, "subscriber.unsubscribed");
+
+    const erase = await s.app.request("/admin/api/subscribers/erase", {
+      method: "POST",
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ email: reader.email }),
+    });
+    expect(erase.status).toBe(200);
+
+    const expected: [string, string][] = [
+      ["subscriber.created", reader.id],
+      ["subscriber.activated", reader.id],
+      ["guide.downloaded", reader.id],
+      ["sequence.completed", reader.id],
+      ["subscriber.unsubscribed", reader.id],
+      ["subscriber.bounced", bouncer.id],
+      ["subscriber.complained", complainer.id],
+      ["subscriber.erased", reader.id],
+    ];
+    await receiver.waitFor((calls) => expected.every(([type, id]) => ofType(calls, type, id).length >= 1), 15_000, "every event type");
+
+    // Signed (verified by the standardwebhooks package), one request per event, none twice.
+    expect(receiver.calls.every((c) => c.verified)).toBe(true);
+    expect(new Set(receiver.calls.map((c) => c.webhookId)).size).toBe(receiver.calls.length);
+    for (const [type, id] of expected) expect(ofType(receiver.calls, type, id), type).toHaveLength(1);
+    for (const call of receiver.calls) {
+      expect(call.headers["content-type"]).toBe("application/json");
+      expect(call.webhookId).toMatch(/^msg_[0-9a-f]{32}$/);
+      expect(Object.keys(call.payload).sort()).toEqual(["data", "timestamp", "type"]);
+      expect(Buffer.byteLength(call.body)).toBeLessThan(20_000);
+    }
+    const created = ofType(receiver.calls, "subscriber.created", reader.id)[0]!.payload.data.subscriber;
+    expect(created).toMatchObject({
+      id: reader.id,
+      email: reader.email,
+      firstName: "Ana",
+      status: "active",
+      source: "article",
+      utm_source: "clinic-blog",
+      utm_medium: "article",
+      utm_campaign: "sciatica",
+    });
+    expect(new Date((created as { createdAt: string }).createdAt).getTime()).not.toBeNaN();
+    expect(ofType(receiver.calls, "subscriber.unsubscribed", reader.id)[0]!.payload.data.subscriber).toMatchObject({ status: "unsubscribed" });
+    // Erased: the id only, and the log keeps nothing else about the person.
+    expect(ofType(receiver.calls, "subscriber.erased", reader.id)[0]!.payload.data).toEqual({ subscriber: { id: reader.id } });
+    const logged = await s.deps.db.sql<{ payload: unknown }[]>`select payload from webhook_events where subscriber_id = ${reader.id}`;
+    expect(logged.length).toBeGreaterThanOrEqual(6);
+    expect(JSON.stringify(logged)).not.toContain(reader.email);
+    expect(JSON.stringify(logged)).not.toContain("Ana");
+  }, 60_000);
+
+  it("under double opt-in: created (pending) at signup, activated at confirmation", async () => {
+    const s = await start({ env: { DOUBLE_OPT_IN: "true" } });
+    const { receiver } = await receiverFor(s);
+    const reader = await signUp(s, "wh-doi");
+    await receiver.waitFor((calls) => ofType(calls, "subscriber.created", reader.id).length === 1);
+    expect(ofType(receiver.calls, "subscriber.created", reader.id)[0]!.payload.data.subscriber).toMatchObject({ status: "pending" });
+    expect(ofType(receiver.calls, "subscriber.activated", reader.id)).toHaveLength(0);
+    const confirm = await s.app.request(`/confirm/${signToken(TEST_SECRET, "confirm", reader.id, new Date(Date.now() + 86_400_000))}`);
+    expect(confirm.status).toBeLessThan(400);
+    await receiver.waitFor((calls) => ofType(calls, "subscriber.activated", reader.id).length === 1);
+  }, 30_000);
+
+  it("only the event types an endpoint asked for; with no endpoint, nothing is recorded", async () => {
+    const s = await start();
+    const quiet = await signUp(s, "wh-none");
+    const { receiver } = await receiverFor(s, { events: ["subscriber.unsubscribed"] });
+    const reader = await signUp(s, "wh-filter");
+    const [{ n: recorded }] = (await s.deps.db.sql<{ n: number }[]>`select count(*)::int as n from webhook_events`) as [{ n: number }];
+    expect(recorded).toBe(0);
+    const res = await s.app.request(`/unsubscribe/${signToken(TEST_SECRET, "unsubscribe", reader.id, null)}`, { method: "POST" });
+    expect(res.status).toBe(200);
+    await receiver.waitFor((calls) => calls.length === 1);
+    expect(receiver.calls[0]!.type).toBe("subscriber.unsubscribed");
+    const events = await s.deps.db.sql<{ subscriber_id: string }[]>`select subscriber_id from webhook_events`;
+    expect(events.map((e) => e.subscriber_id)).toEqual([reader.id]);
+    expect(events.map((e) => e.subscriber_id)).not.toContain(quiet.id);
+  }, 30_000);
+
+  it("a receiver that fails the first attempt gets the retry under the same webhook-id and body, 5 s later", async () => {
+    const s = await start();
+    const { receiver } = await receiverFor(s, { events: ["subscriber.created"] });
+    receiver.answer = (_call, nth) => (nth === 1 ? { status: 500, body: "CRM restarting" } : { status: 200, body: "ok" });
+    await signUp(s, "wh-retry");
+    await receiver.waitFor((calls) => calls.length === 2, 20_000, "the retry");
+    const [first, second] = receiver.calls as [ReceivedCall, ReceivedCall];
+    expect(second.webhookId).toBe(first.webhookId);
+    expect(second.body).toBe(first.body);
+    expect(first.verified && second.verified).toBe(true);
+    // Svix's schedule: the first retry 5 s after, ±10 %.
+    expect(second.at - first.at).toBeGreaterThanOrEqual(4_400);
+    expect(second.at - first.at).toBeLessThan(9_000);
+    const log = await waitFor(async () => {
+      const rows = await s.deps.db.sql<{ attempt: number; outcome: string; status: number; response: string }[]>`
+        select attempt, outcome, status, response from webhook_attempts order by id`;
+      return rows.length === 2 ? rows : undefined;
+    }, 5_000, "both attempts logged");
+    expect(log).toMatchObject([
+      { attempt: 1, outcome: "failed", status: 500, response: "CRM restarting" },
+      { attempt: 2, outcome: "succeeded", status: 200, response: "ok" },
+    ]);
+    await waitFor(async () => (await s.deps.db.sql`select 1 from deliveries where kind = 'webhook' and state = 'sent'`).length === 1, 5_000, "the call recorded as sent");
+  }, 40_000);
+
+  it("Retry-After on a 503 is honoured: no second call before the receiver asked", async () => {
+    const s = await start();
+    const { receiver } = await receiverFor(s, { events: ["subscriber.created"] });
+    receiver.answer = (_call, nth) => (nth === 1 ? { status: 503, headers: { "retry-after": "8" } } : { status: 204 });
+    await signUp(s, "wh-retry-after");
+    await receiver.waitFor((calls) => calls.length === 2, 20_000, "the call after Retry-After");
+    // The schedule alone would have called again after 4.5–5.5 s.
+    expect(receiver.calls[1]!.at - receiver.calls[0]!.at).toBeGreaterThanOrEqual(7_900);
+  }, 40_000);
+
+  it("410 Gone disables the endpoint, says why, and nothing more is sent to it", async () => {
+    const s = await start();
+    const { receiver: gone, endpointId } = await receiverFor(s, { events: ["subscriber.created"] });
+    gone.answer = () => ({ status: 410 });
+    const { receiver: healthy } = await receiverFor(s, { events: ["subscriber.created"] });
+    await signUp(s, "wh-gone-1");
+    await waitFor(async () => {
+      const [row] = await s.deps.db.sql<{ status: string }[]>`select status from webhook_endpoints where id = ${endpointId}`;
+      return row?.status === "disabled";
+    }, 10_000, "the endpoint disabled");
+    const [endpoint] = await s.deps.db.sql<{ disabled_reason: string }[]>`select disabled_reason from webhook_endpoints where id = ${endpointId}`;
+    expect(endpoint!.disabled_reason).toMatch(/410/);
+    await signUp(s, "wh-gone-2");
+    await healthy.waitFor((calls) => calls.length === 2, 10_000, "the healthy endpoint's second call");
+    // A disabled endpoint is not even given calls for new events; its one call failed for good.
+    const calls = await s.deps.db.sql<{ state: string; last_error: string }[]>`select state, last_error from deliveries where endpoint_id = ${endpointId}`;
+    expect(calls).toMatchObject([{ state: "failed" }]);
+    expect(calls[0]!.last_error).toMatch(/410/);
+    expect(gone.calls).toHaveLength(1);
+  }, 30_000);
+
+  it("a name that resolves to 127.0.0.1 is refused at connect time when private addresses are not allowed", async () => {
+    // As if the name had resolved to a public address when the endpoint was created (DNS rebinding).
+    const s = await start({ env: { WEBHOOK_ALLOW_PRIVATE_URLS: "false" } });
+    const { receiver } = await receiverFor(s, { events: ["subscriber.created"], url: (r) => r.url.replace("127.0.0.1", "localhost") });
+    await signUp(s, "wh-rebind");
+    const [attempt] = await waitFor(async () => {
+      const rows = await s.deps.db.sql<{ outcome: string; response: string }[]>`select outcome, response from webhook_attempts`;
+      return rows.length > 0 ? rows : undefined;
+    }, 10_000, "the attempt logged");
+    expect(attempt!.outcome).toBe("blocked");
+    expect(attempt!.response).toMatch(/127\.0\.0\.1|::1|loopback/);
+    expect(receiver.calls).toHaveLength(0);
+  }, 30_000);
+});
