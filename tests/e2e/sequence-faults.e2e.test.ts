@@ -1,13 +1,12 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
-import { TEST_DATABASE_URL, queueEnv } from "../support/env.js";
+import { TEST_DATABASE_URL } from "../support/env.js";
+import { startWorkerProcess, untilRunning } from "../support/worker-process.js";
 import { wipeQueueStore } from "../support/queue-faults.js";
 import {
   createStack,
   postJson,
-  TEST_API_KEY,
-  TEST_SECRET,
   uniqueEmail,
   waitFor,
   waitForQuiet,
@@ -32,36 +31,7 @@ const STEPS = ["welcome", "triggers", "positions", "mistakes", "red-flags"];
 const SCALE = String(86400 / 6);
 
 function startWorker(stack: TestStack, output: string[]): ChildProcess {
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? "",
-    HOME: process.env.HOME ?? "/tmp",
-    NODE_ENV: "test",
-    LOG_LEVEL: "info",
-    DATABASE_URL: stack.databaseUrl,
-    ...queueEnv(),
-    QUEUE_PREFIX: stack.config.queuePrefix,
-    APP_SECRET: TEST_SECRET,
-    PUBLIC_URL: "http://guide.test",
-    RESEND_API_KEY: TEST_API_KEY,
-    RESEND_BASE_URL: stack.fake!.url,
-    RESEND_RATE_LIMIT: "50",
-    SEQUENCE_TIME_SCALE: SCALE,
-    WORKER_CONCURRENCY: "8",
-  };
-  // Its own process group, so a signal reaches tsx and the node process it runs.
-  const child = spawn("node_modules/.bin/tsx", ["src/main.ts", "worker"], { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-  child.stdout!.on("data", (c: Buffer) => output.push(c.toString()));
-  child.stderr!.on("data", (c: Buffer) => output.push(c.toString()));
-  return child;
-}
-
-async function untilRunning(child: ChildProcess, output: string[], from: number): Promise<void> {
-  await waitFor(async () => {
-    if (child.exitCode !== null) throw new Error(`worker exited at start:\n${output.join("").slice(-4000)}`);
-    return output.slice(from).join("").includes("Flare-Up Reset is running");
-  }, 60_000, "the worker to start", 100).catch((error: Error) => {
-    throw new Error(`${error.message}\n${output.join("").slice(-4000)}`);
-  });
+  return startWorkerProcess(stack, { SEQUENCE_TIME_SCALE: SCALE, WORKER_CONCURRENCY: "8" }, output);
 }
 
 function stepOf(tags: { name: string; value: string }[] | undefined): string {

@@ -153,8 +153,8 @@ describe("outgoing webhooks", () => {
     const quiet = await signUp(s, "wh-none");
     const { receiver } = await receiverFor(s, { events: ["subscriber.unsubscribed"] });
     const reader = await signUp(s, "wh-filter");
-    const [{ n: recorded }] = (await s.deps.db.sql<{ n: number }[]>`select count(*)::int as n from webhook_events`) as [{ n: number }];
-    expect(recorded).toBe(0);
+    const [counted] = await s.deps.db.sql<{ n: number }[]>`select count(*)::int as n from webhook_events`;
+    expect(counted!.n).toBe(0);
     const res = await s.app.request(`/unsubscribe/${signToken(TEST_SECRET, "unsubscribe", reader.id, null)}`, { method: "POST" });
     expect(res.status).toBe(200);
     await receiver.waitFor((calls) => calls.length === 1);

@@ -32,6 +32,8 @@ export interface WebhookReceiver {
   /** Set after the endpoint is created (its secret). */
   secret: string | undefined;
   answer: (call: ReceivedCall, nth: number) => Answer;
+  /** How long the receiver takes to answer (a slow CRM), ms. */
+  delayMs: number;
   /** Calls of one event, in arrival order. */
   callsOf(webhookId: string): ReceivedCall[];
   waitFor(predicate: (calls: ReceivedCall[]) => boolean, timeoutMs?: number, what?: string): Promise<void>;
@@ -44,6 +46,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     calls: [],
     secret: undefined,
     answer: () => ({ status: 204 }),
+    delayMs: 0,
     callsOf: (id) => receiver.calls.filter((c) => c.webhookId === id),
     waitFor: (predicate, timeoutMs = 15_000, what = "the receiver's calls") =>
       waitFor(async () => predicate(receiver.calls), timeoutMs, what, 20).then(() => undefined),
@@ -76,8 +79,10 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       };
       receiver.calls.push(call);
       const answer = receiver.answer(call, receiver.callsOf(call.webhookId).length);
-      res.writeHead(answer.status, answer.headers ?? {});
-      res.end(answer.body ?? "");
+      setTimeout(() => {
+        res.writeHead(answer.status, answer.headers ?? {});
+        res.end(answer.body ?? "");
+      }, receiver.delayMs);
     });
   });
   server.keepAliveTimeout = 1000;
