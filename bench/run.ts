@@ -39,6 +39,8 @@ const TARGETS: Record<string, string> = {
   "worker at the API's priority: signup req/s, p50 / p99 ms": "(comparison)",
   "202 → accepted p50 / p95 ms (20/s)": "p95 ≤ 500",
   "subscribers / welcomes / lost / doubled": "0 lost, 0 doubled",
+  "signup req/s with 2 webhook endpoints (share of none)": "≥ 90 %",
+  "202 → webhook receipt p50 / p95 ms (20/s)": "(issue 16: measured)",
   "API / worker RSS MB": "worker ≤ 250",
   "burst efficiency (floor / measured)": "≥ 90 %",
   "burst signup req/s, p50 / p99 ms (worker at 2 req/s)": "≥ 3000, p99 ≤ 50",

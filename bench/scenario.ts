@@ -1,6 +1,8 @@
 import autocannon from "autocannon";
 import { cpuSeconds, firstLine, setCpuPriority, startChild } from "./processes.js";
 import { checkWelcomes, receipts, startService, WORKER_NICE } from "./service.js";
+import { newWebhookSecret } from "../src/notify/signing.js";
+import { startWebhookReceiver } from "../tests/support/webhook-receiver.js";
 
 /**
  * (1) signup throughput and latency, (2) 202 → provider acceptance, on one queue backend, with
@@ -96,29 +98,50 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     await setCpuPriority(service.worker, WORKER_NICE);
 
     // (2) Time from 202 to provider acceptance at a steady 20 signups/s.
-    const answeredAt = new Map<string, number>();
-    const steady: Promise<void>[] = [];
-    for (let i = 0; i < 100; i++) {
-      const email = `steady-${runId}-${i}@bench.example`;
-      steady.push(
-        fetch(`${apiUrl}/api/subscribe`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ email }),
-        }).then(async (res) => {
-          await res.arrayBuffer();
-          if (res.status === 202) answeredAt.set(email, Date.now());
-        }),
-      );
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    await Promise.all(steady);
+    const answeredAt = await steadySignups(apiUrl, `steady-${runId}`);
     const accepted = await waitForWelcomes(`steady-${runId}-`, 100, 30_000);
     const delays = accepted
       .filter((r) => answeredAt.has(r.to))
       .map((r) => r.receivedAt - answeredAt.get(r.to)!)
       .sort((a, b) => a - b);
     figures.set("202 → accepted p50 / p95 ms (20/s)", `${percentile(delays, 50)} / ${percentile(delays, 95)}`);
+
+    // (7) Outgoing webhooks: two endpoints on a loopback receiver (a CRM and a Zapier, say).
+    // Every signup now records two events (created, activated) and four calls in its own
+    // transaction; the same load as (1) says what that costs, and a steady 20 signups/s how
+    // soon the CRM hears of a signup.
+    const crm = await startWebhookReceiver();
+    try {
+      for (const path of ["crm", "zapier"]) {
+        await service.db`insert into webhook_endpoints (url, secret) values (${`${crm.url}/${path}`}, ${newWebhookSecret()})`;
+      }
+      const hooked = await signupLoad("hooks");
+      figures.set("signup req/s with 2 webhook endpoints (share of none)", `${hooked.rps} (${Math.round((100 * hooked.rps) / deployed.rps)} %)`);
+      figures.set("with 2 webhook endpoints: signup p50 / p99 ms", hooked.latency);
+      const [{ n: calls }] = (await service.db`select count(*)::int as n from deliveries where kind = 'webhook'`) as unknown as [{ n: number }];
+      const drainStarted = Date.now();
+      await crm.waitFor((received) => received.length >= calls, 300_000, "every webhook call of the load").catch(() =>
+        failures.push(`${o.backend}: the receiver got ${crm.calls.length} of ${calls} webhook calls`),
+      );
+      figures.set("webhook calls of that load: count, drain time", `${calls} in ${((Date.now() - drainStarted) / 1000).toFixed(1)} s`);
+      const hookAnsweredAt = await steadySignups(apiUrl, `hooked-${runId}`);
+      await crm.waitFor((received) => received.length >= calls + 4 * 100, 30_000, "the steady signups' calls").catch(() => undefined);
+      const hookDelays = crm.calls
+        .filter((c) => c.type === "subscriber.created")
+        .map((c) => {
+          const email = (c.payload.data.subscriber as { email: string }).email;
+          return hookAnsweredAt.has(email) ? c.at - hookAnsweredAt.get(email)! : undefined;
+        })
+        .filter((d): d is number => d !== undefined)
+        .sort((a, b) => a - b);
+      figures.set("202 → webhook receipt p50 / p95 ms (20/s)", `${percentile(hookDelays, 50)} / ${percentile(hookDelays, 95)}`);
+      const ids = crm.calls.map((c) => c.webhookId);
+      const repeats = ids.length - new Set(ids).size;
+      figures.set("webhook calls received / repeated", `${crm.calls.length} / ${repeats}`);
+      if (hookDelays.length < 200) failures.push(`${o.backend}: ${200 - hookDelays.length} steady signups never reached the receiver`);
+    } finally {
+      await crm.close();
+    }
 
     const check = await checkWelcomes(service);
     figures.set("subscribers / welcomes / lost / doubled", `${check.subscribers} / ${check.welcomes} / ${check.lost} / ${check.doubled}`);
@@ -130,6 +153,28 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     await service.stop();
   }
   return { figures, failures };
+}
+
+/** 100 signups at a steady 20 a second; when each was answered 202, by address. */
+async function steadySignups(apiUrl: string, prefix: string): Promise<Map<string, number>> {
+  const answeredAt = new Map<string, number>();
+  const steady: Promise<void>[] = [];
+  for (let i = 0; i < 100; i++) {
+    const email = `${prefix}-${i}@bench.example`;
+    steady.push(
+      fetch(`${apiUrl}/api/subscribe`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email }),
+      }).then(async (res) => {
+        await res.arrayBuffer();
+        if (res.status === 202) answeredAt.set(email, Date.now());
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await Promise.all(steady);
+  return answeredAt;
 }
 
 /** The yardstick: a bare Hono "ok" route under the same load, in the same run. */

@@ -82,6 +82,8 @@ export async function startService(o: ServiceOptions): Promise<Service> {
       RESEND_RATE_LIMIT: String(o.rate),
       RESEND_BATCH_SIZE: String(o.batch),
       SIGNUP_RATE_LIMIT: "0",
+      // The bench's webhook receiver is on loopback (section 7).
+      WEBHOOK_ALLOW_PRIVATE_URLS: "true",
       LOG_LEVEL: "warn",
     };
     // The production artifact (`npm run build`, what the Dockerfile runs) unless BENCH_RUNTIME=tsx.

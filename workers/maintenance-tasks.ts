@@ -2,6 +2,7 @@ import type postgres from "postgres";
 import type { Logger } from "../src/logger.js";
 import { purgeUnconfirmed } from "../src/campaign/purge.js";
 import { unprocessedEvents } from "../src/db/queries/email-events.js";
+import { forgetOldWebhookLog, WEBHOOK_LOG_DAYS } from "../src/db/queries/webhook-calls.js";
 import type { Queues } from "../src/queue/queues.js";
 import { MAINTENANCE_JOBS } from "../src/queue/jobs.js";
 import type { MaintenanceTask } from "./maintenance-worker.js";
@@ -26,6 +27,8 @@ export const PURGE_EVERY_MS = 10 * 60_000;
  *    events we received too — every stored event left unprocessed gets its job back if it was
  *    lost (adding an id that exists is a no-op; processing is idempotent).
  *  - purge-pending: deletes the double opt-in requests nobody confirmed within PENDING_TTL_DAYS.
+ *  - webhook-log: the outgoing webhook log keeps 30 days (issue 16): older events go, with their
+ *    finished calls and every attempt of them.
  */
 export function maintenanceTasks(deps: MaintenanceTaskDeps, upkeepEveryMs: number): MaintenanceTask[] {
   return [
@@ -42,6 +45,13 @@ export function maintenanceTasks(deps: MaintenanceTaskDeps, upkeepEveryMs: numbe
       name: MAINTENANCE_JOBS.purgePending,
       everyMs: PURGE_EVERY_MS,
       run: () => purgeUnconfirmed(deps.sql, deps.logger, deps.pendingTtlDays),
+    },
+    {
+      name: MAINTENANCE_JOBS.webhookLog,
+      everyMs: PURGE_EVERY_MS,
+      async run() {
+        return { forgotten: await forgetOldWebhookLog(deps.sql, WEBHOOK_LOG_DAYS) };
+      },
     },
   ];
 }

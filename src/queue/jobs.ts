@@ -26,6 +26,8 @@ export const MAINTENANCE_JOBS = {
   eventsUpkeep: "events-upkeep",
   /** Deletes double opt-in requests nobody confirmed within PENDING_TTL_DAYS. */
   purgePending: "purge-pending",
+  /** Forgets outgoing webhook events (and their calls and attempts) older than 30 days. */
+  webhookLog: "webhook-log",
 } as const;
 
 

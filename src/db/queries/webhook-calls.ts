@@ -81,3 +81,19 @@ export async function untriedWebhookCalls(sql: postgres.Sql, limit: number): Pro
      order by id
      limit ${limit}`;
 }
+
+/** How long the outgoing webhook log keeps an event, its calls and every attempt. */
+export const WEBHOOK_LOG_DAYS = 30;
+
+/**
+ * Forgets events older than `days` whose calls are all finished (a call still pending is never
+ * dropped); their calls and attempts go with them (on delete cascade). Returns how many events.
+ */
+export async function forgetOldWebhookLog(sql: postgres.Sql, days: number): Promise<number> {
+  const rows = await sql`
+    delete from webhook_events e
+     where e.created_at < now() - make_interval(days => ${days})
+       and not exists (select 1 from deliveries d where d.webhook_event_id = e.id and d.state in ('scheduled', 'sending'))
+    returning e.id`;
+  return rows.length;
+}
