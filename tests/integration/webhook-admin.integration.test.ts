@@ -407,6 +407,13 @@ describe("outgoing webhooks: the admin API and page", () => {
     const refusedHtml = await refused.text();
     expect(refusedHtml).toMatch(/id="url-error" class="error">url must use https or http/);
     expect(refusedHtml).toContain('value="ftp://example.com/"');
+    // A body that cannot be read as a form (multipart without its boundary) is a 400 too, never a 500.
+    const unreadable = await stack.app.request("/admin/webhooks", {
+      method: "POST",
+      headers: { cookie, origin: ORIGIN, "content-type": "multipart/form-data" },
+      body: "url=x",
+    });
+    expect(unreadable.status).toBe(400);
     const noneTicked = await form("/admin/webhooks", [["url", `${base}/ok/none`], ["scope", "some"]]);
     expect(noneTicked.status).toBe(400);
     expect(await noneTicked.text()).toContain('id="events-error"');

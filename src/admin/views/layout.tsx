@@ -47,7 +47,7 @@ button.secondary,.button.secondary{background:#fff;color:var(--brand);border:1px
 #signups-chart{min-height:240px}iframe.email{width:100%;height:34rem;border:1px solid var(--line);border-radius:6px;background:#fff}
 .frames{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start}.frame{margin:0}.frame.phone iframe{width:375px;height:44rem}
 .frame.desktop{flex:1 1 auto;min-width:0}.frame.desktop iframe{min-width:40rem;height:44rem}td code{overflow-wrap:anywhere}
-.wrap{overflow-wrap:anywhere}.alert{border-left:4px solid var(--bad);background:#fde8e8;padding:.6rem 1rem;border-radius:6px;margin:.5rem 0}
+.wrap{overflow-wrap:anywhere}h1.url-title{font-size:1.15rem}.alert{border-left:4px solid var(--bad);background:#fde8e8;padding:.6rem 1rem;border-radius:6px;margin:.5rem 0}
 .secret{border:2px solid var(--brand);background:#e4f2ec}.secret code{display:block;font-size:14px;padding:.5rem;background:#fff;border-radius:6px;overflow-wrap:anywhere;user-select:all}
 fieldset{border:1px solid var(--line);border-radius:8px;padding:.5rem .9rem;margin:0 0 .75rem;min-width:0}legend{font-weight:600;padding:0 .3rem}
 .field{display:flex;flex-direction:column;gap:.2rem;margin:0 0 .75rem;font-weight:600}.field input{font-weight:400;max-width:40rem}

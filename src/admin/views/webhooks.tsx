@@ -91,7 +91,7 @@ const DisabledNotice: FC<{ endpoint: EndpointListItem }> = ({ endpoint }) =>
     </p>
   ) : null;
 
-const EndpointActions: FC<{ endpoint: EndpointListItem }> = ({ endpoint }) => {
+const EndpointActions: FC<{ endpoint: EndpointListItem; onLog?: boolean }> = ({ endpoint, onLog = false }) => {
   const action = (name: string) => `/admin/webhooks/${endpoint.id}/${name}`;
   const disabled = endpoint.status === "disabled";
   return (
@@ -111,9 +111,11 @@ const EndpointActions: FC<{ endpoint: EndpointListItem }> = ({ endpoint }) => {
           Rotate secret
         </button>
       </form>
-      <a class="button secondary" href={`/admin/webhooks/${endpoint.id}`}>
-        Delivery log
-      </a>
+      {onLog ? null : (
+        <a class="button secondary" href={`/admin/webhooks/${endpoint.id}`}>
+          Delivery log
+        </a>
+      )}
       {disabled ? (
         <span id={`why-${endpoint.id}`} class="small muted">
           Enable it to send a test.
@@ -312,7 +314,7 @@ export const WebhookDetailPage: FC<{
       <p class="small">
         <a href="/admin/webhooks">← Webhooks</a>
       </p>
-      <h1 class="wrap">
+      <h1 class="wrap url-title">
         {endpoint.url} <span class={`status ${endpoint.status}`}>{endpoint.status}</span>
       </h1>
       <FlashLine flash={flash} />
@@ -328,7 +330,7 @@ export const WebhookDetailPage: FC<{
       </p>
       <section class="card" aria-labelledby="actions-title">
         <h2 id="actions-title">Actions</h2>
-        <EndpointActions endpoint={endpoint} />
+        <EndpointActions endpoint={endpoint} onLog />
         <form class="filters" method="post" action={`/admin/webhooks/${endpoint.id}/replay-failures`} style="margin-top:.75rem">
           <label>
             Replay every failed or cancelled call since (UTC)
