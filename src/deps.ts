@@ -22,6 +22,7 @@ import { freshLinkMessages } from "./guide/fresh-link.js";
 import { webhookCalls } from "./notify/webhook-calls.js";
 import { createWebhookHttp, type WebhookHttp } from "./notify/webhook-http.js";
 import { EndpointGate } from "./notify/endpoint-gate.js";
+import { systemResolve } from "./notify/public-address.js";
 import type { AppDeps } from "./app.js";
 import { createProcessMetrics, instrumentTransport, type ProcessMetrics } from "./metrics/process-metrics.js";
 import type { AdminRouteDeps } from "./routes/admin.js";
@@ -271,6 +272,7 @@ export function adminDeps(deps: Deps): AdminRouteDeps {
     loginLimiter: deps.adminLoginLimiter,
     transportName: deps.transport.name,
     clinicName: deps.config.email.clinicName,
+    webhookUrls: { allowPrivate: deps.config.webhooks.allowPrivateUrls, resolve: systemResolve },
   };
 }
 

@@ -6,6 +6,7 @@ import type { SequenceDefinition } from "../campaign/sequence.js";
 import type { AdminSessionSettings } from "../http/admin-session.js";
 import { requireAdmin, type AdminEnv } from "../http/admin-auth.js";
 import type { ProcessMetrics } from "../metrics/process-metrics.js";
+import type { Resolve } from "../notify/public-address.js";
 import type { Queues } from "../queue/queues.js";
 import type { CredentialLimiter } from "../queue/rate-limiter.js";
 import { adminApiRoutes } from "./admin-api.js";
@@ -13,6 +14,8 @@ import { adminLoginRoutes } from "./admin-login.js";
 import { adminPageRoutes } from "./admin-pages.js";
 import { adminQueueRoutes } from "./admin-queues.js";
 import { metricsRoutes } from "./metrics.js";
+import { adminWebhookPages } from "./admin-webhooks.js";
+import { webhookEndpointsApi, type WebhookAdminDeps } from "./webhook-endpoints-api.js";
 
 export interface AdminRouteDeps {
   sql: postgres.Sql;
@@ -29,11 +32,14 @@ export interface AdminRouteDeps {
   loginLimiter: CredentialLimiter;
   transportName: string;
   clinicName: string;
+  /** How a new webhook endpoint's URL is checked (WEBHOOK_ALLOW_PRIVATE_URLS, the resolver). */
+  webhookUrls: { allowPrivate: boolean; resolve: Resolve };
 }
 
 /**
- * Everything an admin uses: /admin (dashboard and tools), /admin/api/stats, /admin/queues,
- * /metrics. Pages redirect to /admin/login without a session; the API answers 401.
+ * Everything an admin uses: /admin (dashboard and tools), /admin/api/stats, the outgoing
+ * webhooks' API and page (/admin/api/webhook-*, /admin/webhooks), /admin/queues, /metrics.
+ * Pages redirect to /admin/login without a session; the API answers 401.
  * (The data-rights JSON API, src/routes/data-rights.ts, is mounted on its own.)
  */
 export function adminRoutes(deps: AdminRouteDeps) {
@@ -41,10 +47,20 @@ export function adminRoutes(deps: AdminRouteDeps) {
   const settings = { token: deps.adminToken, session: deps.session, guesses };
   const pageAuth = requireAdmin({ ...settings, mode: "page" });
   const apiAuth = requireAdmin({ ...settings, mode: "api" });
+  const webhooks: WebhookAdminDeps = {
+    sql: deps.sql,
+    db: deps.db,
+    queues: deps.queues,
+    logger: deps.logger,
+    trustProxy: deps.trustProxy,
+    ...deps.webhookUrls,
+  };
   return new Hono<AdminEnv>()
     .route("/", adminLoginRoutes(deps, pageAuth))
     .route("/", adminApiRoutes(deps, apiAuth))
+    .route("/", webhookEndpointsApi(webhooks, apiAuth))
     .route("/", adminPageRoutes(deps, pageAuth))
+    .route("/", adminWebhookPages({ ...webhooks, clinicName: deps.clinicName }, pageAuth))
     .route("/", adminQueueRoutes(deps.queues, pageAuth))
     .route("/", metricsRoutes(deps, requireAdmin({ ...settings, mode: "api", alsoBearer: deps.metricsToken })));
 }

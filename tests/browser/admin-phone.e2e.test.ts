@@ -29,6 +29,7 @@ describe("the admin on a phone (390 px)", () => {
   const reader = `a-very-long-address-for-a-narrow-screen-${Date.now()}@example-clinic-patients.com`;
   let readerId = "";
   let outboxId = 0;
+  let endpointId = "";
 
   beforeAll(async () => {
     scratch = await mkdtemp(path.join(tmpdir(), "fur-admin-phone-"));
@@ -54,6 +55,27 @@ describe("the admin on a phone (390 px)", () => {
     );
     outboxId = row!.id;
     readerId = row!.subscriberId;
+    // A webhook endpoint with a long URL and a log line, then disabled: the list shows why, prominently.
+    const created = await stack.app.request("/admin/api/webhook-endpoints", {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ url: `http://127.0.0.1:1/${"a-long-receiver-path-".repeat(6)}`, description: "n8n on the LAN" }),
+    });
+    expect(created.status).toBe(201);
+    endpointId = ((await created.json()) as { id: string }).id;
+    const test = await stack.app.request(`/admin/api/webhook-endpoints/${endpointId}/test`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    expect(test.status).toBe(202);
+    await waitFor(
+      async () => (await stack.deps.db.sql`select 1 from webhook_attempts a join deliveries d on d.id = a.delivery_id where d.endpoint_id = ${endpointId}`).length > 0,
+      10_000,
+      "the webhook call's first attempt in the log",
+    );
+    await stack.deps.db.sql`
+      update webhook_endpoints set status = 'disabled', disabled_at = now(),
+             disabled_reason = 'every attempt failed since 2026-01-01 00:00 UTC' where id = ${endpointId}`;
     api = await startApi(stack.deps, port);
     context = await chromium.launchPersistentContext(path.join(scratch, "profile"), {
       executablePath: CHROMIUM,
@@ -105,6 +127,8 @@ describe("the admin on a phone (390 px)", () => {
       `/admin/outbox?q=${encodeURIComponent(reader.slice(0, 12))}`,
       `/admin/outbox/${outboxId}`,
       "/admin/audit",
+      "/admin/webhooks",
+      `/admin/webhooks/${endpointId}`,
     ];
     const overflowing: string[] = [];
     for (const url of pages) {

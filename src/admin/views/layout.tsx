@@ -10,6 +10,7 @@ export const NAV = [
   ["/admin/subscribers", "Subscribers"],
   ["/admin/failures", "Failures"],
   ["/admin/outbox", "Outbox"],
+  ["/admin/webhooks", "Webhooks"],
   ["/admin/queues", "Queues"],
   ["/admin/audit", "Audit"],
 ] as const;
@@ -38,7 +39,7 @@ input,select{font:inherit;padding:.35rem .5rem;border:1px solid #9aa5b1;border-r
 button,.button{font:inherit;font-weight:600;padding:.4rem .9rem;border:0;border-radius:6px;background:var(--brand);color:#fff;cursor:pointer;text-decoration:none;display:inline-block}
 button.secondary,.button.secondary{background:#fff;color:var(--brand);border:1px solid var(--brand)}button.danger{background:var(--bad)}
 .status{display:inline-block;padding:.05rem .5rem;border-radius:99px;font-size:.8rem;font-weight:600;background:#e4f2ec;color:var(--brand)}
-.status.unsubscribed,.status.pending{background:#eef2f7;color:var(--muted)}.status.bounced,.status.complained,.status.failed{background:#fde8e8;color:var(--bad)}
+.status.unsubscribed,.status.pending,.status.cancelled{background:#eef2f7;color:var(--muted)}.status.bounced,.status.complained,.status.failed,.status.disabled{background:#fde8e8;color:var(--bad)}
 .flash{padding:.6rem 1rem;border-radius:8px;margin-bottom:1rem;background:#e4f2ec}.flash.bad{background:#fde8e8}
 .muted{color:var(--muted)}.small{font-size:.85rem}code,pre{font:12px/1.45 ui-monospace,SFMono-Regular,Menlo,monospace}pre{white-space:pre-wrap;overflow-wrap:anywhere;background:var(--bg);padding:.75rem;border-radius:6px;max-height:24rem;overflow:auto}
 .timeline{list-style:none;margin:0;padding:0}.timeline li{display:grid;grid-template-columns:11rem 1fr;gap:1rem;padding:.35rem 0;border-bottom:1px solid var(--line)}
@@ -46,6 +47,12 @@ button.secondary,.button.secondary{background:#fff;color:var(--brand);border:1px
 #signups-chart{min-height:240px}iframe.email{width:100%;height:34rem;border:1px solid var(--line);border-radius:6px;background:#fff}
 .frames{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start}.frame{margin:0}.frame.phone iframe{width:375px;height:44rem}
 .frame.desktop{flex:1 1 auto;min-width:0}.frame.desktop iframe{min-width:40rem;height:44rem}td code{overflow-wrap:anywhere}
+.wrap{overflow-wrap:anywhere}h1.url-title{font-size:1.15rem}.alert{border-left:4px solid var(--bad);background:#fde8e8;padding:.6rem 1rem;border-radius:6px;margin:.5rem 0}
+.secret{border:2px solid var(--brand);background:#e4f2ec}.secret code{display:block;font-size:14px;padding:.5rem;background:#fff;border-radius:6px;overflow-wrap:anywhere;user-select:all}
+fieldset{border:1px solid var(--line);border-radius:8px;padding:.5rem .9rem;margin:0 0 .75rem;min-width:0}legend{font-weight:600;padding:0 .3rem}
+.field{display:flex;flex-direction:column;gap:.2rem;margin:0 0 .75rem;font-weight:600}.field input{font-weight:400;max-width:40rem}
+.check{display:grid;grid-template-columns:auto 1fr;gap:.1rem .5rem;align-items:start;margin:.3rem 0;font-weight:400}.check .small{grid-column:2}
+.error{color:var(--bad);font-weight:600}.sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}ol.attempts{margin:0;padding-left:1.1rem}ol.attempts li{margin-bottom:.35rem}ol.attempts pre{margin:.2rem 0 0;max-height:8rem}
 /* A phone (issue 18): wide tables scroll inside their card (.card above), nothing widens the page. */
 @media (max-width:40rem){
 header{padding:.5rem .75rem;gap:.4rem 1rem}header nav{gap:.25rem .9rem}main{padding:1rem .75rem 2rem}.card{padding:.75rem}
