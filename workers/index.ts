@@ -21,7 +21,7 @@ export interface RunningWorkers {
 }
 
 /** Webhook calls in flight per worker process (each endpoint gets at most its gate's share). */
-const WEBHOOK_CONCURRENCY = 16;
+const WEBHOOK_CONCURRENCY = 8;
 
 /** The worker process: sending and reconciling. One entry, one close for all. */
 export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<RunningWorkers> {

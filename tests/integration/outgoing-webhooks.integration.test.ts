@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { newWebhookSecret } from "../../src/notify/signing.js";
+import { forgetOldWebhookLog } from "../../src/db/queries/webhook-calls.js";
 import { signToken } from "../../src/tokens.js";
 import { createStack, postJson, TEST_SECRET, uniqueEmail, waitFor, type StackOptions, type TestStack } from "../support/stack.js";
 import { postSignedEvent, resendEvent, TEST_WEBHOOK_SECRET } from "../support/svix.js";
@@ -232,5 +233,65 @@ describe("outgoing webhooks", () => {
     expect(attempt!.outcome).toBe("blocked");
     expect(attempt!.response).toMatch(/127\.0\.0\.1|::1|loopback/);
     expect(receiver.calls).toHaveLength(0);
+  }, 30_000);
+
+  it("five days of nothing but failures disables the endpoint, and the reason says since when", async () => {
+    const s = await start();
+    const { receiver, endpointId } = await receiverFor(s, { events: ["subscriber.created"] });
+    receiver.answer = () => ({ status: 500 });
+    await s.deps.db.sql`update webhook_endpoints set failing_since = now() - interval '5 days 1 hour' where id = ${endpointId}`;
+    await signUp(s, "wh-five-days");
+    const endpoint = await waitFor(async () => {
+      const [row] = await s.deps.db.sql<{ status: string; disabled_reason: string | null }[]>`
+        select status, disabled_reason from webhook_endpoints where id = ${endpointId}`;
+      return row?.status === "disabled" ? row : undefined;
+    }, 10_000, "the endpoint disabled");
+    expect(endpoint.disabled_reason).toMatch(/^every attempt failed since \d{4}-\d{2}-\d{2}/);
+    expect(receiver.calls).toHaveLength(1);
+    const [call] = await s.deps.db.sql<{ state: string }[]>`select state from deliveries where endpoint_id = ${endpointId}`;
+    expect(call!.state).toBe("failed");
+  }, 30_000);
+
+  it("a slow CRM holds back neither the emails nor more than its share of calls", async () => {
+    const s = await start();
+    const { receiver } = await receiverFor(s, { events: ["subscriber.created"] });
+    receiver.delayMs = 2_000;
+    const readers = [];
+    for (let i = 0; i < 12; i++) readers.push(await signUp(s, `wh-slow${i}`));
+    // Every welcome goes out while the CRM is still working through its first few calls.
+    await s.fake!.waitFor((f) => readers.every((r) => f.acceptedTo(r.email).length === 1), 10_000);
+    const [answered] = await s.deps.db.sql<{ n: number }[]>`select count(*)::int as n from deliveries where kind = 'webhook' and state = 'sent'`;
+    expect(answered!.n).toBeLessThan(readers.length);
+    await receiver.waitFor((calls) => calls.length === readers.length, 30_000, "every call, in the end");
+    // Never more than the endpoint's share at once (src/deps.ts WEBHOOK_ENDPOINT_SHARE).
+    expect(receiver.maxOpen).toBeLessThanOrEqual(4);
+    expect(receiver.maxOpen).toBeGreaterThan(1);
+  }, 60_000);
+
+  it("the log keeps 30 days: older events go with their calls and attempts, unless a call is still pending", async () => {
+    // No worker: its maintenance task would run the same query first.
+    const s = (stack = await createStack({ env: { WEBHOOK_ALLOW_PRIVATE_URLS: "true" } }));
+    const { endpointId } = await receiverFor(s);
+    const sql = s.deps.db.sql;
+    const event = async (age: string, state: string) => {
+      const [e] = await sql<{ id: number }[]>`
+        insert into webhook_events (type, payload, created_at) values ('webhook.test', '{}'::jsonb, now() - ${age}::interval) returning id`;
+      const [d] = await sql<{ id: number }[]>`
+        insert into deliveries (kind, endpoint_id, webhook_event_id, state, due_at)
+        values ('webhook', ${endpointId}, ${e!.id}, ${state}::delivery_state, now() + interval '1 day') returning id`;
+      await sql`insert into webhook_attempts (delivery_id, attempt, outcome, status, duration_ms) values (${d!.id}, 1, 'failed', 500, 3)`;
+      return e!.id;
+    };
+    const old = await event("31 days", "failed");
+    const oldButPending = await event("31 days", "scheduled");
+    const recent = await event("29 days", "sent");
+    expect(await forgetOldWebhookLog(sql, 30)).toBe(1);
+    const left = await sql<{ id: number }[]>`select id from webhook_events order by id`;
+    expect(left.map((r) => r.id)).toEqual([oldButPending, recent]);
+    const [orphans] = await sql<{ n: number }[]>`
+      select count(*)::int as n from webhook_attempts a join deliveries d on d.id = a.delivery_id where d.webhook_event_id = ${old}`;
+    expect(orphans!.n).toBe(0);
+    const [attempts] = await sql<{ n: number }[]>`select count(*)::int as n from webhook_attempts`;
+    expect(attempts!.n).toBe(2);
   }, 30_000);
 });

@@ -34,6 +34,8 @@ export interface WebhookReceiver {
   answer: (call: ReceivedCall, nth: number) => Answer;
   /** How long the receiver takes to answer (a slow CRM), ms. */
   delayMs: number;
+  /** The most requests it held open at once. */
+  maxOpen: number;
   /** Calls of one event, in arrival order. */
   callsOf(webhookId: string): ReceivedCall[];
   waitFor(predicate: (calls: ReceivedCall[]) => boolean, timeoutMs?: number, what?: string): Promise<void>;
@@ -47,12 +49,17 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     secret: undefined,
     answer: () => ({ status: 204 }),
     delayMs: 0,
+    maxOpen: 0,
     callsOf: (id) => receiver.calls.filter((c) => c.webhookId === id),
     waitFor: (predicate, timeoutMs = 15_000, what = "the receiver's calls") =>
       waitFor(async () => predicate(receiver.calls), timeoutMs, what, 20).then(() => undefined),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+  let open = 0;
   const server: Server = createServer((req, res) => {
+    open++;
+    receiver.maxOpen = Math.max(receiver.maxOpen, open);
+    res.on("close", () => open--);
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
