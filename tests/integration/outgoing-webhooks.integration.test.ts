@@ -256,7 +256,7 @@ describe("outgoing webhooks", () => {
     const s = await start();
     const { receiver } = await receiverFor(s, { events: ["subscriber.created"] });
     receiver.delayMs = 2_000;
-    const readers = [];
+    const readers: { email: string; id: string }[] = [];
     for (let i = 0; i < 12; i++) readers.push(await signUp(s, `wh-slow${i}`));
     // Every welcome goes out while the CRM is still working through its first few calls.
     await s.fake!.waitFor((f) => readers.every((r) => f.acceptedTo(r.email).length === 1), 10_000);

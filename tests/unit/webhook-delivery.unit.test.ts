@@ -46,7 +46,7 @@ describe("signing a webhook call (Standard Webhooks)", () => {
     expect(headers["webhook-id"]).toBe("msg_1");
     expect(headers["webhook-timestamp"]).toBe(String(Math.floor(at.getTime() / 1000)));
     expect(headers["content-type"]).toBe("application/json");
-    expect(headers["webhook-signature"].split(" ")).toHaveLength(2);
+    expect(headers["webhook-signature"]!.split(" ")).toHaveLength(2);
     expect(new Webhook(before).verify(body, headers)).toEqual(JSON.parse(body));
     expect(new Webhook(after).verify(body, headers)).toEqual(JSON.parse(body));
     expect(() => new Webhook(newWebhookSecret()).verify(body, headers)).toThrow();
