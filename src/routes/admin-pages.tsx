@@ -13,6 +13,7 @@ import { csvLine } from "../admin/csv.js";
 import { campaignStats, filterFromQuery, statsQuerySchema } from "../admin/stats.js";
 import { ACTION_MESSAGES, ACTIONS, exportSubscriber, runSubscriberAction, type SubscriberAction } from "../admin/subscriber-actions.js";
 import { Dashboard } from "../admin/views/dashboard.js";
+import { listEndpoints } from "../notify/endpoints.js";
 import { AuditPage, FailuresPage, OutboxEmailPage, OutboxPage } from "../admin/views/pages.js";
 import { SubscriberDetail, SubscriberSearch } from "../admin/views/subscribers.js";
 import {
@@ -73,11 +74,15 @@ export function adminPageRoutes(deps: AdminPageDeps, auth: MiddlewareHandler<Adm
   return new Hono<AdminEnv>()
     .get("/admin", auth, pageHeaders, validate("query", statsQuerySchema), async (c) => {
       const query = c.req.query();
-      const [stats, failures] = await Promise.all([
+      const [stats, failures, endpoints] = await Promise.all([
         campaignStats(deps, filterFromQuery(c.req.valid("query"))),
         recentFailures(deps, 5),
+        listEndpoints(deps),
       ]);
-      return c.html(<Dashboard stats={stats} query={query} failures={failures} clinicName={deps.clinicName} />);
+      const disabledEndpoints = endpoints.filter((e) => e.status === "disabled");
+      return c.html(
+        <Dashboard stats={stats} query={query} failures={failures} disabledEndpoints={disabledEndpoints} clinicName={deps.clinicName} />,
+      );
     })
     .get("/admin/assets/:name", auth, async (c) => {
       const asset = await adminAsset(c.req.param("name"));

@@ -248,6 +248,10 @@ describe("outgoing webhooks", () => {
     }, 10_000, "the endpoint disabled");
     expect(endpoint.disabled_reason).toMatch(/^every attempt failed since \d{4}-\d{2}-\d{2}/);
     expect(receiver.calls).toHaveLength(1);
+    // The dashboard says so, and why.
+    const dashboard = await (await s.app.request("/admin", { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text();
+    expect(dashboard).toContain("Webhook to 127.0.0.1");
+    expect(dashboard).toContain(endpoint.disabled_reason!);
     const [call] = await s.deps.db.sql<{ state: string }[]>`select state from deliveries where endpoint_id = ${endpointId}`;
     expect(call!.state).toBe("failed");
   }, 30_000);

@@ -2,6 +2,7 @@
 import type { FC } from "hono/jsx";
 import type { CampaignStats } from "../stats.js";
 import type { FailureRow } from "../../db/queries/admin.js";
+import type { EndpointListItem } from "../../db/queries/webhook-endpoints.js";
 import { signupsAxis } from "../chart-axis.js";
 import { AdminPage, fmt, pct, when } from "./layout.js";
 
@@ -10,6 +11,8 @@ export interface DashboardProps {
   /** The query string as given, to refill the filter form. */
   query: Record<string, string>;
   failures: FailureRow[];
+  /** Outgoing webhook endpoints that stopped being called, and why: the admin must not miss it. */
+  disabledEndpoints?: EndpointListItem[];
   clinicName: string;
 }
 
@@ -25,7 +28,9 @@ const Kpi: FC<{ label: string; value: number; sub?: string; id?: string }> = (p)
   </div>
 );
 
-export const Dashboard: FC<DashboardProps> = ({ stats, query, failures, clinicName }) => {
+const hostOf = (url: string) => URL.parse(url)?.host ?? url;
+
+export const Dashboard: FC<DashboardProps> = ({ stats, query, failures, disabledEndpoints = [], clinicName }) => {
   const s = stats.subscribers;
   const left = s.unsubscribed + s.bounced + s.complained;
   const funnel: { label: string; value: number; kind?: "click" }[] = [
@@ -42,6 +47,13 @@ export const Dashboard: FC<DashboardProps> = ({ stats, query, failures, clinicNa
   return (
     <AdminPage title="Dashboard" path="/admin" clinicName={clinicName}>
       <h1>Campaign</h1>
+      {disabledEndpoints.map((e) => (
+        <div class="alert disabled-webhook" role="note">
+          <strong>Webhook to {hostOf(e.url)} disabled{e.disabledAt ? ` since ${when(e.disabledAt)}` : ""}:</strong>{" "}
+          {e.disabledReason ?? "no reason was recorded"}. Its tools hear nothing until it is enabled again.{" "}
+          <a href={`/admin/webhooks/${e.id}`}>Open its log</a>
+        </div>
+      ))}
       <form class="filters card" method="get" action="/admin">
         <label>
           Signed up from<input type="date" name="from" value={query.from ?? ""} />
