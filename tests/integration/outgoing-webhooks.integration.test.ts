@@ -87,6 +87,14 @@ describe("outgoing webhooks", () => {
     expect((await postSignedEvent(s, resendEvent("email.complained", await welcomeId(s, complainer.id)), { id: "msg_wh_complaint" })).status).toBe(200);
     await receiver.waitFor((calls) => ofType(calls, "subscriber.unsubscribed", reader.id).length === 1, 10_000, "subscriber.unsubscribed");
 
+    // What the webhooks told about the person is part of what is held about them (data rights).
+    const exported = (await (
+      await s.app.request(`/admin/api/subscribers/export?email=${encodeURIComponent(reader.email)}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
+    ).json()) as { webhookEvents: { type: string }[] };
+    expect(exported.webhookEvents.map((e) => e.type)).toEqual(
+      expect.arrayContaining(["subscriber.created", "subscriber.activated", "guide.downloaded", "sequence.completed", "subscriber.unsubscribed"]),
+    );
+
     const erase = await s.app.request("/admin/api/subscribers/erase", {
       method: "POST",
       headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },

@@ -28,11 +28,13 @@ export type SubscriberExport = {
   events: JsonRow<typeof emailEvents>[];
   guideDownloads: JsonRow<typeof guideDownloads>[];
   outboxEmails: JsonRow<typeof outboxEmails>[];
+  /** What the outgoing webhooks told the clinic's other tools about them (issue 16). */
+  webhookEvents: JsonRow<typeof webhookEvents>[];
 };
 
 /**
  * Everything held about one address, in ONE statement (one consistent snapshot), as JSON with
- * the columns as stored. Undefined when the address is not on the list. Hand-written SQL (seven
+ * the columns as stored. Undefined when the address is not on the list. Hand-written SQL (eight
  * correlated jsonb_agg in one select): postgres.js, typed by the tables it reads.
  */
 export async function exportByEmail(sql: postgres.Sql, email: string): Promise<SubscriberExport | undefined> {
@@ -50,7 +52,9 @@ export async function exportByEmail(sql: postgres.Sql, email: string): Promise<S
       'guideDownloads', (select coalesce(jsonb_agg(to_jsonb(g) order by g.id), '[]'::jsonb)
                            from guide_downloads g where g.subscriber_id = s.id),
       'outboxEmails', (select coalesce(jsonb_agg(to_jsonb(o) order by o.id), '[]'::jsonb)
-                         from outbox_emails o where o."to" = s.email)
+                         from outbox_emails o where o."to" = s.email),
+      'webhookEvents', (select coalesce(jsonb_agg(to_jsonb(w) order by w.id), '[]'::jsonb)
+                          from webhook_events w where w.subscriber_id = s.id)
     ) as export
       from subscribers s
      where s.email = ${email} and s.erased_at is null`;
