@@ -2,6 +2,7 @@ import autocannon from "autocannon";
 import { cpuSeconds, firstLine, setCpuPriority, startChild } from "./processes.js";
 import { checkWelcomes, receipts, startService, WORKER_NICE } from "./service.js";
 import { newWebhookSecret } from "../src/notify/signing.js";
+import { secretBox } from "../src/notify/secret-box.js";
 import { startWebhookReceiver } from "../tests/support/webhook-receiver.js";
 
 /**
@@ -113,7 +114,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     const crm = await startWebhookReceiver();
     try {
       for (const path of ["crm", "zapier"]) {
-        await service.db`insert into webhook_endpoints (url, secret) values (${`${crm.url}/${path}`}, ${newWebhookSecret()})`;
+        await service.db`insert into webhook_endpoints (url, secret) values (${`${crm.url}/${path}`}, ${secretBox(service.appSecret).seal(newWebhookSecret())})`;
       }
       const hooked = await signupLoad("hooks");
       figures.set("signup req/s with 2 webhook endpoints (share of none)", `${hooked.rps} (${Math.round((100 * hooked.rps) / deployed.rps)} %)`);

@@ -32,6 +32,8 @@ export interface Service {
   apiUrl: string;
   fakeUrl: string;
   runId: string;
+  /** The service's APP_SECRET (a webhook endpoint written directly needs its secret sealed with it). */
+  appSecret: string;
   /** A connection to the scratch database, for the correctness checks. */
   db: postgres.Sql;
   api: Child;
@@ -69,6 +71,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     children.push(fake);
     const fakeUrl = await firstLine(fake);
     const apiPort = 3400 + Math.floor(Math.random() * 600);
+    const appSecret = randomBytes(32).toString("hex");
     const env: Record<string, string> = {
       DATABASE_URL: dbUrl.toString(),
       QUEUE_BACKEND: o.backend,
@@ -76,7 +79,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
       QUEUE_PREFIX: prefix,
       PORT: String(apiPort),
       HOST: "127.0.0.1",
-      APP_SECRET: randomBytes(32).toString("hex"),
+      APP_SECRET: appSecret,
       RESEND_API_KEY: "re_bench",
       RESEND_BASE_URL: fakeUrl,
       RESEND_RATE_LIMIT: String(o.rate),
@@ -97,7 +100,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     const worker = startChild(main, ["worker"], { ...env, NODE_OPTIONS: WORKER_NODE_OPTIONS });
     children.push(worker);
     await setCpuPriority(worker, WORKER_NICE);
-    return { apiUrl, fakeUrl, runId, db, api, worker, fake, stop };
+    return { apiUrl, fakeUrl, runId, appSecret, db, api, worker, fake, stop };
   } catch (error) {
     await stop();
     throw error;

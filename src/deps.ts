@@ -22,6 +22,7 @@ import { freshLinkMessages } from "./guide/fresh-link.js";
 import { webhookCalls } from "./notify/webhook-calls.js";
 import { createWebhookHttp, type WebhookHttp } from "./notify/webhook-http.js";
 import { EndpointGate } from "./notify/endpoint-gate.js";
+import { secretBox, type SecretBox } from "./notify/secret-box.js";
 import { systemResolve } from "./notify/public-address.js";
 import type { AppDeps } from "./app.js";
 import { createProcessMetrics, instrumentTransport, type ProcessMetrics } from "./metrics/process-metrics.js";
@@ -60,8 +61,8 @@ export interface Deps {
   signups: SignupBatcher;
   /** One-time admin login links, only with a development admin token (src/admin/dev-login.ts). */
   devLogin: DevLoginLinks | undefined;
-  /** Outgoing webhooks: the address-checked HTTP client and each endpoint's share of it. */
-  webhooks: { http: WebhookHttp; gate: EndpointGate };
+  /** Outgoing webhooks: the address-checked HTTP client, each endpoint's share of it, the sealed secrets. */
+  webhooks: { http: WebhookHttp; gate: EndpointGate; secrets: SecretBox };
   close(): Promise<void>;
 }
 
@@ -115,7 +116,7 @@ export function createDeps(config: ReadyConfig, logger: Logger, overrides: { que
     // 10 attempts per 15 minutes per client address (src/routes/admin-login.tsx), failed
     // Bearer checks included (src/http/admin-auth.ts).
     adminLoginLimiter: createRateLimiter(queues, { points: 10, durationSeconds: 15 * 60, keyPrefix: `${config.queuePrefix}:admin-login-limit` }),
-    webhooks: { http: webhookHttp, gate: new EndpointGate(WEBHOOK_ENDPOINT_SHARE) },
+    webhooks: { http: webhookHttp, gate: new EndpointGate(WEBHOOK_ENDPOINT_SHARE), secrets: secretBox(config.appSecret) },
     async close() {
       await queues.close();
       await webhookHttp.close();
@@ -157,7 +158,7 @@ export function messageKinds(deps: Deps): MessageKinds {
     step: stepMessages({ compose, sequence: deps.sequence, schedule: scheduleSettings(deps.config) }),
     confirmation: confirmationMessages(compose, deps.config.pendingTtlDays),
     "fresh-link": freshLinkMessages(compose),
-    webhook: webhookCalls({ sql: deps.db.sql, http: deps.webhooks.http, gate: deps.webhooks.gate, logger: deps.logger }),
+    webhook: webhookCalls({ sql: deps.db.sql, http: deps.webhooks.http, gate: deps.webhooks.gate, secrets: deps.webhooks.secrets, logger: deps.logger }),
   };
 }
 
@@ -272,7 +273,7 @@ export function adminDeps(deps: Deps): AdminRouteDeps {
     loginLimiter: deps.adminLoginLimiter,
     transportName: deps.transport.name,
     clinicName: deps.config.email.clinicName,
-    webhookUrls: { allowPrivate: deps.config.webhooks.allowPrivateUrls, resolve: systemResolve },
+    webhookEndpoints: { allowPrivate: deps.config.webhooks.allowPrivateUrls, resolve: systemResolve, secrets: deps.webhooks.secrets },
   };
 }
 

@@ -10,6 +10,7 @@ import type { Queues } from "../queue/queues.js";
 import { WEBHOOK_EVENT_TYPE_NAMES, type WebhookEventType } from "./event-types.js";
 import { checkWebhookUrl, type Resolve } from "./public-address.js";
 import { newWebhookSecret } from "./signing.js";
+import type { SecretBox } from "./secret-box.js";
 
 /**
  * What an admin does with outgoing webhook endpoints (issue 16), for the JSON API and the admin
@@ -28,6 +29,8 @@ export interface EndpointDeps {
   /** WEBHOOK_ALLOW_PRIVATE_URLS: plain http and private addresses are allowed. */
   allowPrivate: boolean;
   resolve: Resolve;
+  /** Seals each secret before it is stored (src/notify/secret-box.ts). */
+  secrets: SecretBox;
 }
 
 /** Why an action was refused; `field` names the input at fault. */
@@ -92,7 +95,7 @@ export async function createEndpoint(deps: EndpointDeps, who: Actor, input: NewE
 
   // Stored as the URL parser wrote it: what is shown is what is called.
   const secret = newWebhookSecret();
-  const endpoint = await queries.insertEndpoint(deps.db, { url: check.url.href, description, events, secret });
+  const endpoint = await queries.insertEndpoint(deps.db, { url: check.url.href, description, events, secret: deps.secrets.seal(secret) });
   await audit(deps, who, "create", { endpointId: endpoint.id, host: hostOf(endpoint.url), events });
   return { ok: { ...endpoint, secret } };
 }
@@ -114,12 +117,12 @@ export async function deleteEndpoint(deps: AuditedDeps, who: Actor, id: string):
 
 /** A new secret, returned this once; the old one keeps signing for 24 hours. */
 export async function rotateEndpointSecret(
-  deps: AuditedDeps,
+  deps: AuditedDeps & Pick<EndpointDeps, "secrets">,
   who: Actor,
   id: string,
 ): Promise<Outcome<{ secret: string; previousSecretUntil: Date }>> {
   const secret = newWebhookSecret();
-  const rotated = await queries.rotateSecret(deps.db, id, secret);
+  const rotated = await queries.rotateSecret(deps.db, id, deps.secrets.seal(secret));
   if (!rotated) return notFound;
   await audit(deps, who, "rotate_secret", { endpointId: id, previousSecretUntil: rotated.previousSecretUntil.toISOString() });
   return { ok: { secret, ...rotated } };

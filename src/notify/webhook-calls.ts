@@ -3,6 +3,7 @@ import type { Logger } from "../logger.js";
 import { loadWebhookCall, recordAttempt, type AttemptRecord } from "../db/queries/webhook-calls.js";
 import type { CallKindDefinition, CallResult } from "../outbound/kind.js";
 import type { EndpointGate } from "./endpoint-gate.js";
+import type { SecretBox } from "./secret-box.js";
 import { DISABLE_AFTER_FAILING_MS, nextAttemptAt } from "./retry-schedule.js";
 import { signedHeaders } from "./signing.js";
 import type { WebhookHttp } from "./webhook-http.js";
@@ -12,6 +13,8 @@ export interface WebhookCallDeps {
   http: WebhookHttp;
   /** Per-endpoint concurrency and rate (src/notify/endpoint-gate.ts). */
   gate: EndpointGate;
+  /** The endpoints' secrets are stored sealed (src/notify/secret-box.ts). */
+  secrets: SecretBox;
   logger: Logger;
   now?: () => Date;
 }
@@ -37,6 +40,12 @@ export function webhookCalls(deps: WebhookCallDeps): CallKindDefinition<"webhook
     async call(message): Promise<CallResult> {
       const call = await loadWebhookCall(deps.sql, message.webhookEventId, message.endpointId);
       if (!call) return { kind: "failed", error: "the event or the endpoint is gone" };
+      let secrets: string[];
+      try {
+        secrets = call.secrets.map((sealed) => deps.secrets.open(sealed));
+      } catch {
+        return { kind: "failed", error: "the endpoint's secret cannot be read (was APP_SECRET changed?): rotate it, then replay" };
+      }
       const entry = deps.gate.enter(message.endpointId);
       if ("retryAt" in entry) {
         return { kind: "retry", at: new Date(Math.max(entry.retryAt.getTime(), Date.now() + BUSY_RECHECK_MS)), error: "endpoint busy", attempted: false };
@@ -44,7 +53,7 @@ export function webhookCalls(deps: WebhookCallDeps): CallKindDefinition<"webhook
       let answer;
       try {
         const body = JSON.stringify(call.payload);
-        answer = await deps.http.post(call.url, signedHeaders(call.secrets, call.messageId, now(), body), body);
+        answer = await deps.http.post(call.url, signedHeaders(secrets, call.messageId, now(), body), body);
       } finally {
         entry.release();
       }

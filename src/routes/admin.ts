@@ -6,6 +6,7 @@ import type { SequenceDefinition } from "../campaign/sequence.js";
 import type { AdminSessionSettings } from "../http/admin-session.js";
 import { requireAdmin, type AdminEnv } from "../http/admin-auth.js";
 import type { ProcessMetrics } from "../metrics/process-metrics.js";
+import type { SecretBox } from "../notify/secret-box.js";
 import type { Resolve } from "../notify/public-address.js";
 import type { Queues } from "../queue/queues.js";
 import type { CredentialLimiter } from "../queue/rate-limiter.js";
@@ -32,8 +33,11 @@ export interface AdminRouteDeps {
   loginLimiter: CredentialLimiter;
   transportName: string;
   clinicName: string;
-  /** How a new webhook endpoint's URL is checked (WEBHOOK_ALLOW_PRIVATE_URLS, the resolver). */
-  webhookUrls: { allowPrivate: boolean; resolve: Resolve };
+  /**
+   * Outgoing webhook endpoints: how a new one's URL is checked (WEBHOOK_ALLOW_PRIVATE_URLS, the
+   * resolver) and how its secret is sealed for storage.
+   */
+  webhookEndpoints: { allowPrivate: boolean; resolve: Resolve; secrets: SecretBox };
 }
 
 /**
@@ -53,7 +57,7 @@ export function adminRoutes(deps: AdminRouteDeps) {
     queues: deps.queues,
     logger: deps.logger,
     trustProxy: deps.trustProxy,
-    ...deps.webhookUrls,
+    ...deps.webhookEndpoints,
   };
   return new Hono<AdminEnv>()
     .route("/", adminLoginRoutes(deps, pageAuth))

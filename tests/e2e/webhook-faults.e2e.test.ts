@@ -32,7 +32,7 @@ describe("outgoing webhooks under faults: a killed worker, a wiped queue store",
     receiver.secret = newWebhookSecret();
     // A slow CRM: each call takes 150 ms, so the kill finds calls in flight.
     receiver.delayMs = 150;
-    await stack.deps.db.sql`insert into webhook_endpoints (url, secret) values (${receiver.url}, ${receiver.secret})`;
+    await stack.deps.db.sql`insert into webhook_endpoints (url, secret) values (${receiver.url}, ${stack.deps.webhooks.secrets.seal(receiver.secret)})`;
     const output: string[] = [];
     const restart = async () => {
       const from = output.length;

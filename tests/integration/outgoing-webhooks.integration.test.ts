@@ -33,14 +33,14 @@ async function start(options: StackOptions = {}): Promise<TestStack> {
   return stack;
 }
 
-/** A receiver and its endpoint (written as the admin API writes it). */
+/** A receiver and its endpoint (written as the admin API writes it: the secret sealed). */
 async function receiverFor(s: TestStack, options: { events?: string[]; url?: (r: WebhookReceiver) => string } = {}) {
   const receiver = await startWebhookReceiver();
   receivers.push(receiver);
   receiver.secret = newWebhookSecret();
   const url = options.url ? options.url(receiver) : receiver.url;
   const [row] = await s.deps.db.sql<{ id: string }[]>`
-    insert into webhook_endpoints (url, secret, events) values (${url}, ${receiver.secret}, ${options.events ?? null})
+    insert into webhook_endpoints (url, secret, events) values (${url}, ${s.deps.webhooks.secrets.seal(receiver.secret)}, ${options.events ?? null})
     returning id`;
   return { receiver, endpointId: row!.id };
 }

@@ -225,8 +225,10 @@ describe("outgoing webhooks: the admin API and page", () => {
       select secret, previous_secret as "previousSecret",
              (extract(epoch from previous_secret_until - now()) / 3600)::float8 as "hoursLeft"
         from webhook_endpoints where id = ${endpoint.id}`;
-    expect(row!.secret).toBe(secret);
-    expect(row!.previousSecret).toBe(endpoint.secret);
+    // Stored sealed (src/notify/secret-box.ts), never in clear.
+    expect(row!.secret).toMatch(/^sealed:v1:/);
+    expect(stack.deps.webhooks.secrets.open(row!.secret)).toBe(secret);
+    expect(stack.deps.webhooks.secrets.open(row!.previousSecret!)).toBe(endpoint.secret);
     expect(row!.hoursLeft).toBeGreaterThan(23.9);
     expect(row!.hoursLeft).toBeLessThanOrEqual(24);
 
@@ -399,7 +401,8 @@ describe("outgoing webhooks: the admin API and page", () => {
     const [row] = await stack.deps.db.sql<{ id: string; events: string[]; secret: string }[]>`
       select id, events, secret from webhook_endpoints where url = ${`${base}/ok/form`}`;
     expect(row!.events).toEqual(["guide.downloaded", "subscriber.bounced"]);
-    expect(row!.secret).toBe(secret);
+    expect(row!.secret).toMatch(/^sealed:v1:/);
+    expect(stack.deps.webhooks.secrets.open(row!.secret)).toBe(secret);
     expect(await (await page("/admin/webhooks")).text()).not.toContain(secret!);
 
     const refused = await form("/admin/webhooks", [["url", "ftp://example.com/"], ["scope", "all"]]);
