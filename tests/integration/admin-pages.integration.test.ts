@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { foldStats } from "../../src/db/queries/stats.js";
-import { createStack, postJson, uniqueEmail, waitFor, type TestStack } from "../support/stack.js";
+import { createStack, postJson, uniqueEmail, waitFor, type TestStack, adminSessionCookie } from "../support/stack.js";
 
 const TOKEN = "pages-admin-token-".padEnd(40, "p");
 const ORIGIN = "http://guide.test";
@@ -23,12 +23,7 @@ describe("admin pages and tools", () => {
   beforeAll(async () => {
     stack = await createStack({ transport: "outbox", env: { ADMIN_TOKEN: TOKEN } });
     await stack.startWorkers();
-    const login = await stack.app.request("/admin/login", {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", origin: ORIGIN },
-      body: new URLSearchParams({ password: TOKEN }).toString(),
-    });
-    cookie = /^([^;]+)/.exec(login.headers.get("set-cookie") ?? "")![1]!;
+    cookie = await adminSessionCookie(stack, TOKEN, ORIGIN);
     await postJson(stack, { email: emails.ana, firstName: "=HYPERLINK(\"x\")", source: "article", utm_source: "blog" });
     await postJson(stack, { email: emails.ben, source: "instagram" });
     await postJson(stack, { email: emails.eve });

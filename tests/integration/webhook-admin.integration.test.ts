@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createStack, postJson, uniqueEmail, waitFor, type TestStack } from "../support/stack.js";
+import { createStack, postJson, uniqueEmail, waitFor, type TestStack, adminSessionCookie } from "../support/stack.js";
 
 /**
  * Issue 16, the admin's side of outgoing webhooks, through the real app: the JSON API (Bearer
@@ -91,12 +91,7 @@ describe("outgoing webhooks: the admin API and page", () => {
     stack = await createStack({ transport: "outbox", env: { ADMIN_TOKEN: TOKEN, WEBHOOK_ALLOW_PRIVATE_URLS: "true" } });
     strict = await createStack({ transport: "outbox", env: { ADMIN_TOKEN: TOKEN, WEBHOOK_ALLOW_PRIVATE_URLS: "false" } });
     await stack.startWorkers();
-    const login = await stack.app.request("/admin/login", {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", origin: ORIGIN },
-      body: new URLSearchParams({ password: TOKEN }).toString(),
-    });
-    cookie = /^([^;]+)/.exec(login.headers.get("set-cookie") ?? "")![1]!;
+    cookie = await adminSessionCookie(stack, TOKEN, ORIGIN);
   });
 
   afterAll(async () => {

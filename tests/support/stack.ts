@@ -101,6 +101,16 @@ export async function createStack(options: StackOptions = {}): Promise<TestStack
   };
 }
 
+/** Logs in on the admin's login page, as a browser on `origin` would; returns the session cookie. */
+export async function adminSessionCookie(stack: TestStack, token: string, origin: string): Promise<string> {
+  const login = await stack.app.request("/admin/login", {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", origin },
+    body: new URLSearchParams({ password: token }).toString(),
+  });
+  return /^([^;]+)/.exec(login.headers.get("set-cookie") ?? "")![1]!;
+}
+
 export function postJson(stack: TestStack, body: unknown, headers: Record<string, string> = {}) {
   return stack.app.request("/api/subscribe", {
     method: "POST",
