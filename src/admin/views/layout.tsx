@@ -37,7 +37,7 @@ th{font-size:.75rem;text-transform:uppercase;letter-spacing:.04em;color:var(--mu
 form.filters{display:flex;gap:.6rem;flex-wrap:wrap;align-items:end}form.filters label{display:flex;flex-direction:column;font-size:.75rem;color:var(--muted)}
 input,select{font:inherit;padding:.35rem .5rem;border:1px solid #9aa5b1;border-radius:6px;background:#fff}
 button,.button{font:inherit;font-weight:600;padding:.4rem .9rem;border:0;border-radius:6px;background:var(--brand);color:#fff;cursor:pointer;text-decoration:none;display:inline-block}
-button.secondary,.button.secondary{background:#fff;color:var(--brand);border:1px solid var(--brand)}button.danger{background:var(--bad)}
+button.secondary,.button.secondary{background:#fff;color:var(--brand);border:1px solid var(--brand)}button.danger{background:var(--bad)}button:disabled{background:#e5e7eb;color:#4b5563;border:1px solid #d1d5db;cursor:not-allowed}
 .status{display:inline-block;padding:.05rem .5rem;border-radius:99px;font-size:.8rem;font-weight:600;background:#e4f2ec;color:var(--brand)}
 .status.unsubscribed,.status.pending,.status.cancelled{background:#eef2f7;color:var(--muted)}.status.bounced,.status.complained,.status.failed,.status.disabled{background:#fde8e8;color:var(--bad)}
 .flash{padding:.6rem 1rem;border-radius:8px;margin-bottom:1rem;background:#e4f2ec}.flash.bad{background:#fde8e8}
