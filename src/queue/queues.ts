@@ -26,6 +26,18 @@ const TEN_YEARS_MS = 10 * 365 * 24 * 3600 * 1000;
 
 export type QueueBackend = "redis" | "postgres";
 
+/**
+ * One job through add(), several through addBulk(). On the Postgres backend addBulk() creates
+ * and drops two temporary tables per call (BullMQ's add_jobs_bulk): for the single job a webhook
+ * or a finished step enqueues, that catalog churn was most of the database's time in
+ * `npm run demo` (pg_stat_statements); add() is one INSERT.
+ */
+async function addJobs<T>(queue: Queue<T>, jobs: Parameters<Queue<T>["addBulk"]>[0]): Promise<void> {
+  const [only] = jobs;
+  if (jobs.length === 1 && only) await queue.add(only.name, only.data, only.opts);
+  else await queue.addBulk(jobs);
+}
+
 export interface QueueSettings {
   backend: QueueBackend;
   /** Required for the Redis backend. */
@@ -133,8 +145,8 @@ export class Queues {
     });
     const emails = deliveries.filter((d) => queueOfKind(d.kind) === QUEUE_NAMES.send);
     const calls = deliveries.filter((d) => queueOfKind(d.kind) === QUEUE_NAMES.webhooks);
-    if (emails.length > 0) await this.send.addBulk(emails.map(job));
-    if (calls.length > 0) await this.webhooks.addBulk(calls.map(job));
+    if (emails.length > 0) await addJobs(this.send, emails.map(job));
+    if (calls.length > 0) await addJobs(this.webhooks, calls.map(job));
   }
 
   /** The queue a message's job lives in. */
@@ -145,7 +157,8 @@ export class Queues {
   /** One job per stored webhook event; re-adding a known id is a no-op. */
   async enqueueEvents(eventIds: number[]): Promise<void> {
     if (eventIds.length === 0) return;
-    await this.events.addBulk(
+    await addJobs(
+      this.events,
       eventIds.map((id) => ({ name: "process-event", data: { eventId: id }, opts: { jobId: eventJobId(id) } })),
     );
   }
