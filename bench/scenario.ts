@@ -119,14 +119,21 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
       const hooked = await signupLoad("hooks");
       figures.set("signup req/s with 2 webhook endpoints (share of none)", `${hooked.rps} (${Math.round((100 * hooked.rps) / deployed.rps)} %)`);
       figures.set("with 2 webhook endpoints: signup p50 / p99 ms", hooked.latency);
+      // The load left a backlog (two events, two endpoints: four calls a signup) that each
+      // endpoint's share (50 a second) works through: its rate over 30 s is the figure; the rest
+      // is cancelled so that the steady phase below measures a receiver with no backlog.
       const [{ n: calls }] = (await service.db`select count(*)::int as n from deliveries where kind = 'webhook'`) as unknown as [{ n: number }];
-      const drainStarted = Date.now();
-      await crm.waitFor((received) => received.length >= calls, 300_000, "every webhook call of the load").catch(() =>
-        failures.push(`${o.backend}: the receiver got ${crm.calls.length} of ${calls} webhook calls`),
+      const drainFrom = crm.calls.length;
+      await new Promise((r) => setTimeout(r, 30_000)); // the measured window
+      figures.set(
+        "webhook calls of that load: count, drained a second (2 endpoints)",
+        `${calls}, ${Math.round((crm.calls.length - drainFrom) / 30)}/s`,
       );
-      figures.set("webhook calls of that load: count, drain time", `${calls} in ${((Date.now() - drainStarted) / 1000).toFixed(1)} s`);
+      await service.db`update deliveries set state = 'cancelled' where kind = 'webhook' and state = 'scheduled'`;
+      await new Promise((r) => setTimeout(r, 6_000)); // the calls in hand finish
+      const beforeSteady = crm.calls.length;
       const hookAnsweredAt = await steadySignups(apiUrl, `hooked-${runId}`);
-      await crm.waitFor((received) => received.length >= calls + 4 * 100, 30_000, "the steady signups' calls").catch(() => undefined);
+      await crm.waitFor((received) => received.length >= beforeSteady + 4 * 100, 30_000, "the steady signups' calls").catch(() => undefined);
       const hookDelays = crm.calls
         .filter((c) => c.type === "subscriber.created")
         .map((c) => {
@@ -136,7 +143,8 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
         .filter((d): d is number => d !== undefined)
         .sort((a, b) => a - b);
       figures.set("202 → webhook receipt p50 / p95 ms (20/s)", `${percentile(hookDelays, 50)} / ${percentile(hookDelays, 95)}`);
-      const ids = crm.calls.map((c) => c.webhookId);
+      // An event goes to both endpoints under one webhook-id: a repeat is the same id at the same endpoint.
+      const ids = crm.calls.map((c) => `${c.path} ${c.webhookId}`);
       const repeats = ids.length - new Set(ids).size;
       figures.set("webhook calls received / repeated", `${crm.calls.length} / ${repeats}`);
       if (hookDelays.length < 200) failures.push(`${o.backend}: ${200 - hookDelays.length} steady signups never reached the receiver`);

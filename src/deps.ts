@@ -70,7 +70,7 @@ export interface Deps {
  * Per endpoint and process: calls in flight and calls started per second. Enough for any CRM or
  * no-code tool, and a slow one ties up at most this many of the webhook workers.
  */
-const WEBHOOK_ENDPOINT_SHARE = { concurrency: 4, perSecond: 20 };
+const WEBHOOK_ENDPOINT_SHARE = { concurrency: 4, perSecond: 50 };
 
 /** `overrides` lets a test inject a dependency built differently (e.g. a queue that is down). */
 export function createDeps(config: ReadyConfig, logger: Logger, overrides: { queues?: Queues } = {}): Deps {

@@ -20,8 +20,11 @@ export interface RunningWorkers {
   close(): Promise<void>;
 }
 
-/** Webhook calls in flight per worker process (each endpoint gets at most its gate's share). */
-const WEBHOOK_CONCURRENCY = 8;
+/**
+ * Webhook calls handled at once per worker process: each endpoint gets at most its gate's share
+ * in flight (src/deps.ts), the rest of a busy endpoint's calls wait their turn in memory.
+ */
+const WEBHOOK_CONCURRENCY = 16;
 
 /** The worker process: sending and reconciling. One entry, one close for all. */
 export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<RunningWorkers> {

@@ -74,6 +74,20 @@ export class EndpointGate {
     };
   }
 
+  /**
+   * A pass, waiting in this process (no database work, no job moved) up to `maxWaitMs` for a
+   * slot; past that, the moment to try again. A call that waits keeps its claim and its worker
+   * slot; the bound keeps that short, and the caller puts a call that would wait longer back.
+   */
+  async acquire(key: string, maxWaitMs: number): Promise<GatePass | { retryAt: Date }> {
+    const deadline = this.now() + maxWaitMs;
+    for (;;) {
+      const entry = this.enter(key);
+      if ("release" in entry || entry.retryAt.getTime() > deadline) return entry;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(5, entry.retryAt.getTime() - this.now())));
+    }
+  }
+
   /** Calls in flight for `key` (for metrics and tests). */
   inFlight(key: string): number {
     return this.keys.get(key)?.inFlight ?? 0;

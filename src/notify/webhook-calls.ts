@@ -19,8 +19,13 @@ export interface WebhookCallDeps {
   now?: () => Date;
 }
 
-/** A receiver busy at its limit: look again this soon (not an attempt). */
-const BUSY_RECHECK_MS = 200;
+/**
+ * A receiver at its limit: the call waits in this process for its turn up to GATE_WAIT_MS
+ * (cheap: nothing is written while it waits); past that it is put back and looks again after
+ * BUSY_RECHECK_MS at least (not an attempt).
+ */
+const GATE_WAIT_MS = 5_000;
+const BUSY_RECHECK_MS = 1_000;
 
 /**
  * The outgoing webhook call as a kind of message (issue 16): one row of `deliveries` per
@@ -46,7 +51,7 @@ export function webhookCalls(deps: WebhookCallDeps): CallKindDefinition<"webhook
       } catch {
         return { kind: "failed", error: "the endpoint's secret cannot be read (was APP_SECRET changed?): rotate it, then replay" };
       }
-      const entry = deps.gate.enter(message.endpointId);
+      const entry = await deps.gate.acquire(message.endpointId, GATE_WAIT_MS);
       if ("retryAt" in entry) {
         return { kind: "retry", at: new Date(Math.max(entry.retryAt.getTime(), Date.now() + BUSY_RECHECK_MS)), error: "endpoint busy", attempted: false };
       }

@@ -6,6 +6,8 @@ import { waitFor } from "./wait.js";
 /** One request the receiver got, with what the `standardwebhooks` package's own `verify` said. */
 export interface ReceivedCall {
   webhookId: string;
+  /** The request's path (one receiver can stand for several endpoints). */
+  path: string;
   timestamp: number;
   body: string;
   type: string;
@@ -76,6 +78,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       const payload = JSON.parse(body) as ReceivedCall["payload"];
       const call: ReceivedCall = {
         webhookId: String(req.headers["webhook-id"]),
+        path: req.url ?? "",
         timestamp: Number(req.headers["webhook-timestamp"]),
         body,
         type: payload.type,

@@ -313,3 +313,18 @@ describe("EndpointGate", () => {
     expect(() => new EndpointGate({ concurrency: 1.5, perSecond: 1 })).toThrow(RangeError);
   });
 });
+
+describe("EndpointGate.acquire: waiting for a slot in memory", () => {
+  it("waits for a slot that frees within the bound, and gives the retry time past it", async () => {
+    const gate = new EndpointGate({ concurrency: 1, perSecond: 100 });
+    const first = gate.enter("crm");
+    expect("release" in first).toBe(true);
+    const waiting = gate.acquire("crm", 1_000);
+    setTimeout(() => (first as { release(): void }).release(), 30);
+    const second = await waiting;
+    expect("release" in second).toBe(true);
+    const third = await gate.acquire("crm", 20);
+    expect("retryAt" in third).toBe(true);
+    (second as { release(): void }).release();
+  });
+});
