@@ -32,7 +32,7 @@ import { startWorkers, type RunningWorkers } from "../workers/index.js";
 const SCALE = 43_200;
 const DAY_MS = (86_400 * 1000) / SCALE;
 const DAYS = Number(process.env.DEMO_DAYS ?? 30);
-const READERS = Number(process.env.DEMO_READERS ?? 500);
+const READERS = Number(process.env.DEMO_READERS ?? 1500);
 
 const SOURCES = [
   { weight: 45, source: "article", utm_source: "clinic-blog", utm_medium: "article", utm_campaign: "sciatica-guide" },
