@@ -12,8 +12,9 @@ import { QUEUE_HORIZON_MS } from "../queue/horizon.js";
 
 /**
  * Postgres is the source of truth, the queue is derived from it (DESIGN.md invariant 2). Every
- * message of every kind — a step, a confirmation, a fresh guide link — is a row of `deliveries`
- * before it has a job, so one reconciler re-offers them all. The queue holds the jobs of what is
+ * message of every kind — a step, a confirmation, a fresh guide link, an outgoing webhook call —
+ * is a row of `deliveries` before it has a job, so one reconciler re-offers them all (each to
+ * its own queue: the row's kind routes it). The queue holds the jobs of what is
  * due within QUEUE_HORIZON_MS (src/queue/horizon.ts). The reconciler adds the jobs that should
  * exist and don't:
  *  - after the queue store lost its data (marker gone): every pending message within the horizon;
