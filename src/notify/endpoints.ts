@@ -7,7 +7,7 @@ import { recordAdminAction } from "../admin/audit.js";
 import type { Actor } from "../admin/subscriber-actions.js";
 import { enqueueAfterCommit } from "../queue/after-commit.js";
 import type { Queues } from "../queue/queues.js";
-import { WEBHOOK_EVENT_TYPE_NAMES, type WebhookEventType } from "./event-types.js";
+import { SUBSCRIBABLE_EVENT_TYPES, type WebhookEventType } from "./event-types.js";
 import { checkWebhookUrl, type Resolve } from "./public-address.js";
 import { newWebhookSecret } from "./signing.js";
 import type { SecretBox } from "./secret-box.js";
@@ -41,8 +41,6 @@ export type Refusal =
 
 export type Outcome<T> = { ok: T } | Refusal;
 
-/** The types an endpoint may ask for: `webhook.test` goes only where the admin sends it. */
-export const SUBSCRIBABLE_EVENT_TYPES = WEBHOOK_EVENT_TYPE_NAMES.filter((t) => t !== "webhook.test");
 
 export const MAX_DESCRIPTION_LENGTH = 200;
 

@@ -19,6 +19,9 @@ export const WEBHOOK_EVENT_TYPES = {
 export type WebhookEventType = keyof typeof WEBHOOK_EVENT_TYPES;
 export const WEBHOOK_EVENT_TYPE_NAMES = Object.keys(WEBHOOK_EVENT_TYPES) as WebhookEventType[];
 
+/** The types an endpoint may ask for: `webhook.test` goes only where the admin sends it. */
+export const SUBSCRIBABLE_EVENT_TYPES = WEBHOOK_EVENT_TYPE_NAMES.filter((t) => t !== "webhook.test");
+
 export function isWebhookEventType(value: string): value is WebhookEventType {
   return Object.hasOwn(WEBHOOK_EVENT_TYPES, value);
 }

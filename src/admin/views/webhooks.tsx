@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
 import { outcomeOf, type DeliveryOutcome, type EndpointListItem, type LoggedDelivery } from "../../db/queries/webhook-endpoints.js";
-import { WEBHOOK_EVENT_TYPES, WEBHOOK_EVENT_TYPE_NAMES } from "../../notify/event-types.js";
+import { SUBSCRIBABLE_EVENT_TYPES, WEBHOOK_EVENT_TYPES, WEBHOOK_EVENT_TYPE_NAMES } from "../../notify/event-types.js";
 import { AdminPage, when } from "./layout.js";
 
 /**
@@ -34,7 +34,6 @@ export interface EndpointForm {
 
 export const EMPTY_FORM: EndpointForm = { url: "", description: "", scope: "all", events: [] };
 
-const SUBSCRIBABLE = WEBHOOK_EVENT_TYPE_NAMES.filter((t) => t !== "webhook.test");
 
 const FlashLine: FC<{ flash: Flash | undefined }> = ({ flash }) =>
   flash ? (
@@ -210,7 +209,7 @@ const NewEndpointForm: FC<{ form: EndpointForm; allowPrivate: boolean }> = ({ fo
           <input type="radio" name="scope" value="some" checked={form.scope === "some"} />
           <span>Only the ones ticked below</span>
         </label>
-        {SUBSCRIBABLE.map((type) => (
+        {SUBSCRIBABLE_EVENT_TYPES.map((type) => (
           <label class="check">
             <input type="checkbox" name="events" value={type} checked={form.events.includes(type)} />
             <code>{type}</code>

@@ -49,8 +49,6 @@ export type ClaimedMessage = ClaimedBase &
     | ({ kind: "webhook"; enrollmentId: null; step: null; endpointId: string; webhookEventId: number } & NoRecipient)
   );
 
-/** A claimed email (any kind but a webhook call). */
-export type ClaimedEmail = Exclude<ClaimedMessage, { kind: "webhook" }>;
 
 export type ClaimResult =
   | { claimed: ClaimedMessage }
