@@ -3,31 +3,29 @@ import type { Logger } from "../logger.js";
 import type { Queues } from "../queue/queues.js";
 import { enqueueAfterCommit } from "../queue/after-commit.js";
 import { untriedWebhookCalls } from "../db/queries/webhook-calls.js";
+import type { WebhookExpansion } from "./expansion.js";
 
-/** The channel the triggers of drizzle/0006_outgoing_webhooks.sql announce new calls on. */
-export const WEBHOOK_CALLS_CHANNEL = "webhook_calls";
+/** The channel the triggers of drizzle/0007_webhook_event_batches.sql announce recorded events on. */
+export const WEBHOOK_EVENTS_CHANNEL = "webhook_events";
 
 export interface AnnouncementDeps {
   sql: postgres.Sql;
   queues: Pick<Queues, "enqueueDeliveries">;
   logger: Logger;
+  expansion: Pick<WebhookExpansion, "kick">;
 }
 
 /**
- * Webhook events are written by triggers, inside whatever transaction changed a subscriber — a
- * signup, an unsubscribe, a bounce — so the code that committed does not know a call was
- * created. The triggers announce the new calls' ids with NOTIFY, which Postgres delivers only
- * when (and if) that transaction commits; this listener, in each worker process, adds their jobs
- * within milliseconds. Whenever it (re)connects it also enqueues every call never tried (any
- * announced while it was away); the reconciler re-offers anything else, like every message.
+ * Webhook events are recorded by triggers, inside whatever transaction changed a subscriber — a
+ * signup, an unsubscribe, a bounce — so the code that committed does not know one was. The
+ * triggers NOTIFY, which Postgres delivers only when (and if) that transaction commits; this
+ * listener, in each worker process, starts the expansion into calls within milliseconds.
+ * Whenever it (re)connects it also enqueues every call never tried and expands what waits (it
+ * may have missed announcements while away); the reconciler kicks the expansion on every pass.
  */
-export async function listenForWebhookCalls(deps: AnnouncementDeps): Promise<{ stop(): Promise<void> }> {
-  const enqueue = (ids: number[]) =>
-    enqueueAfterCommit(
-      deps,
-      ids.map((id) => ({ id, dueAt: new Date(), kind: "webhook" as const })),
-    );
+export async function listenForWebhookEvents(deps: AnnouncementDeps): Promise<{ stop(): Promise<void> }> {
   const catchUp = async () => {
+    deps.expansion.kick();
     try {
       await enqueueAfterCommit(deps, await untriedWebhookCalls(deps.sql, 10_000));
     } catch (error) {
@@ -35,14 +33,8 @@ export async function listenForWebhookCalls(deps: AnnouncementDeps): Promise<{ s
     }
   };
   const listening = await deps.sql.listen(
-    WEBHOOK_CALLS_CHANNEL,
-    (payload) => {
-      const ids = payload
-        .split(",")
-        .map(Number)
-        .filter((id) => Number.isSafeInteger(id) && id > 0);
-      void enqueue(ids);
-    },
+    WEBHOOK_EVENTS_CHANNEL,
+    () => deps.expansion.kick(),
     () => void catchUp(),
   );
   return {

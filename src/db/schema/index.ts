@@ -17,3 +17,4 @@ export * from "./admin-session-revocations.js";
 export * from "./webhook-endpoints.js";
 export * from "./webhook-events.js";
 export * from "./webhook-attempts.js";
+export * from "./webhook-event-batches.js";

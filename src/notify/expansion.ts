@@ -1,0 +1,84 @@
+import type postgres from "postgres";
+import type { Logger } from "../logger.js";
+import type { Queues } from "../queue/queues.js";
+import { enqueueAfterCommit } from "../queue/after-commit.js";
+import { expandWebhookEvents, webhookBacklog } from "../db/queries/webhook-calls.js";
+
+export interface ExpansionDeps {
+  sql: postgres.Sql;
+  queues: Pick<Queues, "enqueueDeliveries">;
+  logger: Logger;
+}
+
+/** Events expanded in one transaction. */
+const CHUNK = 500;
+/**
+ * More events are expanded while the least busy endpoint has fewer calls than this due: a few
+ * seconds of its share (src/deps.ts), so it never runs dry while a burst's events stay compact.
+ */
+const LOW_WATER = 250;
+/** How soon a paused expansion looks again. */
+const RECHECK_MS = 250;
+
+/**
+ * Turns the events the triggers recorded compactly (migration 0007) into events and calls, and
+ * enqueues the calls once that has committed. At a clinic's pace that is within milliseconds of
+ * the change; under a burst of thousands of signups it paces itself to what the endpoints take,
+ * so the burst pays a compact row per statement instead of every event and call row at once.
+ * Any number of worker processes may run one (the rows are taken with skip locked); the
+ * reconciler kicks it on every pass, for whatever a lost notification or a crash left behind.
+ */
+export class WebhookExpansion {
+  private running = false;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(private readonly deps: ExpansionDeps) {}
+
+  /** Something may have been recorded: expand what waits, now or right after the current run. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    void this.drain()
+      .catch((error: unknown) => this.deps.logger.warn({ err: error }, "expanding webhook events failed; the reconciler tries again"))
+      .finally(() => {
+        this.running = false;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+
+  private async drain(): Promise<void> {
+    const { sql } = this.deps;
+    while (!this.stopped) {
+      const backlog = await webhookBacklog(sql, LOW_WATER);
+      if (!backlog.waiting) return;
+      if (backlog.leastDue >= LOW_WATER) return this.lookAgainSoon();
+      const { taken, calls } = await expandWebhookEvents(sql, CHUNK);
+      await enqueueAfterCommit(this.deps, calls.map((id) => ({ id, dueAt: new Date(), kind: "webhook" as const })));
+      // Nothing taken: another worker holds what waits, and expands it.
+      if (taken === 0) return;
+    }
+  }
+
+  private lookAgainSoon(): void {
+    if (this.timer || this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.kick();
+    }, RECHECK_MS);
+    this.timer.unref();
+  }
+}
