@@ -37,7 +37,7 @@ const compactRows = (s: TestStack) =>
 
 describe("webhook events recorded compactly, expanded at the endpoints' pace", () => {
   it("a statement of 300 signups is one compact row per event type; the expansion pauses while the endpoint is busy", async () => {
-    const s = (stack = await createStack({ env: { WEBHOOK_ALLOW_PRIVATE_URLS: "true" } }));
+    const s = (stack = await createStack({ env: { WEBHOOK_ALLOW_PRIVATE_URLS: "true", ADMIN_TOKEN } }));
     const receiver = await receiverFor(s);
     // One statement, as the signup group commit writes a batch.
     await s.deps.db.sql`insert into subscribers (email) select 'burst' || g || '@example.test' from generate_series(1, 300) g`;
@@ -56,6 +56,9 @@ describe("webhook events recorded compactly, expanded at the endpoints' pace", (
     const [paused] = await s.deps.db.sql<{ calls: number }[]>`select count(*)::int as calls from deliveries where kind = 'webhook'`;
     expect(paused!.calls).toBe(500);
     expect(await compactRows(s)).toEqual([{ type: "subscriber.activated", n: 100 }]);
+    // The admin sees what waits.
+    const page = await (await s.app.request("/admin/webhooks", { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text();
+    expect(page).toContain("100 events wait to be handed to the endpoints");
 
     receiver.delayMs = 0;
     await receiver.waitFor((calls) => new Set(calls.map((c) => c.webhookId)).size === 600, 60_000, "every event");
