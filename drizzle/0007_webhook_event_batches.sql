@@ -99,8 +99,11 @@ $fn$;
 -- Expands up to p_limit recorded events, oldest first, into webhook_events (the Standard Webhooks
 -- body, timestamped when it happened) and one call per enabled endpoint that wants the type and
 -- existed then; the compact rows go in the same transaction, so each event is expanded exactly
--- once, whichever worker does it (skip locked). Returns how many events it took and the calls.
-create or replace function webhook_expand(p_limit integer, out taken integer, out calls bigint[])
+-- once, whichever worker does it (skip locked). Paced: nothing is expanded (paused) while even
+-- the least busy enabled endpoint has p_low_water calls or more due and unfinished. Returns how
+-- many events it took and the new calls, to enqueue after the commit.
+create or replace function webhook_expand(p_limit integer, p_low_water integer,
+                                          out taken integer, out calls bigint[], out paused boolean)
 language plpgsql as $fn$
 declare
   b webhook_event_batches;
@@ -109,6 +112,16 @@ declare
 begin
   taken := 0;
   calls := '{}';
+  paused := false;
+  if not exists (select 1 from webhook_event_batches) then return; end if;
+  if (select min((select count(*) from (select 1 from deliveries d
+                                          where d.endpoint_id = w.id and d.state in ('scheduled', 'sending')
+                                            and d.due_at <= now()
+                                          limit p_low_water) due))
+        from webhook_endpoints w where w.status = 'enabled') >= p_low_water then
+    paused := true;
+    return;
+  end if;
   for b in select * from webhook_event_batches order by id for update skip locked loop
     exit when taken >= p_limit;
     v_n := least(cardinality(b.subscriber_ids), p_limit - taken);

@@ -2,7 +2,7 @@ import type postgres from "postgres";
 import type { Logger } from "../logger.js";
 import type { Queues } from "../queue/queues.js";
 import { enqueueAfterCommit } from "../queue/after-commit.js";
-import { expandWebhookEvents, webhookBacklog } from "../db/queries/webhook-calls.js";
+import { expandWebhookEvents } from "../db/queries/webhook-calls.js";
 
 export interface ExpansionDeps {
   sql: postgres.Sql;
@@ -61,15 +61,12 @@ export class WebhookExpansion {
   }
 
   private async drain(): Promise<void> {
-    const { sql } = this.deps;
     while (!this.stopped) {
-      const backlog = await webhookBacklog(sql, LOW_WATER);
-      if (!backlog.waiting) return;
-      if (backlog.leastDue >= LOW_WATER) return this.lookAgainSoon();
-      const { taken, calls } = await expandWebhookEvents(sql, CHUNK);
+      const { taken, calls, paused } = await expandWebhookEvents(this.deps.sql, CHUNK, LOW_WATER);
       await enqueueAfterCommit(this.deps, calls.map((id) => ({ id, dueAt: new Date(), kind: "webhook" as const })));
-      // Nothing taken: another worker holds what waits, and expands it.
-      if (taken === 0) return;
+      if (paused) return this.lookAgainSoon();
+      // Less than a chunk: nothing else waits (or another worker holds it, and expands it).
+      if (taken < CHUNK) return;
     }
   }
 

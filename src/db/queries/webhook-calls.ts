@@ -72,28 +72,19 @@ export async function recordAttempt(
 
 /**
  * Expands up to `limit` of the events the triggers recorded compactly (webhook_event_batches,
- * migration 0007) into events and their calls, oldest first, in one transaction: `taken` events
- * (0: none waiting), `calls` the new calls' ids, to enqueue once this has committed.
+ * migration 0007) into events and their calls, oldest first, in one transaction — unless even
+ * the least busy enabled endpoint has `lowWater` calls or more due (`paused`). `taken` events
+ * (fewer than `limit`: nothing else waits, or another worker has it), `calls` the new calls'
+ * ids, to enqueue once this has committed.
  */
-export async function expandWebhookEvents(sql: postgres.Sql, limit: number): Promise<{ taken: number; calls: number[] }> {
-  const [row] = await sql<{ taken: number; calls: string[] }[]>`select taken, calls from webhook_expand(${limit})`;
-  return { taken: row?.taken ?? 0, calls: (row?.calls ?? []).map(Number) };
-}
-
-/**
- * Whether recorded events wait to be expanded, and the smallest number of calls due and not
- * finished at any enabled endpoint (counted up to `cap`; 0 with no endpoint): the expansion goes
- * on while the least busy endpoint is running out of work.
- */
-export async function webhookBacklog(sql: postgres.Sql, cap: number): Promise<{ waiting: boolean; leastDue: number }> {
-  const [row] = await sql<{ waiting: boolean; leastDue: number }[]>`
-    select exists (select 1 from webhook_event_batches) as waiting,
-           coalesce((select min((select count(*) from (select 1 from deliveries d
-                                                         where d.endpoint_id = w.id and d.state in ('scheduled', 'sending')
-                                                           and d.due_at <= now()
-                                                         limit ${cap}) due))
-                       from webhook_endpoints w where w.status = 'enabled'), 0)::int as "leastDue"`;
-  return row ?? { waiting: false, leastDue: 0 };
+export async function expandWebhookEvents(
+  sql: postgres.Sql,
+  limit: number,
+  lowWater: number,
+): Promise<{ taken: number; calls: number[]; paused: boolean }> {
+  const [row] = await sql<{ taken: number; calls: string[]; paused: boolean }[]>`
+    select taken, calls, paused from webhook_expand(${limit}, ${lowWater})`;
+  return { taken: row?.taken ?? 0, calls: (row?.calls ?? []).map(Number), paused: row?.paused ?? false };
 }
 
 /**
