@@ -14,7 +14,20 @@ import { ACTING_EVENT_TYPES } from "./events.js";
  * src/db/queries/email-events.ts only because that file was outside this change's scope.
  */
 export async function settleQuietEvent(db: Database, eventId: number): Promise<MessageKind | undefined> {
-  const unprocessed = and(eq(emailEvents.id, eventId), isNull(emailEvents.processedAt));
+  const [row] = await preparedFor(db).execute({ eventId });
+  return row?.kind;
+}
+
+/** Built once per database handle: drizzle's query building cost more than the statement. */
+const prepared = new WeakMap<Database, ReturnType<typeof prepare>>();
+function preparedFor(db: Database) {
+  let statement = prepared.get(db);
+  if (!statement) prepared.set(db, (statement = prepare(db)));
+  return statement;
+}
+
+function prepare(db: Database) {
+  const unprocessed = and(eq(emailEvents.id, sql.placeholder("eventId")), isNull(emailEvents.processedAt));
   const match = db.$with("m").as(
     db
       .select({ deliveryId: deliveries.id, kind: deliveries.kind, subscriberId: deliveries.subscriberId })
@@ -24,12 +37,12 @@ export async function settleQuietEvent(db: Database, eventId: number): Promise<M
       .where(and(unprocessed, notInArray(emailEvents.type, [...ACTING_EVENT_TYPES])))
       .limit(1),
   );
-  const [row] = await db
+  return db
     .with(match)
     .update(emailEvents)
     .set({ processedAt: sql`now()`, deliveryId: sql`${match.deliveryId}`, subscriberId: sql`${match.subscriberId}` })
     .from(match)
     .where(unprocessed)
-    .returning({ kind: match.kind });
-  return row?.kind;
+    .returning({ kind: match.kind })
+    .prepare("settle_quiet_event");
 }
