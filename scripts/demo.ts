@@ -32,7 +32,7 @@ import { startWorkers, type RunningWorkers } from "../workers/index.js";
 const SCALE = 43_200;
 const DAY_MS = (86_400 * 1000) / SCALE;
 const DAYS = Number(process.env.DEMO_DAYS ?? 30);
-const READERS = Number(process.env.DEMO_READERS ?? 1500);
+const READERS = Number(process.env.DEMO_READERS ?? 3000);
 
 const SOURCES = [
   { weight: 45, source: "article", utm_source: "clinic-blog", utm_medium: "article", utm_campaign: "sciatica-guide" },
@@ -276,10 +276,16 @@ const live: ReadyConfig = { ...config, sequenceTimeScale: 1 };
 deps = createDeps(live, logger);
 api = await startApi(deps);
 workers = await startWorkers(deps, { concurrency: live.workerConcurrency, reconcileEveryMs: 5000 });
-const [counts] = await deps.db.sql<{ readers: number; emails: number; events: number; downloads: number }[]>`
+const [counts] = await deps.db.sql<{ readers: number; emails: number; events: number; downloads: number; unsubscribed: number; bounced: number; complained: number }[]>`
   select (select count(*)::int from subscribers) as readers, (select count(*)::int from outbox_emails) as emails,
-         (select count(*)::int from email_events) as events, (select count(*)::int from guide_downloads) as downloads`;
-say(`done: ${counts!.readers} readers, ${counts!.emails} emails, ${counts!.events} provider events, ${counts!.downloads} guide downloads`);
+         (select count(*)::int from email_events) as events, (select count(*)::int from guide_downloads) as downloads,
+         (select count(*)::int from subscribers where status = 'unsubscribed') as unsubscribed,
+         (select count(*)::int from subscribers where status = 'bounced') as bounced,
+         (select count(*)::int from subscribers where status = 'complained') as complained`;
+say(
+  `done: ${counts!.readers} readers, ${counts!.emails} emails, ${counts!.events} provider events, ${counts!.downloads} guide downloads; ` +
+    `${counts!.unsubscribed} unsubscribed, ${counts!.bounced} bounced, ${counts!.complained} complained`,
+);
 
 const adminUrl = `${live.publicUrl}${devLoginPath(deps.devLogin!.mint())}`;
 const facts = {
