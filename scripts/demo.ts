@@ -4,14 +4,14 @@
  * 1. A fresh embedded PostgreSQL in DATA_DIR/demo (`.data/demo`; DATABASE_URL, REDIS_URL and
  *    RESEND_API_KEY are ignored: the demo never touches a real database, queue or provider).
  * 2. The real service in this process — API, workers, the outbox transport — at
- *    SEQUENCE_TIME_SCALE=43200, so two seconds of the run are one day of the campaign.
- * 3. For about 60 seconds (30 campaign days) readers arrive, more each day, from a few sources,
+ *    SEQUENCE_TIME_SCALE=57600, so a day of the campaign passes in 1.5 seconds of the run.
+ * 3. For about 45 seconds (30 campaign days) readers arrive, more each day, from a few sources,
  *    through the real signup endpoint; they download the guide through their personal link,
  *    a few unsubscribe through the one-click link in their emails; the provider's events —
  *    delivered, opened (an estimate), clicked, one hard bounce, one complaint — arrive through
  *    the real Svix-signed webhook route. Every row is written by the service's own code.
  * 4. The one documented step that fakes anything: every timestamp the run wrote is mapped onto
- *    the past month with the same time scale — `t' = now − (end − t) × 43200` — so what took 60
+ *    the past month with the same time scale — `t' = now − (end − t) × 57600` — so what took 45
  *    seconds reads as 30 days, in order; sends still due keep their place in the future. Then
  *    the stats are rebuilt from the rows.
  * 5. The service restarts on that database at the normal time scale and prints the admin link.
@@ -29,7 +29,7 @@ import { startApi, type RunningApi } from "../src/server.js";
 import { startWorkers, type RunningWorkers } from "../workers/index.js";
 
 /** SEQUENCE_TIME_SCALE during the run: a campaign day passes in DAY_MS of real time. */
-const SCALE = 43_200;
+const SCALE = 57_600;
 const DAY_MS = (86_400 * 1000) / SCALE;
 const DAYS = Number(process.env.DEMO_DAYS ?? 30);
 const READERS = Number(process.env.DEMO_READERS ?? 3000);
@@ -105,7 +105,7 @@ const { config, logger, embedded, logFormat } = await bootstrap({ ...env, SEQUEN
 await prepareStores(config, logger);
 say(`embedded PostgreSQL in ${dataDir} (port ${config.embeddedPgPort}), migrated`);
 
-// 2. The service, a day a second.
+// 2. The service, a day every 1.5 seconds.
 let deps: Deps = createDeps(config, logger);
 const sql = deps.db.sql;
 // Commits during the run need not wait for the disk: if the machine crashed mid-run, the next
@@ -193,7 +193,7 @@ async function react(day: number): Promise<void> {
   });
 }
 
-// 3. A month, a day every two seconds: more readers each day (the campaign catching on).
+// 3. A month, a day every 1.5 seconds: more readers each day (the campaign catching on).
 // Arrivals follow the clock in a loop of their own, so the month is DAYS days long however long
 // the provider's events take to post; the readers' and the provider's reactions follow behind.
 say(`simulating ${DAYS} days (${READERS} readers), a day every ${DAY_MS / 1000} s…`);

@@ -1,9 +1,8 @@
 import type { Database } from "../db/client.js";
 import type { Logger } from "../logger.js";
 import type { Queues } from "../queue/queues.js";
-import { insertEmailEvent } from "../db/queries/email-events.js";
 import { isEmailEventType, parseOccurredAt, webhookEventSchema } from "./events.js";
-import { settleQuietEvent } from "./settle.js";
+import { storeEvent } from "./store.js";
 import type { WebhookHeaders, WebhookVerifier } from "./verify.js";
 
 export interface IngestDeps {
@@ -24,13 +23,12 @@ export type IngestResult =
 export const MAX_EVENT_ID_LENGTH = 255;
 
 /**
- * Receives one webhook: verify, validate, store, then settle or enqueue — and nothing slow, so the
- * provider gets its 2xx at once (Svix retries what is not answered in time). The event is
- * committed before the answer. One that can act on no one (delivered, opened, clicked…) and
- * matches one of our emails is settled right here in one indexed statement: it needs no job, and
- * jobs were most of the cost of each event. Any other event gets a job that acts on it after the
- * answer; if its enqueue fails the consent upkeep job enqueues every stored event left
- * unprocessed. A replayed svix-id is stored once.
+ * Receives one webhook: verify, validate, store, enqueue — and nothing slow, so the provider gets
+ * its 2xx at once (Svix retries what is not answered in time). The event is committed before the
+ * answer. One that only needs matching to our email is stored settled (src/feedback/store.ts) and
+ * needs no job; any other gets a job that acts on it after the answer, and if its enqueue fails
+ * the consent upkeep job enqueues every stored event left unprocessed. A replayed svix-id is
+ * stored once.
  */
 export async function receiveWebhook(deps: IngestDeps, rawBody: string, headers: WebhookHeaders): Promise<IngestResult> {
   const verified = deps.verify(rawBody, headers);
@@ -54,7 +52,7 @@ export async function receiveWebhook(deps: IngestDeps, rawBody: string, headers:
   if (!isEmailEventType(event.type)) {
     return { ok: false, reason: "unsupported-type", message: `Unsupported event type "${event.type.slice(0, 100)}".` };
   }
-  const id = await insertEmailEvent(deps.db, {
+  const stored = await storeEvent(deps.db, {
     providerEventId: headers.id!,
     type: event.type,
     providerMessageId: event.data.email_id,
@@ -63,22 +61,13 @@ export async function receiveWebhook(deps: IngestDeps, rawBody: string, headers:
     payload: verified.payload,
     occurredAt: parseOccurredAt(event.created_at),
   });
-  if (id === undefined) return { ok: true, duplicate: true };
-  if (await settledAtOnce(deps, id)) return { ok: true, duplicate: false };
+  if (stored === undefined) return { ok: true, duplicate: true };
+  if (stored.settled) return { ok: true, duplicate: false };
   try {
-    await deps.queues.enqueueEvents([id]);
+    await deps.queues.enqueueEvents([stored.id]);
   } catch (error) {
-    deps.logger.warn({ eventId: id, err: error }, "enqueue of a webhook event failed; the upkeep job will process it");
+    deps.logger.warn({ eventId: stored.id, err: error }, "enqueue of a webhook event failed; the upkeep job will process it");
   }
   return { ok: true, duplicate: false };
 }
 
-/** Whether the event was settled here; a failure leaves it to its job, as if it had not matched. */
-async function settledAtOnce(deps: IngestDeps, eventId: number): Promise<boolean> {
-  try {
-    return (await settleQuietEvent(deps.db, eventId)) !== undefined;
-  } catch (error) {
-    deps.logger.warn({ eventId, err: error }, "settling a webhook event failed; its job will process it");
-    return false;
-  }
-}
