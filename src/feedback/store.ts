@@ -22,31 +22,54 @@ export interface StoredEvent {
  */
 export async function storeEvent(db: Database, e: NewEmailEvent): Promise<StoredEvent | undefined> {
   const quiet = e.providerMessageId !== undefined && !(ACTING_EVENT_TYPES as readonly string[]).includes(e.type);
+  const [row] = await preparedFor(db).execute({
+    providerEventId: e.providerEventId,
+    type: e.type,
+    providerMessageId: e.providerMessageId ?? null,
+    // Null matches no message: an event that may act is stored unprocessed, for its job.
+    matchMessageId: quiet ? e.providerMessageId! : null,
+    url: e.url ?? null,
+    bounceType: e.bounceType ?? null,
+    payload: e.payload,
+    occurredAt: e.occurredAt ?? null,
+  });
+  return row && { id: row.id, settled: row.processedAt !== null };
+}
+
+/** Built once per database handle: drizzle's building of this statement cost as much as running it. */
+const prepared = new WeakMap<Database, ReturnType<typeof prepare>>();
+function preparedFor(db: Database) {
+  let statement = prepared.get(db);
+  if (!statement) prepared.set(db, (statement = prepare(db)));
+  return statement;
+}
+
+function prepare(db: Database) {
   const match = db.$with("m").as(
     db
       .select({ id: deliveries.id, subscriberId: deliveries.subscriberId })
       .from(deliveries)
       .innerJoin(subscribers, and(eq(subscribers.id, deliveries.subscriberId), isNull(subscribers.erasedAt)))
-      .where(quiet ? eq(deliveries.providerMessageId, e.providerMessageId!) : sql`false`)
+      .where(eq(deliveries.providerMessageId, sql.placeholder("matchMessageId")))
       .limit(1),
   );
-  const [row] = await db
+  return db
     .with(match)
     .insert(emailEvents)
     .values({
-      providerEventId: e.providerEventId,
-      type: e.type,
-      providerMessageId: e.providerMessageId ?? null,
-      url: e.url ?? null,
-      bounceType: e.bounceType ?? null,
-      payload: e.payload,
-      occurredAt: e.occurredAt ?? null,
+      providerEventId: sql.placeholder("providerEventId"),
+      type: sql.placeholder("type"),
+      providerMessageId: sql.placeholder("providerMessageId"),
+      url: sql.placeholder("url"),
+      bounceType: sql.placeholder("bounceType"),
+      payload: sql.placeholder("payload"),
+      occurredAt: sql.placeholder("occurredAt"),
       // No match: the subqueries are null, and so is processed_at.
       deliveryId: sql`(select ${match.id} from ${match})`,
       subscriberId: sql`(select ${match.subscriberId} from ${match})`,
       processedAt: sql`(select now() from ${match})`,
     })
     .onConflictDoNothing({ target: emailEvents.providerEventId })
-    .returning({ id: emailEvents.id, processedAt: emailEvents.processedAt });
-  return row && { id: row.id, settled: row.processedAt !== null };
+    .returning({ id: emailEvents.id, processedAt: emailEvents.processedAt })
+    .prepare("store_email_event");
 }
