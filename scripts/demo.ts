@@ -211,7 +211,7 @@ const arrivals = (async () => {
     const day = (Date.now() - simStart) / DAY_MS;
     const due = day >= DAYS ? READERS : Math.floor(READERS * arrived(day));
     const ids = Array.from({ length: Math.max(0, due - reader) }, () => reader++);
-    await inParallel(ids, 4, signUp);
+    await inParallel(ids, 8, signUp);
     if (day >= DAYS) return;
     if (Math.floor(day / 5) > reported) {
       reported = Math.floor(day / 5);
