@@ -12,8 +12,9 @@
  *    the real Svix-signed webhook route. Every row is written by the service's own code.
  * 4. The one documented step that fakes anything: every timestamp the run wrote is mapped onto
  *    the past month with the same time scale — `t' = now − (end − t) × 57600` — so what took 45
- *    seconds reads as 30 days, in order; sends still due keep their place in the future. Then
- *    the stats are rebuilt from the rows.
+ *    seconds reads as 30 days, in order; sends still due keep their place in the future. The month
+ *    ends when the clock does (no send after it); the answers to its last emails, posted just
+ *    after, are stamped at its end. Then the stats are rebuilt from the rows.
  * 5. The service restarts on that database at the normal time scale and prints the admin link.
  */
 import { createHmac, randomBytes } from "node:crypto";
@@ -228,22 +229,18 @@ const reactions = (async () => {
 })();
 await arrivals;
 say(`all ${READERS} readers arrived`);
+// The month ends here: the workers stop (close() waits for the sends in hand), so nothing is sent
+// after it. The readers' and the provider's answers to the last emails are still posted — the
+// route settles them as it stores them — and step 4 stamps what happened after the end at the end.
+const end = new Date();
+await workers.close();
 arriving = false;
 await reactions;
-// The last emails of the run get their events too.
-await sleep(500);
 await react(DAYS);
 say("the last emails' events posted");
-const end = new Date();
-
-// Let the events worker finish with what arrived, then stop everything before the clock moves.
-for (const deadline = Date.now() + 30_000; Date.now() < deadline; await sleep(200)) {
-  const [row] = await sql<{ n: number }[]>`select count(*)::int as n from email_events where processed_at is null`;
-  if (row!.n === 0) break;
-}
-say("the provider's events processed");
-await workers.close();
 await api.close();
+// An event the route could not settle (the bounce, the complaint, one that beat its send's
+// commit) and that is still unprocessed is processed when the service starts again in step 5.
 
 // 4. The one faked step: the run's timestamps, mapped onto the past month at the same scale.
 say(`moving the run's timestamps onto the past month (t' = now - (end - t) x ${SCALE})…`);
@@ -258,9 +255,12 @@ const columns: Record<string, string[]> = {
   outbox_emails: ["created_at"],
   admin_audit: ["at"],
 };
+/** Times still ahead (sends due) keep their place in the future; any other time is a moment that happened, at the end at the latest. */
+const ahead = new Set(["due_at", "next_send_at"]);
 await sql.begin(async (tx) => {
   for (const [table, cols] of Object.entries(columns)) {
-    const sets = cols.map((c) => `${c} = now() - ($1::timestamptz - ${c}) * ${SCALE}`).join(", ");
+    const at = (c: string) => (ahead.has(c) ? c : `least(${c}, $1::timestamptz)`);
+    const sets = cols.map((c) => `${c} = now() - ($1::timestamptz - ${at(c)}) * ${SCALE}`).join(", ");
     await tx.unsafe(`update ${table} set ${sets}`, [end.toISOString()]);
   }
 });
