@@ -24,6 +24,12 @@ export function isEmailEventType(type: string): type is EmailEventType {
   return (EMAIL_EVENT_TYPES as readonly string[]).includes(type);
 }
 
+/**
+ * The events that may act on a subscriber (stop their sends): a hard bounce, a complaint, a
+ * suppression. Every other event is only matched to its email and counted.
+ */
+export const ACTING_EVENT_TYPES = ["email.bounced", "email.complained", "email.suppressed"] as const satisfies readonly EmailEventType[];
+
 const text = (max: number) => z.string().max(max);
 
 /** Only what we read is checked; everything else in the payload is kept as it came. */

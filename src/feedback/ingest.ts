@@ -1,8 +1,8 @@
 import type { Database } from "../db/client.js";
 import type { Logger } from "../logger.js";
 import type { Queues } from "../queue/queues.js";
-import { insertEmailEvent } from "../db/queries/email-events.js";
 import { isEmailEventType, parseOccurredAt, webhookEventSchema } from "./events.js";
+import { storeEvent } from "./store.js";
 import type { WebhookHeaders, WebhookVerifier } from "./verify.js";
 
 export interface IngestDeps {
@@ -25,8 +25,10 @@ export const MAX_EVENT_ID_LENGTH = 255;
 /**
  * Receives one webhook: verify, validate, store, enqueue — and nothing slow, so the provider gets
  * its 2xx at once (Svix retries what is not answered in time). The event is committed before the
- * answer; the job that acts on it comes after, and if its enqueue fails the consent upkeep job
- * enqueues every stored event left unprocessed. A replayed svix-id is stored once.
+ * answer. One that only needs matching to our email is stored settled (src/feedback/store.ts) and
+ * needs no job; any other gets a job that acts on it after the answer, and if its enqueue fails
+ * the consent upkeep job enqueues every stored event left unprocessed. A replayed svix-id is
+ * stored once.
  */
 export async function receiveWebhook(deps: IngestDeps, rawBody: string, headers: WebhookHeaders): Promise<IngestResult> {
   const verified = deps.verify(rawBody, headers);
@@ -50,7 +52,7 @@ export async function receiveWebhook(deps: IngestDeps, rawBody: string, headers:
   if (!isEmailEventType(event.type)) {
     return { ok: false, reason: "unsupported-type", message: `Unsupported event type "${event.type.slice(0, 100)}".` };
   }
-  const id = await insertEmailEvent(deps.db, {
+  const stored = await storeEvent(deps.db, {
     providerEventId: headers.id!,
     type: event.type,
     providerMessageId: event.data.email_id,
@@ -59,11 +61,13 @@ export async function receiveWebhook(deps: IngestDeps, rawBody: string, headers:
     payload: verified.payload,
     occurredAt: parseOccurredAt(event.created_at),
   });
-  if (id === undefined) return { ok: true, duplicate: true };
+  if (stored === undefined) return { ok: true, duplicate: true };
+  if (stored.settled) return { ok: true, duplicate: false };
   try {
-    await deps.queues.enqueueEvents([id]);
+    await deps.queues.enqueueEvents([stored.id]);
   } catch (error) {
-    deps.logger.warn({ eventId: id, err: error }, "enqueue of a webhook event failed; the upkeep job will process it");
+    deps.logger.warn({ eventId: stored.id, err: error }, "enqueue of a webhook event failed; the upkeep job will process it");
   }
   return { ok: true, duplicate: false };
 }
+

@@ -27,15 +27,18 @@ const TEN_YEARS_MS = 10 * 365 * 24 * 3600 * 1000;
 export type QueueBackend = "redis" | "postgres";
 
 /**
- * One job through add(), several through addBulk(). On the Postgres backend addBulk() creates
- * and drops two temporary tables per call (BullMQ's add_jobs_bulk): for the single job a webhook
- * or a finished step enqueues, that catalog churn was most of the database's time in
- * `npm run demo` (pg_stat_statements); add() is one INSERT.
+ * One job through add(), several through addBulk() — on the Postgres backend only past
+ * BULK_FROM jobs. There addBulk() creates and drops two temporary tables per call (BullMQ's
+ * add_jobs_bulk): catalog churn that costs a dozen add()s, each one INSERT. The single job a
+ * webhook enqueues and the handful a signup batch or a finished step enqueues go through add(),
+ * side by side; a failed one leaves its row pending and the reconciler adds it (invariant 2).
+ * Measured with pg_stat_statements in `npm run demo`.
  */
-async function addJobs<T>(queue: Queue<T>, jobs: Parameters<Queue<T>["addBulk"]>[0]): Promise<void> {
-  const [only] = jobs;
-  if (jobs.length === 1 && only) await queue.add(only.name, only.data, only.opts);
-  else await queue.addBulk(jobs);
+const BULK_FROM = 25;
+async function addJobs<T>(queue: Queue<T>, backend: QueueBackend, jobs: Parameters<Queue<T>["addBulk"]>[0]): Promise<void> {
+  if (jobs.length === 1 || (backend === "postgres" && jobs.length < BULK_FROM)) {
+    await Promise.all(jobs.map((job) => queue.add(job.name, job.data, job.opts)));
+  } else await queue.addBulk(jobs);
 }
 
 export interface QueueSettings {
@@ -145,8 +148,8 @@ export class Queues {
     });
     const emails = deliveries.filter((d) => queueOfKind(d.kind) === QUEUE_NAMES.send);
     const calls = deliveries.filter((d) => queueOfKind(d.kind) === QUEUE_NAMES.webhooks);
-    if (emails.length > 0) await addJobs(this.send, emails.map(job));
-    if (calls.length > 0) await addJobs(this.webhooks, calls.map(job));
+    if (emails.length > 0) await addJobs(this.send, this.backend, emails.map(job));
+    if (calls.length > 0) await addJobs(this.webhooks, this.backend, calls.map(job));
   }
 
   /** The queue a message's job lives in. */
@@ -159,6 +162,7 @@ export class Queues {
     if (eventIds.length === 0) return;
     await addJobs(
       this.events,
+      this.backend,
       eventIds.map((id) => ({ name: "process-event", data: { eventId: id }, opts: { jobId: eventJobId(id) } })),
     );
   }

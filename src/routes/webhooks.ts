@@ -8,7 +8,8 @@ export type WebhookDeps = IngestDeps;
  * POST /webhooks/resend — Svix-signed Resend events. The signature is checked over the raw body
  * (src/feedback/verify.ts); 401 when it is missing or wrong or no secret is configured; 400 for a
  * signed body that is not a known email event; 413 above 256 KB (src/http/body-limit.ts). A stored event is answered 200 at
- * once and processed by a job; a replayed svix-id is answered 200 and stored once.
+ * once: settled already when it only needs matching to our email, otherwise processed by a job
+ * (src/feedback/store.ts); a replayed svix-id is answered 200 and stored once.
  */
 export function webhookRoutes(deps: WebhookDeps) {
   return new Hono().post(

@@ -54,6 +54,21 @@ describe("Resend webhooks: signatures, dedup and the provider's feedback", () =>
     expect(await statusOf(reader.subscriberId)).toBe("active");
   });
 
+  it("settles an event that only needs matching at receipt, without a job; an unmatched one waits for its job", async () => {
+    const reader = await sentWelcome("settled");
+    expect((await postSignedEvent(stack, resendEvent("email.opened", reader.messageId), { id: "msg_settled_1" })).status).toBe(200);
+    // Read as soon as the answer came: no worker could have run in between.
+    const [row] = await eventRows("msg_settled_1");
+    expect(row).toMatchObject({ type: "email.opened", delivery_id: reader.deliveryId });
+    expect(row!.processed_at).toBeInstanceOf(Date);
+    expect(await stack.deps.queues.events.getJob(eventJobId(row!.id))).toBeUndefined();
+
+    // No email has this id: the job's grace (a minute) keeps it unprocessed, not settled.
+    expect((await postSignedEvent(stack, resendEvent("email.opened", "em_not_ours_yet"), { id: "msg_settled_2" })).status).toBe(200);
+    const [waiting] = await eventRows("msg_settled_2");
+    expect(waiting).toMatchObject({ delivery_id: null, processed_at: null });
+  });
+
   it("keeps the clicked URL", async () => {
     const reader = await sentWelcome("clicked");
     const link = "http://guide.test/guide/some-token";
