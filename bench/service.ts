@@ -66,7 +66,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     }
   };
   try {
-    const fakeArgs = ["--port", "0", "--batch-size", String(o.batch), ...(o.limitFake ? ["--rate-limit", String(o.rate)] : [])];
+    const fakeArgs = ["--port", "0", "--batch-size", String(o.batch), "--no-bodies", ...(o.limitFake ? ["--rate-limit", String(o.rate)] : [])];
     const fake = startChild("tests/support/fake-resend-cli.ts", fakeArgs, {});
     children.push(fake);
     const fakeUrl = await firstLine(fake);
@@ -114,7 +114,11 @@ export interface Receipt {
 }
 
 export async function receipts(fakeUrl: string): Promise<Receipt[]> {
-  return (await (await fetch(`${fakeUrl}/_receipts`)).json()) as Receipt[];
+  try {
+    return (await (await fetch(`${fakeUrl}/_receipts`)).json()) as Receipt[];
+  } catch (error) {
+    throw new Error(`reading the fake provider's receipts failed: ${String((error as Error).cause ?? error)}`);
+  }
 }
 
 /** Every subscriber in the database got exactly one welcome: returns what is off. */

@@ -183,7 +183,7 @@ async function react(day: number): Promise<void> {
     if (chance(CLICK[email.step] ?? 0.05)) {
       await providerEvent("email.clicked", email, { click: { link: `${config.publicUrl}/guide`, timestamp: new Date().toISOString() } });
     }
-    if (unsubscribe && chance(0.012)) {
+    if (unsubscribe && chance(0.004)) {
       // RFC 8058 one-click, as a mail client's "Unsubscribe" button sends it.
       await request(unsubscribe.replace(config.publicUrl, base), {
         method: "POST",

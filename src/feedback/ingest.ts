@@ -1,8 +1,8 @@
 import type { Database } from "../db/client.js";
 import type { Logger } from "../logger.js";
 import type { Queues } from "../queue/queues.js";
-import { isEmailEventType, parseOccurredAt, webhookEventSchema } from "./events.js";
-import { storeEvent } from "./store.js";
+import { insertEmailEvent } from "../db/queries/email-events.js";
+import { ACTING_EVENT_TYPES, isEmailEventType, parseOccurredAt, webhookEventSchema } from "./events.js";
 import type { WebhookHeaders, WebhookVerifier } from "./verify.js";
 
 export interface IngestDeps {
@@ -25,7 +25,7 @@ export const MAX_EVENT_ID_LENGTH = 255;
 /**
  * Receives one webhook: verify, validate, store, enqueue — and nothing slow, so the provider gets
  * its 2xx at once (Svix retries what is not answered in time). The event is committed before the
- * answer. One that only needs matching to our email is stored settled (src/feedback/store.ts) and
+ * answer. One that can act on no one (not in ACTING_EVENT_TYPES) is settled as it is stored, and
  * needs no job; any other gets a job that acts on it after the answer, and if its enqueue fails
  * the consent upkeep job enqueues every stored event left unprocessed. A replayed svix-id is
  * stored once.
@@ -52,7 +52,9 @@ export async function receiveWebhook(deps: IngestDeps, rawBody: string, headers:
   if (!isEmailEventType(event.type)) {
     return { ok: false, reason: "unsupported-type", message: `Unsupported event type "${event.type.slice(0, 100)}".` };
   }
-  const stored = await storeEvent(deps.db, {
+  // An event that cannot act on anyone only needs matching to our email: settled as it is stored.
+  const settle = !(ACTING_EVENT_TYPES as readonly string[]).includes(event.type);
+  const stored = await insertEmailEvent(deps.db, {
     providerEventId: headers.id!,
     type: event.type,
     providerMessageId: event.data.email_id,
@@ -60,7 +62,7 @@ export async function receiveWebhook(deps: IngestDeps, rawBody: string, headers:
     bounceType: event.type === "email.bounced" ? event.data.bounce?.type : undefined,
     payload: verified.payload,
     occurredAt: parseOccurredAt(event.created_at),
-  });
+  }, { settle });
   if (stored === undefined) return { ok: true, duplicate: true };
   if (stored.settled) return { ok: true, duplicate: false };
   try {

@@ -63,7 +63,7 @@ export async function processEvent(
   return { kind: "processed", matched: match?.kind ?? "none", action };
 }
 
-/** Acts only on ACTING_EVENT_TYPES (events.ts): every other event is settled as it is stored (store.ts). */
+/** Acts only on ACTING_EVENT_TYPES (events.ts): every other event is settled as it is stored (insertEmailEvent). */
 function suppressionFor(type: string, bounceType: string | null, payload: unknown): "bounced" | "complained" | undefined {
   if (type === "email.complained") return "complained";
   if (type === "email.bounced") return isHardBounce(bounceType) ? "bounced" : undefined;

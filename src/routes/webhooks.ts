@@ -9,7 +9,7 @@ export type WebhookDeps = IngestDeps;
  * (src/feedback/verify.ts); 401 when it is missing or wrong or no secret is configured; 400 for a
  * signed body that is not a known email event; 413 above 256 KB (src/http/body-limit.ts). A stored event is answered 200 at
  * once: settled already when it only needs matching to our email, otherwise processed by a job
- * (src/feedback/store.ts); a replayed svix-id is answered 200 and stored once.
+ * (insertEmailEvent in src/db/queries/email-events.ts); a replayed svix-id is answered 200 and stored once.
  */
 export function webhookRoutes(deps: WebhookDeps) {
   return new Hono().post(

@@ -1,7 +1,7 @@
 /**
  * Runs the fake Resend API as a standalone process, for the benchmark and for humans:
  *
- *   npx tsx tests/support/fake-resend-cli.ts [--port 4010] [--latency 20] [--rate-limit 2]
+ *   npx tsx tests/support/fake-resend-cli.ts [--port 4010] [--latency 20] [--rate-limit 2] [--no-bodies]
  *
  * Env equivalents (flags win): FAKE_RESEND_PORT, FAKE_RESEND_LATENCY_MS, FAKE_RESEND_RATE_LIMIT.
  * Prints the base URL as the first stdout line (machine-readable: a parent process can read it),
@@ -29,12 +29,14 @@ const { values } = parseArgs({
     latency: { type: "string" },
     "rate-limit": { type: "string" },
     "batch-size": { type: "string" },
+    // Keep who got what and when, not the html and text (the bench sends a hundred thousand).
+    "no-bodies": { type: "boolean" },
     help: { type: "boolean", short: "h" },
   },
 });
 
 if (values.help) {
-  console.log("usage: fake-resend-cli [--port N] [--latency MS] [--rate-limit RPS] [--batch-size N]");
+  console.log("usage: fake-resend-cli [--port N] [--latency MS] [--rate-limit RPS] [--batch-size N] [--no-bodies]");
   process.exit(0);
 }
 
@@ -43,6 +45,7 @@ const fake = await startFakeResend({
   latencyMs: numberOption("latency", values.latency, "FAKE_RESEND_LATENCY_MS") ?? 0,
   rateLimit: numberOption("rate-limit", values["rate-limit"], "FAKE_RESEND_RATE_LIMIT"),
   maxBatch: numberOption("batch-size", values["batch-size"], "FAKE_RESEND_BATCH_SIZE"),
+  keepBodies: !values["no-bodies"],
 });
 
 console.log(fake.url);

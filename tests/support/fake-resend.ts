@@ -19,7 +19,7 @@
  * Control endpoints (no auth, not logged in `requests`), used by the CLI, the bench and humans:
  *   GET /_stats · GET /_accepted?to=… · GET /_receipts · POST /_reset · POST /_fail {n,status,body?,headers?,afterAccept?}
  */
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -42,6 +42,8 @@ export interface FakeResendOptions {
   apiKey?: string;
   /** How long an idempotency key is remembered (Resend: 24 h). */
   idempotencyTtlMs?: number;
+  /** Keep each email's html and text (default true); the bench keeps only who got what, when: 100k bodies overflow the heap. */
+  keepBodies?: boolean;
 }
 
 export interface Tag {
@@ -263,6 +265,7 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
   const windowMs = options.rateLimitWindowMs ?? 1000;
   let latencyMs = options.latencyMs ?? 0;
   const idempotencyTtlMs = options.idempotencyTtlMs ?? 24 * 60 * 60 * 1000;
+  const keepBodies = options.keepBodies ?? true;
 
   const accepted: AcceptedEmail[] = [];
   const requests: RequestLogEntry[] = [];
@@ -306,15 +309,15 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
         from: email.from as string,
         to: toList(email.to),
         subject: email.subject as string,
-        html: typeof email.html === "string" ? email.html : undefined,
-        text: typeof email.text === "string" ? email.text : undefined,
+        html: keepBodies && typeof email.html === "string" ? email.html : undefined,
+        text: keepBodies && typeof email.text === "string" ? email.text : undefined,
         headers: email.headers as Record<string, string> | undefined,
         tags: email.tags as Tag[] | undefined,
         replyTo: email.reply_to as string | string[] | undefined,
         idempotencyKey: key,
         batch,
         receivedAt: Date.now(),
-        raw: email,
+        raw: keepBodies ? email : {},
       });
       return id;
     });
@@ -400,7 +403,8 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
     if (parseFailed) return finish(answer(errorReply(400, "validation_error", "Request body is not valid JSON.")));
 
     // 4. Idempotency gate: replay, mismatch or concurrent use.
-    const fingerprint = `${method} ${path} ${canonicalJson(parsed)}`;
+    // A digest, not the body: a batch of 100 emails is megabytes, remembered for a day per key.
+    const fingerprint = createHash("sha256").update(`${method} ${path} ${canonicalJson(parsed)}`).digest("hex");
     if (key !== undefined) {
       if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY) {
         return finish(answer(errorReply(400, "invalid_idempotency_key", `The key must be between 1-${MAX_IDEMPOTENCY_KEY} chars.`)));

@@ -1,8 +1,8 @@
-import { count, sql as dsql, type SQL } from "drizzle-orm";
+import { and, count, eq, isNull, sql as dsql, type SQL } from "drizzle-orm";
 import type { MessageKind } from "../schema/deliveries.js";
 import type postgres from "postgres";
 import type { Database } from "../client.js";
-import { emailEvents, type EmailEvent } from "../schema/index.js";
+import { deliveries, emailEvents, subscribers, type EmailEvent } from "../schema/index.js";
 
 /**
  * The queries behind provider webhooks: store once per provider event id, then match and process.
@@ -21,26 +21,72 @@ export interface NewEmailEvent {
   occurredAt: Date | undefined;
 }
 
+/** A stored event; `settled`: matched to our email and marked processed as it was stored. */
+export interface InsertedEvent {
+  id: number;
+  settled: boolean;
+}
+
 /**
  * Stores an event; the unique provider event id (svix-id) makes a replay a no-op — decided by the
- * index, so two deliveries of the same event racing each other store it once. Returns the new
- * row's id, or undefined for a replay.
+ * index, so two deliveries of the same event racing each other store it once (undefined). With
+ * `settle`, an event whose message id is one of ours, to a subscriber not erased, is stored
+ * already matched and processed, in the same statement: it needs no job (most events —
+ * delivered, opened, clicked — only need matching, and their jobs were most of an event's cost).
+ * Anything else is stored unprocessed, for its job (src/feedback/process.ts: suppression, the
+ * grace for a message id not committed yet, anonymisation).
  */
-export async function insertEmailEvent(db: Database, e: NewEmailEvent): Promise<number | undefined> {
-  const [row] = await db
+export async function insertEmailEvent(db: Database, e: NewEmailEvent, options: { settle: boolean }): Promise<InsertedEvent | undefined> {
+  const [row] = await preparedInsert(db).execute({
+    providerEventId: e.providerEventId,
+    type: e.type,
+    providerMessageId: e.providerMessageId ?? null,
+    // Null matches no message: the event is stored unprocessed, for its job.
+    matchMessageId: options.settle ? (e.providerMessageId ?? null) : null,
+    url: e.url ?? null,
+    bounceType: e.bounceType ?? null,
+    payload: e.payload,
+    occurredAt: e.occurredAt ?? null,
+  });
+  return row && { id: row.id, settled: row.processedAt !== null };
+}
+
+/** Built once per database handle: drizzle's building of this statement cost as much as running it. */
+const preparedInserts = new WeakMap<Database, ReturnType<typeof prepareInsert>>();
+function preparedInsert(db: Database) {
+  let statement = preparedInserts.get(db);
+  if (!statement) preparedInserts.set(db, (statement = prepareInsert(db)));
+  return statement;
+}
+
+function prepareInsert(db: Database) {
+  const match = db.$with("m").as(
+    db
+      .select({ id: deliveries.id, subscriberId: deliveries.subscriberId })
+      .from(deliveries)
+      .innerJoin(subscribers, and(eq(subscribers.id, deliveries.subscriberId), isNull(subscribers.erasedAt)))
+      .where(eq(deliveries.providerMessageId, dsql.placeholder("matchMessageId")))
+      .limit(1),
+  );
+  return db
+    .with(match)
     .insert(emailEvents)
     .values({
-      providerEventId: e.providerEventId,
-      type: e.type,
-      providerMessageId: e.providerMessageId ?? null,
-      url: e.url ?? null,
-      bounceType: e.bounceType ?? null,
-      payload: e.payload,
-      occurredAt: e.occurredAt ?? null,
+      providerEventId: dsql.placeholder("providerEventId"),
+      type: dsql.placeholder("type"),
+      providerMessageId: dsql.placeholder("providerMessageId"),
+      url: dsql.placeholder("url"),
+      bounceType: dsql.placeholder("bounceType"),
+      payload: dsql.placeholder("payload"),
+      occurredAt: dsql.placeholder("occurredAt"),
+      // No match: the subqueries are null, and so is processed_at.
+      deliveryId: dsql`(select ${match.id} from ${match})`,
+      subscriberId: dsql`(select ${match.subscriberId} from ${match})`,
+      processedAt: dsql`(select now() from ${match})`,
     })
     .onConflictDoNothing({ target: emailEvents.providerEventId })
-    .returning({ id: emailEvents.id });
-  return row?.id;
+    .returning({ id: emailEvents.id, processedAt: emailEvents.processedAt })
+    .prepare("store_email_event");
 }
 
 export type StoredEvent = Pick<EmailEvent, "id" | "type" | "providerMessageId" | "bounceType" | "payload" | "processedAt"> & {
