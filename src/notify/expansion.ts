@@ -38,7 +38,9 @@ export class WebhookExpansion {
 
   /** Something may have been recorded: expand what waits, now or right after the current run. */
   kick(): void {
-    if (this.stopped) return;
+    // Paused (the endpoints are busy): the timer looks again soon; each signup's notification
+    // need not ask the database the same question meanwhile.
+    if (this.stopped || this.timer) return;
     if (this.running) {
       this.again = true;
       return;
