@@ -72,4 +72,3 @@ export async function receiveWebhook(deps: IngestDeps, rawBody: string, headers:
   }
   return { ok: true, duplicate: false };
 }
-
