@@ -319,8 +319,12 @@ describe("EndpointGate.acquire: waiting for a slot in memory", () => {
     const gate = new EndpointGate({ concurrency: 1, perSecond: 100 });
     const first = gate.enter("crm");
     expect("release" in first).toBe(true);
-    const waiting = gate.acquire("crm", 1_000);
-    setTimeout(() => (first as { release(): void }).release(), 30);
+    let settled = false;
+    const waiting = gate.acquire("crm", 1_000).finally(() => (settled = true));
+    // One turn of the event loop: the slot is taken, so acquire is still waiting.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
+    (first as { release(): void }).release();
     const second = await waiting;
     expect("release" in second).toBe(true);
     const third = await gate.acquire("crm", 20);
