@@ -71,6 +71,11 @@ export interface Deps {
  * no-code tool, and a slow one ties up at most this many of the webhook workers.
  */
 const WEBHOOK_ENDPOINT_SHARE = { concurrency: 4, perSecond: 50 };
+/**
+ * Calls to one endpoint made by one job, as many at once as its share allows (src/outbound/kind.ts
+ * `run`): half a second of its share, and one queue job where there were 25.
+ */
+export const WEBHOOK_RUN = { size: 25, lanes: WEBHOOK_ENDPOINT_SHARE.concurrency };
 
 /** `overrides` lets a test inject a dependency built differently (e.g. a queue that is down). */
 export function createDeps(config: ReadyConfig, logger: Logger, overrides: { queues?: Queues } = {}): Deps {
@@ -158,7 +163,7 @@ export function messageKinds(deps: Deps): MessageKinds {
     step: stepMessages({ compose, sequence: deps.sequence, schedule: scheduleSettings(deps.config) }),
     confirmation: confirmationMessages(compose, deps.config.pendingTtlDays),
     "fresh-link": freshLinkMessages(compose),
-    webhook: webhookCalls({ sql: deps.db.sql, http: deps.webhooks.http, gate: deps.webhooks.gate, secrets: deps.webhooks.secrets, logger: deps.logger }),
+    webhook: webhookCalls({ sql: deps.db.sql, http: deps.webhooks.http, gate: deps.webhooks.gate, secrets: deps.webhooks.secrets, logger: deps.logger, run: WEBHOOK_RUN }),
   };
 }
 

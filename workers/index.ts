@@ -1,6 +1,6 @@
 import { Reconciler } from "../src/outbound/reconcile.js";
 import { SequencePlanner } from "../src/campaign/replan.js";
-import { activationDeps, CLAIM_LEASE_SECONDS, sendDeps, type Deps } from "../src/deps.js";
+import { activationDeps, CLAIM_LEASE_SECONDS, sendDeps, WEBHOOK_RUN, type Deps } from "../src/deps.js";
 import { maintenanceTasks } from "./maintenance-tasks.js";
 import { startEventsWorker } from "./events-worker.js";
 import { startMaintenanceWorker } from "./maintenance-worker.js";
@@ -44,8 +44,8 @@ export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<
   // Outgoing webhook calls: their own queue and workers, so a slow CRM never holds back an
   // email; each endpoint is held to its own share (src/notify/endpoint-gate.ts).
   const calls = startSendWorker(deps.queues, sending, { queue: QUEUE_NAMES.webhooks, concurrency: WEBHOOK_CONCURRENCY, ratePerSecond: undefined });
-  const expansion = new WebhookExpansion({ sql: deps.db.sql, queues: deps.queues, logger: deps.logger });
-  const announcements = await listenForWebhookEvents({ sql: deps.db.sql, queues: deps.queues, logger: deps.logger, expansion }).catch((error: unknown) => {
+  const expansion = new WebhookExpansion({ sql: deps.db.sql, queues: deps.queues, logger: deps.logger, runSize: WEBHOOK_RUN.size });
+  const announcements = await listenForWebhookEvents({ sql: deps.db.sql, queues: deps.queues, logger: deps.logger, expansion, runSize: WEBHOOK_RUN.size }).catch((error: unknown) => {
     deps.logger.warn({ err: error }, "could not listen for webhook events; the reconciler's passes expand them instead");
     return undefined;
   });
@@ -70,7 +70,7 @@ export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<
   return {
     async close() {
       maintenance.stop();
-      expansion.stop();
+      await expansion.stop();
       await announcements?.stop().catch(() => undefined);
       await Promise.all([send.close(), calls.close(), events.close(), maintenance.worker.close()]);
       await Promise.all([statsFolder.stop(), metricsPublisher.stop()]);

@@ -2,7 +2,7 @@ import type postgres from "postgres";
 import type { Logger } from "../logger.js";
 import type { Queues } from "../queue/queues.js";
 import { enqueueAfterCommit } from "../queue/after-commit.js";
-import { untriedWebhookCalls } from "../db/queries/webhook-calls.js";
+import { untriedRunLeaders } from "../db/queries/webhook-calls.js";
 import type { WebhookExpansion } from "./expansion.js";
 
 /** The channel the triggers of drizzle/0007_webhook_event_batches.sql announce recorded events on. */
@@ -13,6 +13,8 @@ export interface AnnouncementDeps {
   queues: Pick<Queues, "enqueueDeliveries">;
   logger: Logger;
   expansion: Pick<WebhookExpansion, "kick">;
+  /** Calls per run (src/outbound/kind.ts `run`): the catch-up enqueues each run's first call. */
+  runSize: number;
 }
 
 /**
@@ -20,14 +22,15 @@ export interface AnnouncementDeps {
  * signup, an unsubscribe, a bounce — so the code that committed does not know one was. The
  * triggers NOTIFY, which Postgres delivers only when (and if) that transaction commits; this
  * listener, in each worker process, starts the expansion into calls within milliseconds.
- * Whenever it (re)connects it also enqueues every call never tried and expands what waits (it
- * may have missed announcements while away); the reconciler kicks the expansion on every pass.
+ * Whenever it (re)connects it also enqueues the runs of the calls never tried and expands what
+ * waits (it may have missed announcements while away); the reconciler kicks the expansion on
+ * every pass.
  */
 export async function listenForWebhookEvents(deps: AnnouncementDeps): Promise<{ stop(): Promise<void> }> {
   const catchUp = async () => {
     deps.expansion.kick();
     try {
-      await enqueueAfterCommit(deps, await untriedWebhookCalls(deps.sql, 10_000));
+      await enqueueAfterCommit(deps, await untriedRunLeaders(deps.sql, deps.runSize, 10_000));
     } catch (error) {
       deps.logger.warn({ err: error }, "webhook calls: catching up after (re)connecting failed; the reconciler will offer them");
     }

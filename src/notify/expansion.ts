@@ -2,12 +2,14 @@ import type postgres from "postgres";
 import type { Logger } from "../logger.js";
 import type { Queues } from "../queue/queues.js";
 import { enqueueAfterCommit } from "../queue/after-commit.js";
-import { expandWebhookEvents } from "../db/queries/webhook-calls.js";
+import { expandWebhookEvents, runLeaders } from "../db/queries/webhook-calls.js";
 
 export interface ExpansionDeps {
   sql: postgres.Sql;
   queues: Pick<Queues, "enqueueDeliveries">;
   logger: Logger;
+  /** Only every run's first call gets a job (src/outbound/kind.ts `run`); its job makes the rest. */
+  runSize: number;
 }
 
 /** Events expanded in one transaction. */
@@ -22,14 +24,16 @@ const RECHECK_MS = 250;
 
 /**
  * Turns the events the triggers recorded compactly (migration 0007) into events and calls, and
- * enqueues the calls once that has committed. At a clinic's pace that is within milliseconds of
- * the change; under a burst of thousands of signups it paces itself to what the endpoints take,
- * so the burst pays a compact row per statement instead of every event and call row at once.
+ * enqueues the calls' runs once that has committed. At a clinic's pace that is within
+ * milliseconds of the change; under a burst of thousands of signups it paces itself to what the
+ * endpoints take, so the burst pays a compact row per statement instead of every event and call
+ * row at once.
  * Any number of worker processes may run one (the rows are taken with skip locked); the
  * reconciler kicks it on every pass, for whatever a lost notification or a crash left behind.
  */
 export class WebhookExpansion {
-  private running = false;
+  /** The expansion under way, if any. */
+  private running: Promise<void> | undefined;
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -45,11 +49,10 @@ export class WebhookExpansion {
       this.again = true;
       return;
     }
-    this.running = true;
-    void this.drain()
+    this.running = this.drain()
       .catch((error: unknown) => this.deps.logger.warn({ err: error }, "expanding webhook events failed; the reconciler tries again"))
       .finally(() => {
-        this.running = false;
+        this.running = undefined;
         if (this.again) {
           this.again = false;
           this.kick();
@@ -57,15 +60,17 @@ export class WebhookExpansion {
       });
   }
 
-  stop(): void {
+  /** Expands no more; resolves once the expansion under way has enqueued its calls. */
+  async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    await this.running;
   }
 
   private async drain(): Promise<void> {
     while (!this.stopped) {
       const { taken, calls, paused } = await expandWebhookEvents(this.deps.sql, CHUNK, LOW_WATER);
-      await enqueueAfterCommit(this.deps, calls.map((id) => ({ id, dueAt: new Date(), kind: "webhook" as const })));
+      await enqueueAfterCommit(this.deps, await runLeaders(this.deps.sql, calls, this.deps.runSize));
       if (paused) return this.lookAgainSoon();
       // Less than a chunk: nothing else waits (or another worker holds it, and expands it).
       if (taken < CHUNK) return;

@@ -16,6 +16,8 @@ export interface WebhookCallDeps {
   /** The endpoints' secrets are stored sealed (src/notify/secret-box.ts). */
   secrets: SecretBox;
   logger: Logger;
+  /** Calls to one endpoint made by one job (src/outbound/kind.ts `run`); lanes: its share's concurrency. */
+  run?: { size: number; lanes: number };
   now?: () => Date;
 }
 
@@ -42,6 +44,7 @@ export function webhookCalls(deps: WebhookCallDeps): CallKindDefinition<"webhook
   return {
     kind: "webhook",
     channel: "call",
+    ...(deps.run ? { run: deps.run } : {}),
     async call(message): Promise<CallResult> {
       const call = await loadWebhookCall(deps.sql, message.webhookEventId, message.endpointId);
       if (!call) return { kind: "failed", error: "the event or the endpoint is gone" };

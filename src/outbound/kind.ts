@@ -56,6 +56,13 @@ export interface CallKindDefinition<K extends MessageKind = MessageKind> extends
   channel: "call";
   /** Makes the call for a claimed row (its `attempts` counts this one) and says how it went. */
   call(message: ClaimedMessage & { kind: K }): Promise<CallResult>;
+  /**
+   * Calls to the same receiver go out in runs: the job of a call tried for the first time also
+   * makes the next `size - 1` never-tried calls due to that receiver, `lanes` at once (the
+   * receiver's share). One queue job per run instead of one per call — on the Postgres queue a
+   * job's own bookkeeping costs more than the call. Absent: every call has its own job.
+   */
+  run?: { size: number; lanes: number };
 }
 
 export type MessageKindDefinition<K extends MessageKind = MessageKind> = EmailKindDefinition<K> | CallKindDefinition<K>;

@@ -8,6 +8,7 @@ import {
   deferDelivery,
   discardClaimedDelivery,
   finishDeliveries,
+  followingCalls,
   oldestDueDelivery,
   releaseDelivery,
   type ClaimedMessage,
@@ -41,14 +42,20 @@ export interface SendDeps {
  * outcome with whatever the kind changes alongside, in one transaction. The outcome tells the
  * worker what to do with the job (src/outbound/outcome.ts).
  */
-export async function sendMessage(deps: SendDeps, id: number, options: { finalAttempt: boolean }): Promise<SendOutcome> {
+export async function sendMessage(
+  deps: SendDeps,
+  id: number,
+  options: { finalAttempt: boolean; /** Made inside another call's run: never leads one. */ inRun?: boolean },
+): Promise<SendOutcome> {
   const claim = await claimDelivery(deps.sql, id, deps.leaseSeconds);
   if (!claim.claimed) {
     // A batch member whose job ran while another job held its batch: look again shortly — by
     // then the batch is sent (nothing to do), or was refused and dissolved (then it goes alone).
-    // Completing the job instead could race the dissolve's re-enqueue and strand the row.
-    if (claim.state === "busy" && claim.inBatch) {
-      return { kind: "later", at: new Date(Date.now() + BATCH_RECHECK_MS), reason: "held in another message's batch" };
+    // Completing the job instead could race the dissolve's re-enqueue and strand the row. So for
+    // a call another call's run holds: by then it is made, or rescheduled (and a replay of it
+    // is not held up by this job waiting out the claim's lease).
+    if (claim.state === "busy" && (claim.inBatch || deps.kinds[claim.kind].channel === "call")) {
+      return { kind: "later", at: new Date(Date.now() + BATCH_RECHECK_MS), reason: "held in another message's batch or run" };
     }
     if (claim.state === "busy") return { kind: "later", at: claim.until, reason: "claimed by another worker" };
     if (claim.state === "notDue") return { kind: "later", at: claim.dueAt, reason: "not due yet" };
@@ -64,7 +71,12 @@ export async function sendMessage(deps: SendDeps, id: number, options: { finalAt
     });
     return { kind: "skipped", reason: obsolete };
   }
-  if (kind.channel === "call") return callOnce(deps, kind, message);
+  if (kind.channel === "call") {
+    // A run forms only around a first try, as a batch does: a retry goes alone, on its own job.
+    const run = options.inRun || message.attempts > 1 ? undefined : kind.run;
+    if (run && message.endpointId !== null) return callRun(deps, kind, run, message);
+    return callOnce(deps, kind, message);
+  }
 
   // A batch is formed only around a message claimed for the first time (attempts is 1 after
   // this claim): one already tried alone — its answer maybe lost — must be retried under its own
@@ -122,6 +134,43 @@ async function callOnce(deps: SendDeps, kind: CallKindDefinition, message: Claim
     case "retry":
       await deferDelivery(deps.sql, message.id, result.at, result.error, { attempted: result.attempted });
       return { kind: "later", at: result.at, reason: result.error };
+  }
+}
+
+/**
+ * A call and the calls that follow it to the same receiver (src/outbound/kind.ts `run`), `lanes`
+ * at once. Each follower is claimed, made and recorded on its own, exactly as if its own job ran
+ * it; one to try again later (a retry, or the receiver busy) gets its own job for then. A follower
+ * that fails to be recorded stays claimed or scheduled, and the reconciler offers it again.
+ * Returns the first call's outcome: that is the job's.
+ */
+async function callRun(
+  deps: SendDeps,
+  kind: CallKindDefinition,
+  run: { size: number; lanes: number },
+  first: ClaimedMessage & { endpointId: string },
+): Promise<SendOutcome> {
+  const followers = await followingCalls(deps.sql, first, run.size - 1);
+  const own = callOnce(deps, kind, first);
+  const follow = async (id: number) => {
+    try {
+      const outcome = await sendMessage(deps, id, { finalAttempt: false, inRun: true });
+      if (outcome.kind === "later") await enqueueAfterCommit(deps, [{ id, dueAt: outcome.at, kind: first.kind }]);
+    } catch (error) {
+      const err = (error as Error).message;
+      deps.logger.warn({ deliveryId: id, err }, "a call in a run failed to be made or recorded; the reconciler offers it again");
+    }
+  };
+  // The first call takes a lane for itself; the followers share the rest, then its lane too.
+  const waiting = [...followers];
+  const lane = async () => {
+    for (let id = waiting.shift(); id !== undefined; id = waiting.shift()) await follow(id);
+  };
+  const lanes = Array.from({ length: Math.min(run.lanes - 1, waiting.length) }, lane);
+  try {
+    return await own;
+  } finally {
+    await Promise.all([...lanes, lane()]);
   }
 }
 

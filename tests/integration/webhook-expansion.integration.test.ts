@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { sendDeps, WEBHOOK_RUN } from "../../src/deps.js";
+import { WebhookExpansion } from "../../src/notify/expansion.js";
 import { newWebhookSecret } from "../../src/notify/signing.js";
+import { QUEUE_NAMES } from "../../src/queue/jobs.js";
+import { startSendWorker } from "../../workers/send-worker.js";
 import { signToken } from "../../src/tokens.js";
 import { createStack, postJson, TEST_SECRET, uniqueEmail, waitFor, type TestStack } from "../support/stack.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver.js";
@@ -115,5 +119,45 @@ describe("webhook events recorded compactly, expanded at the endpoints' pace", (
     const [signedUp] = await s.deps.db.sql<{ at: Date }[]>`select created_at as at from subscribers where id = ${stays.id}`;
     expect(Math.abs(new Date(created.payload.timestamp).getTime() - signedUp!.at.getTime())).toBeLessThan(50);
     expect(late.calls).toHaveLength(0);
+  }, 60_000);
+
+  it("calls to an endpoint go out in runs: the jobs of every 25th call make them all, as many at once as its share", async () => {
+    const s = (stack = await createStack({ env: { WEBHOOK_ALLOW_PRIVATE_URLS: "true", ADMIN_TOKEN } }));
+    const receiver = await receiverFor(s);
+    receiver.delayMs = 30;
+    // 30 signups, two events each: 60 calls to one endpoint.
+    await s.deps.db.sql`insert into subscribers (email) select 'run' || g || '@example.test' from generate_series(1, 30) g`;
+    // The expansion alone first (no worker): it enqueues the runs' first calls only.
+    const expansion = new WebhookExpansion({ sql: s.deps.db.sql, queues: s.deps.queues, logger: s.deps.logger, runSize: WEBHOOK_RUN.size });
+    expansion.kick();
+    await waitFor(async () => (await compactRows(s)).length === 0, 10_000, "the expansion");
+    await expansion.stop();
+    const jobs = await s.deps.queues.webhooks.getJobCounts("waiting", "delayed", "prioritized", "active");
+    expect(Object.values(jobs).reduce((a, b) => a + b, 0)).toBe(Math.ceil(60 / WEBHOOK_RUN.size));
+
+    // Only the webhook calls' worker, one job at a time, and no reconciler: the runs make every call.
+    const worker = startSendWorker(s.deps.queues, sendDeps(s.deps), { queue: QUEUE_NAMES.webhooks, concurrency: 1, ratePerSecond: undefined });
+    try {
+      await receiver.waitFor((calls) => calls.length >= 60, 20_000, "every call");
+      const ids = receiver.calls.map((c) => c.webhookId);
+      expect(new Set(ids).size).toBe(60);
+      expect(ids).toHaveLength(60);
+      // A run's lanes call at once, never more than the endpoint's share.
+      expect(receiver.maxOpen).toBeGreaterThan(1);
+      expect(receiver.maxOpen).toBeLessThanOrEqual(WEBHOOK_RUN.lanes);
+      await waitFor(
+        async () => {
+          const [row] = await s.deps.db.sql<{ open: number }[]>`
+            select count(*) filter (where state <> 'sent' or attempts <> 1)::int as open from deliveries where kind = 'webhook'`;
+          return row!.open === 0;
+        },
+        10_000,
+        "every call recorded as sent at its first attempt",
+      );
+      const [logged] = await s.deps.db.sql<{ n: number }[]>`select count(*)::int as n from webhook_attempts where outcome = 'succeeded'`;
+      expect(logged!.n).toBe(60);
+    } finally {
+      await worker.close();
+    }
   }, 60_000);
 });

@@ -53,8 +53,11 @@ export type ClaimedMessage = ClaimedBase &
 export type ClaimResult =
   | { claimed: ClaimedMessage }
   | { claimed: undefined; state: "sent" | "failed" | "cancelled" | "gone" }
-  /** inBatch: held as a member of another message's batch, which that message's job drives. */
-  | { claimed: undefined; state: "busy"; until: Date; inBatch: boolean }
+  /**
+   * inBatch: held as a member of another message's batch, which that message's job drives. A
+   * call may be held by another call's run the same way (src/outbound/kind.ts `run`).
+   */
+  | { claimed: undefined; state: "busy"; until: Date; inBatch: boolean; kind: MessageKind }
   | { claimed: undefined; state: "notDue"; dueAt: Date };
 
 /**
@@ -119,8 +122,8 @@ export async function claimDelivery(sql: postgres.Sql, id: number, leaseSeconds:
     PREPARED,
   );
   if (claimed) return { claimed };
-  const [current] = await sql<{ state: string; dueAt: Date; claimedAt: Date | null; batchKey: string | null }[]>`
-    select state, due_at as "dueAt", claimed_at as "claimedAt", batch_key as "batchKey" from deliveries where id = ${id}`;
+  const [current] = await sql<{ state: string; dueAt: Date; claimedAt: Date | null; batchKey: string | null; kind: MessageKind }[]>`
+    select state, due_at as "dueAt", claimed_at as "claimedAt", batch_key as "batchKey", kind from deliveries where id = ${id}`;
   if (!current) return { claimed: undefined, state: "gone" };
   if (current.state === "sending") {
     return {
@@ -128,10 +131,27 @@ export async function claimDelivery(sql: postgres.Sql, id: number, leaseSeconds:
       state: "busy",
       until: new Date((current.claimedAt?.getTime() ?? 0) + leaseSeconds * 1000),
       inBatch: current.batchKey !== null,
+      kind: current.kind,
     };
   }
   if (current.state === "scheduled") return { claimed: undefined, state: "notDue", dueAt: current.dueAt };
   return { claimed: undefined, state: current.state as "sent" | "failed" | "cancelled" };
+}
+
+/**
+ * The calls a run takes after its first one (src/outbound/kind.ts `run`): due, never tried, to
+ * the same endpoint, following it in id order — so the runs of one expansion, each led by every
+ * `size`-th call, do not overlap. Not claimed here: each is claimed just before its own call.
+ * Along deliveries_endpoint_pending_idx.
+ */
+export async function followingCalls(sql: postgres.Sql, leader: { id: number; endpointId: string }, limit: number): Promise<number[]> {
+  const rows = await sql<{ id: number }[]>`
+    select id from deliveries
+     where endpoint_id = ${leader.endpointId} and state = 'scheduled' and attempts = 0
+       and due_at <= now() and id > ${leader.id}
+     order by id
+     limit ${limit}`;
+  return rows.map((r) => r.id);
 }
 
 /**

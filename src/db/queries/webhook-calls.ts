@@ -90,13 +90,30 @@ export async function expandWebhookEvents(
 }
 
 /**
- * Webhook calls recorded but never tried, for the worker to enqueue when it (re)starts listening
- * for announcements (it may have missed some while away). Along deliveries_pending_due_idx.
+ * The calls that lead a run (src/outbound/kind.ts `run`) among `ids`: per endpoint, the first of
+ * every `size` in id order. Their jobs make the rest (src/outbound/send.ts `callRun`).
  */
-export async function untriedWebhookCalls(sql: postgres.Sql, limit: number): Promise<ScheduledDelivery[]> {
+export async function runLeaders(sql: postgres.Sql, ids: number[], size: number): Promise<ScheduledDelivery[]> {
+  if (ids.length === 0) return [];
   return sql<ScheduledDelivery[]>`
-    select id, due_at as "dueAt", kind from deliveries
-     where state = 'scheduled' and kind = 'webhook' and attempts = 0
+    select id, due_at as "dueAt", kind from (
+      select id, due_at, kind, row_number() over (partition by endpoint_id order by id) as n
+        from deliveries where id = any(${ids}::bigint[])) c
+     where (n - 1) % ${size} = 0
+     order by id`;
+}
+
+/**
+ * The run leaders among the webhook calls recorded but never tried, for the worker to enqueue
+ * when it (re)starts listening for announcements (it may have missed some while away).
+ */
+export async function untriedRunLeaders(sql: postgres.Sql, size: number, limit: number): Promise<ScheduledDelivery[]> {
+  return sql<ScheduledDelivery[]>`
+    select id, due_at as "dueAt", kind from (
+      select id, due_at, kind, row_number() over (partition by endpoint_id order by id) as n
+        from deliveries
+       where state = 'scheduled' and kind = 'webhook' and attempts = 0) c
+     where (n - 1) % ${size} = 0
      order by id
      limit ${limit}`;
 }
