@@ -262,11 +262,18 @@ async function closeWith(deps: SendDeps, members: ClaimedMessage[], results: Del
 async function closeMessages(
   deps: SendDeps,
   members: ClaimedMessage[],
-  finish: (tx: postgres.TransactionSql) => Promise<Set<number>>,
+  finish: (db: postgres.Sql | postgres.TransactionSql) => Promise<Set<number>>,
   how: { counted: boolean },
 ): Promise<void> {
+  // Nothing changes alongside (a webhook call): the one statement is its own transaction —
+  // two round trips fewer for each of up to 100 calls a second.
+  const alone = members.every((m) => !deps.kinds[m.kind].afterClose);
   for (let attempt = 0; ; attempt++) {
     try {
+      if (alone) {
+        await finish(deps.sql);
+        return;
+      }
       const created = await deps.sql.begin(async (tx) => {
         const ours = await finish(tx);
         const created: ScheduledDelivery[] = [];

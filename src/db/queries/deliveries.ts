@@ -188,7 +188,7 @@ export type DeliveryResult = { id: number; messageId: string } | { id: number; e
  * ours ("sending") and so changed — not e.g. a retry of this very transaction whose first commit
  * succeeded but whose answer was lost.
  */
-export async function finishDeliveries(tx: postgres.TransactionSql, results: DeliveryResult[]): Promise<Set<number>> {
+export async function finishDeliveries(tx: postgres.Sql | postgres.TransactionSql, results: DeliveryResult[]): Promise<Set<number>> {
   if (results.length === 0) return new Set();
   const ids = results.map((r) => r.id);
   const messageIds = results.map((r) => ("messageId" in r ? r.messageId : null));
@@ -210,7 +210,7 @@ export async function finishDeliveries(tx: postgres.TransactionSql, results: Del
  * Removes a message this worker claimed but will not send (a step that left the sequence).
  * Nothing went to the provider under its key, so the row can go; its job finds it gone.
  */
-export async function discardClaimedDelivery(tx: postgres.TransactionSql, id: number): Promise<boolean> {
+export async function discardClaimedDelivery(tx: postgres.Sql | postgres.TransactionSql, id: number): Promise<boolean> {
   const rows = await tx`delete from deliveries where id = ${id} and state = 'sending' returning id`;
   return rows.length === 1;
 }
