@@ -119,6 +119,18 @@ export async function cpuSeconds(groups: Record<string, Child>): Promise<Map<str
   return totals;
 }
 
+/**
+ * CPU time (seconds) the whole machine spent busy so far, from /proc/stat: unlike the per-process
+ * sums above it keeps what short-lived processes used (a PostgreSQL backend whose connection
+ * closed takes its counters with it).
+ */
+export async function machineCpuSeconds(): Promise<number> {
+  const { readFile } = await import("node:fs/promises");
+  const cpu = (await readFile("/proc/stat", "utf8")).split("\n")[0]!;
+  const [user, nice, system, , , irq, softirq, steal] = cpu.trim().split(/\s+/).slice(1).map(Number);
+  return (user! + nice! + system! + irq! + softirq! + steal!) / 100; // USER_HZ
+}
+
 export async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
