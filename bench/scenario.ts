@@ -142,7 +142,8 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
         select ((select count(*) from webhook_events where type <> 'webhook.test')
                 + (select coalesce(sum(cardinality(subscriber_ids)), 0) from webhook_event_batches))::int as n`) as unknown as [{ n: number }];
       // The measured window: 15 s of the backlog draining, after 5 s for what the load left
-      // (the stats fold) — what a call costs the machine: the worker, PostgreSQL, the receiver.
+      // (the stats fold) — what a call costs the machine: the worker, PostgreSQL, the receiver
+      // (in this process, like a CRM on loopback).
       await new Promise((r) => setTimeout(r, 5_000));
       const drainFrom = crm.calls.length;
       const [machineFrom, workerFrom] = [await machineCpuSeconds(), await cpuSeconds({ worker: service.worker })];
@@ -150,16 +151,22 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
       const calls = crm.calls.length - drainFrom;
       const [machineTo, workerTo] = [await machineCpuSeconds(), await cpuSeconds({ worker: service.worker })];
       const drained = Math.round(calls / 15);
-      const perCall = (seconds: number) => Math.round((seconds * 1e6) / Math.max(1, calls));
-      figures.set(
-        "CPU µs per webhook call while the backlog drains: machine / worker",
-        `${perCall(machineTo - machineFrom)} / ${perCall((workerTo.get("worker") ?? 0) - (workerFrom.get("worker") ?? 0))}`,
-      );
       // The rest of the backlog would take minutes at the endpoints' share: cancelled, so that
       // it does not weigh on what follows.
       await service.db`update webhook_endpoints set status = 'disabled'`;
       await service.db`delete from webhook_event_batches`;
       await service.db`update deliveries set state = 'cancelled' where kind = 'webhook' and state = 'scheduled'`;
+      // What the machine spends with nothing to do (the service's loops, this process, the
+      // system) over the same 15 s, so that the figure per call is the calls' alone.
+      await new Promise((r) => setTimeout(r, 2_000));
+      const [idleFrom, idleWorkerFrom] = [await machineCpuSeconds(), await cpuSeconds({ worker: service.worker })];
+      await new Promise((r) => setTimeout(r, 15_000));
+      const [idleTo, idleWorkerTo] = [await machineCpuSeconds(), await cpuSeconds({ worker: service.worker })];
+      const perCall = (busy: number, idle: number) => Math.round(((busy - idle) * 1e6) / Math.max(1, calls));
+      const worker = (m: Map<string, number>) => m.get("worker") ?? 0;
+      const machinePerCall = perCall(machineTo - machineFrom, idleTo - idleFrom);
+      const workerPerCall = perCall(worker(workerTo) - worker(workerFrom), worker(idleWorkerTo) - worker(idleWorkerFrom));
+      figures.set("CPU µs per webhook call while the backlog drains, idle subtracted: machine / worker", `${machinePerCall} / ${workerPerCall}`);
       const after = await signupLoad("unhooked-after");
       const none = (before.rps + after.rps) / 2;
       figures.set("signup req/s: no endpoint before / 2 endpoints / no endpoint after", `${before.rps} / ${hooked.rps} / ${after.rps}`);
