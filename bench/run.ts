@@ -18,7 +18,9 @@ import { measureStatsLatency } from "./stats.js";
  * worker memory through the burst, and the burst's own signup rate and latency (the worker held
  * to the provider's limit); (5) admin stats latency at BENCH_STATS_SUBSCRIBERS (1 M)
  * subscribers and 5 deliveries each; (6) the render cache: an email personalised from it against a
- * fresh React Email render (bench/render.ts; its correctness is a unit test, its cost is here).
+ * fresh React Email render (bench/render.ts; its correctness is a unit test, its cost is here);
+ * (7) outgoing webhooks to two endpoints on a loopback receiver: 202 → receipt, the signups'
+ * share of none (alternating loads), and the CPU a call costs while the backlog drains.
  *
  * The service runs as compiled by `npm run build` (as in the Docker image); BENCH_RUNTIME=tsx runs
  * the sources through tsx instead (as `npm start` does).
