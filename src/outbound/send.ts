@@ -150,8 +150,14 @@ async function callRun(
   run: { size: number; lanes: number },
   first: ClaimedMessage & { endpointId: string },
 ): Promise<SendOutcome> {
-  const followers = await followingCalls(deps.sql, first, run.size - 1);
+  // The first call goes at once (a clinic's single event must not wait for this read); if the
+  // followers cannot be read, they stay scheduled for the next run or the reconciler.
   const own = callOnce(deps, kind, first);
+  own.catch(() => undefined); // its failure is the job's, awaited below: not an unhandled one meanwhile
+  const waiting = await followingCalls(deps.sql, first, run.size - 1).catch((error: unknown) => {
+    deps.logger.warn({ deliveryId: first.id, err: (error as Error).message }, "reading a run's next calls failed");
+    return [];
+  });
   const follow = async (id: number) => {
     try {
       const outcome = await sendMessage(deps, id, { finalAttempt: false, inRun: true });
@@ -162,7 +168,6 @@ async function callRun(
     }
   };
   // The first call takes a lane for itself; the followers share the rest, then its lane too.
-  const waiting = [...followers];
   const lane = async () => {
     for (let id = waiting.shift(); id !== undefined; id = waiting.shift()) await follow(id);
   };
