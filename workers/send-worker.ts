@@ -81,7 +81,8 @@ async function sendOne(job: Job<SendJob>, deps: SendDeps, options: { finalAttemp
   if (job.name !== SEND_JOB_NAME) return { kind: "skipped", reason: `a "${job.name}" job from before the one pipeline` };
   const payload = sendJobSchema.safeParse(job.data);
   if (!payload.success) throw new UnrecoverableError(`invalid send job payload: ${payload.error.message}`);
-  return sendMessage(deps, payload.data.deliveryId, options);
+  const { deliveryId, runUntil } = payload.data;
+  return sendMessage(deps, deliveryId, runUntil ? { ...options, runUntil } : options);
 }
 
 /** BullMQ's "Missing key for job …" (ErrorCode.JobNotExist): the job was removed meanwhile. */

@@ -1,6 +1,7 @@
 import type postgres from "postgres";
 import type { Logger } from "../logger.js";
-import { loadWebhookCall, recordAttempt, type AttemptRecord } from "../db/queries/webhook-calls.js";
+import type { AttemptLine } from "../db/queries/deliveries.js";
+import { endFailingStreak, markEndpointFailing } from "../db/queries/webhook-calls.js";
 import type { CallKindDefinition, CallResult } from "../outbound/kind.js";
 import type { EndpointGate } from "./endpoint-gate.js";
 import type { SecretBox } from "./secret-box.js";
@@ -33,7 +34,8 @@ const BUSY_RECHECK_MS = 1_000;
  * The outgoing webhook call as a kind of message (issue 16): one row of `deliveries` per
  * (event, endpoint), claimed, recorded and reconciled by the one pipeline like every email. What
  * is its own: the HTTP call through the address-checked client, the Standard Webhooks signature,
- * the attempt's line in the log, and Svix's retry schedule instead of the queue's backoff.
+ * the attempt's line in the log (the pipeline writes it with the outcome), what attempts do to
+ * the endpoint, and Svix's retry schedule instead of the queue's backoff.
  *  - any 2xx: delivered; a 3xx is a failure (redirects are never followed);
  *  - 410 Gone: the receiver asked us to stop — the endpoint is disabled, the call fails;
  *  - anything else, or no answer: tried again per the schedule (Retry-After honoured), failed
@@ -44,9 +46,19 @@ export function webhookCalls(deps: WebhookCallDeps): CallKindDefinition<"webhook
   return {
     kind: "webhook",
     channel: "call",
-    ...(deps.run ? { run: deps.run } : {}),
-    async call(message): Promise<CallResult> {
-      const call = await loadWebhookCall(deps.sql, message.webhookEventId, message.endpointId);
+    ...(deps.run
+      ? {
+          run: {
+            ...deps.run,
+            async turn(endpointId) {
+              const entry = await deps.gate.acquire(endpointId, GATE_WAIT_MS);
+              return "release" in entry ? entry : undefined;
+            },
+          },
+        }
+      : {}),
+    async call(message, turn): Promise<CallResult> {
+      const call = message.webhook; // read with the claim
       if (!call) return { kind: "failed", error: "the event or the endpoint is gone" };
       let secrets: string[];
       try {
@@ -54,7 +66,7 @@ export function webhookCalls(deps: WebhookCallDeps): CallKindDefinition<"webhook
       } catch {
         return { kind: "failed", error: "the endpoint's secret cannot be read (was APP_SECRET changed?): rotate it, then replay" };
       }
-      const entry = await deps.gate.acquire(message.endpointId, GATE_WAIT_MS);
+      const entry = turn ?? (await deps.gate.acquire(message.endpointId, GATE_WAIT_MS));
       if ("retryAt" in entry) {
         return { kind: "retry", at: new Date(Math.max(entry.retryAt.getTime(), Date.now() + BUSY_RECHECK_MS)), error: "endpoint busy", attempted: false };
       }
@@ -66,10 +78,9 @@ export function webhookCalls(deps: WebhookCallDeps): CallKindDefinition<"webhook
         entry.release();
       }
 
-      const attempt: AttemptRecord =
+      const line: AttemptLine =
         answer.kind === "answered"
           ? {
-              deliveryId: message.id,
               attempt: message.attempts,
               outcome: answer.status >= 200 && answer.status < 300 ? "succeeded" : "failed",
               status: answer.status,
@@ -77,29 +88,31 @@ export function webhookCalls(deps: WebhookCallDeps): CallKindDefinition<"webhook
               response: answer.excerpt,
             }
           : {
-              deliveryId: message.id,
               attempt: message.attempts,
               outcome: answer.blocked ? "blocked" : "unreachable",
               status: null,
               durationMs: answer.durationMs,
               response: answer.error,
             };
+      if (line.outcome === "succeeded") {
+        if (call.failing) await endFailingStreak(deps.sql, message.endpointId);
+        return { kind: "delivered", reference: call.messageId, line };
+      }
+
       const gone = answer.kind === "answered" && answer.status === 410;
-      const { disabled } = await recordAttempt(deps.sql, message.endpointId, attempt, {
+      const { disabled } = await markEndpointFailing(deps.sql, message.endpointId, {
         disableAfterMs: DISABLE_AFTER_FAILING_MS,
         ...(gone ? { disableReason: "the receiver answered 410 Gone" } : {}),
       });
-      if (attempt.outcome === "succeeded") return { kind: "delivered", reference: call.messageId };
-
       const error = answer.kind === "answered" ? `HTTP ${answer.status}` : answer.error;
       if (disabled) {
         deps.logger.warn({ endpointId: message.endpointId, error }, "webhook endpoint disabled");
-        return { kind: "failed", error: `${error}; endpoint disabled` };
+        return { kind: "failed", error: `${error}; endpoint disabled`, line };
       }
       const retryAfterMs = answer.kind === "answered" && (answer.status === 429 || answer.status === 503) ? answer.retryAfterMs : undefined;
       const at = nextAttemptAt(message.attempts, now(), { retryAfterMs });
-      if (!at) return { kind: "failed", error: `${error} (attempt ${message.attempts}, the last)` };
-      return { kind: "retry", at, error, attempted: true };
+      if (!at) return { kind: "failed", error: `${error} (attempt ${message.attempts}, the last)`, line };
+      return { kind: "retry", at, error, attempted: true, line };
     },
   };
 }

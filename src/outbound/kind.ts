@@ -1,5 +1,5 @@
 import type postgres from "postgres";
-import type { ClaimedMessage, ScheduledDelivery } from "../db/queries/deliveries.js";
+import type { AttemptLine, ClaimedMessage, ScheduledDelivery } from "../db/queries/deliveries.js";
 import type { MessageKind } from "../db/schema/deliveries.js";
 import type { OutgoingEmail } from "../mail/transport.js";
 
@@ -45,24 +45,46 @@ export interface EmailKindDefinition<K extends MessageKind = MessageKind> extend
   batchable: boolean;
 }
 
-/** How one call went: done (with the reference the receiver knows it by), again at `at`, or never. */
-export type CallResult =
+/**
+ * How one call went: done (with the reference the receiver knows it by), again at `at`, or never.
+ * `line`: the attempt's line in the call's log, which the pipeline writes with the outcome.
+ */
+export type CallResult = (
   | { kind: "delivered"; reference: string }
   /** `attempted` false: nothing was sent (e.g. the endpoint was busy), so no attempt is counted. */
   | { kind: "retry"; at: Date; error: string; attempted: boolean }
-  | { kind: "failed"; error: string };
+  | { kind: "failed"; error: string }
+) & { line?: AttemptLine };
+
+/** A receiver's turn for one call (its share, in this process); releasing it twice does nothing. */
+export interface Turn {
+  release(): void;
+}
 
 export interface CallKindDefinition<K extends MessageKind = MessageKind> extends KindBase<K> {
   channel: "call";
-  /** Makes the call for a claimed row (its `attempts` counts this one) and says how it went. */
-  call(message: ClaimedMessage & { kind: K }): Promise<CallResult>;
+  /**
+   * Makes the call for a claimed row (its `attempts` counts this one) and says how it went.
+   * `turn`: the receiver's turn, already taken (a call in a run); without it the kind waits for
+   * one itself.
+   */
+  call(message: ClaimedMessage & { kind: K }, turn?: Turn): Promise<CallResult>;
   /**
    * Calls to the same receiver go out in runs: the job of a call tried for the first time also
    * makes the next `size - 1` never-tried calls due to that receiver, `lanes` at once (the
    * receiver's share). One queue job per run instead of one per call — on the Postgres queue a
    * job's own bookkeeping costs more than the call. Absent: every call has its own job.
    */
-  run?: { size: number; lanes: number };
+  run?: {
+    size: number;
+    lanes: number;
+    /**
+     * Waits for the receiver's turn, up to the kind's bound. A lane takes its turn before it
+     * claims its next call, so no claim is held while it waits. Undefined: none came in time —
+     * the run stops, and the calls it left go on a job of their own.
+     */
+    turn(receiver: string): Promise<Turn | undefined>;
+  };
 }
 
 export type MessageKindDefinition<K extends MessageKind = MessageKind> = EmailKindDefinition<K> | CallKindDefinition<K>;

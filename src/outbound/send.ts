@@ -17,7 +17,7 @@ import {
 } from "../db/queries/deliveries.js";
 import { dissolveBatch, formBatch, reclaimBatch, releaseBatch } from "../db/queries/batches.js";
 import type { MessageKind } from "../db/schema/deliveries.js";
-import type { CallKindDefinition, MessageKindDefinition, MessageKinds } from "./kind.js";
+import type { CallKindDefinition, MessageKindDefinition, MessageKinds, Turn } from "./kind.js";
 import type { SendOutcome } from "./outcome.js";
 
 export interface SendDeps {
@@ -45,9 +45,18 @@ export interface SendDeps {
 export async function sendMessage(
   deps: SendDeps,
   id: number,
-  options: { finalAttempt: boolean; /** Made inside another call's run: never leads one. */ inRun?: boolean },
+  options: {
+    finalAttempt: boolean;
+    /** Made inside another call's run (never leading one), with the receiver's turn taken. */
+    inRun?: { turn: Turn };
+    /** A call leading a run: its group ends before this id (src/queue/jobs.ts `sendJobSchema`). */
+    runUntil?: number;
+  },
 ): Promise<SendOutcome> {
   const claim = await claimDelivery(deps.sql, id, deps.leaseSeconds);
+  // In a run, a call it cannot claim is another's to make: another run or job holds it, or it is
+  // done, or was put off by whoever tried it (who gave it its job).
+  if (!claim.claimed && options.inRun) return { kind: "skipped", reason: `message is ${claim.state}` };
   if (!claim.claimed) {
     // A batch member whose job ran while another job held its batch: look again shortly — by
     // then the batch is sent (nothing to do), or was refused and dissolved (then it goes alone).
@@ -72,10 +81,11 @@ export async function sendMessage(
     return { kind: "skipped", reason: obsolete };
   }
   if (kind.channel === "call") {
-    // A run forms only around a first try, as a batch does: a retry goes alone, on its own job.
+    // A run forms only around a first try whose job names its group (the expansion's runUntil),
+    // as a batch forms around a first try: a retry, or a call the reconciler enqueued, goes alone.
     const run = options.inRun || message.attempts > 1 ? undefined : kind.run;
-    if (run && message.endpointId !== null) return callRun(deps, kind, run, message);
-    return callOnce(deps, kind, message);
+    if (run && options.runUntil && message.endpointId !== null) return callRun(deps, kind, { ...run, until: options.runUntil }, message);
+    return callOnce(deps, kind, message, options.inRun?.turn);
   }
 
   // A batch is formed only around a message claimed for the first time (attempts is 1 after
@@ -119,63 +129,80 @@ export async function sendMessage(
 
 /**
  * A message its kind delivers itself (an outgoing webhook call): the kind makes the call and
- * says how it went; recording it is the pipeline's, as for an email. A retry is the row
+ * says how it went; recording it — with the attempt's line in the call's log, in the same
+ * statement — is the pipeline's, as for an email. A retry is the row
  * rescheduled (the kind's schedule, not the queue's backoff), its job delayed until then.
  */
-async function callOnce(deps: SendDeps, kind: CallKindDefinition, message: ClaimedMessage): Promise<SendOutcome> {
-  const result = await kind.call(message as never);
+async function callOnce(deps: SendDeps, kind: CallKindDefinition, message: ClaimedMessage, turn?: Turn): Promise<SendOutcome> {
+  const result = await kind.call(message as never, turn);
+  const line = result.line ? { line: result.line } : {};
   switch (result.kind) {
     case "delivered":
-      await closeWith(deps, [message], [{ id: message.id, messageId: result.reference }]);
+      await closeWith(deps, [message], [{ id: message.id, messageId: result.reference, ...line }]);
       return { kind: "sent", messageId: result.reference };
     case "failed":
-      await closeWith(deps, [message], [{ id: message.id, error: result.error }]);
+      await closeWith(deps, [message], [{ id: message.id, error: result.error, ...line }]);
       return { kind: "failed", message: result.error };
     case "retry":
-      await deferDelivery(deps.sql, message.id, result.at, result.error, { attempted: result.attempted });
+      await deferDelivery(deps.sql, message.id, result.at, result.error, { attempted: result.attempted, ...line });
       return { kind: "later", at: result.at, reason: result.error };
   }
 }
 
 /**
  * A call and the calls that follow it to the same receiver (src/outbound/kind.ts `run`), `lanes`
- * at once. Each follower is claimed, made and recorded on its own, exactly as if its own job ran
- * it; one to try again later (a retry, or the receiver busy) gets its own job for then. A follower
- * that fails to be recorded stays claimed or scheduled, and the reconciler offers it again.
- * Returns the first call's outcome: that is the job's.
+ * at once. A lane takes the receiver's turn, then claims, makes and records its next call exactly
+ * as if the call's own job ran it; one put off (a retry) gets its own job for then. A receiver
+ * that gives no turn in time stops the run: the first call left gets a job, and leads the rest.
+ * A follower that fails to be recorded stays claimed or scheduled, and the reconciler offers it
+ * again. Returns the first call's outcome: that is the job's.
  */
 async function callRun(
   deps: SendDeps,
   kind: CallKindDefinition,
-  run: { size: number; lanes: number },
+  run: NonNullable<CallKindDefinition["run"]> & { until: number },
   first: ClaimedMessage & { endpointId: string },
 ): Promise<SendOutcome> {
   // The first call goes at once (a clinic's single event must not wait for this read); if the
   // followers cannot be read, they stay scheduled for the next run or the reconciler.
   const own = callOnce(deps, kind, first);
   own.catch(() => undefined); // its failure is the job's, awaited below: not an unhandled one meanwhile
-  const waiting = await followingCalls(deps.sql, first, run.size - 1).catch((error: unknown) => {
+  const waiting = await followingCalls(deps.sql, first, run.until, run.size - 1).catch((error: unknown) => {
     deps.logger.warn({ deliveryId: first.id, err: (error as Error).message }, "reading a run's next calls failed");
     return [];
   });
-  const follow = async (id: number) => {
+  let stopped = false;
+  const follow = async (id: number, turn: Turn) => {
     try {
-      const outcome = await sendMessage(deps, id, { finalAttempt: false, inRun: true });
+      const outcome = await sendMessage(deps, id, { finalAttempt: false, inRun: { turn } });
       if (outcome.kind === "later") await enqueueAfterCommit(deps, [{ id, dueAt: outcome.at, kind: first.kind }]);
     } catch (error) {
       const err = (error as Error).message;
       deps.logger.warn({ deliveryId: id, err }, "a call in a run failed to be made or recorded; the reconciler offers it again");
+    } finally {
+      turn.release();
     }
   };
   // The first call takes a lane for itself; the followers share the rest, then its lane too.
   const lane = async () => {
-    for (let id = waiting.shift(); id !== undefined; id = waiting.shift()) await follow(id);
+    while (!stopped && waiting.length > 0) {
+      const turn = await run.turn(first.endpointId);
+      if (!turn) {
+        stopped = true;
+        return;
+      }
+      const id = waiting.shift();
+      if (id === undefined) return turn.release();
+      await follow(id, turn);
+    }
   };
   const lanes = Array.from({ length: Math.min(run.lanes - 1, waiting.length) }, lane);
   try {
     return await own;
   } finally {
     await Promise.all([...lanes, lane()]);
+    const next = stopped ? waiting[0] : undefined;
+    if (next !== undefined) await enqueueAfterCommit(deps, [{ id: next, dueAt: new Date(), kind: first.kind, runUntil: run.until }]);
   }
 }
 

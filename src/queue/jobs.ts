@@ -12,7 +12,14 @@ export const QUEUE_NAMES = { send: "send", webhooks: "webhooks", maintenance: "m
  * the same job: it names its row, and the row says what it is (src/outbound/send.ts).
  */
 export const SEND_JOB_NAME = "send";
-export const sendJobSchema = z.object({ deliveryId: z.number().int().positive() });
+export const sendJobSchema = z.object({
+  deliveryId: z.number().int().positive(),
+  /**
+   * A webhook call that leads a run (src/outbound/kind.ts `run`): its run takes the calls to the
+   * same endpoint after it and before this id — the group the expansion made, so runs never overlap.
+   */
+  runUntil: z.number().int().positive().optional(),
+});
 export type SendJob = z.infer<typeof sendJobSchema>;
 
 /** Which queue a message's job goes to. */

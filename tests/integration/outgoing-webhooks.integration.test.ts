@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { newWebhookSecret } from "../../src/notify/signing.js";
 import { forgetOldWebhookLog } from "../../src/db/queries/webhook-calls.js";
+import { finishDeliveries } from "../../src/db/queries/deliveries.js";
 import { signToken } from "../../src/tokens.js";
 import { createStack, postJson, TEST_SECRET, uniqueEmail, waitFor, type StackOptions, type TestStack } from "../support/stack.js";
 import { postSignedEvent, resendEvent, TEST_WEBHOOK_SECRET } from "../support/svix.js";
@@ -195,7 +196,20 @@ describe("outgoing webhooks", () => {
       { attempt: 1, outcome: "failed", status: 500, response: "CRM restarting" },
       { attempt: 2, outcome: "succeeded", status: 200, response: "ok" },
     ]);
-    await waitFor(async () => (await s.deps.db.sql`select 1 from deliveries where kind = 'webhook' and state = 'sent'`).length === 1, 5_000, "the call recorded as sent");
+    const [call] = await waitFor(async () => {
+      const rows = await s.deps.db.sql<{ id: number }[]>`select id from deliveries where kind = 'webhook' and state = 'sent'`;
+      return rows.length === 1 ? rows : undefined;
+    }, 5_000, "the call recorded as sent");
+    // The success ended the endpoint's failing streak that the first attempt started.
+    const [endpoint] = await s.deps.db.sql<{ failing_since: Date | null }[]>`select failing_since from webhook_endpoints`;
+    expect(endpoint!.failing_since).toBeNull();
+    // A close repeated (its first commit went through unseen) changes nothing and logs nothing again.
+    const again = await finishDeliveries(s.deps.db.sql, [
+      { id: call!.id, messageId: "again", line: { attempt: 2, outcome: "succeeded", status: 200, durationMs: 1, response: "ok" } },
+    ]);
+    expect(again.size).toBe(0);
+    const [logged] = await s.deps.db.sql<{ n: number }[]>`select count(*)::int as n from webhook_attempts`;
+    expect(logged!.n).toBe(2);
   }, 40_000);
 
   it("Retry-After on a 503 is honoured: no second call before the receiver asked", async () => {

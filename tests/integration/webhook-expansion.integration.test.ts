@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { sendDeps, WEBHOOK_RUN } from "../../src/deps.js";
 import { WebhookExpansion } from "../../src/notify/expansion.js";
 import { newWebhookSecret } from "../../src/notify/signing.js";
-import { QUEUE_NAMES } from "../../src/queue/jobs.js";
+import { deliveryJobId, QUEUE_NAMES, type SendJob } from "../../src/queue/jobs.js";
 import { startSendWorker } from "../../workers/send-worker.js";
 import { signToken } from "../../src/tokens.js";
 import { createStack, postJson, TEST_SECRET, uniqueEmail, waitFor, type TestStack } from "../support/stack.js";
@@ -134,6 +134,19 @@ describe("webhook events recorded compactly, expanded at the endpoints' pace", (
     await expansion.stop();
     const jobs = await s.deps.queues.webhooks.getJobCounts("waiting", "delayed", "prioritized", "active");
     expect(Object.values(jobs).reduce((a, b) => a + b, 0)).toBe(Math.ceil(60 / WEBHOOK_RUN.size));
+    // Each first call's job says where its run ends: the groups cover every call once, so no
+    // two runs reach for the same calls.
+    const callIds = (await s.deps.db.sql<{ id: number }[]>`select id from deliveries where kind = 'webhook' order by id`).map((r) => r.id);
+    const leaders = callIds.filter((_, i) => i % WEBHOOK_RUN.size === 0);
+    const groups = await Promise.all(
+      leaders.map(async (id) => {
+        const job = await s.deps.queues.webhooks.getJob(deliveryJobId(id));
+        const until = (job?.data as SendJob | undefined)?.runUntil ?? id + 1;
+        return callIds.filter((c) => c >= id && c < until);
+      }),
+    );
+    expect(groups.map((g) => g.length)).toEqual([25, 25, 10]);
+    expect(groups.flat()).toEqual(callIds);
 
     // Only the webhook calls' worker, one job at a time, and no reconciler: the runs make every call.
     const worker = startSendWorker(s.deps.queues, sendDeps(s.deps), { queue: QUEUE_NAMES.webhooks, concurrency: 1, ratePerSecond: undefined });

@@ -39,14 +39,30 @@ interface NoRecipient {
 }
 
 /**
+ * What a webhook call sends, read with its claim (no second round trip): its event, and where,
+ * with the secrets that sign it now.
+ */
+export interface WebhookCall {
+  messageId: string;
+  type: string;
+  payload: unknown;
+  url: string;
+  /** The current secret, and the previous one while a rotation's overlap lasts (both sealed). */
+  secrets: string[];
+  /** The endpoint has a failing streak, which a success ends. */
+  failing: boolean;
+}
+
+/**
  * A claimed row joined with its recipient. A step names its enrollment and step; a webhook call
- * its endpoint and event (and no recipient); the other kinds neither.
+ * its endpoint and event (and no recipient) and what it sends (null: the event or the endpoint
+ * is gone); the other kinds none of these.
  */
 export type ClaimedMessage = ClaimedBase &
   (
-    | ({ kind: "step"; enrollmentId: number; step: string; endpointId: null; webhookEventId: null } & Recipient)
-    | ({ kind: "confirmation" | "fresh-link"; enrollmentId: null; step: null; endpointId: null; webhookEventId: null } & Recipient)
-    | ({ kind: "webhook"; enrollmentId: null; step: null; endpointId: string; webhookEventId: number } & NoRecipient)
+    | ({ kind: "step"; enrollmentId: number; step: string; endpointId: null; webhookEventId: null; webhook: null } & Recipient)
+    | ({ kind: "confirmation" | "fresh-link"; enrollmentId: null; step: null; endpointId: null; webhookEventId: null; webhook: null } & Recipient)
+    | ({ kind: "webhook"; enrollmentId: null; step: null; endpointId: string; webhookEventId: number; webhook: WebhookCall | null } & NoRecipient)
   );
 
 
@@ -91,11 +107,22 @@ export const RECIPIENT_QUALIFIES = `(case d.kind ${Object.entries(RECIPIENT_RULE
  */
 export const PREPARED = { prepare: true } as const;
 
-/** The columns of a ClaimedMessage, from `deliveries d` joined with `subscribers s`. */
+/**
+ * The columns of a ClaimedMessage, from `deliveries d` joined with `subscribers s`. A webhook
+ * call's event and endpoint come along (read only for that kind): a call is made up to 100
+ * times a second, and a round trip to Postgres costs the worker more than the call's own work.
+ */
 export const CLAIMED_COLUMNS = `d.id, d.kind, d.enrollment_id as "enrollmentId", d.subscriber_id as "subscriberId", d.step,
   d.state, d.attempts, d.due_at as "dueAt", d.batch_key as "batchKey", d.no_batch as "noBatch",
   d.endpoint_id as "endpointId", d.webhook_event_id as "webhookEventId",
-  s.email, s.first_name as "firstName", s.timezone`;
+  s.email, s.first_name as "firstName", s.timezone,
+  case when d.kind = 'webhook' then (
+    select json_build_object(
+             'messageId', e.message_id, 'type', e.type, 'payload', e.payload, 'url', w.url,
+             'secrets', array_remove(array[w.secret, case when w.previous_secret_until > now() then w.previous_secret end], null),
+             'failing', w.failing_since is not null)
+      from webhook_events e, webhook_endpoints w
+     where e.id = d.webhook_event_id and w.id = d.endpoint_id) end as webhook`;
 
 /**
  * Claims a message for sending (DESIGN.md invariants 3 and 4). A claim older than `leaseSeconds`
@@ -140,37 +167,67 @@ export async function claimDelivery(sql: postgres.Sql, id: number, leaseSeconds:
 
 /**
  * The calls a run takes after its first one (src/outbound/kind.ts `run`): due, never tried, to
- * the same endpoint, following it in id order — so the runs of one expansion, each led by every
- * `size`-th call, do not overlap. Not claimed here: each is claimed just before its own call.
- * Along deliveries_endpoint_pending_idx.
+ * the same endpoint, in its group — after it and before `until`, the next group's first call
+ * (src/db/queries/webhook-calls.ts `runLeaders`), so runs never overlap. Not claimed here: each
+ * is claimed just before its own call. Along deliveries_endpoint_pending_idx.
  */
-export async function followingCalls(sql: postgres.Sql, leader: { id: number; endpointId: string }, limit: number): Promise<number[]> {
+export async function followingCalls(
+  sql: postgres.Sql,
+  leader: { id: number; endpointId: string },
+  until: number,
+  limit: number,
+): Promise<number[]> {
   const rows = await sql<{ id: number }[]>`
     select id from deliveries
      where endpoint_id = ${leader.endpointId} and state = 'scheduled' and attempts = 0
-       and due_at <= now() and id > ${leader.id}
+       and due_at <= now() and id > ${leader.id} and id < ${until}
      order by id
      limit ${limit}`;
   return rows.map((r) => r.id);
 }
 
 /**
+ * One attempt of a call, for its log (webhook_attempts): written by the statement that records
+ * the call's outcome, and only if that statement changed the row — so a retried commit whose
+ * first try went through unseen does not log the attempt twice.
+ */
+export interface AttemptLine {
+  attempt: number;
+  outcome: "succeeded" | "failed" | "unreachable" | "blocked";
+  status: number | null;
+  durationMs: number;
+  response: string | null;
+}
+
+/** `with changed as (<statement returning id>)`: logs `line` for the row it changed, if it did. */
+function withAttemptLine(db: postgres.Sql | postgres.TransactionSql, id: number, line: AttemptLine) {
+  return db`
+    logged as (
+      insert into webhook_attempts (delivery_id, attempt, outcome, status, duration_ms, response)
+      select id, ${line.attempt}, ${line.outcome}, ${line.status}, ${line.durationMs}, ${line.response}
+        from changed where id = ${id})`;
+}
+
+/**
  * Gives a claim back with a new time to try (a webhook call's retry schedule, or a busy
- * endpoint): `attempted` false when nothing was sent, so the attempt does not count.
+ * endpoint): `attempted` false when nothing was sent, so the attempt does not count; `line`,
+ * the attempt's line in the call's log.
  */
 export async function deferDelivery(
   sql: postgres.Sql,
   id: number,
   at: Date,
   error: string | null,
-  options: { attempted: boolean },
+  options: { attempted: boolean; line?: AttemptLine },
 ): Promise<void> {
-  await sql`
+  const deferred = sql`
     update deliveries
        set state = 'scheduled', claimed_at = null, due_at = ${at}, updated_at = now(),
            last_error = coalesce(${error}, last_error),
            attempts = attempts - ${options.attempted ? 0 : 1}
      where id = ${id} and state = 'sending'`;
+  if (options.line) await sql`with changed as (${deferred} returning id), ${withAttemptLine(sql, id, options.line)} select 1`;
+  else await deferred;
 }
 
 /** Gives a claim back after a failed attempt that may be retried; the error is kept. */
@@ -180,8 +237,11 @@ export async function releaseDelivery(sql: postgres.Sql, id: number, error: stri
      where id = ${id} and state = 'sending'`;
 }
 
-/** What became of a claimed message: sent (with the provider's id) or failed for good. */
-export type DeliveryResult = { id: number; messageId: string } | { id: number; error: string };
+/**
+ * What became of a claimed message: sent (with the provider's id) or failed for good. A call
+ * brings its attempt's line for its log.
+ */
+export type DeliveryResult = ({ id: number; messageId: string } | { id: number; error: string }) & { line?: AttemptLine };
 
 /**
  * Records the outcome of claimed messages in one statement. Returns the ids that were still
@@ -193,7 +253,7 @@ export async function finishDeliveries(tx: postgres.Sql | postgres.TransactionSq
   const ids = results.map((r) => r.id);
   const messageIds = results.map((r) => ("messageId" in r ? r.messageId : null));
   const errors = results.map((r) => ("error" in r ? r.error : null));
-  const rows = await tx<{ id: number }[]>`
+  const finished = tx`
     update deliveries d
        set state = case when r.message_id is null then 'failed'::delivery_state else 'sent'::delivery_state end,
            sent_at = case when r.message_id is null then d.sent_at else now() end,
@@ -203,6 +263,12 @@ export async function finishDeliveries(tx: postgres.Sql | postgres.TransactionSq
       from unnest(${ids}::bigint[], ${messageIds}::text[], ${errors}::text[]) as r(id, message_id, error)
      where d.id = r.id and d.state = 'sending'
     returning d.id`;
+  // A call (alone: a call is never batched) logs its attempt in the same round trip.
+  const [call] = results;
+  const rows =
+    results.length === 1 && call?.line
+      ? await tx<{ id: number }[]>`with changed as (${finished}), ${withAttemptLine(tx, call.id, call.line)} select id from changed`
+      : await finished;
   return new Set(rows.map((r) => r.id));
 }
 
@@ -223,6 +289,8 @@ export interface ScheduledDelivery {
   id: number;
   dueAt: Date;
   kind?: MessageKind;
+  /** A webhook call leading a run: its run takes the calls after it and before this id. */
+  runUntil?: number;
 }
 
 /**

@@ -1,59 +1,20 @@
 import type postgres from "postgres";
 import type { ScheduledDelivery } from "./deliveries.js";
 
-/** What one webhook call sends: its event and where, with the secrets that sign it now. */
-export interface WebhookCall {
-  messageId: string;
-  type: string;
-  payload: unknown;
-  url: string;
-  /** The current secret, and the previous one while a rotation's overlap lasts. */
-  secrets: string[];
-}
-
-export async function loadWebhookCall(sql: postgres.Sql, eventId: number, endpointId: string): Promise<WebhookCall | undefined> {
-  const [row] = await sql<WebhookCall[]>`
-    select e.message_id as "messageId", e.type, e.payload, w.url,
-           array_remove(array[w.secret, case when w.previous_secret_until > now() then w.previous_secret end], null) as secrets
-      from webhook_events e, webhook_endpoints w
-     where e.id = ${eventId} and w.id = ${endpointId}`;
-  return row;
-}
-
-export interface AttemptRecord {
-  deliveryId: number;
-  attempt: number;
-  outcome: "succeeded" | "failed" | "unreachable" | "blocked";
-  status: number | null;
-  durationMs: number;
-  response: string | null;
-}
-
 /**
- * The attempt's line in the log, and what it tells about the endpoint, in one statement (one
- * round trip: a call is made up to 100 times a second): a success clears its failing streak; a
- * failure starts one (or, after `disableAfterMs` of nothing but failures, disables the endpoint,
- * with the reason in words). Returns whether it was disabled.
+ * A failed attempt's mark on its endpoint, in one statement: it starts a failing streak or, after
+ * `disableAfterMs` of nothing but failures (or when `disableReason` says so, e.g. 410 Gone),
+ * disables the endpoint with the reason in words. Returns whether it is disabled. (The attempt's
+ * own line is written with the call's outcome: src/db/queries/deliveries.ts `AttemptLine`.)
  */
-export async function recordAttempt(
+export async function markEndpointFailing(
   sql: postgres.Sql,
   endpointId: string,
-  attempt: AttemptRecord,
   options: { disableAfterMs: number; disableReason?: string },
 ): Promise<{ disabled: boolean }> {
-  const logged = sql`
-    insert into webhook_attempts (delivery_id, attempt, outcome, status, duration_ms, response)
-    values (${attempt.deliveryId}, ${attempt.attempt}, ${attempt.outcome}, ${attempt.status}, ${attempt.durationMs}, ${attempt.response})`;
-  if (attempt.outcome === "succeeded") {
-    await sql`
-      with logged as (${logged})
-      update webhook_endpoints set failing_since = null, updated_at = now() where id = ${endpointId} and failing_since is not null`;
-    return { disabled: false };
-  }
   const reason = options.disableReason ?? null;
   const after = options.disableAfterMs / 1000;
   const [row] = await sql<{ disabled: boolean }[]>`
-    with logged as (${logged})
     update webhook_endpoints
        set failing_since = coalesce(failing_since, now()),
            status = case when ${reason}::text is not null or failing_since < now() - make_interval(secs => ${after})
@@ -70,6 +31,11 @@ export async function recordAttempt(
      where id = ${endpointId}
     returning status = 'disabled' as disabled`;
   return { disabled: row?.disabled ?? false };
+}
+
+/** A success ends the endpoint's failing streak (called only when the claim saw one). */
+export async function endFailingStreak(sql: postgres.Sql, endpointId: string): Promise<void> {
+  await sql`update webhook_endpoints set failing_since = null, updated_at = now() where id = ${endpointId} and failing_since is not null`;
 }
 
 /**
@@ -91,14 +57,17 @@ export async function expandWebhookEvents(
 
 /**
  * The calls that lead a run (src/outbound/kind.ts `run`) among `ids`: per endpoint, the first of
- * every `size` in id order. Their jobs make the rest (src/outbound/send.ts `callRun`).
+ * every `size` in id order, each with where its group ends (`runUntil`: the next group's first
+ * call, or past the last of `ids`). Their jobs make the rest (src/outbound/send.ts `callRun`).
  */
 export async function runLeaders(sql: postgres.Sql, ids: number[], size: number): Promise<ScheduledDelivery[]> {
   if (ids.length === 0) return [];
   return sql<ScheduledDelivery[]>`
-    select id, due_at as "dueAt", kind from (
-      select id, due_at, kind, row_number() over (partition by endpoint_id order by id) as n
-        from deliveries where id = any(${ids}::bigint[])) c
+    select id, due_at as "dueAt", kind, run_until as "runUntil" from (
+      select id, due_at, kind, row_number() over w as n,
+             coalesce(lead(id, ${size}) over w, max(id) over (partition by endpoint_id) + 1) as run_until
+        from deliveries where id = any(${ids}::bigint[])
+      window w as (partition by endpoint_id order by id)) c
      where (n - 1) % ${size} = 0
      order by id`;
 }
@@ -109,10 +78,12 @@ export async function runLeaders(sql: postgres.Sql, ids: number[], size: number)
  */
 export async function untriedRunLeaders(sql: postgres.Sql, size: number, limit: number): Promise<ScheduledDelivery[]> {
   return sql<ScheduledDelivery[]>`
-    select id, due_at as "dueAt", kind from (
-      select id, due_at, kind, row_number() over (partition by endpoint_id order by id) as n
+    select id, due_at as "dueAt", kind, run_until as "runUntil" from (
+      select id, due_at, kind, row_number() over w as n,
+             coalesce(lead(id, ${size}) over w, max(id) over (partition by endpoint_id) + 1) as run_until
         from deliveries
-       where state = 'scheduled' and kind = 'webhook' and attempts = 0) c
+       where state = 'scheduled' and kind = 'webhook' and attempts = 0
+      window w as (partition by endpoint_id order by id)) c
      where (n - 1) % ${size} = 0
      order by id
      limit ${limit}`;
