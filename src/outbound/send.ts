@@ -167,7 +167,7 @@ async function callRun(
   // followers cannot be read, they stay scheduled for the next run or the reconciler.
   const own = callOnce(deps, kind, first);
   own.catch(() => undefined); // its failure is the job's, awaited below: not an unhandled one meanwhile
-  const waiting = await followingCalls(deps.sql, first, run.until, run.size - 1).catch((error: unknown) => {
+  const waiting: number[] = await followingCalls(deps.sql, first, run.until, run.size - 1).catch((error: unknown) => {
     deps.logger.warn({ deliveryId: first.id, err: (error as Error).message }, "reading a run's next calls failed");
     return [];
   });
@@ -185,14 +185,17 @@ async function callRun(
   };
   // The first call takes a lane for itself; the followers share the rest, then its lane too.
   const lane = async () => {
-    while (!stopped && waiting.length > 0) {
+    // The call is picked before the turn is waited for: a turn taken for nothing would spend a
+    // start of the receiver's rate.
+    while (!stopped) {
+      const id = waiting.shift();
+      if (id === undefined) return;
       const turn = await run.turn(first.endpointId);
       if (!turn) {
         stopped = true;
+        waiting.push(id);
         return;
       }
-      const id = waiting.shift();
-      if (id === undefined) return turn.release();
       await follow(id, turn);
     }
   };
@@ -201,7 +204,8 @@ async function callRun(
     return await own;
   } finally {
     await Promise.all([...lanes, lane()]);
-    const next = stopped ? waiting[0] : undefined;
+    // The lowest id left leads the rest (its run takes the calls after it).
+    const next = stopped && waiting.length > 0 ? Math.min(...waiting) : undefined;
     if (next !== undefined) await enqueueAfterCommit(deps, [{ id: next, dueAt: new Date(), kind: first.kind, runUntil: run.until }]);
   }
 }

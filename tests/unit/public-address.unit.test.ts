@@ -331,4 +331,18 @@ describe("EndpointGate.acquire: waiting for a slot in memory", () => {
     expect("retryAt" in third).toBe(true);
     (second as { release(): void }).release();
   });
+
+  it("a released slot goes to the first waiter at once, not at its next look", async () => {
+    // Two starts a second are allowed, so only the slot holds the waiter back; its own next look
+    // would be half a second away.
+    const gate = new EndpointGate({ concurrency: 1, perSecond: 2 });
+    const first = gate.enter("crm") as { release(): void };
+    const waiting = gate.acquire("crm", 5_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    first.release();
+    const lookedAgain = new Promise<"looked again">((resolve) => setTimeout(() => resolve("looked again"), 400).unref());
+    const second = await Promise.race([waiting, lookedAgain]);
+    expect(second).not.toBe("looked again");
+    expect("release" in (second as object)).toBe(true);
+  });
 });
