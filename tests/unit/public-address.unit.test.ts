@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { EndpointGate } from "../../src/notify/endpoint-gate.js";
 import { checkWebhookUrl, isPublicAddress, nonPublicReason } from "../../src/notify/public-address.js";
 import type { Resolve } from "../../src/notify/public-address.js";
@@ -333,16 +333,22 @@ describe("EndpointGate.acquire: waiting for a slot in memory", () => {
   });
 
   it("a released slot goes to the first waiter at once, not at its next look", async () => {
-    // Two starts a second are allowed, so only the slot holds the waiter back; its own next look
-    // would be half a second away.
-    const gate = new EndpointGate({ concurrency: 1, perSecond: 2 });
-    const first = gate.enter("crm") as { release(): void };
-    const waiting = gate.acquire("crm", 5_000);
-    await new Promise((resolve) => setImmediate(resolve));
-    first.release();
-    const lookedAgain = new Promise<"looked again">((resolve) => setTimeout(() => resolve("looked again"), 400).unref());
-    const second = await Promise.race([waiting, lookedAgain]);
-    expect(second).not.toBe("looked again");
-    expect("release" in (second as object)).toBe(true);
+    // The clock stands still: the waiter's own next look (half a second away — two starts a
+    // second are allowed, so only the slot holds it back) never comes; only the release can wake it.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+    try {
+      const gate = new EndpointGate({ concurrency: 1, perSecond: 2 });
+      const first = gate.enter("crm") as { release(): void };
+      let second: unknown;
+      const waiting = gate.acquire("crm", 5_000).then((entry) => (second = entry));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(second).toBeUndefined();
+      first.release();
+      await waiting;
+      expect("release" in (second as object)).toBe(true);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

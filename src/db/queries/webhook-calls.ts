@@ -62,14 +62,7 @@ export async function expandWebhookEvents(
  */
 export async function runLeaders(sql: postgres.Sql, ids: number[], size: number): Promise<ScheduledDelivery[]> {
   if (ids.length === 0) return [];
-  return sql<ScheduledDelivery[]>`
-    select id, due_at as "dueAt", kind, run_until as "runUntil" from (
-      select id, due_at, kind, row_number() over w as n,
-             coalesce(lead(id, ${size}) over w, max(id) over (partition by endpoint_id) + 1) as run_until
-        from deliveries where id = any(${ids}::bigint[])
-      window w as (partition by endpoint_id order by id)) c
-     where (n - 1) % ${size} = 0
-     order by id`;
+  return leadersAmong(sql, sql`id = any(${ids}::bigint[])`, size, ids.length);
 }
 
 /**
@@ -77,12 +70,16 @@ export async function runLeaders(sql: postgres.Sql, ids: number[], size: number)
  * when it (re)starts listening for announcements (it may have missed some while away).
  */
 export async function untriedRunLeaders(sql: postgres.Sql, size: number, limit: number): Promise<ScheduledDelivery[]> {
+  return leadersAmong(sql, sql`state = 'scheduled' and kind = 'webhook' and attempts = 0`, size, limit);
+}
+
+/** The first of every `size` calls per endpoint among the calls `where` picks, with their groups' ends. */
+function leadersAmong(sql: postgres.Sql, where: postgres.PendingQuery<postgres.Row[]>, size: number, limit: number) {
   return sql<ScheduledDelivery[]>`
     select id, due_at as "dueAt", kind, run_until as "runUntil" from (
       select id, due_at, kind, row_number() over w as n,
              coalesce(lead(id, ${size}) over w, max(id) over (partition by endpoint_id) + 1) as run_until
-        from deliveries
-       where state = 'scheduled' and kind = 'webhook' and attempts = 0
+        from deliveries where ${where}
       window w as (partition by endpoint_id order by id)) c
      where (n - 1) % ${size} = 0
      order by id
