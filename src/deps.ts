@@ -14,7 +14,7 @@ import { RenderCache } from "./mail/render-cache.js";
 import { pacedTransport } from "./mail/paced-transport.js";
 import { FLARE_UP_RESET, type SequenceDefinition } from "./campaign/sequence.js";
 import type { ComposeSettings } from "./campaign/compose.js";
-import type { SendDeps } from "./outbound/send.js";
+import { callCloseBatch, type SendDeps } from "./outbound/send.js";
 import type { MessageKinds } from "./outbound/kind.js";
 import { stepMessages } from "./campaign/step-messages.js";
 import { confirmationMessages } from "./campaign/confirmation-messages.js";
@@ -169,15 +169,17 @@ export function messageKinds(deps: Deps): MessageKinds {
 
 /** The one sender's dependencies (src/outbound/send.ts). */
 export function sendDeps(deps: Deps): SendDeps {
+  const kinds = messageKinds(deps);
   return {
     sql: deps.db.sql,
     transport: deps.transport,
     queues: deps.queues,
     logger: deps.logger,
-    kinds: messageKinds(deps),
+    kinds,
     batchSize: deps.config.resend.batchSize,
     steps: deps.sequence.steps.map((s) => s.key),
     leaseSeconds: CLAIM_LEASE_SECONDS,
+    callCloses: callCloseBatch({ sql: deps.db.sql, queues: deps.queues, logger: deps.logger, kinds }),
   };
 }
 

@@ -73,15 +73,17 @@ export interface CallKindDefinition<K extends MessageKind = MessageKind> extends
    * Calls to the same receiver go out in runs: the job of a call tried for the first time also
    * makes the next `size - 1` never-tried calls due to that receiver, `lanes` at once (the
    * receiver's share). One queue job per run instead of one per call — on the Postgres queue a
-   * job's own bookkeeping costs more than the call. Absent: every call has its own job.
+   * job's own bookkeeping costs more than the call — and a statement per few calls to claim and
+   * to record them. Absent: every call has its own job.
    */
   run?: {
     size: number;
     lanes: number;
     /**
-     * Waits for the receiver's turn, up to the kind's bound. A lane takes its turn before it
-     * claims its next call, so no claim is held while it waits. Undefined: none came in time —
-     * the run stops, and the calls it left go on a job of their own.
+     * Waits for the receiver's turn, up to the kind's bound (well inside a claim's lease: a
+     * lane holds the claim of its next call while it waits). Undefined: none came in time —
+     * the run stops, gives back the calls it claimed untried, and those it left go on a job of
+     * their own.
      */
     turn(receiver: string): Promise<Turn | undefined>;
   };

@@ -4,6 +4,7 @@ import type { Transport } from "../mail/transport.js";
 import type { Queues } from "../queue/queues.js";
 import { enqueueAfterCommit } from "../queue/after-commit.js";
 import {
+  claimDeliveries,
   claimDelivery,
   deferDelivery,
   discardClaimedDelivery,
@@ -11,6 +12,7 @@ import {
   followingCalls,
   oldestDueDelivery,
   releaseDelivery,
+  unclaimDeliveries,
   type ClaimedMessage,
   type DeliveryResult,
   type ScheduledDelivery,
@@ -19,6 +21,7 @@ import { dissolveBatch, formBatch, reclaimBatch, releaseBatch } from "../db/quer
 import type { MessageKind } from "../db/schema/deliveries.js";
 import type { CallKindDefinition, MessageKindDefinition, MessageKinds, Turn } from "./kind.js";
 import type { SendOutcome } from "./outcome.js";
+import { CloseBatch } from "./close-batch.js";
 
 export interface SendDeps {
   sql: postgres.Sql;
@@ -33,6 +36,25 @@ export interface SendDeps {
   steps: string[];
   /** How long a claim protects a message from a second worker (longer than any provider call). */
   leaseSeconds: number;
+  /** The worker's calls' outcomes, recorded together (callCloseBatch below). */
+  callCloses: CloseBatch<ClaimedMessage, DeliveryResult>;
+}
+
+/** What recording an outcome needs. */
+type CloseDeps = Pick<SendDeps, "sql" | "queues" | "logger" | "kinds">;
+
+/**
+ * A call's outcome is recorded within this long, with the others made meanwhile by this worker:
+ * at 50 calls a second to each of two endpoints, about ten a statement. A worker killed meanwhile
+ * leaves them claimed; they are made again after the lease, under the same webhook-id, which
+ * receivers dedupe on.
+ */
+const CALL_CLOSE_WINDOW_MS = 100;
+const CALL_CLOSE_MAX = 100;
+
+/** The batch SendDeps.callCloses is: one per worker process, recording through `deps`. */
+export function callCloseBatch(deps: CloseDeps): CloseBatch<ClaimedMessage, DeliveryResult> {
+  return new CloseBatch((members, results) => closeWith(deps, members, results), CALL_CLOSE_WINDOW_MS, CALL_CLOSE_MAX);
 }
 
 /**
@@ -47,16 +69,11 @@ export async function sendMessage(
   id: number,
   options: {
     finalAttempt: boolean;
-    /** Made inside another call's run (never leading one), with the receiver's turn taken. */
-    inRun?: { turn: Turn };
     /** A call leading a run: its group ends before this id (src/queue/jobs.ts `sendJobSchema`). */
     runUntil?: number;
   },
 ): Promise<SendOutcome> {
   const claim = await claimDelivery(deps.sql, id, deps.leaseSeconds);
-  // In a run, a call it cannot claim is another's to make: another run or job holds it, or it is
-  // done, or was put off by whoever tried it (who gave it its job).
-  if (!claim.claimed && options.inRun) return { kind: "skipped", reason: `message is ${claim.state}` };
   if (!claim.claimed) {
     // A batch member whose job ran while another job held its batch: look again shortly — by
     // then the batch is sent (nothing to do), or was refused and dissolved (then it goes alone).
@@ -70,7 +87,20 @@ export async function sendMessage(
     if (claim.state === "notDue") return { kind: "later", at: claim.dueAt, reason: "not due yet" };
     return { kind: "skipped", reason: `message is ${claim.state}` };
   }
-  const message = claim.claimed;
+  return sendClaimed(deps, claim.claimed, options);
+}
+
+/** A message this worker holds the claim of (its own job's, or one a run claimed for itself). */
+async function sendClaimed(
+  deps: SendDeps,
+  message: ClaimedMessage,
+  options: {
+    finalAttempt: boolean;
+    /** Made inside another call's run (never leading one): with the receiver's turn taken. */
+    inRun?: RunCall;
+    runUntil?: number;
+  },
+): Promise<SendOutcome> {
   if (message.state === "cancelled") return { kind: "skipped", reason: `the recipient no longer qualifies for this ${message.kind}` };
   const kind = kindOf(deps, message);
   const obsolete = kind.obsolete?.(message);
@@ -85,7 +115,7 @@ export async function sendMessage(
     // as a batch forms around a first try: a retry, or a call the reconciler enqueued, goes alone.
     const run = options.inRun || message.attempts > 1 ? undefined : kind.run;
     if (run && options.runUntil && message.endpointId !== null) return callRun(deps, kind, { ...run, until: options.runUntil }, message);
-    return callOnce(deps, kind, message, options.inRun?.turn);
+    return callOnce(deps, kind, message, options.inRun ?? {});
   }
 
   // A batch is formed only around a message claimed for the first time (attempts is 1 after
@@ -128,20 +158,31 @@ export async function sendMessage(
 }
 
 /**
+ * How a call in a run is made: with the receiver's turn its lane took, and its outcome recorded
+ * with the worker's others (`record`), after which the run's job ends.
+ */
+interface RunCall {
+  turn?: Turn;
+  /** Hands the outcome to be recorded with others (the run awaits it before its job ends). */
+  record?: (message: ClaimedMessage, result: DeliveryResult) => void;
+}
+
+/**
  * A message its kind delivers itself (an outgoing webhook call): the kind makes the call and
  * says how it went; recording it — with the attempt's line in the call's log, in the same
  * statement — is the pipeline's, as for an email. A retry is the row
  * rescheduled (the kind's schedule, not the queue's backoff), its job delayed until then.
  */
-async function callOnce(deps: SendDeps, kind: CallKindDefinition, message: ClaimedMessage, turn?: Turn): Promise<SendOutcome> {
-  const result = await kind.call(message as never, turn);
+async function callOnce(deps: SendDeps, kind: CallKindDefinition, message: ClaimedMessage, inRun: RunCall): Promise<SendOutcome> {
+  const result = await kind.call(message as never, inRun.turn);
   const line = result.line ? { line: result.line } : {};
+  const close = async (closed: DeliveryResult) => (inRun.record ? inRun.record(message, closed) : closeWith(deps, [message], [closed]));
   switch (result.kind) {
     case "delivered":
-      await closeWith(deps, [message], [{ id: message.id, messageId: result.reference, ...line }]);
+      await close({ id: message.id, messageId: result.reference, ...line });
       return { kind: "sent", messageId: result.reference };
     case "failed":
-      await closeWith(deps, [message], [{ id: message.id, error: result.error, ...line }]);
+      await close({ id: message.id, error: result.error, ...line });
       return { kind: "failed", message: result.error };
     case "retry":
       await deferDelivery(deps.sql, message.id, result.at, result.error, { attempted: result.attempted, ...line });
@@ -151,11 +192,12 @@ async function callOnce(deps: SendDeps, kind: CallKindDefinition, message: Claim
 
 /**
  * A call and the calls that follow it to the same receiver (src/outbound/kind.ts `run`), `lanes`
- * at once. A lane takes the receiver's turn, then claims, makes and records its next call exactly
- * as if the call's own job ran it; one put off (a retry) gets its own job for then. A receiver
- * that gives no turn in time stops the run: the first call left gets a job, and leads the rest.
- * A follower that fails to be recorded stays claimed or scheduled, and the reconciler offers it
- * again. Returns the first call's outcome: that is the job's.
+ * at once. A lane claims its next calls a few at a time (as many as there are lanes: one
+ * statement for them), takes the receiver's turn, and makes the call exactly as if the call's
+ * own job ran it; the outcomes are recorded with the worker's others (SendDeps.callCloses),
+ * and one put off (a retry) gets its own job for then. A receiver that gives no turn in time stops the run: the calls it
+ * claimed but did not make are given back untried, and the first call left gets a job and leads
+ * the rest. Returns the first call's outcome, once every outcome is recorded: that is the job's.
  */
 async function callRun(
   deps: SendDeps,
@@ -163,40 +205,61 @@ async function callRun(
   run: NonNullable<CallKindDefinition["run"]> & { until: number },
   first: ClaimedMessage & { endpointId: string },
 ): Promise<SendOutcome> {
+  const recorded: Promise<void>[] = [];
+  const record = (message: ClaimedMessage, result: DeliveryResult) => {
+    const closed = deps.callCloses.add(message, result);
+    closed.catch(() => undefined); // awaited with the others at the end: not an unhandled rejection meanwhile
+    recorded.push(closed);
+  };
   // The first call goes at once (a clinic's single event must not wait for this read); if the
   // followers cannot be read, they stay scheduled for the next run or the reconciler.
-  const own = callOnce(deps, kind, first);
+  const own = callOnce(deps, kind, first, { record });
   own.catch(() => undefined); // its failure is the job's, awaited below: not an unhandled one meanwhile
   const waiting: number[] = await followingCalls(deps.sql, first, run.until, run.size - 1).catch((error: unknown) => {
     deps.logger.warn({ deliveryId: first.id, err: (error as Error).message }, "reading a run's next calls failed");
     return [];
   });
+  /** Claimed for this run, not made yet. */
+  const claimed: ClaimedMessage[] = [];
   let stopped = false;
-  const follow = async (id: number, turn: Turn) => {
+  const follow = async (message: ClaimedMessage, turn: Turn) => {
     try {
-      const outcome = await sendMessage(deps, id, { finalAttempt: false, inRun: { turn } });
-      if (outcome.kind === "later") await enqueueAfterCommit(deps, [{ id, dueAt: outcome.at, kind: first.kind }]);
+      const outcome = await sendClaimed(deps, message, { finalAttempt: false, inRun: { turn, record } });
+      if (outcome.kind === "later") await enqueueAfterCommit(deps, [{ id: message.id, dueAt: outcome.at, kind: first.kind }]);
     } catch (error) {
       const err = (error as Error).message;
-      deps.logger.warn({ deliveryId: id, err }, "a call in a run failed to be made or recorded; the reconciler offers it again");
+      deps.logger.warn({ deliveryId: message.id, err }, "a call in a run failed to be made or recorded; the reconciler offers it again");
     } finally {
       turn.release();
     }
   };
   // The first call takes a lane for itself; the followers share the rest, then its lane too.
   const lane = async () => {
-    // The call is picked before the turn is waited for: a turn taken for nothing would spend a
-    // start of the receiver's rate.
     while (!stopped) {
-      const id = waiting.shift();
-      if (id === undefined) return;
+      const message = claimed.shift();
+      if (!message) {
+        if (waiting.length === 0) return;
+        const ids = waiting.splice(0, run.lanes);
+        try {
+          // One that cannot be claimed is another's (done, or held by a job the reconciler gave it).
+          claimed.push(...(await claimDeliveries(deps.sql, ids, deps.leaseSeconds)));
+        } catch (error) {
+          deps.logger.warn({ deliveryId: ids[0], err: (error as Error).message }, "claiming a run's next calls failed");
+          waiting.unshift(...ids);
+          stopped = true;
+        }
+        continue;
+      }
+      if (message.state === "cancelled") continue; // the endpoint was disabled: recorded by the claim
+      // The call is in hand before the turn is waited for: a turn taken for nothing would spend a
+      // start of the receiver's rate.
       const turn = await run.turn(first.endpointId);
       if (!turn) {
         stopped = true;
-        waiting.push(id);
+        claimed.unshift(message);
         return;
       }
-      await follow(id, turn);
+      await follow(message, turn);
     }
   };
   const lanes = Array.from({ length: Math.min(run.lanes - 1, waiting.length) }, lane);
@@ -204,9 +267,17 @@ async function callRun(
     return await own;
   } finally {
     await Promise.all([...lanes, lane()]);
+    const untried = claimed.filter((m) => m.state === "sending").map((m) => m.id);
+    await unclaimDeliveries(deps.sql, untried).catch((error: unknown) => {
+      deps.logger.warn({ deliveryId: untried[0], err: (error as Error).message }, "giving back a run's untried calls failed; their lease runs out");
+    });
     // The lowest id left leads the rest (its run takes the calls after it).
-    const next = stopped && waiting.length > 0 ? Math.min(...waiting) : undefined;
+    const left = [...waiting, ...untried];
+    const next = stopped && left.length > 0 ? Math.min(...left) : undefined;
     if (next !== undefined) await enqueueAfterCommit(deps, [{ id: next, dueAt: new Date(), kind: first.kind, runUntil: run.until }]);
+    // Calls not recorded stay claimed (the reconciler offers them again): the job fails, and its
+    // retry finds its own call recorded or not.
+    await Promise.all(recorded);
   }
 }
 
@@ -277,7 +348,7 @@ const BATCH_RECHECK_MS = 2000;
 const COMMIT_RETRY_MS = [100, 300, 700, 1500, 3000];
 
 /** Records each member's result (sent or failed) with what its kind changes alongside. */
-async function closeWith(deps: SendDeps, members: ClaimedMessage[], results: DeliveryResult[]): Promise<void> {
+async function closeWith(deps: CloseDeps, members: ClaimedMessage[], results: DeliveryResult[]): Promise<void> {
   await closeMessages(deps, members, (tx) => finishDeliveries(tx, results), { counted: true });
 }
 
@@ -296,7 +367,7 @@ async function closeWith(deps: SendDeps, members: ClaimedMessage[], results: Del
  * claim expires after the lease and the resend goes out under the same idempotency key: a replay.
  */
 async function closeMessages(
-  deps: SendDeps,
+  deps: CloseDeps,
   members: ClaimedMessage[],
   finish: (db: postgres.Sql | postgres.TransactionSql) => Promise<Set<number>>,
   how: { counted: boolean },

@@ -236,8 +236,12 @@ describe("outgoing webhooks", () => {
     expect(endpoint!.disabled_reason).toMatch(/410/);
     await signUp(s, "wh-gone-2");
     await healthy.waitFor((calls) => calls.length === 2, 10_000, "the healthy endpoint's second call");
-    // A disabled endpoint is not even given calls for new events; its one call failed for good.
-    const calls = await s.deps.db.sql<{ state: string; last_error: string }[]>`select state, last_error from deliveries where endpoint_id = ${endpointId}`;
+    // A disabled endpoint is not even given calls for new events; its one call failed for good
+    // (recorded with the run's others: within moments of the answer).
+    const calls = await waitFor(async () => {
+      const rows = await s.deps.db.sql<{ state: string; last_error: string }[]>`select state, last_error from deliveries where endpoint_id = ${endpointId}`;
+      return rows.every((r) => r.state !== "scheduled" && r.state !== "sending") ? rows : undefined;
+    }, 5_000, "the call recorded");
     expect(calls).toMatchObject([{ state: "failed" }]);
     expect(calls[0]!.last_error).toMatch(/410/);
     expect(gone.calls).toHaveLength(1);
@@ -274,8 +278,11 @@ describe("outgoing webhooks", () => {
     const dashboard = await (await s.app.request("/admin", { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text();
     expect(dashboard).toContain("Webhook to 127.0.0.1");
     expect(dashboard).toContain(endpoint.disabled_reason!);
-    const [call] = await s.deps.db.sql<{ state: string }[]>`select state from deliveries where endpoint_id = ${endpointId}`;
-    expect(call!.state).toBe("failed");
+    const call = await waitFor(async () => {
+      const [row] = await s.deps.db.sql<{ state: string }[]>`select state from deliveries where endpoint_id = ${endpointId}`;
+      return row && row.state !== "sending" ? row : undefined;
+    }, 5_000, "the call recorded");
+    expect(call.state).toBe("failed");
   }, 30_000);
 
   it("a slow CRM holds back neither the emails nor more than its share of calls", async () => {

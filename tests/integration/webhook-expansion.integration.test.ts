@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { sendDeps, WEBHOOK_RUN } from "../../src/deps.js";
+import { sendMessage } from "../../src/outbound/send.js";
 import { WebhookExpansion } from "../../src/notify/expansion.js";
 import { newWebhookSecret } from "../../src/notify/signing.js";
 import { deliveryJobId, QUEUE_NAMES, type SendJob } from "../../src/queue/jobs.js";
@@ -172,5 +173,40 @@ describe("webhook events recorded compactly, expanded at the endpoints' pace", (
     } finally {
       await worker.close();
     }
+  }, 60_000);
+  it("a run the endpoint gives no more turns stops: the calls it claimed go back untried, and the first one left leads the rest", async () => {
+    const s = (stack = await createStack({ env: { WEBHOOK_ALLOW_PRIVATE_URLS: "true", ADMIN_TOKEN } }));
+    const receiver = await receiverFor(s, ["subscriber.created"]);
+    await s.deps.db.sql`insert into subscribers (email) select 'stop' || g || '@example.test' from generate_series(1, 20) g`;
+    const expansion = new WebhookExpansion({ sql: s.deps.db.sql, queues: s.deps.queues, logger: s.deps.logger, runSize: WEBHOOK_RUN.size });
+    expansion.kick();
+    await waitFor(async () => (await compactRows(s)).length === 0, 10_000, "the expansion");
+    await expansion.stop();
+    const callIds = (await s.deps.db.sql<{ id: number }[]>`select id from deliveries where kind = 'webhook' order by id`).map((r) => Number(r.id));
+    expect(callIds).toHaveLength(20);
+    const leader = callIds[0]!;
+    const runUntil = ((await s.deps.queues.webhooks.getJob(deliveryJobId(leader)))?.data as SendJob).runUntil!;
+
+    // The endpoint gives three turns, then none: its lanes have claimed more than that by then.
+    const deps = sendDeps(s.deps);
+    const run = deps.kinds.webhook.run!;
+    let turns = 3;
+    const kinds = { ...deps.kinds, webhook: { ...deps.kinds.webhook, run: { ...run, turn: async (r: string) => (turns-- > 0 ? run.turn(r) : undefined) } } };
+    const outcome = await sendMessage({ ...deps, kinds }, leader, { finalAttempt: false, runUntil });
+    expect(outcome.kind).toBe("sent");
+
+    expect(receiver.calls).toHaveLength(4); // the leader and three followers
+    const rows = await s.deps.db.sql<{ id: number; state: string; attempts: number; claimed_at: Date | null }[]>`
+      select id, state, attempts, claimed_at from deliveries where kind = 'webhook' order by id`;
+    const sent = rows.filter((r) => r.state === "sent");
+    expect(sent.map((r) => r.attempts)).toEqual([1, 1, 1, 1]);
+    const left = rows.filter((r) => r.state !== "sent");
+    expect(left).toHaveLength(16);
+    for (const row of left) expect(row).toMatchObject({ state: "scheduled", attempts: 0, claimed_at: null });
+    const [logged] = await s.deps.db.sql<{ n: number }[]>`select count(*)::int as n from webhook_attempts`;
+    expect(logged!.n).toBe(4);
+    // The first call left leads a new run over the same group.
+    const next = await s.deps.queues.webhooks.getJob(deliveryJobId(Number(left[0]!.id)));
+    expect((next?.data as SendJob | undefined)?.runUntil).toBe(runUntil);
   }, 60_000);
 });

@@ -57,11 +57,13 @@ export async function startWebhookReceiver(options: { keepAliveMs?: number } = {
     answer: () => ({ status: 204 }),
     delayMs: 0,
     maxOpen: 0,
-    callsOf: (id) => receiver.calls.filter((c) => c.webhookId === id),
+    callsOf: (id) => byId.get(id) ?? [],
     waitFor: (predicate, timeoutMs = 15_000, what = "the receiver's calls") =>
       waitFor(async () => predicate(receiver.calls), timeoutMs, what, 20).then(() => undefined),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+  // By webhook-id: the nth call of an event is looked up on every request (the bench's thousands).
+  const byId = new Map<string, ReceivedCall[]>();
   let open = 0;
   const server: Server = createServer((req, res) => {
     open++;
@@ -93,6 +95,7 @@ export async function startWebhookReceiver(options: { keepAliveMs?: number } = {
         at: Date.now(),
       };
       receiver.calls.push(call);
+      byId.set(call.webhookId, [...(byId.get(call.webhookId) ?? []), call]);
       const answer = receiver.answer(call, receiver.callsOf(call.webhookId).length);
       setTimeout(() => {
         res.writeHead(answer.status, answer.headers ?? {});

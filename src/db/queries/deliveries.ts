@@ -130,24 +130,7 @@ export const CLAIMED_COLUMNS = `d.id, d.kind, d.enrollment_id as "enrollmentId",
  * the same idempotency key, a replay.
  */
 export async function claimDelivery(sql: postgres.Sql, id: number, leaseSeconds: number): Promise<ClaimResult> {
-  const [claimed] = await sql.unsafe<ClaimedMessage[]>(
-    `update deliveries d
-        set state = case when ${RECIPIENT_QUALIFIES} then 'sending'::delivery_state else 'cancelled'::delivery_state end,
-            attempts = d.attempts + 1,
-            claimed_at = now(),
-            updated_at = now()
-       -- A self-join, so that a row without a subscriber (a webhook call) is claimed too.
-       from deliveries x left join subscribers s on s.id = x.subscriber_id
-      where d.id = $1
-        and x.id = d.id
-        and d.due_at <= now() + interval '1 second'
-        and (d.state = 'scheduled'
-             -- claimed_at null: a batch given back after a failed attempt, to be sent again as is.
-             or (d.state = 'sending' and (d.claimed_at is null or d.claimed_at < now() - make_interval(secs => $2))))
-     returning ${CLAIMED_COLUMNS}`,
-    [id, leaseSeconds],
-    PREPARED,
-  );
+  const [claimed] = await claimDeliveries(sql, [id], leaseSeconds);
   if (claimed) return { claimed };
   const [current] = await sql<{ state: string; dueAt: Date; claimedAt: Date | null; batchKey: string | null; kind: MessageKind }[]>`
     select state, due_at as "dueAt", claimed_at as "claimedAt", batch_key as "batchKey", kind from deliveries where id = ${id}`;
@@ -166,10 +149,50 @@ export async function claimDelivery(sql: postgres.Sql, id: number, leaseSeconds:
 }
 
 /**
+ * Claims those of `ids` that are free to send, in one statement (a run's next few calls): the
+ * rows claimed, in id order — a row whose recipient no longer qualifies comes back "cancelled".
+ * A row busy, done or not due is left out, as claimDelivery would refuse it.
+ */
+export async function claimDeliveries(sql: postgres.Sql, ids: number[], leaseSeconds: number): Promise<ClaimedMessage[]> {
+  if (ids.length === 0) return [];
+  const rows = await sql.unsafe<ClaimedMessage[]>(
+    `update deliveries d
+        set state = case when ${RECIPIENT_QUALIFIES} then 'sending'::delivery_state else 'cancelled'::delivery_state end,
+            attempts = d.attempts + 1,
+            claimed_at = now(),
+            updated_at = now()
+       -- A self-join, so that a row without a subscriber (a webhook call) is claimed too.
+       from deliveries x left join subscribers s on s.id = x.subscriber_id
+      where d.id = any($1::bigint[])
+        and x.id = d.id
+        and d.due_at <= now() + interval '1 second'
+        and (d.state = 'scheduled'
+             -- claimed_at null: a batch given back after a failed attempt, to be sent again as is.
+             or (d.state = 'sending' and (d.claimed_at is null or d.claimed_at < now() - make_interval(secs => $2))))
+     returning ${CLAIMED_COLUMNS}`,
+    [ids, leaseSeconds],
+    PREPARED,
+  );
+  return rows.sort((a, b) => a.id - b.id);
+}
+
+/**
+ * Gives back claims that were never tried (a run that stopped before making them): scheduled
+ * again as they were, the claim's attempt uncounted.
+ */
+export async function unclaimDeliveries(sql: postgres.Sql, ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await sql`
+    update deliveries set state = 'scheduled', claimed_at = null, attempts = attempts - 1, updated_at = now()
+     where id = any(${ids}::bigint[]) and state = 'sending'`;
+}
+
+/**
  * The calls a run takes after its first one (src/outbound/kind.ts `run`): due, never tried, to
  * the same endpoint, in its group — after it and before `until`, the next group's first call
- * (src/db/queries/webhook-calls.ts `runLeaders`), so runs never overlap. Not claimed here: each
- * is claimed just before its own call. Along deliveries_endpoint_pending_idx.
+ * (src/db/queries/webhook-calls.ts `runLeaders`), so runs never overlap. Not claimed here: the
+ * run claims a few at a time as its lanes reach them (claimDeliveries). Along
+ * deliveries_endpoint_pending_idx.
  */
 export async function followingCalls(
   sql: postgres.Sql,
@@ -199,13 +222,20 @@ export interface AttemptLine {
   response: string | null;
 }
 
-/** `with changed as (<statement returning id>)`: logs `line` for the row it changed, if it did. */
-function withAttemptLine(db: postgres.Sql | postgres.TransactionSql, id: number, line: AttemptLine) {
+/**
+ * `with changed as (<statement returning id>), logged as (…)`: logs each line for its row, if the
+ * statement changed that row.
+ */
+function withAttemptLines(db: postgres.Sql | postgres.TransactionSql, lines: (AttemptLine & { id: number })[]) {
+  const column = <K extends keyof AttemptLine>(key: K) => lines.map((l) => l[key]);
   return db`
     logged as (
       insert into webhook_attempts (delivery_id, attempt, outcome, status, duration_ms, response)
-      select id, ${line.attempt}, ${line.outcome}, ${line.status}, ${line.durationMs}, ${line.response}
-        from changed where id = ${id})`;
+      select l.id, l.attempt, l.outcome, l.status, l.duration_ms, l.response
+        from unnest(${lines.map((l) => l.id)}::bigint[], ${column("attempt")}::int[], ${column("outcome")}::text[],
+                    ${column("status")}::int[], ${column("durationMs")}::int[], ${column("response")}::text[])
+             as l(id, attempt, outcome, status, duration_ms, response)
+        join changed c on c.id = l.id)`;
 }
 
 /**
@@ -226,7 +256,7 @@ export async function deferDelivery(
            last_error = coalesce(${error}, last_error),
            attempts = attempts - ${options.attempted ? 0 : 1}
      where id = ${id} and state = 'sending'`;
-  if (options.line) await sql`with changed as (${deferred} returning id), ${withAttemptLine(sql, id, options.line)} select 1`;
+  if (options.line) await sql`with changed as (${deferred} returning id), ${withAttemptLines(sql, [{ id, ...options.line }])} select 1`;
   else await deferred;
 }
 
@@ -263,12 +293,10 @@ export async function finishDeliveries(tx: postgres.Sql | postgres.TransactionSq
       from unnest(${ids}::bigint[], ${messageIds}::text[], ${errors}::text[]) as r(id, message_id, error)
      where d.id = r.id and d.state = 'sending'
     returning d.id`;
-  // A call (alone: a call is never batched) logs its attempt in the same round trip.
-  const [call] = results;
+  // Calls log their attempts in the same round trip.
+  const lines = results.flatMap((r) => (r.line ? [{ id: r.id, ...r.line }] : []));
   const rows =
-    results.length === 1 && call?.line
-      ? await tx<{ id: number }[]>`with changed as (${finished}), ${withAttemptLine(tx, call.id, call.line)} select id from changed`
-      : await finished;
+    lines.length > 0 ? await tx<{ id: number }[]>`with changed as (${finished}), ${withAttemptLines(tx, lines)} select id from changed` : await finished;
   return new Set(rows.map((r) => r.id));
 }
 
