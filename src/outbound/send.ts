@@ -195,9 +195,10 @@ async function callOnce(deps: SendDeps, kind: CallKindDefinition, message: Claim
  * at once. A lane claims its next calls a few at a time (as many as there are lanes: one
  * statement for them), takes the receiver's turn, and makes the call exactly as if the call's
  * own job ran it; the outcomes are recorded with the worker's others (SendDeps.callCloses),
- * and one put off (a retry) gets its own job for then. A receiver that gives no turn in time stops the run: the calls it
- * claimed but did not make are given back untried, and the first call left gets a job and leads
- * the rest. Returns the first call's outcome, once every outcome is recorded: that is the job's.
+ * and one put off (a retry) gets its own job for then. A receiver that gives no turn in time
+ * stops the run: the calls it claimed but did not make are given back untried, and the first
+ * call left gets a job and leads the rest. Returns the first call's outcome once every outcome
+ * is recorded: that is the job's.
  */
 async function callRun(
   deps: SendDeps,
