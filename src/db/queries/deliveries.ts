@@ -125,12 +125,32 @@ export const CLAIMED_COLUMNS = `d.id, d.kind, d.enrollment_id as "enrollmentId",
      where e.id = d.webhook_event_id and w.id = d.endpoint_id) end as webhook`;
 
 /**
- * Claims a message for sending (DESIGN.md invariants 3 and 4). A claim older than `leaseSeconds`
- * belongs to a worker that died mid-call and may be taken over: the provider call repeats under
- * the same idempotency key, a replay.
+ * The claim (DESIGN.md invariants 3 and 4) of the rows `which` names ($1), as one statement. A
+ * claim older than `leaseSeconds` ($2) belongs to a worker that died mid-call and may be taken
+ * over: the provider call repeats under the same idempotency key, a replay.
  */
+const claimStatement = (which: string) => `
+  update deliveries d
+     set state = case when ${RECIPIENT_QUALIFIES} then 'sending'::delivery_state else 'cancelled'::delivery_state end,
+         attempts = d.attempts + 1,
+         claimed_at = now(),
+         updated_at = now()
+    -- A self-join, so that a row without a subscriber (a webhook call) is claimed too.
+    from deliveries x left join subscribers s on s.id = x.subscriber_id
+   where ${which}
+     and x.id = d.id
+     and d.due_at <= now() + interval '1 second'
+     and (d.state = 'scheduled'
+          -- claimed_at null: a batch given back after a failed attempt, to be sent again as is.
+          or (d.state = 'sending' and (d.claimed_at is null or d.claimed_at < now() - make_interval(secs => $2))))
+  returning ${CLAIMED_COLUMNS}`;
+/** One row by its id: every job's claim, so the planner sees `id = $1` and takes the primary key. */
+const CLAIM_ONE = claimStatement("d.id = $1");
+const CLAIM_MANY = claimStatement("d.id = any($1::bigint[])");
+
+/** Claims a message for sending; if it cannot be claimed, says why (busy, not due, done, gone). */
 export async function claimDelivery(sql: postgres.Sql, id: number, leaseSeconds: number): Promise<ClaimResult> {
-  const [claimed] = await claimDeliveries(sql, [id], leaseSeconds);
+  const [claimed] = await sql.unsafe<ClaimedMessage[]>(CLAIM_ONE, [id, leaseSeconds], PREPARED);
   if (claimed) return { claimed };
   const [current] = await sql<{ state: string; dueAt: Date; claimedAt: Date | null; batchKey: string | null; kind: MessageKind }[]>`
     select state, due_at as "dueAt", claimed_at as "claimedAt", batch_key as "batchKey", kind from deliveries where id = ${id}`;
@@ -155,24 +175,7 @@ export async function claimDelivery(sql: postgres.Sql, id: number, leaseSeconds:
  */
 export async function claimDeliveries(sql: postgres.Sql, ids: number[], leaseSeconds: number): Promise<ClaimedMessage[]> {
   if (ids.length === 0) return [];
-  const rows = await sql.unsafe<ClaimedMessage[]>(
-    `update deliveries d
-        set state = case when ${RECIPIENT_QUALIFIES} then 'sending'::delivery_state else 'cancelled'::delivery_state end,
-            attempts = d.attempts + 1,
-            claimed_at = now(),
-            updated_at = now()
-       -- A self-join, so that a row without a subscriber (a webhook call) is claimed too.
-       from deliveries x left join subscribers s on s.id = x.subscriber_id
-      where d.id = any($1::bigint[])
-        and x.id = d.id
-        and d.due_at <= now() + interval '1 second'
-        and (d.state = 'scheduled'
-             -- claimed_at null: a batch given back after a failed attempt, to be sent again as is.
-             or (d.state = 'sending' and (d.claimed_at is null or d.claimed_at < now() - make_interval(secs => $2))))
-     returning ${CLAIMED_COLUMNS}`,
-    [ids, leaseSeconds],
-    PREPARED,
-  );
+  const rows = await sql.unsafe<ClaimedMessage[]>(CLAIM_MANY, [ids, leaseSeconds], PREPARED);
   return rows.sort((a, b) => a.id - b.id);
 }
 
