@@ -157,10 +157,10 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
       await new Promise((r) => setTimeout(r, 5_000));
       const drainFrom = (await crm.calls()).length;
       const drainGroups = { worker: service.worker, CRM: crm.child };
-      const [machineFrom, workerFrom] = [await machineCpuSeconds(), await cpuSeconds(drainGroups)];
+      const [machineFrom, groupsFrom] = [await machineCpuSeconds(), await cpuSeconds(drainGroups)];
       await new Promise((r) => setTimeout(r, 15_000));
       const calls = (await crm.calls()).length - drainFrom;
-      const [machineTo, workerTo] = [await machineCpuSeconds(), await cpuSeconds(drainGroups)];
+      const [machineTo, groupsTo] = [await machineCpuSeconds(), await cpuSeconds(drainGroups)];
       const drained = Math.round(calls / 15);
       // The rest of the backlog would take minutes at the endpoints' share: cancelled, so that
       // it does not weigh on what follows.
@@ -173,16 +173,18 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
       // What the machine spends with nothing to do (the service's loops, this process, the
       // system) over the same 15 s, so that the figure per call is the calls' alone.
       await new Promise((r) => setTimeout(r, 2_000));
-      const [idleFrom, idleWorkerFrom] = [await machineCpuSeconds(), await cpuSeconds(drainGroups)];
+      const [idleFrom, idleGroupsFrom] = [await machineCpuSeconds(), await cpuSeconds(drainGroups)];
       await new Promise((r) => setTimeout(r, 15_000));
-      const [idleTo, idleWorkerTo] = [await machineCpuSeconds(), await cpuSeconds(drainGroups)];
+      const [idleTo, idleGroupsTo] = [await machineCpuSeconds(), await cpuSeconds(drainGroups)];
       const perCall = (busy: number, idle: number) => Math.round(((busy - idle) * 1e6) / Math.max(1, calls));
-      const group = (name: string) => (m: Map<string, number>) => m.get(name) ?? 0;
-      const groupPerCall = (of: (m: Map<string, number>) => number) => perCall(of(workerTo) - of(workerFrom), of(idleWorkerTo) - of(idleWorkerFrom));
+      const groupPerCall = (name: string) => {
+        const of = (m: Map<string, number>) => m.get(name) ?? 0;
+        return perCall(of(groupsTo) - of(groupsFrom), of(idleGroupsTo) - of(idleGroupsFrom));
+      };
       const machinePerCall = perCall(machineTo - machineFrom, idleTo - idleFrom);
       figures.set(
         "CPU µs per webhook call while the backlog drains, idle subtracted: machine / worker / CRM",
-        `${machinePerCall} / ${groupPerCall(group("worker"))} / ${groupPerCall(group("CRM"))}`,
+        `${machinePerCall} / ${groupPerCall("worker")} / ${groupPerCall("CRM")}`,
       );
       const after = await signupLoad("unhooked-after");
       // The same pair twice more: this machine drifts by as much as the difference measured, so
