@@ -6,10 +6,14 @@
  * 2. The real service in this process — API, workers, the outbox transport — at
  *    SEQUENCE_TIME_SCALE=57600, so a day of the campaign passes in 1.5 seconds of the run.
  * 3. For about 45 seconds (30 campaign days) readers arrive, more each day, from a few sources,
- *    through the real signup endpoint; they download the guide through their personal link,
- *    a few unsubscribe through the one-click link in their emails; the provider's events —
- *    delivered, opened (an estimate), clicked, one hard bounce, one complaint — arrive through
- *    the real Svix-signed webhook route. Every row is written by the service's own code.
+ *    through the real signup endpoint; they download the guide through their personal link and
+ *    open a link or two of the later emails, one link at a time, a little while after each email
+ *    arrived; a few unsubscribe through the one-click link in their emails. About one reader in
+ *    six is at a workplace whose mail filter fetches every link of every email as it lands (a
+ *    burst, as a browser; sometimes a HEAD, or a user agent that says it is a scanner): the
+ *    dashboard shows those fetches left out. The provider's events — delivered, opened (an
+ *    estimate), one hard bounce, one complaint — arrive through the real Svix-signed webhook
+ *    route. Every row is written by the service's own code.
  * 4. The one documented step that fakes anything: every timestamp the run wrote is mapped onto
  *    the past month with the same time scale — `t' = now − (end − t) × 57600` — so what took 45
  *    seconds reads as 30 days, in order; sends still due keep their place in the future. The month
@@ -28,6 +32,7 @@ import { rebuildStats } from "../src/db/queries/stats.js";
 import { createDeps, type Deps, type ReadyConfig } from "../src/deps.js";
 import { startApi, type RunningApi } from "../src/server.js";
 import { startWorkers, type RunningWorkers } from "../workers/index.js";
+import { SETTLE_SECONDS } from "../src/signals/rules.js";
 
 /** SEQUENCE_TIME_SCALE during the run: a campaign day passes in DAY_MS of real time. */
 const SCALE = 57_600;
@@ -101,6 +106,14 @@ const env: Record<string, string | undefined> = {
   RESEND_WEBHOOK_SECRET: webhookSecret,
   SIGNUP_RATE_LIMIT: "0",
   SEND_WINDOW: "",
+  // Each reader and each filter has an address of its own (X-Forwarded-For): the signal rules
+  // remember the addresses that fetched in a burst.
+  TRUST_PROXY: "true",
+  // The outside links the emails carry (each through GET /l/:token), so readers have some to open.
+  BOOKING_URL: process.env.BOOKING_URL ?? "https://clinic.example/book",
+  RELATED_READING_STARTER_URL: process.env.RELATED_READING_STARTER_URL ?? "https://clinic.example/sciatica-starter-guide",
+  RELATED_READING_LOAD_CAPACITY_URL: process.env.RELATED_READING_LOAD_CAPACITY_URL ?? "https://clinic.example/load-vs-capacity",
+  RELATED_READING_POSITIONS_URL: process.env.RELATED_READING_POSITIONS_URL ?? "https://clinic.example/3-positions",
 };
 const { config, logger, embedded, logFormat } = await bootstrap({ ...env, SEQUENCE_TIME_SCALE: String(SCALE) });
 await prepareStores(config, logger);
@@ -152,15 +165,72 @@ async function signUp(i: number): Promise<void> {
   if (res.status !== 202) throw new Error(`signup ${i}: ${res.status} ${res.body.toString()}`);
 }
 
-const link = (text: string, route: string) => new RegExp(`${config.publicUrl}/${route}/([A-Za-z0-9_.-]+)`).exec(text)?.[1];
+/** Every link of ours in an email's plain text, as paths on this run's server. */
+const linksIn = (text: string) => [...new Set([...text.matchAll(new RegExp(`${config.publicUrl}(/(?:guide|l|unsubscribe)/[A-Za-z0-9_.-]+)`, "g"))].map((m) => m[1]!))];
+const BROWSER = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1";
+const SCANNER_AGENTS = [
+  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+  "Mozilla/5.0 (compatible; Barracuda Sentinel)",
+];
+const readerOf = (to: string) => Number(/reader-(\d+)@/.exec(to)?.[1] ?? 0);
+/** A reader's own address (documentation range 198.18.0.0/15), and a filter's (one of a few). */
+const readerIp = (to: string) => `198.18.${(readerOf(to) >> 8) & 255}.${readerOf(to) & 255}`;
+const scannerIp = () => `203.0.113.${1 + Math.floor(Math.random() * 4)}`;
+/** Readers whose workplace filter fetches every link as the message lands. */
+const filtered = (to: string) => readerOf(to) % 6 === 0;
+/**
+ * A person opens an email a little while after it arrived: the signal rules take a fetch within
+ * seconds of the send for a filter's (src/signals/rules.ts). The demo's days are compressed, its
+ * seconds are not, so the readers' clicks trail the emails by this much real time.
+ */
+const PERSON_DELAY_MS = 12_000;
 
-/** What readers and the provider do with the emails sent since the last look. */
+type OutboxEmail = { id: number; messageId: string; to: string; subject: string; step: string; text: string; headers: Record<string, string>; age: number };
+const emailsAfter = (id: number, olderThanMs = 0) =>
+  sql<OutboxEmail[]>`
+    select id, message_id as "messageId", "to", subject, step, text, headers,
+           extract(epoch from now() - created_at) * 1000 as age
+      from outbox_emails where id > ${id} and created_at <= now() - make_interval(secs => ${olderThanMs / 1000}) order by id`;
+
+/** The filters: as each email lands, every link at once (a burst); now and then a HEAD first. */
+let lastScanned = 0;
+async function scan(): Promise<void> {
+  const emails = await emailsAfter(lastScanned);
+  if (emails.length === 0) return;
+  lastScanned = emails.at(-1)!.id;
+  await inParallel(emails.filter((e) => filtered(e.to)), 16, async (email) => {
+    const headers = { "user-agent": pick(SCANNER_AGENTS), "x-forwarded-for": scannerIp() };
+    const links = linksIn(email.text);
+    if (chance(0.2) && links[0]) await request(`${base}${links[0]}`, { method: "HEAD", headers });
+    await Promise.all(links.map((path) => request(`${base}${path}`, { headers })));
+  });
+}
+
+/** What the readers do: one link at a time, a while after the email arrived. */
+let lastOpened = 0;
+async function open(): Promise<void> {
+  const emails = await emailsAfter(lastOpened, PERSON_DELAY_MS);
+  if (emails.length === 0) return;
+  lastOpened = emails.at(-1)!.id;
+  await inParallel(emails, 32, async (email) => {
+    const links = linksIn(email.text);
+    const guide = links.find((l) => l.startsWith("/guide/"));
+    const outside = links.filter((l) => l.startsWith("/l/"));
+    const headers = { "user-agent": BROWSER, "x-forwarded-for": readerIp(email.to) };
+    if (email.step === "welcome") {
+      if (guide && chance(0.64)) await request(`${base}${guide}`, { headers });
+    } else if (outside.length > 0 && chance(CLICK[email.step] ?? 0.05)) {
+      await request(`${base}${pick(outside)}`, { headers });
+    }
+  });
+}
+
+/** What the provider tells about the emails sent since the last look. */
 let lastOutboxId = 0;
 let bounced = false;
 let complained = false;
 async function react(day: number): Promise<void> {
-  const emails = await sql<{ id: number; messageId: string; to: string; subject: string; step: string; text: string; headers: Record<string, string> }[]>`
-    select id, message_id as "messageId", "to", subject, step, text, headers from outbox_emails where id > ${lastOutboxId} order by id`;
+  const emails = await emailsAfter(lastOutboxId);
   if (emails.length === 0) return;
   lastOutboxId = emails.at(-1)!.id;
   await inParallel(emails, 32, async (email) => {
@@ -176,13 +246,6 @@ async function react(day: number): Promise<void> {
     }
     if (chance(OPEN[email.step] ?? 0.3)) await providerEvent("email.opened", email);
     const unsubscribe = /<([^>]+)>/.exec(email.headers["List-Unsubscribe"] ?? "")?.[1];
-    if (email.step === "welcome" && chance(0.64)) {
-      const token = link(email.text, "guide");
-      if (token) await request(`${base}/guide/${token}`);
-    }
-    if (chance(CLICK[email.step] ?? 0.05)) {
-      await providerEvent("email.clicked", email, { click: { link: `${config.publicUrl}/guide`, timestamp: new Date().toISOString() } });
-    }
     if (unsubscribe && chance(0.004)) {
       // RFC 8058 one-click, as a mail client's "Unsubscribe" button sends it.
       await request(unsubscribe.replace(config.publicUrl, base), {
@@ -223,7 +286,9 @@ const arrivals = (async () => {
 })();
 const reactions = (async () => {
   while (arriving) {
+    await scan();
     await react(Math.floor((Date.now() - simStart) / DAY_MS));
+    await open();
     await sleep(200);
   }
 })();
@@ -236,8 +301,14 @@ const end = new Date();
 await workers.close();
 arriving = false;
 await reactions;
+await scan();
 await react(DAYS);
-say("the last emails' events posted");
+// The readers open the last emails a little later, and their fetches settle (src/signals/).
+await sleep(PERSON_DELAY_MS);
+await open();
+await sleep(SETTLE_SECONDS * 1000 + 200);
+await deps.signals.settle();
+say("the last emails' events posted, their links opened");
 await api.close();
 // An event the route could not settle (the bounce, the complaint, one that beat its send's
 // commit) and that is still unprocessed is processed when the service starts again in step 5.
@@ -252,6 +323,7 @@ const columns: Record<string, string[]> = {
   email_events: ["occurred_at", "received_at", "processed_at"],
   email_suppressions: ["created_at"],
   guide_downloads: ["downloaded_at"],
+  link_visits: ["visited_at"],
   outbox_emails: ["created_at"],
   admin_audit: ["at"],
 };

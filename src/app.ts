@@ -17,6 +17,7 @@ import { adminRoutes, type AdminRouteDeps } from "./routes/admin.js";
 import { adminDevLoginRoutes, type DevLoginRouteDeps } from "./routes/admin-dev-login.js";
 import { unsubscribeRoutes, type UnsubscribeDeps } from "./routes/unsubscribe.js";
 import { webhookRoutes, type WebhookDeps } from "./routes/webhooks.js";
+import { linkRoutes, type LinkRouteDeps } from "./routes/links.js";
 
 export interface AppDeps {
   logger: Logger;
@@ -27,6 +28,7 @@ export interface AppDeps {
   health: HealthDeps;
   unsubscribe: UnsubscribeDeps;
   confirm: ConfirmDeps;
+  links: LinkRouteDeps;
   webhooks: WebhookDeps;
   dataRights: DataRightsRouteDeps;
   admin: AdminRouteDeps;
@@ -52,6 +54,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", subscribeRoute(deps.subscribe));
   app.route("/", unsubscribeRoutes(deps.unsubscribe));
   app.route("/", confirmRoutes(deps.confirm));
+  app.route("/", linkRoutes(deps.links));
   app.route("/", webhookRoutes(deps.webhooks));
   app.route("/", dataRightsRoutes(deps.dataRights));
   app.route("/", adminRoutes(deps.admin));

@@ -33,6 +33,7 @@ import { sessionRevocations } from "./db/queries/admin-sessions.js";
 import { DevLoginLinks } from "./admin/dev-login.js";
 import type { DevLoginRouteDeps } from "./routes/admin-dev-login.js";
 import { DEVELOPMENT_ADMIN_TOKEN_FILE } from "./secret.js";
+import { LinkSignals } from "./signals/signals.js";
 
 /**
  * A resolved config: bootstrap has filled in the database URL and the secret, and outside
@@ -63,6 +64,8 @@ export interface Deps {
   devLogin: DevLoginLinks | undefined;
   /** Outgoing webhooks: the address-checked HTTP client, each endpoint's share of it, the sealed secrets. */
   webhooks: { http: WebhookHttp; gate: EndpointGate; secrets: SecretBox };
+  /** Every fetch of our emails' links, judged a person's or a machine's (src/signals/). */
+  signals: LinkSignals;
   close(): Promise<void>;
 }
 
@@ -94,6 +97,7 @@ export function createDeps(config: ReadyConfig, logger: Logger, overrides: { que
     : createOutboxTransport(db.sql);
   const metrics = createProcessMetrics();
   const webhookHttp = createWebhookHttp({ allowPrivate: config.webhooks.allowPrivateUrls });
+  const signals = new LinkSignals({ sql: db.sql, logger });
   return {
     config,
     logger,
@@ -122,7 +126,9 @@ export function createDeps(config: ReadyConfig, logger: Logger, overrides: { que
     // Bearer checks included (src/http/admin-auth.ts).
     adminLoginLimiter: createRateLimiter(queues, { points: 10, durationSeconds: 15 * 60, keyPrefix: `${config.queuePrefix}:admin-login-limit` }),
     webhooks: { http: webhookHttp, gate: new EndpointGate(WEBHOOK_ENDPOINT_SHARE), secrets: secretBox(config.appSecret) },
+    signals,
     async close() {
+      signals.close();
       await queues.close();
       await webhookHttp.close();
       await db.close();
@@ -205,6 +211,7 @@ export function appDeps(deps: Deps): AppDeps {
     pages: pageSettings(deps.config),
     guide: {
       sql: deps.db.sql,
+      signals: deps.signals,
       appSecret: deps.config.appSecret,
       pdf: deps.guidePdf,
       pages: pageSettings(deps.config),
@@ -213,8 +220,15 @@ export function appDeps(deps: Deps): AppDeps {
       trustProxy: deps.config.trustProxy,
       logger: deps.logger,
     },
-    unsubscribe: pageDeps(deps),
-    confirm: pageDeps(deps),
+    unsubscribe: { ...pageDeps(deps), signals: deps.signals },
+    links: {
+      appSecret: deps.config.appSecret,
+      links: { bookingUrl: deps.config.links.bookingUrl, toolsUrl: deps.config.links.toolsUrl, supplementUrl: deps.config.links.supplementUrl, reading: deps.config.links.reading },
+      signals: deps.signals,
+      pages: pageSettings(deps.config),
+      trustProxy: deps.config.trustProxy,
+    },
+    confirm: { ...pageDeps(deps), publicUrl: deps.config.publicUrl },
     webhooks: {
       db: deps.db.db,
       queues: deps.queues,

@@ -1,22 +1,37 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 
 /**
- * Signed link tokens (DESIGN.md invariant 7): `base64url(kind.subject.expiry).base64url(mac)`.
+ * Signed link tokens (DESIGN.md invariant 7): `base64url(kind.subject.expiry[.detail]).base64url(mac)`.
  * The MAC is HMAC-SHA256 over the payload with APP_SECRET, truncated to 128 bits (plenty
  * against forgery, and it keeps links short). The kind is inside the signed payload, so an
  * unsubscribe token can never be replayed as a guide link.
+ *
+ * What subject and detail name, per kind (checked on the way in and on the way out):
+ *  - guide, unsubscribe: the subscriber; detail, when present, the email (delivery id) that
+ *    carried the link — the signal rules group one email's links (src/signals/). Tokens
+ *    without it (issued before) keep working.
+ *  - confirm: the subscriber; no detail.
+ *  - link (GET /l/:token, an outside link): the email (delivery id); detail the link's key.
+ *    Never the address: the target is looked up by key, the person through the delivery.
  */
-export type TokenKind = "guide" | "unsubscribe" | "confirm";
+export type TokenKind = "guide" | "unsubscribe" | "confirm" | "link";
 
-const KIND_CODES: Record<TokenKind, string> = { guide: "g", unsubscribe: "u", confirm: "c" };
+const KIND_CODES: Record<TokenKind, string> = { guide: "g", unsubscribe: "u", confirm: "c", link: "l" };
 const MAC_BYTES = 16;
-/** Every subject we sign is a subscriber id. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const DELIVERY_ID = /^[1-9][0-9]{0,17}$/;
+const LINK_KEY = /^[a-z][a-z0-9-]{0,31}$/;
+const SHAPES: Record<TokenKind, { subject: RegExp; detail?: RegExp; detailRequired?: boolean }> = {
+  guide: { subject: UUID, detail: DELIVERY_ID },
+  unsubscribe: { subject: UUID, detail: DELIVERY_ID },
+  confirm: { subject: UUID },
+  link: { subject: DELIVERY_ID, detail: LINK_KEY, detailRequired: true },
+};
 /** Unpadded base64url (RFC 4648 §5), the only alphabet a token is written in. */
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 export type TokenCheck =
-  | { ok: true; subject: string; expiresAt: Date | null }
+  | { ok: true; subject: string; expiresAt: Date | null; detail?: string }
   /** malformed/bad-signature/wrong-kind: a 400 page. expired: a 410 page (signature was good). */
   | { ok: false; reason: "malformed" | "bad-signature" | "wrong-kind" | "expired"; subject?: string };
 
@@ -29,11 +44,14 @@ export function signToken(
   kind: TokenKind,
   subject: string,
   expiresAt: Date | null,
+  detail?: string,
 ): string {
-  // The payload is dot-separated; subjects are UUIDs, and anything else is a caller's bug.
+  // The payload is dot-separated; anything else is a caller's bug. (Shapes are checked where it
+  // matters, on the way in: verifyToken.)
   if (!/^[A-Za-z0-9_-]+$/.test(subject)) throw new Error("token subject must be [A-Za-z0-9_-]+");
+  if (detail !== undefined && !/^[A-Za-z0-9_-]+$/.test(detail)) throw new Error("token detail must be [A-Za-z0-9_-]+");
   const expiry = expiresAt ? Math.floor(expiresAt.getTime() / 1000).toString(36) : "0";
-  const payload = `${KIND_CODES[kind]}.${subject}.${expiry}`;
+  const payload = `${KIND_CODES[kind]}.${subject}.${expiry}${detail === undefined ? "" : `.${detail}`}`;
   return `${Buffer.from(payload).toString("base64url")}.${mac(secret, payload).toString("base64url")}`;
 }
 
@@ -62,14 +80,17 @@ export function verifyToken(secret: string, token: string, kind: TokenKind, now 
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     return { ok: false, reason: "bad-signature" };
   }
-  const [code, subject, expiry] = payload.split(".");
-  if (!code || !subject || expiry === undefined) return { ok: false, reason: "malformed" };
+  const fields = payload.split(".");
+  const [code, subject, expiry, detail] = fields;
+  if (!code || !subject || expiry === undefined || fields.length > 4) return { ok: false, reason: "malformed" };
   if (code !== KIND_CODES[kind]) return { ok: false, reason: "wrong-kind" };
   // The signature only says we wrote it; the shape is checked too, so a subject signed by
   // mistake (or under a leaked key) that is not a subscriber id never reaches a uuid column.
-  if (!UUID.test(subject)) return { ok: false, reason: "malformed" };
+  const shape = SHAPES[kind];
+  if (!shape.subject.test(subject)) return { ok: false, reason: "malformed" };
+  if (detail === undefined ? shape.detailRequired : !shape.detail?.test(detail)) return { ok: false, reason: "malformed" };
   const expiresAt = expiry === "0" ? null : new Date(parseInt(expiry, 36) * 1000);
   if (expiresAt && Number.isNaN(expiresAt.getTime())) return { ok: false, reason: "malformed" };
   if (expiresAt && expiresAt.getTime() <= now.getTime()) return { ok: false, reason: "expired", subject };
-  return { ok: true, subject, expiresAt };
+  return { ok: true, subject, expiresAt, ...(detail === undefined ? {} : { detail }) };
 }

@@ -62,7 +62,14 @@ export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<
   const statsFolder = startStatsFoldLoop(deps.db.sql, deps.logger);
   const metricsPublisher = startSnapshotPublisher(deps.db.sql, deps.metrics, deps.logger);
   const tasks = maintenanceTasks(
-    { sql: deps.db.sql, queues: deps.queues, logger: deps.logger, pendingTtlDays: deps.config.pendingTtlDays },
+    {
+      sql: deps.db.sql,
+      queues: deps.queues,
+      logger: deps.logger,
+      pendingTtlDays: deps.config.pendingTtlDays,
+      signals: deps.signals,
+      engagementRetentionDays: deps.config.engagementRetentionDays,
+    },
     options.reconcileEveryMs,
   );
   const maintenance = await startMaintenanceWorker(deps.queues, reconciler, deps.logger, options.reconcileEveryMs, tasks);

@@ -6,12 +6,16 @@ import { forgetOldWebhookLog, WEBHOOK_LOG_DAYS } from "../src/db/queries/webhook
 import type { Queues } from "../src/queue/queues.js";
 import { MAINTENANCE_JOBS } from "../src/queue/jobs.js";
 import type { MaintenanceTask } from "./maintenance-worker.js";
+import type { LinkSignals } from "../src/signals/signals.js";
+import { foldOldEngagement } from "../src/db/queries/engagement-retention.js";
 
 export interface MaintenanceTaskDeps {
   sql: postgres.Sql;
   queues: Pick<Queues, "enqueueEvents">;
   logger: Logger;
   pendingTtlDays: number;
+  signals: Pick<LinkSignals, "settle">;
+  engagementRetentionDays: number;
 }
 
 /** Jobs are enqueued right after their commit; only rows older than this can have lost theirs. */
@@ -29,6 +33,10 @@ export const PURGE_EVERY_MS = 10 * 60_000;
  *  - purge-pending: deletes the double opt-in requests nobody confirmed within PENDING_TTL_DAYS.
  *  - webhook-log: the outgoing webhook log keeps 30 days (issue 16): older events go, with their
  *    finished calls and every attempt of them.
+ *  - settle-link-visits: a person's fetch of a link counts once settled; the process that took
+ *    it settles it seconds later, this settles what a process that stopped left.
+ *  - engagement-retention: per-person engagement older than ENGAGEMENT_RETENTION_DAYS becomes
+ *    anonymous counts per cohort and step, without moving a number.
  */
 export function maintenanceTasks(deps: MaintenanceTaskDeps, upkeepEveryMs: number): MaintenanceTask[] {
   return [
@@ -51,6 +59,25 @@ export function maintenanceTasks(deps: MaintenanceTaskDeps, upkeepEveryMs: numbe
       everyMs: PURGE_EVERY_MS,
       async run() {
         return { forgotten: await forgetOldWebhookLog(deps.sql, WEBHOOK_LOG_DAYS) };
+      },
+    },
+    {
+      name: MAINTENANCE_JOBS.settleLinkVisits,
+      everyMs: upkeepEveryMs,
+      async run() {
+        return { settled: await deps.signals.settle() };
+      },
+    },
+    {
+      name: MAINTENANCE_JOBS.engagementRetention,
+      everyMs: PURGE_EVERY_MS,
+      async run() {
+        let folded = 0;
+        for (;;) {
+          const n = await foldOldEngagement(deps.sql, deps.engagementRetentionDays, PAGE);
+          folded += n;
+          if (n < PAGE) return { folded };
+        }
       },
     },
   ];

@@ -20,7 +20,10 @@ export interface StepStats {
   delivered: number;
   /** An estimate: Apple Mail Privacy Protection and image proxies open emails nobody read. */
   opened: number;
+  /** Subscribers who opened one of this email's links as a person (first-party links, src/signals/). */
   clicked: number;
+  /** Fetches of this email's links that were not a person's (mail scanners, link checkers): left out. */
+  automatedClicks: number;
   bounced: number;
   complained: number;
   failed: number;
@@ -54,7 +57,8 @@ export interface CampaignStats {
     /** Extra: confirmed their address (everyone, without double opt-in). */
     confirmed: number;
   };
-  guide: { downloads: number; uniqueSubscribers: number };
+  /** People only; `automated`: guide fetches that were not a person's, left out of the others. */
+  guide: { downloads: number; uniqueSubscribers: number; automated: number };
   steps: StepStats[];
   signupsByDay: { date: string; count: number }[];
   /** Extra: unsubscribed before any email of the sequence was sent. */
@@ -106,7 +110,7 @@ const ZERO = (): Counters =>
   ({
     subscribers: 0, pending: 0, active: 0, completed: 0, unsubscribed: 0, bounced: 0, complained: 0, confirmed: 0,
     downloads: 0, downloaders: 0, sent: 0, delivered: 0, opened: 0, clicked: 0, step_bounced: 0, step_complained: 0,
-    failed: 0, left_after: 0,
+    failed: 0, left_after: 0, automated_downloads: 0, automated_clicks: 0,
   }) satisfies Counters;
 
 function stepStats(step: string, c: Counters): StepStats {
@@ -116,6 +120,7 @@ function stepStats(step: string, c: Counters): StepStats {
     delivered: c.delivered,
     opened: c.opened,
     clicked: c.clicked,
+    automatedClicks: c.automated_clicks,
     bounced: c.step_bounced,
     complained: c.step_complained,
     failed: c.failed,
@@ -145,7 +150,7 @@ export async function campaignStats(deps: StatsDeps, filter: CohortFilter, now =
       complained: people.complained,
       confirmed: people.confirmed,
     },
-    guide: { downloads: people.downloads, uniqueSubscribers: people.downloaders },
+    guide: { downloads: people.downloads, uniqueSubscribers: people.downloaders, automated: people.automated_downloads },
     steps,
     signupsByDay: fillDays(rows.byDay, filter, now),
     unsubscribedBeforeFirstEmail: people.unsubscribed - leftAfterSomeStep,
@@ -167,7 +172,7 @@ export async function campaignStats(deps: StatsDeps, filter: CohortFilter, now =
       .sort((a, b) => b.signups - a.signups),
     estimates: {
       "steps.opened":
-        "Opens are an estimate: Apple Mail Privacy Protection and other image proxies load every email, read or not. Clicks and guide downloads are the honest signals.",
+        "Opens are an estimate: Apple Mail Privacy Protection and other image proxies load every email, read or not. Clicks and guide downloads count people only (mail scanners' fetches are counted apart).",
     },
     filter,
     generatedAt: now.toISOString(),

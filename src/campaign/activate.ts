@@ -9,6 +9,7 @@ import {
   insertConsent,
   lockSubscriber,
   markActive,
+  readSubscriber,
   reopenEnrollment,
   reviveCancelledDeliveries,
   startEnrollment,
@@ -68,6 +69,17 @@ export async function activate(deps: ActivationDeps, request: ActivationRequest)
   });
   await enqueueAfterCommit(deps, result.deliveries);
   return result.outcome;
+}
+
+/**
+ * What activating would answer now, changing nothing: the page a confirm link's GET shows (the
+ * POST then decides under the lock). Undefined: it would activate.
+ */
+export async function activationOutlook(
+  deps: Pick<ActivationDeps, "sql">,
+  request: Pick<ActivationRequest, "subscriberId" | "via">,
+): Promise<ActivationOutcome | undefined> {
+  return refuse(await readSubscriber(deps.sql, request.subscriberId), request.via);
 }
 
 function refuse(s: LockedSubscriber | undefined, via: ActivationRequest["via"]): ActivationOutcome | undefined {

@@ -27,7 +27,7 @@ export async function composeConfirmation(
   to: ConfirmationRecipient,
 ): Promise<OutgoingEmail> {
   const expiresAt = new Date(to.requestedAt.getTime() + pendingTtlDays * DAY_MS);
-  const unsubscribe = unsubscribeUrl(s, to.subscriberId);
+  const unsubscribe = unsubscribeUrl(s, to.subscriberId, to.confirmationId);
   const rendered = await renderEmail("confirm", {
     firstName: to.firstName,
     confirmUrl: confirmUrl(s, to.subscriberId, expiresAt),

@@ -2,7 +2,8 @@ import type { EmailLink, RelatedReading } from "../../emails/props.js";
 import type { OutgoingEmail } from "../mail/transport.js";
 import { envelope } from "../outbound/envelope.js";
 import type { RenderCache } from "../mail/render-cache.js";
-import { guideUrl, unsubscribeUrl, type LinkSettings } from "./links.js";
+import { guideUrl, trackedUrl, unsubscribeUrl, type LinkSettings } from "./links.js";
+import { linkTarget, type LinkKey } from "../signals/link-keys.js";
 import type { StepKey } from "./steps.js";
 
 export interface ComposeSettings extends LinkSettings {
@@ -46,24 +47,31 @@ export function toolLinks(
  * Renders one step for one subscriber with every header the contract asks for. The output must
  * be a pure function of its inputs: a retry re-renders, and the provider answers a reused
  * idempotency key with a different payload by 409. Hence `issuedAt` is the delivery's due time,
- * not the clock.
+ * not the clock. Every link points at the service and names this email (`deliveryId`): outside
+ * links go through GET /l/:token (DESIGN.md "Signals").
  */
 export async function composeEmail(
   s: ComposeSettings,
   step: StepKey,
   to: Recipient,
   issuedAt: Date,
+  deliveryId: number,
 ): Promise<OutgoingEmail> {
-  const unsubscribe = unsubscribeUrl(s, to.subscriberId);
+  const unsubscribe = unsubscribeUrl(s, to.subscriberId, deliveryId);
+  const tracked = (key: LinkKey) => (linkTarget(s, key) === undefined ? undefined : trackedUrl(s, deliveryId, key));
   const rendered = await s.renderer.render(step, {
     firstName: to.firstName,
-    guideUrl: guideUrl(s, to.subscriberId, issuedAt),
+    guideUrl: guideUrl(s, to.subscriberId, issuedAt, deliveryId),
     unsubscribeUrl: unsubscribe,
     postalAddress: s.postalAddress,
     clinicName: s.clinicName,
-    toolLinks: toolLinks(s),
-    bookingUrl: s.bookingUrl,
-    reading: s.reading,
+    toolLinks: toolLinks(s).map((link) => ({ ...link, url: trackedUrl(s, deliveryId, link.kind) })),
+    bookingUrl: tracked("booking"),
+    reading: {
+      starterGuideUrl: tracked("reading-starter"),
+      loadCapacityUrl: tracked("reading-load"),
+      positionsUrl: tracked("reading-positions"),
+    },
   });
   return envelope(s, { kind: "step", step, subscriberId: to.subscriberId }, to.email, rendered, unsubscribe);
 }

@@ -1,6 +1,11 @@
 import { signToken } from "../tokens.js";
+import type { LinkKey } from "../signals/link-keys.js";
 
-/** Builds the personal, signed links every email carries. */
+/**
+ * Builds the personal, signed links every email carries. Every link of an email points at the
+ * service (DESIGN.md "Signals"), and a link in an email names that email (`deliveryId`), so the
+ * signal rules can see a scanner fetch all of one email's links at once.
+ */
 export interface LinkSettings {
   publicUrl: string;
   appSecret: string;
@@ -9,17 +14,26 @@ export interface LinkSettings {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export function guideUrl(s: LinkSettings, subscriberId: string, now = new Date()): string {
+export function guideUrl(s: LinkSettings, subscriberId: string, now = new Date(), deliveryId?: number): string {
   const expiresAt = new Date(now.getTime() + s.guideLinkTtlDays * DAY_MS);
-  return `${s.publicUrl}/guide/${signToken(s.appSecret, "guide", subscriberId, expiresAt)}`;
+  return `${s.publicUrl}/guide/${signToken(s.appSecret, "guide", subscriberId, expiresAt, deliveryId?.toString())}`;
 }
 
 /** Unsubscribe links never expire: a years-old email must still let its reader leave. */
-export function unsubscribeUrl(s: LinkSettings, subscriberId: string): string {
-  return `${s.publicUrl}/unsubscribe/${signToken(s.appSecret, "unsubscribe", subscriberId, null)}`;
+export function unsubscribeUrl(s: Pick<LinkSettings, "publicUrl" | "appSecret">, subscriberId: string, deliveryId?: number): string {
+  return `${s.publicUrl}/unsubscribe/${signToken(s.appSecret, "unsubscribe", subscriberId, null, deliveryId?.toString())}`;
 }
 
 /** The double opt-in link; it works as long as the pending request is kept (PENDING_TTL_DAYS). */
 export function confirmUrl(s: Pick<LinkSettings, "publicUrl" | "appSecret">, subscriberId: string, expiresAt: Date): string {
   return `${s.publicUrl}/confirm/${signToken(s.appSecret, "confirm", subscriberId, expiresAt)}`;
+}
+
+/**
+ * An outside link (booking, related reading, tools, supplement) as GET /l/:token: it records the
+ * click and redirects to what the key names in the configuration at click time. It never expires:
+ * an email kept for years still leads somewhere.
+ */
+export function trackedUrl(s: Pick<LinkSettings, "publicUrl" | "appSecret">, deliveryId: number, key: LinkKey): string {
+  return `${s.publicUrl}/l/${signToken(s.appSecret, "link", String(deliveryId), null, key)}`;
 }

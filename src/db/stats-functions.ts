@@ -12,7 +12,7 @@
  * one snapshot that is exactly the numbers the base tables give, whether or not the fold has run.
  *
  * The function stats_state_of() and the triggers are SQL of their own, written as custom
- * migrations in drizzle/ (the latest that defines them: 0004_one_pipeline.sql). Changing them is a
+ * migrations in drizzle/ (the latest that defines them: 0008_signals.sql). Changing them is a
  * new migration that re-creates them, then truncates the rollup and marks every subscriber, so the
  * fold rebuilds it while reads stay exact (only slower). This file holds what the READS need to
  * agree with them: the bits of the per-step facts and the rollup's columns.
@@ -24,11 +24,13 @@ export const ORPHAN_ID = "00000000-0000-0000-0000-000000000000";
 /** Bits of the per-step facts in stats_subscriber_state.steps. */
 export const STEP_BITS = { sent: 1, failed: 2, delivered: 4, opened: 8, clicked: 16, bounced: 32, complained: 64 } as const;
 
-/** Provider webhook event types (Resend) that set a per-step fact (the migration's CASE). */
+/**
+ * Provider webhook event types (Resend) that set a per-step fact (the migration's CASE). Not
+ * email.clicked: a click is a person's fetch of one of our own links (drizzle/0008_signals.sql).
+ */
 export const EVENT_BITS: Record<string, number> = {
   "email.delivered": STEP_BITS.delivered,
   "email.opened": STEP_BITS.opened,
-  "email.clicked": STEP_BITS.clicked,
   "email.bounced": STEP_BITS.bounced,
   "email.complained": STEP_BITS.complained,
 };
@@ -53,6 +55,8 @@ export const ROLLUP_COUNTERS = [
   "step_complained",
   "failed",
   "left_after",
+  "automated_downloads",
+  "automated_clicks",
 ] as const;
 export type RollupCounter = (typeof ROLLUP_COUNTERS)[number];
 export const ROLLUP_KEY = ["day", "source", "utm_source", "utm_medium", "utm_campaign", "step"] as const;
@@ -77,6 +81,8 @@ const subscriberRow: Record<RollupCounter, string> = {
   step_complained: "false",
   failed: "false",
   left_after: "false",
+  automated_downloads: "", // a count: below
+  automated_clicks: "false",
 };
 const stepRow: Record<RollupCounter, string> = {
   ...Object.fromEntries(ROLLUP_COUNTERS.map((c) => [c, "false"])),
@@ -90,12 +96,20 @@ const stepRow: Record<RollupCounter, string> = {
   left_after: "m.status = 'unsubscribed' and m.last_step = k.step",
 } as Record<RollupCounter, string>;
 
+/** Counters that are counts, not flags: the expression of the count in each kind of row. */
+const counts: Partial<Record<RollupCounter, { subscriber?: string; step?: string }>> = {
+  downloads: { subscriber: "m.downloads" },
+  automated_downloads: { subscriber: "m.automated_downloads" },
+  automated_clicks: { step: "k.automated" },
+};
+
 const counterList = (row: Record<RollupCounter, string>, sign: 1 | -1) =>
-  ROLLUP_COUNTERS.map((c) =>
-    c === "downloads" && row === subscriberRow
-      ? `(${sign} * m.downloads)::bigint as ${c}`
-      : `(${sign} * coalesce(${row[c]}, false)::int)::bigint as ${c}`,
-  ).join(",\n           ");
+  ROLLUP_COUNTERS.map((c) => {
+    const count = counts[c]?.[row === subscriberRow ? "subscriber" : "step"];
+    return count
+      ? `(${sign} * ${count})::bigint as ${c}`
+      : `(${sign} * coalesce(${row[c] || "false"}, false)::int)::bigint as ${c}`;
+  }).join(",\n           ");
 
 /**
  * A contribution as rollup rows — the subscriber row ('') and one row per step it has facts for —
@@ -109,6 +123,7 @@ export function expandLateral(alias: string, sign: 1 | -1): string {
     union all
     select m.day, m.source, m.utm_source, m.utm_medium, m.utm_campaign, k.step,
            ${counterList(stepRow, sign)}
-      from (select key as step, value::int as bits from jsonb_each_text(m.steps)) k`;
+      from (select coalesce(kb.key, ka.key) as step, coalesce(kb.value::int, 0) as bits, coalesce(ka.value::int, 0) as automated
+              from jsonb_each_text(m.steps) kb full join jsonb_each_text(m.automated_clicks) ka on ka.key = kb.key) k`;
   return `lateral (${body.replaceAll("m.", `${alias}.`)}) `;
 }

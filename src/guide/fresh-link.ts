@@ -44,10 +44,10 @@ export interface FreshLinkRecipient {
 }
 
 export async function composeFreshLinkEmail(s: ComposeSettings, to: FreshLinkRecipient): Promise<OutgoingEmail> {
-  const unsubscribe = unsubscribeUrl(s, to.subscriberId);
+  const unsubscribe = unsubscribeUrl(s, to.subscriberId, to.freshLinkId);
   const rendered = await renderEmail("fresh-link", {
     firstName: to.firstName,
-    guideUrl: guideUrl(s, to.subscriberId, to.requestedAt),
+    guideUrl: guideUrl(s, to.subscriberId, to.requestedAt, to.freshLinkId),
     validDays: s.guideLinkTtlDays,
     unsubscribeUrl: unsubscribe,
     postalAddress: s.postalAddress,

@@ -4,17 +4,19 @@ import { emailTemplates, renderEmail, type PropsFor, type RenderedEmail, type Te
 
 /**
  * A React render of an email costs milliseconds; a burst of thousands of welcomes cannot pay
- * that per reader. Each template is rendered once per (step, with/without a first name) with
- * placeholders for what differs between readers — the first name, the guide link and the
- * unsubscribe link — and personalising is then string substitution: microseconds.
+ * that per reader. Each template is rendered once per (step, with/without a first name, shape of
+ * its props) with placeholders for what differs between readers — the first name and every link
+ * (each names the reader's email: the guide, the unsubscribe page, the tracked outside links) —
+ * and personalising is then string substitution: microseconds.
  * The output is byte-identical to a fresh render (tests/unit/render-cache.unit.test.ts checks it
  * over awkward names and links), because the placeholders go exactly where React would put the
  * values, escaped exactly as React escapes text and attributes, and the plain-text part is not
  * hard-wrapped (so a value's length cannot move a line break).
  */
 const NAME = "Zq7FirstNameZq7";
-const GUIDE = "https://placeholder.invalid/Zq7Guide";
-const UNSUBSCRIBE = "https://placeholder.invalid/Zq7Unsubscribe";
+const placeholderUrl = (n: number) => `https://placeholder.invalid/Zq7Link${n}Zq7`;
+/** A prop holding a link: `url`, or a name ending in `Url` (guideUrl, bookingUrl, reading.positionsUrl…). */
+const isLinkProp = (key: string) => key === "url" || key.endsWith("Url");
 
 /** React's escapeTextForBrowser: the same five characters, the same entities. */
 function escapeHtml(value: string): string {
@@ -23,40 +25,46 @@ function escapeHtml(value: string): string {
   );
 }
 
+/** The props with every link replaced by a numbered placeholder (in a fixed order), and the links. */
+function withPlaceholders(value: unknown, key: string, links: string[]): unknown {
+  if (typeof value === "string" && isLinkProp(key)) {
+    links.push(value);
+    return placeholderUrl(links.length - 1);
+  }
+  if (Array.isArray(value)) return value.map((v: unknown, i) => withPlaceholders(v, String(i), links));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withPlaceholders(v, k, links)]));
+  }
+  return value;
+}
+
 export class RenderCache {
   private readonly templates = new Map<string, Promise<RenderedEmail>>();
 
   /**
-   * Sequence steps only (their personal values are exactly the three above); the confirmation
-   * email carries a confirm link and is rendered fresh. The per-process constant props (clinic,
-   * address, tool links) are part of the key.
+   * Sequence steps only; the confirmation email carries a confirm link and is rendered fresh.
+   * The per-process constant props (clinic, address, which links exist) are part of the key.
    */
   async render<K extends Exclude<TemplateKey, "confirm" | "fresh-link">>(step: K, stepProps: PropsFor<K>): Promise<RenderedEmail> {
     // Every step's props extend BaseEmailProps; TypeScript cannot see it through the generic K.
     const props = stepProps as PropsFor<K> & BaseEmailProps;
     const name = displayFirstName(props.firstName);
-    for (const [placeholder, value] of [
-      [GUIDE, props.guideUrl],
-      [UNSUBSCRIBE, props.unsubscribeUrl],
-    ] as const) {
-      // A value that contains a placeholder could not be told apart; never happens with our links.
-      if (value.includes(placeholder)) return renderEmail(step, props);
-    }
-    const { firstName: _n, guideUrl: _g, unsubscribeUrl: _u, ...constant } = props;
-    const key = `${step}|${name === null ? "anonymous" : "named"}|${JSON.stringify(constant)}`;
+    const links: string[] = [];
+    const { firstName: _n, ...rest } = withPlaceholders(props, "", links) as typeof props;
+    // A value that contains a placeholder could not be told apart; never happens with our links.
+    if (links.some((link) => link.includes("placeholder.invalid/Zq7") || link.includes(NAME))) return renderEmail(step, props);
+    const key = `${step}|${name === null ? "anonymous" : "named"}|${JSON.stringify(rest)}`;
     let template = this.templates.get(key);
     if (!template) {
-      const withPlaceholders = { ...props, firstName: name === null ? null : NAME, guideUrl: GUIDE, unsubscribeUrl: UNSUBSCRIBE };
-      template = renderEmail(step, withPlaceholders as PropsFor<K>);
+      template = renderEmail(step, { ...rest, firstName: name === null ? null : NAME } as PropsFor<K>);
       template.catch(() => this.templates.delete(key));
       this.templates.set(key, template);
     }
     const cached = await template;
     // Replacer functions, not strings: a "$&" in a name must stay literal.
     const fill = (s: string, escape: (v: string) => string) =>
-      s
-        .replaceAll(GUIDE, () => escape(props.guideUrl))
-        .replaceAll(UNSUBSCRIBE, () => escape(props.unsubscribeUrl))
+      links
+        .reduce((out, link, i) => out.replaceAll(placeholderUrl(i), () => escape(link)), s)
         .replaceAll(NAME, () => escape(name ?? ""));
     const subject = emailTemplates[step].subject(props as never);
     return { subject, html: fill(cached.html, escapeHtml), text: fill(cached.text, (v) => v) };

@@ -91,12 +91,26 @@ form.addEventListener("submit",function(){button.disabled=true;button.textConten
 window.addEventListener("pageshow",function(){button.disabled=false;button.textContent=label});
 })();`;
 
+/**
+ * The one-visit action pages (a confirmation, a check-in answer; src/pages/action-page.tsx): the
+ * page's own POST makes the change, sent by this script as soon as a browser shows the page — no
+ * second click for a person, nothing at all for a mail filter that only fetches (DESIGN.md
+ * invariant 9). Without scripts, the form's button does the same.
+ */
+export const AUTO_SUBMIT_SCRIPT = `(function(){
+var form=document.querySelector("form[data-auto-submit]");if(!form)return;
+var button=form.querySelector("button[type=submit]");if(button){button.disabled=true}
+form.submit();
+})();`;
+
 function sha256Source(text: string): string {
   return `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
 }
 
 const STYLE_SOURCE = sha256Source(PAGE_CSS);
-const SCRIPT_SOURCE = sha256Source(PAGE_SCRIPT);
+const SCRIPT_SOURCES = { page: sha256Source(PAGE_SCRIPT), "auto-submit": sha256Source(AUTO_SUBMIT_SCRIPT) };
+/** Which of the two scripts a page carries: its policy allows that one only. */
+export type PageScript = keyof typeof SCRIPT_SOURCES;
 
 /** A small inline icon, so browsers do not ask for /favicon.ico (allowed by img-src data:). */
 export const FAVICON =
@@ -111,11 +125,11 @@ export const FAVICON =
  * (CSP Level 2 frame-ancestors; when present, browsers ignore X-Frame-Options — HTML §7.1.9 —
  * so the embeddable pages can be framed by ALLOWED_ORIGINS while others stay 'self').
  */
-export function contentSecurityPolicy(frameAncestors: readonly string[]): string {
+export function contentSecurityPolicy(frameAncestors: readonly string[], script: PageScript = "page"): string {
   return [
     "default-src 'none'",
     `style-src ${STYLE_SOURCE}`,
-    `script-src ${SCRIPT_SOURCE}`,
+    `script-src ${SCRIPT_SOURCES[script]}`,
     "img-src data:",
     "form-action 'self'",
     "base-uri 'none'",

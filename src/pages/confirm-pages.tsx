@@ -1,11 +1,22 @@
 /** @jsxImportSource hono/jsx */
 import type { Context } from "hono";
+import { actionPage } from "./action-page.js";
 import { EmailLinkPage, htmlPage, type PageSettings } from "./layout.js";
 
 /**
- * The pages after a double opt-in link (GET /confirm/:token): confirmed, a link that is not
- * ours (400), one that expired or whose request was purged (410), an address we may not email.
+ * The pages of a double opt-in link: the one-visit page the link opens (its POST confirms),
+ * confirmed, a link that is not ours (400), one that expired or whose request was purged (410),
+ * an address we may not email.
  */
+
+export function confirmActionPage(c: Context, settings: PageSettings, action: string) {
+  return actionPage(c, settings, {
+    heading: "Confirming your email address…",
+    body: <p>One moment: we are confirming your address and sending your Flare-Up Reset Guide.</p>,
+    button: "Yes, send me the guide",
+    action,
+  });
+}
 
 export function confirmedPage(c: Context, settings: PageSettings) {
   return htmlPage(

@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import { html } from "hono/html";
 import type { Child, FC, PropsWithChildren } from "hono/jsx";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { contentSecurityPolicy, FAVICON, PAGE_CSS, PAGE_SCRIPT } from "./assets.js";
+import { AUTO_SUBMIT_SCRIPT, contentSecurityPolicy, FAVICON, PAGE_CSS, PAGE_SCRIPT, type PageScript } from "./assets.js";
 
 /**
  * The one shell of every reader page (server-rendered with hono/jsx) — landing, thanks, guide
@@ -35,10 +35,12 @@ interface ShellProps {
    * to run (the one-click unsubscribe page has no form of ours to enhance anyway).
    */
   fromEmail?: boolean;
+  /** A one-visit action page: the page's own POST is sent at once (AUTO_SUBMIT_SCRIPT). */
+  autoSubmit?: boolean;
   settings: PageSettings;
 }
 
-export const Shell: FC<PropsWithChildren<ShellProps>> = ({ title, description, embed, fromEmail, settings, children }) => (
+export const Shell: FC<PropsWithChildren<ShellProps>> = ({ title, description, embed, fromEmail, autoSubmit, settings, children }) => (
   <html lang="en">
     <head>
       <meta charset="utf-8" />
@@ -75,6 +77,7 @@ export const Shell: FC<PropsWithChildren<ShellProps>> = ({ title, description, e
         </>
       )}
       {fromEmail ? null : <script dangerouslySetInnerHTML={{ __html: PAGE_SCRIPT }} />}
+      {autoSubmit ? <script dangerouslySetInnerHTML={{ __html: AUTO_SUBMIT_SCRIPT }} /> : null}
     </body>
   </html>
 );
@@ -93,13 +96,14 @@ export const Notice: FC<PropsWithChildren<{ heading: string }>> = ({ heading, ch
  * A page reached from a link in one of our emails (confirm, unsubscribe): one card, titled
  * "… · CLINIC", no script, not indexed.
  */
-export const EmailLinkPage: FC<PropsWithChildren<{ settings: PageSettings; heading: string; title?: string }>> = ({
+export const EmailLinkPage: FC<PropsWithChildren<{ settings: PageSettings; heading: string; title?: string; autoSubmit?: boolean }>> = ({
   settings,
   heading,
   title = heading,
+  autoSubmit,
   children,
 }) => (
-  <Shell title={`${title} · ${settings.clinicName}`} settings={settings} fromEmail>
+  <Shell title={`${title} · ${settings.clinicName}`} settings={settings} fromEmail autoSubmit={autoSubmit}>
     <Notice heading={heading}>{children}</Notice>
   </Shell>
 );
@@ -112,15 +116,22 @@ export const EmailLinkPage: FC<PropsWithChildren<{ settings: PageSettings; headi
 export function htmlPage(
   c: Context,
   page: Child,
-  options: { settings: PageSettings; status?: ContentfulStatusCode; embeddable?: boolean; cache?: "public" | "no-store" },
+  options: {
+    settings: PageSettings;
+    status?: ContentfulStatusCode;
+    embeddable?: boolean;
+    cache?: "public" | "no-store";
+    /** A one-visit action page carries the auto-submit script instead of the page script. */
+    script?: PageScript;
+  },
 ): Response | Promise<Response> {
-  const { settings, status = 200, embeddable = false, cache = "no-store" } = options;
+  const { settings, status = 200, embeddable = false, cache = "no-store", script = "page" } = options;
   const ancestors = embeddable
     ? settings.allowedOrigins.includes("*")
       ? ["*"]
       : ["'self'", ...settings.allowedOrigins]
     : ["'self'"];
-  c.header("Content-Security-Policy", contentSecurityPolicy(ancestors));
+  c.header("Content-Security-Policy", contentSecurityPolicy(ancestors, script));
   c.header("Cache-Control", cache === "public" ? "public, max-age=300" : "no-store");
   return c.html(html`<!doctype html>${page}`, status);
 }

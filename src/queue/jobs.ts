@@ -35,6 +35,10 @@ export const MAINTENANCE_JOBS = {
   purgePending: "purge-pending",
   /** Forgets outgoing webhook events (and their calls and attempts) older than 30 days. */
   webhookLog: "webhook-log",
+  /** Settles link fetches a process left unsettled (src/signals/signals.ts). */
+  settleLinkVisits: "settle-link-visits",
+  /** Folds engagement older than ENGAGEMENT_RETENTION_DAYS into anonymous counts. */
+  engagementRetention: "engagement-retention",
 } as const;
 
 

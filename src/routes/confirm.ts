@@ -1,42 +1,69 @@
-import { Hono } from "hono";
-import { activate, type ActivationDeps } from "../campaign/activate.js";
+import { Hono, type Context } from "hono";
+import { activate, activationOutlook, type ActivationDeps, type ActivationOutcome } from "../campaign/activate.js";
 import { clientAddress } from "../http/client-address.js";
+import { sameOrigin } from "../http/admin-session.js";
 import {
+  confirmActionPage,
   confirmedPage,
   confirmLinkExpiredPage,
   confirmLinkInvalidPage,
   confirmSuppressedPage,
 } from "../pages/confirm-pages.js";
 import type { PageSettings } from "../pages/layout.js";
+import { requestRule } from "../signals/rules.js";
 import { verifyToken } from "../tokens.js";
 
 export interface ConfirmDeps {
   activation: ActivationDeps;
   appSecret: string;
+  publicUrl: string;
   pages: PageSettings;
   trustProxy: boolean;
 }
 
 /**
- * GET /confirm/:token — the double opt-in link. A valid click activates the subscriber, records
- * the confirmation's time, IP and user agent in the consent record, and starts the sequence
- * (welcome with the guide first). Clicking twice is harmless. A token that does not verify gets a
- * 400 page; an expired one (or a request already purged) a 410 page that points back to the form.
+ * The double opt-in link, in one visit (DESIGN.md invariant 9):
+ *  - GET /confirm/:token changes nothing: mail filters fetch every link as the message lands,
+ *    and a filter's fetch must not confirm anyone nor stand in the consent record. It answers a
+ *    page whose script POSTs at once (a button without scripts).
+ *  - POST /confirm/:token, sent by that page, activates the subscriber, records the POST's time,
+ *    address and user agent in the consent record, and starts the sequence (welcome with the
+ *    guide first). Twice is harmless. A POST from another site, or from a client that says it is
+ *    a bot, confirms nothing and gets the page again.
+ * A token that does not verify gets a 400 page; an expired one (or a request already purged) a
+ * 410 page that points back to the form.
  */
 export function confirmRoutes(deps: ConfirmDeps) {
-  return new Hono().get("/confirm/:token", async (c) => {
-    const check = verifyToken(deps.appSecret, c.req.param("token"), "confirm");
-    if (!check.ok) {
-      return check.reason === "expired" ? confirmLinkExpiredPage(c, deps.pages) : confirmLinkInvalidPage(c, deps.pages);
-    }
-    const outcome = await activate(deps.activation, {
-      subscriberId: check.subject,
-      via: "confirm",
-      ip: clientAddress(c, deps.trustProxy),
-      userAgent: c.req.header("user-agent"),
+  const check = (c: Context) => verifyToken(deps.appSecret, c.req.param("token") ?? "", "confirm");
+  const problem = (c: Context, reason: string) =>
+    reason === "expired" ? confirmLinkExpiredPage(c, deps.pages) : confirmLinkInvalidPage(c, deps.pages);
+
+  return new Hono()
+    .get("/confirm/:token", async (c) => {
+      const token = check(c);
+      if (!token.ok) return problem(c, token.reason);
+      // Read only: a link that can no longer confirm says so at once; one that can asks for the POST.
+      const outlook = await activationOutlook(deps.activation, { subscriberId: token.subject, via: "confirm" });
+      return outlook ? outcomePage(c, outlook) : confirmActionPage(c, deps.pages, c.req.path);
+    })
+    .post("/confirm/:token", async (c) => {
+      const token = check(c);
+      if (!token.ok) return problem(c, token.reason);
+      const userAgent = c.req.header("user-agent");
+      const crossSite = (c.req.header("origin") || c.req.header("sec-fetch-site")) && !sameOrigin(c.req.raw, deps.publicUrl);
+      if (crossSite || requestRule({ method: "POST", userAgent })) return confirmActionPage(c, deps.pages, c.req.path);
+      const outcome = await activate(deps.activation, {
+        subscriberId: token.subject,
+        via: "confirm",
+        ip: clientAddress(c, deps.trustProxy),
+        userAgent,
+      });
+      return outcomePage(c, outcome);
     });
+
+  function outcomePage(c: Context, outcome: ActivationOutcome) {
     if (outcome === "gone" || outcome === "not-requested") return confirmLinkExpiredPage(c, deps.pages);
     if (outcome === "suppressed") return confirmSuppressedPage(c, deps.pages);
     return confirmedPage(c, deps.pages);
-  });
+  }
 }

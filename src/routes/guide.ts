@@ -1,7 +1,6 @@
 import { Hono } from "hono";
 import type postgres from "postgres";
 import { signupSchema } from "../campaign/signup-input.js";
-import { countGuideDownload } from "../guide/downloads.js";
 import { requestFreshGuideLink, type FreshLinkRequestDeps } from "../guide/fresh-link.js";
 import type { GuidePdfStore } from "../guide/pdf.js";
 import { clientAddress } from "../http/client-address.js";
@@ -16,10 +15,12 @@ import {
 import type { PageSettings } from "../pages/layout.js";
 import type { RateLimiter } from "../queue/rate-limiter.js";
 import type { Logger } from "../logger.js";
+import type { LinkSignals } from "../signals/signals.js";
 import { verifyToken } from "../tokens.js";
 
 export interface GuideRouteDeps {
   sql: postgres.Sql;
+  signals: LinkSignals;
   appSecret: string;
   pdf: GuidePdfStore;
   pages: PageSettings;
@@ -35,8 +36,10 @@ export const GUIDE_FILE_NAME = "Flare-Up Reset Guide.pdf";
 
 /**
  * GET /guide/:token — the PDF behind a personal, signed link (DESIGN.md invariant 7). The token
- * names the subscriber, so every download is recorded for the stats. The subscriber's status
- * is not checked: an unsubscribed reader asked for the guide, and their link keeps working.
+ * names the subscriber and the email the link was in, so every fetch is recorded and judged
+ * (src/signals/): a person's counts as a download, a mail filter's is kept apart. The
+ * subscriber's status is not checked: an unsubscribed reader asked for the guide, and their link
+ * keeps working.
  * POST /guide/fresh-link — "mail me a fresh link" from an expired (or broken) link.
  */
 export function guideRoutes(deps: GuideRouteDeps) {
@@ -52,13 +55,15 @@ export function guideRoutes(deps: GuideRouteDeps) {
         deps.logger.error({ err: error }, "guide PDF unavailable");
         return guideUnavailablePage(c, deps.pages);
       }
-      // A HEAD (link checkers, some mail scanners) is not a download. A reader whose download
-      // cannot be counted (database trouble) still gets the guide: the count matters less.
-      if (c.req.method === "GET") {
-        await countGuideDownload(deps.sql, check.subject, c.req.header("user-agent")).catch(
-          (error: unknown) => deps.logger.warn({ err: (error as Error).message }, "guide download not recorded"),
-        );
-      }
+      // A reader whose fetch cannot be recorded (database trouble) still gets the guide.
+      await deps.signals.record({
+        link: "guide",
+        method: c.req.method,
+        userAgent: c.req.header("user-agent"),
+        ip: clientAddress(c, deps.trustProxy),
+        subscriberId: check.subject,
+        deliveryId: check.detail === undefined ? undefined : Number(check.detail),
+      });
       return c.body(new Uint8Array(pdf.bytes), 200, {
         "Content-Type": "application/pdf",
         "Content-Length": String(pdf.bytes.length),

@@ -84,25 +84,33 @@ describe("GET /admin/api/stats: exact numbers", () => {
     const h = await enrollment("h", "active");
     await deliver("h", h, "welcome", "failed", 0);
 
+    const visit = (delivery: string, link: string, automated: string | null) =>
+      sql`insert into link_visits (subscriber_id, delivery_id, link, automated, settled)
+          select subscriber_id, id, ${link}, ${automated}, true from deliveries where id = ${deliveries[delivery]!}`;
     let n = 0;
     const event = (delivery: string, type: string) =>
       sql`insert into email_events (provider_event_id, type, delivery_id, payload) values (${`ev-${n++}`}, ${type}, ${deliveries[delivery]!}, '{}')`;
     await event("a.welcome", "email.delivered");
     await event("a.welcome", "email.opened");
     await event("a.welcome", "email.opened"); // a second open of the same email counts once
-    await event("a.welcome", "email.clicked");
+    await event("a.welcome", "email.clicked"); // the provider's click: no longer a click (a scanner's fetch is one to it)
+    await visit("a.welcome", "guide", null); // a person's fetch of the email's own link
+    await visit("a.welcome", "guide", "bot-agent"); // a scanner's: counted apart
+    await visit("c.welcome", "reading-starter", "burst");
+    await visit("c.welcome", "unsubscribe", "burst"); // the unsubscribe page is no click at all
     await event("a.triggers", "email.delivered");
     await event("b.welcome", "email.delivered");
     await event("b.triggers", "email.delivered");
-    await event("b.triggers", "email.clicked");
+    await visit("b.triggers", "booking", null);
+    await visit("b.triggers", "booking", null); // twice: one subscriber
     await event("c.welcome", "email.delivered");
     await event("c.triggers", "email.opened");
     await event("e.welcome", "email.bounced");
     await event("f.triggers", "email.complained");
     await event("a.welcome", "email.delivery_delayed"); // not a counted event
-    // An event stored before it was matched to its email, matched later (the webhook processor's path).
-    await sql`insert into email_events (provider_event_id, type, delivery_id, payload) values ('ev-late', 'email.clicked', null, '{}')`;
-    await sql`update email_events set delivery_id = ${deliveries["a.triggers"]!} where provider_event_id = 'ev-late'`;
+    // A person's fetch counts once it settles (src/db/queries/link-visits.ts settleVisits).
+    await sql`insert into link_visits (subscriber_id, delivery_id, link) values (${ids.a!}, ${deliveries["a.triggers"]!}, 'booking')`;
+    await sql`update link_visits set settled = true where delivery_id = ${deliveries["a.triggers"]!}`;
 
     await sql`insert into guide_downloads (subscriber_id) values (${ids.a!}), (${ids.a!}), (${ids.b!}), (null)`;
   });
@@ -110,14 +118,14 @@ describe("GET /admin/api/stats: exact numbers", () => {
 
   const checkSeeded = (s: CampaignStats) => {
     expect(s.subscribers).toEqual({ total: 8, pending: 1, active: 3, completed: 1, unsubscribed: 2, bounced: 1, complained: 1, confirmed: 7 });
-    expect(s.guide).toEqual({ downloads: 4, uniqueSubscribers: 2 });
+    expect(s.guide).toEqual({ downloads: 4, uniqueSubscribers: 2, automated: 1 });
     expect(s.steps.map((x) => x.step)).toEqual(["welcome", "triggers", "positions", "mistakes", "red-flags"]);
-    expect(step(s, "welcome")).toEqual({ step: "welcome", sent: 5, delivered: 3, opened: 1, clicked: 1, bounced: 1, complained: 0, failed: 1, unsubscribed: 0 });
-    expect(step(s, "triggers")).toEqual({ step: "triggers", sent: 4, delivered: 2, opened: 1, clicked: 2, bounced: 0, complained: 1, failed: 0, unsubscribed: 1 });
+    expect(step(s, "welcome")).toEqual({ step: "welcome", sent: 5, delivered: 3, opened: 1, clicked: 1, automatedClicks: 2, bounced: 1, complained: 0, failed: 1, unsubscribed: 0 });
+    expect(step(s, "triggers")).toEqual({ step: "triggers", sent: 4, delivered: 2, opened: 1, clicked: 2, automatedClicks: 0, bounced: 0, complained: 1, failed: 0, unsubscribed: 1 });
     for (const key of ["positions", "mistakes", "red-flags"]) {
-      expect(step(s, key)).toEqual({ step: key, sent: 1, delivered: 0, opened: 0, clicked: 0, bounced: 0, complained: 0, failed: 0, unsubscribed: 0 });
+      expect(step(s, key)).toEqual({ step: key, sent: 1, delivered: 0, opened: 0, clicked: 0, automatedClicks: 0, bounced: 0, complained: 0, failed: 0, unsubscribed: 0 });
     }
-    expect(s.retiredSteps).toEqual([{ step: "legacy", sent: 1, delivered: 0, opened: 0, clicked: 0, bounced: 0, complained: 0, failed: 0, unsubscribed: 0 }]);
+    expect(s.retiredSteps).toEqual([{ step: "legacy", sent: 1, delivered: 0, opened: 0, clicked: 0, automatedClicks: 0, bounced: 0, complained: 0, failed: 0, unsubscribed: 0 }]);
     expect(s.unsubscribedBeforeFirstEmail).toBe(1);
     expect(s.signupsByDay.slice(0, 5)).toEqual([
       { date: "2026-11-01", count: 2 },
@@ -147,7 +155,7 @@ describe("GET /admin/api/stats: exact numbers", () => {
   it("filters by signup day and by source/UTM", async () => {
     const article = await stats("?source=article");
     expect(article.subscribers).toEqual({ total: 3, pending: 0, active: 2, completed: 1, unsubscribed: 0, bounced: 0, complained: 1, confirmed: 3 });
-    expect(article.guide).toEqual({ downloads: 3, uniqueSubscribers: 2 }); // the orphan download has no source
+    expect(article.guide).toEqual({ downloads: 3, uniqueSubscribers: 2, automated: 1 }); // the orphan download has no source
     expect(step(article, "welcome")).toMatchObject({ sent: 3, delivered: 2, clicked: 1 });
     expect(step(article, "triggers")).toMatchObject({ sent: 3, clicked: 2, complained: 1 });
     await exactAgainstDatabase(article, { source: "article" });
@@ -157,7 +165,7 @@ describe("GET /admin/api/stats: exact numbers", () => {
     expect(step(day3, "welcome")).toMatchObject({ sent: 2, bounced: 1 });
     expect(step(day3, "triggers")).toMatchObject({ sent: 1, complained: 1 });
     expect(day3.signupsByDay).toEqual([{ date: "2026-11-03", count: 3 }]);
-    expect(day3.guide).toEqual({ downloads: 0, uniqueSubscribers: 0 });
+    expect(day3.guide).toEqual({ downloads: 0, uniqueSubscribers: 0, automated: 0 });
 
     const none = await stats("?source=(none)");
     expect(none.subscribers.total).toBe(3); // c, g, h
@@ -186,14 +194,14 @@ describe("GET /admin/api/stats: exact numbers", () => {
   it("follows changes at once — leaving, a late click, an erasure, a deleted download — folded or not", async () => {
     const sql = stack.deps.db.sql;
     await leave(sql, ids.b!, "unsubscribed");
-    await sql`insert into email_events (provider_event_id, type, delivery_id, payload)
-              select 'ev-click-c', 'email.clicked', id, '{}' from deliveries where subscriber_id = ${ids.c!} and step = 'welcome'`;
+    await sql`insert into link_visits (subscriber_id, delivery_id, link, settled)
+              select subscriber_id, id, 'guide', true from deliveries where subscriber_id = ${ids.c!} and step = 'welcome'`;
     await sql`delete from guide_downloads where subscriber_id is null`;
     const live = await stats();
     expect(live.subscribers).toMatchObject({ active: 2, unsubscribed: 3 });
     expect(step(live, "triggers")!.unsubscribed).toBe(2); // b left after "triggers"
     expect(step(live, "welcome")!.clicked).toBe(2);
-    expect(live.guide).toEqual({ downloads: 3, uniqueSubscribers: 2 });
+    expect(live.guide).toEqual({ downloads: 3, uniqueSubscribers: 2, automated: 1 });
     await exactAgainstDatabase(live);
     await foldStats(sql);
     expect(await stats()).toEqual({ ...live, generatedAt: expect.any(String) });

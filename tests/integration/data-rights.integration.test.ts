@@ -3,6 +3,7 @@ import { emailHash } from "../../src/campaign/email-hash.js";
 import { signToken } from "../../src/tokens.js";
 import { createStack, postJson, TEST_SECRET, uniqueEmail, waitFor, waitForQuiet, type TestStack } from "../support/stack.js";
 import { postSignedEvent, resendEvent, TEST_WEBHOOK_SECRET } from "../support/svix.js";
+import { BROWSER_UA, waitSettled } from "../support/signals.js";
 
 const ADMIN_TOKEN = "data-rights-admin-token-0123456789";
 const bearer = { authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -24,6 +25,7 @@ type Export = {
   deliveries: Record<string, unknown>[];
   events: Record<string, unknown>[];
   guideDownloads: Record<string, unknown>[];
+  linkVisits: Record<string, unknown>[];
 };
 
 describe("data rights: export and erase one address (admin API)", () => {
@@ -41,7 +43,7 @@ describe("data rights: export and erase one address (admin API)", () => {
   async function richReader(label: string) {
     const email = uniqueEmail(label);
     const ip = `198.51.100.${200 + ++readers}`;
-    const userAgent = `ReaderBrowser-${label}/9`;
+    const userAgent = `${BROWSER_UA} ReaderBrowser-${label}/9`;
     await postJson(stack, { email, firstName: "Ana", timezone: "Europe/Lisbon", utm_source: "blog" }, {
       "x-forwarded-for": ip,
       "user-agent": userAgent,
@@ -58,7 +60,10 @@ describe("data rights: export and erase one address (admin API)", () => {
     }
     await waitFor(async () => (await stack.deps.db.sql`select 1 from email_events where subscriber_id = ${id} and processed_at is not null`).length === 2);
     const guideUrl = /http:\/\/guide\.test(\/guide\/[A-Za-z0-9_.-]+)/.exec(stack.fake!.acceptedTo(email)[0]!.html ?? "")![1]!;
-    expect((await stack.app.request(guideUrl, { headers: { "user-agent": userAgent } })).status).toBe(200);
+    // The reader opens the welcome a minute after it arrived (a person's download, src/signals/).
+    await stack.deps.db.sql`update deliveries set sent_at = sent_at - interval '1 minute' where provider_message_id = ${messageId}`;
+    expect((await stack.app.request(guideUrl, { headers: { "user-agent": userAgent, "x-forwarded-for": ip } })).status).toBe(200);
+    await waitSettled(stack, id);
     return { email, id, ip, userAgent };
   }
 
@@ -89,6 +94,7 @@ describe("data rights: export and erase one address (admin API)", () => {
     expect(data.deliveries.map((d) => d.step)).toContain("welcome");
     expect(data.events.map((e) => e.type).sort()).toEqual(["email.clicked", "email.delivered"]);
     expect(data.guideDownloads).toHaveLength(1);
+    expect(data.linkVisits).toEqual([expect.objectContaining({ link: "guide", ip: reader.ip, user_agent: reader.userAgent, automated: null })]);
 
     const unknown = await admin(stack, "/admin/api/subscribers/export?email=nobody-here@example.com");
     expect(unknown.status).toBe(404);
@@ -124,7 +130,7 @@ describe("data rights: export and erase one address (admin API)", () => {
     expect(String(row!.email)).toMatch(/^erased-.+@erased\.invalid$/);
     expect(row!.erased_at).not.toBeNull();
     // Nothing anywhere still holds the address, the IP or the user agent.
-    for (const table of ["subscribers", "consents", "deliveries", "email_events", "guide_downloads", "outbox_emails"]) {
+    for (const table of ["subscribers", "consents", "deliveries", "email_events", "guide_downloads", "link_visits", "outbox_emails"]) {
       const hits = await stack.deps.db.sql.unsafe(
         `select 1 from ${table} t where t::text ilike $1 or t::text ilike $2 or t::text ilike $3`,
         [`%${reader.email}%`, `%${reader.ip}%`, `%${reader.userAgent}%`],

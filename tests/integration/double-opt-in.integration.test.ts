@@ -3,6 +3,7 @@ import { deliveryJobId, MAINTENANCE_JOBS } from "../../src/queue/jobs.js";
 import { signToken, verifyToken } from "../../src/tokens.js";
 import type { AcceptedEmail } from "../support/fake-resend.js";
 import { createStack, postJson, TEST_SECRET, uniqueEmail, waitFor, waitForQuiet, type TestStack } from "../support/stack.js";
+import { BROWSER_UA, openActionLink } from "../support/signals.js";
 
 const stepOf = (e: AcceptedEmail) => e.tags?.find((t) => t.name === "step")?.value;
 const confirmPath = (e: AcceptedEmail) => {
@@ -64,9 +65,33 @@ describe("double opt-in (DOUBLE_OPT_IN=true), end to end", () => {
     await quiet();
     expect(stack.fake!.acceptedTo(email)).toHaveLength(1);
 
-    const click = await stack.app.request(path, { headers: { "x-forwarded-for": "192.0.2.44", "user-agent": "MailApp/2" } });
-    expect(click.status).toBe(200);
-    expect(await click.text()).toContain("you are confirmed");
+    // A mail filter fetches the link as the message lands — as a browser, as a bot, with HEAD:
+    // nothing is confirmed, and nobody's consent is recorded (DESIGN.md invariant 9).
+    for (const init of [
+      { method: "GET", headers: { "x-forwarded-for": "198.51.100.7", "user-agent": BROWSER_UA } },
+      { method: "GET", headers: { "x-forwarded-for": "198.51.100.7", "user-agent": "Mozilla/5.0 (compatible; BingPreview/1.0b)" } },
+      { method: "HEAD", headers: { "x-forwarded-for": "198.51.100.7" } as Record<string, string> },
+    ]) {
+      const fetched = await stack.app.request(path, init);
+      expect(fetched.status).toBe(200);
+      if (init.method !== "HEAD") expect(await fetched.text()).toContain("data-auto-submit");
+    }
+    // A bot that POSTs the form (or another site posting it) confirms nothing either.
+    for (const headers of [
+      { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36", "sec-fetch-site": "same-origin" },
+      { "user-agent": BROWSER_UA, "sec-fetch-site": "cross-site", origin: "https://evil.example" },
+    ] as Record<string, string>[]) {
+      const posted = await stack.app.request(path, { method: "POST", headers });
+      expect(await posted.text()).toContain("data-auto-submit");
+    }
+    expect((await subscriberOf(email))!.status).toBe("pending");
+    await quiet();
+    expect(stack.fake!.acceptedTo(email)).toHaveLength(1);
+
+    // The reader's one visit: the page, and its POST at once — no second click.
+    const { answer } = await openActionLink(stack, path, { "x-forwarded-for": "192.0.2.44" });
+    expect(answer.status).toBe(200);
+    expect(await answer.text()).toContain("you are confirmed");
     const active = await subscriberOf(email);
     expect(active!.status).toBe("active");
     expect(active!.confirmed_at).not.toBeNull();
@@ -74,7 +99,7 @@ describe("double opt-in (DOUBLE_OPT_IN=true), end to end", () => {
       select kind, ip, user_agent, created_at from consents where subscriber_id = ${active!.id} order by created_at, id`;
     expect(consents.map((c) => [c.kind, c.ip, c.user_agent])).toEqual([
       ["signup", "192.0.2.10", "Form/1"],
-      ["confirm", "192.0.2.44", "MailApp/2"],
+      ["confirm", "192.0.2.44", BROWSER_UA],
     ]);
 
     await stack.fake!.waitFor((f) => f.acceptedTo(email).length === 2, 10_000);
@@ -82,8 +107,10 @@ describe("double opt-in (DOUBLE_OPT_IN=true), end to end", () => {
     expect(stepOf(welcome)).toBe("welcome");
     expect(welcome.html).toMatch(/http:\/\/guide\.test\/guide\//);
 
-    // A second click changes nothing and sends nothing.
-    expect((await stack.app.request(path)).status).toBe(200);
+    // A second visit changes nothing and sends nothing: the page says so at once.
+    const again = await stack.app.request(path, { headers: { "user-agent": BROWSER_UA } });
+    expect(again.status).toBe(200);
+    expect(await again.text()).toContain("you are confirmed");
     await quiet();
     expect(stack.fake!.acceptedTo(email).filter((e) => stepOf(e) === "welcome")).toHaveLength(1);
     expect(await countOf("enrollments", active!.id)).toBe(1);
@@ -123,7 +150,7 @@ describe("double opt-in (DOUBLE_OPT_IN=true), end to end", () => {
     await stack.fake!.waitFor((f) => [stale, fresh, confirmed].every((e) => f.acceptedTo(e).length === 1), 10_000);
     const staleId = (await subscriberOf(stale))!.id;
     const confirmedId = (await subscriberOf(confirmed))!.id;
-    expect((await stack.app.request(confirmPath(stack.fake!.acceptedTo(confirmed)[0]!))).status).toBe(200);
+    expect((await openActionLink(stack, confirmPath(stack.fake!.acceptedTo(confirmed)[0]!))).answer.status).toBe(200);
     const stalePath = confirmPath(stack.fake!.acceptedTo(stale)[0]!);
     // Eight days pass for two of them (the confirmed one signed up long ago, too).
     await stack.deps.db.sql`
@@ -166,7 +193,7 @@ describe("double opt-in (DOUBLE_OPT_IN=true), end to end", () => {
     await postJson(stack, { email });
     await stack.fake!.waitFor((f) => f.acceptedTo(email).length === 1, 10_000);
     const firstLink = confirmPath(stack.fake!.acceptedTo(email)[0]!);
-    expect((await stack.app.request(firstLink)).status).toBe(200);
+    expect((await openActionLink(stack, firstLink)).answer.status).toBe(200);
     await stack.fake!.waitFor((f) => f.acceptedTo(email).length === 2, 10_000); // welcome
     const welcome = stack.fake!.acceptedTo(email)[1]!;
     const unsubscribe = new URL(/^<(.+)>$/.exec(welcome.headers!["List-Unsubscribe"]!)![1]!).pathname;
@@ -174,7 +201,7 @@ describe("double opt-in (DOUBLE_OPT_IN=true), end to end", () => {
     const id = (await subscriberOf(email))!.id;
 
     // The old confirm link does not undo the unsubscribe.
-    expect((await stack.app.request(firstLink)).status).toBe(410);
+    expect((await stack.app.request(firstLink, { method: "POST", headers: { "sec-fetch-site": "same-origin", "user-agent": BROWSER_UA } })).status).toBe(410);
     expect((await subscriberOf(email))!.status).toBe("unsubscribed");
 
     // The form again: a new opt-in, so a confirmation — nothing else — and still unsubscribed until clicked.
@@ -182,7 +209,7 @@ describe("double opt-in (DOUBLE_OPT_IN=true), end to end", () => {
     await stack.fake!.waitFor((f) => f.acceptedTo(email).length === 3, 10_000);
     expect(stepOf(stack.fake!.acceptedTo(email)[2]!)).toBe("confirm");
     expect((await subscriberOf(email))!.status).toBe("unsubscribed");
-    expect((await stack.app.request(confirmPath(stack.fake!.acceptedTo(email)[2]!))).status).toBe(200);
+    expect((await openActionLink(stack, confirmPath(stack.fake!.acceptedTo(email)[2]!))).answer.status).toBe(200);
     expect((await subscriberOf(email))!.status).toBe("active");
     // Resumed, not restarted: the next step comes, the welcome does not come again.
     await stack.fake!.waitFor((f) => f.acceptedTo(email).length === 4, 15_000);

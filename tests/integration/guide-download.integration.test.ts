@@ -3,6 +3,7 @@ import { leave } from "../../src/campaign/leave.js";
 import { GUIDE } from "../../src/guide/content.js";
 import { signToken } from "../../src/tokens.js";
 import { normalise, pdfText } from "../support/pdf-text.js";
+import { BROWSER_UA, waitSettled } from "../support/signals.js";
 import { createStack, postJson, TEST_SECRET, uniqueEmail, type TestStack } from "../support/stack.js";
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -30,10 +31,12 @@ describe("GET /guide/:token — the personal download link", () => {
       select subscriber_id, user_agent, downloaded_at from guide_downloads where subscriber_id = ${subscriberId}`;
   }
 
+  const asPerson = { headers: { "user-agent": BROWSER_UA } };
+
   it("serves the guide as a PDF download with headers fit for a personal link, and records it", async () => {
     const id = await subscriber("reader");
     const before = Date.now();
-    const res = await stack.app.request(`/guide/${guideToken(id)}`, { headers: { "user-agent": "ReaderBrowser/2.0" } });
+    const res = await stack.app.request(`/guide/${guideToken(id)}`, asPerson);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("application/pdf");
     expect(res.headers.get("content-disposition")).toBe('attachment; filename="Flare-Up Reset Guide.pdf"');
@@ -49,29 +52,34 @@ describe("GET /guide/:token — the personal download link", () => {
     for (const item of GUIDE.redFlags.groups.flatMap((g) => g.items)) expect(text).toContain(normalise(item));
     expect(text).toMatch(/not medical advice/);
 
+    await waitSettled(stack, id);
     const rows = await downloads(id);
     expect(rows).toHaveLength(1);
-    expect(rows[0]!.user_agent).toBe("ReaderBrowser/2.0");
+    expect(rows[0]!.user_agent).toBe(BROWSER_UA);
     expect(new Date(rows[0]!.downloaded_at).getTime()).toBeGreaterThanOrEqual(before - 1000);
   });
 
   it("counts repeat downloads within 10 minutes once, and a HEAD (a link checker) not at all", async () => {
     const id = await subscriber("again");
     const token = guideToken(id);
-    const head = await stack.app.request(`/guide/${token}`, { method: "HEAD" });
+    const head = await stack.app.request(`/guide/${token}`, { method: "HEAD", ...asPerson });
     expect(head.status).toBe(200);
     expect(head.headers.get("content-type")).toBe("application/pdf");
-    expect(await downloads(id)).toHaveLength(0);
-    for (let i = 0; i < 3; i++) expect((await stack.app.request(`/guide/${token}`)).status).toBe(200);
+    for (let i = 0; i < 3; i++) expect((await stack.app.request(`/guide/${token}`, asPerson)).status).toBe(200);
+    await waitSettled(stack, id);
     expect(await downloads(id)).toHaveLength(1);
+    const visits = await stack.deps.db.sql<{ automated: string | null }[]>`
+      select automated from link_visits where subscriber_id = ${id} order by id`;
+    expect(visits.map((v) => v.automated)).toEqual(["head", null, null, null]);
   });
 
   it("still works after the reader unsubscribed: they asked for the guide", async () => {
     const id = await subscriber("left");
     expect(await leave(stack.deps.db.sql, id, "unsubscribed")).toBe(true);
-    const res = await stack.app.request(`/guide/${guideToken(id)}`);
+    const res = await stack.app.request(`/guide/${guideToken(id)}`, asPerson);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("application/pdf");
+    await waitSettled(stack, id);
     expect(await downloads(id)).toHaveLength(1);
   });
 
@@ -134,7 +142,8 @@ describe("GET /guide/:token — the personal download link", () => {
     const id = await subscriber("erased");
     await stack.deps.db.sql`delete from subscribers where id = ${id}`;
     const [{ n: before }] = (await stack.deps.db.sql`select count(*)::int as n from guide_downloads where subscriber_id is null`) as unknown as [{ n: number }];
-    expect((await stack.app.request(`/guide/${guideToken(id)}`)).status).toBe(200);
+    expect((await stack.app.request(`/guide/${guideToken(id)}`, asPerson)).status).toBe(200);
+    await waitSettled(stack, null);
     const [{ n: after }] = (await stack.deps.db.sql`select count(*)::int as n from guide_downloads where subscriber_id is null`) as unknown as [{ n: number }];
     expect(after).toBe(before + 1);
   });

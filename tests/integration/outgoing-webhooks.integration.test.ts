@@ -6,6 +6,7 @@ import { signToken } from "../../src/tokens.js";
 import { createStack, postJson, TEST_SECRET, uniqueEmail, waitFor, type StackOptions, type TestStack } from "../support/stack.js";
 import { postSignedEvent, resendEvent, TEST_WEBHOOK_SECRET } from "../support/svix.js";
 import { startWebhookReceiver, type ReceivedCall, type WebhookReceiver } from "../support/webhook-receiver.js";
+import { BROWSER_UA, openActionLink } from "../support/signals.js";
 
 /**
  * Outgoing webhooks end to end (issue 16): the service's own triggers record each event, the one
@@ -71,8 +72,13 @@ describe("outgoing webhooks", () => {
     const { receiver } = await receiverFor(s);
 
     const reader = await signUp(s, "wh-all", { firstName: "Ana", source: "article", utm_source: "clinic-blog", utm_medium: "article", utm_campaign: "sciatica" });
-    const guide = await s.app.request(`/guide/${signToken(TEST_SECRET, "guide", reader.id, new Date(Date.now() + 86_400_000))}`);
+    // A person's download (a browser's GET): guide.downloaded once it settles. A mail filter's
+    // fetch of the same link before it (a HEAD) tells nothing.
+    const guidePath = `/guide/${signToken(TEST_SECRET, "guide", reader.id, new Date(Date.now() + 86_400_000))}`;
+    expect((await s.app.request(guidePath, { method: "HEAD" })).status).toBe(200);
+    const guide = await s.app.request(guidePath, { headers: { "user-agent": BROWSER_UA } });
     expect(guide.status).toBe(200);
+    await receiver.waitFor((calls) => ofType(calls, "guide.downloaded", reader.id).length === 1, 20_000, "guide.downloaded");
     await receiver.waitFor((calls) => ofType(calls, "sequence.completed", reader.id).length === 1, 20_000, "sequence.completed");
     const unsubscribe = await s.app.request(`/unsubscribe/${signToken(TEST_SECRET, "unsubscribe", reader.id, null)}`, {
       method: "POST",
@@ -153,7 +159,7 @@ describe("outgoing webhooks", () => {
     await receiver.waitFor((calls) => ofType(calls, "subscriber.created", reader.id).length === 1);
     expect(ofType(receiver.calls, "subscriber.created", reader.id)[0]!.payload.data.subscriber).toMatchObject({ status: "pending" });
     expect(ofType(receiver.calls, "subscriber.activated", reader.id)).toHaveLength(0);
-    const confirm = await s.app.request(`/confirm/${signToken(TEST_SECRET, "confirm", reader.id, new Date(Date.now() + 86_400_000))}`);
+    const { answer: confirm } = await openActionLink(s, `/confirm/${signToken(TEST_SECRET, "confirm", reader.id, new Date(Date.now() + 86_400_000))}`);
     expect(confirm.status).toBeLessThan(400);
     await receiver.waitFor((calls) => ofType(calls, "subscriber.activated", reader.id).length === 1);
   }, 30_000);

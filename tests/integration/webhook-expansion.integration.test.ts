@@ -8,6 +8,7 @@ import { startSendWorker } from "../../workers/send-worker.js";
 import { signToken } from "../../src/tokens.js";
 import { createStack, postJson, TEST_SECRET, uniqueEmail, waitFor, type TestStack } from "../support/stack.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver.js";
+import { openActionLink } from "../support/signals.js";
 
 /**
  * Webhook events are recorded compactly in the transaction of their cause — one row per
@@ -86,7 +87,7 @@ describe("webhook events recorded compactly, expanded at the endpoints' pace", (
     // No worker yet: every event waits, compact, while the subscribers change.
     const stays = await sign("wx-stays");
     const erased = await sign("wx-erased");
-    const confirm = await s.app.request(`/confirm/${signToken(TEST_SECRET, "confirm", stays.id, new Date(Date.now() + 86_400_000))}`);
+    const { answer: confirm } = await openActionLink(s, `/confirm/${signToken(TEST_SECRET, "confirm", stays.id, new Date(Date.now() + 86_400_000))}`);
     expect(confirm.status).toBeLessThan(400);
     const erase = await s.app.request("/admin/api/subscribers/erase", {
       method: "POST",

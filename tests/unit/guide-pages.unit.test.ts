@@ -10,6 +10,7 @@ import { CONSENT_WORDING } from "../../src/campaign/consent.js";
 import { valuesFromBody, valuesFromQuery } from "../../src/pages/landing.js";
 import type { PageSettings } from "../../src/pages/layout.js";
 import { pageRoutes } from "../../src/routes/pages.js";
+import { LinkSignals } from "../../src/signals/signals.js";
 
 const settings: PageSettings = {
   clinicName: "Harbour Spine Clinic",
@@ -124,6 +125,7 @@ describe("the reader's pages (no database needed)", () => {
     const sql = new Proxy(() => undefined, { apply: () => Promise.reject(failing), get: () => { throw failing; } });
     const routes = guideRoutes({
       sql: sql as unknown as postgres.Sql,
+      signals: new LinkSignals({ sql: sql as unknown as postgres.Sql, logger }),
       appSecret: secret,
       pdf: createGuidePdfStore({ clinicName: "x", pdfPath: "/nonexistent/guide.pdf", logger }),
       pages: settings,

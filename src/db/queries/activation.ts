@@ -21,6 +21,15 @@ export async function lockSubscriber(tx: postgres.TransactionSql, id: string): P
   return row;
 }
 
+/** The same row, read without a lock: what a page may say before anything changes. */
+export async function readSubscriber(sql: postgres.Sql, id: string): Promise<LockedSubscriber | undefined> {
+  const [row] = await sql<LockedSubscriber[]>`
+    select id, status, left_at as "leftAt", confirmation_requested_at as "confirmationRequestedAt",
+           erased_at as "erasedAt", timezone
+      from subscribers where id = ${id}`;
+  return row;
+}
+
 /** Active again; a confirmation records its time (the consent row records the rest). */
 export async function markActive(tx: postgres.TransactionSql, id: string, confirmed: boolean): Promise<void> {
   await tx`

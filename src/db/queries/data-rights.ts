@@ -7,6 +7,7 @@ import {
   emailEvents,
   emailSuppressions,
   guideDownloads,
+  linkVisits,
   outboxEmails,
   subscribers,
   webhookAttempts,
@@ -27,6 +28,8 @@ export type SubscriberExport = {
   deliveries: JsonRow<typeof deliveries>[];
   events: JsonRow<typeof emailEvents>[];
   guideDownloads: JsonRow<typeof guideDownloads>[];
+  /** Every fetch of a link in their emails, with the address and browser it came from. */
+  linkVisits: JsonRow<typeof linkVisits>[];
   outboxEmails: JsonRow<typeof outboxEmails>[];
   /** What the outgoing webhooks told the clinic's other tools about them (issue 16). */
   webhookEvents: JsonRow<typeof webhookEvents>[];
@@ -51,6 +54,8 @@ export async function exportByEmail(sql: postgres.Sql, email: string): Promise<S
                    from email_events ev where ev.subscriber_id = s.id),
       'guideDownloads', (select coalesce(jsonb_agg(to_jsonb(g) order by g.id), '[]'::jsonb)
                            from guide_downloads g where g.subscriber_id = s.id),
+      'linkVisits', (select coalesce(jsonb_agg(to_jsonb(v) order by v.id), '[]'::jsonb)
+                       from link_visits v where v.subscriber_id = s.id),
       'outboxEmails', (select coalesce(jsonb_agg(to_jsonb(o) order by o.id), '[]'::jsonb)
                          from outbox_emails o where o."to" = s.email),
       'webhookEvents', (select coalesce(jsonb_agg(to_jsonb(w) order by w.id), '[]'::jsonb)
@@ -119,6 +124,7 @@ export async function scrubSubscriber(
   // The outbox keeps whole emails (address, name, links): they go.
   await tx.delete(outboxEmails).where(eq(outboxEmails.to, row.email));
   await tx.update(guideDownloads).set({ userAgent: null }).where(eq(guideDownloads.subscriberId, subscriberId));
+  await tx.update(linkVisits).set({ ip: null, userAgent: null }).where(eq(linkVisits.subscriberId, subscriberId));
   await scrubWebhookLog(tx, subscriberId);
   const events = await tx
     .select({ id: emailEvents.id, payload: emailEvents.payload })

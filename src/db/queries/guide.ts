@@ -1,26 +1,7 @@
 import type postgres from "postgres";
 import type { ScheduledDelivery } from "./deliveries.js";
 
-/** The SQL behind the guide: downloads for the stats, and "mail me a fresh link" emails. */
-
-/**
- * Records one download, unless this subscriber already has one in the same `windowSeconds`
- * window: the unique index on (subscriber_id, counted_window) decides, so simultaneous repeats
- * cannot both count. The token names the subscriber; if that row is gone (deleted), the download
- * still counts, without a subscriber (a null never conflicts).
- */
-export async function recordGuideDownload(
-  sql: postgres.Sql,
-  subscriberId: string,
-  userAgent: string | undefined,
-  windowSeconds: number,
-): Promise<void> {
-  await sql`
-    insert into guide_downloads (subscriber_id, user_agent, counted_window)
-    values ((select id from subscribers where id = ${subscriberId}), ${userAgent ?? null},
-            floor(extract(epoch from now()) / ${windowSeconds})::bigint)
-    on conflict (subscriber_id, counted_window) do nothing`;
-}
+/** The SQL behind "mail me a fresh link" emails (downloads: src/db/queries/link-visits.ts). */
 
 /** Who may be mailed a fresh link: people who asked for the guide and whose address works. */
 const FRESH_LINK_STATUSES = ["active", "unsubscribed"] as const;

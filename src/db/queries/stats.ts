@@ -22,6 +22,8 @@ const STATE_COLUMNS = [
   "downloads",
   "last_step",
   "steps",
+  "automated_downloads",
+  "automated_clicks",
 ];
 
 /**
@@ -95,7 +97,7 @@ export async function pendingStatsMarks(sql: postgres.Sql): Promise<number> {
  */
 export async function rebuildStats(sql: postgres.Sql): Promise<void> {
   await sql.begin(async (tx) => {
-    await tx`lock table subscribers, enrollments, deliveries, email_events, guide_downloads in share mode`;
+    await tx`lock table subscribers, enrollments, deliveries, email_events, guide_downloads, link_visits in share mode`;
     await tx`truncate stats_rollup, stats_subscriber_state, stats_dirty`;
     await tx`
       insert into stats_subscriber_state
@@ -181,6 +183,8 @@ export async function readStatsRows(sql: postgres.Sql, filter: CohortFilter): Pr
       select array(select distinct subscriber_id from stats_dirty) as ids
     ), r as (
       select * from stats_rollup
+      union all
+      select * from engagement_archive
       union all
       select e.* from stats_state_of((select ids from dirty)::uuid[]) f cross join ${expandLateral("f", 1)} e
       union all

@@ -18,3 +18,4 @@ export * from "./webhook-endpoints.js";
 export * from "./webhook-events.js";
 export * from "./webhook-attempts.js";
 export * from "./webhook-event-batches.js";
+export * from "./link-visits.js";

@@ -1,19 +1,8 @@
 import type { InferSelectModel } from "drizzle-orm";
 import { bigint, date, pgTable, text, unique } from "drizzle-orm/pg-core";
 
-/**
- * The campaign's numbers, pre-aggregated per cohort: subscribers who signed up on `day` (UTC)
- * with one source/UTM combination. One row per cohort with `step = ''` holds the subscriber
- * counts; one row per cohort and step holds that step's counts. Summing rows over any filter of
- * day and source gives the stats for that filter (every column means one thing in every row).
- *
- * Kept exact by src/db/stats-functions.ts: triggers mark changed subscribers in `stats_dirty`, a
- * fold re-derives their contribution (stats_subscriber_state) and adds the difference here, and a
- * read adds the not-yet-folded difference on the fly. Never written by anything else.
- */
-export const statsRollup = pgTable(
-  "stats_rollup",
-  {
+/** The cohort key and the counters: the rollup's columns, and the engagement archive's. */
+const rollupColumns = () => ({
     /** Null only for downloads whose subscriber row was deleted (no cohort left to count them in). */
     day: date("day", { mode: "string" }),
     source: text("source"),
@@ -43,13 +32,35 @@ export const statsRollup = pgTable(
     failed: bigint("failed", { mode: "number" }).notNull().default(0),
     /** Subscribers now unsubscribed whose last sent email was this step. */
     leftAfter: bigint("left_after", { mode: "number" }).notNull().default(0),
-  },
-  (t) => [
-    // NULLS NOT DISTINCT (PostgreSQL 15): "no source" is one cohort, not one per row.
-    unique("stats_rollup_key")
-      .on(t.day, t.source, t.utmSource, t.utmMedium, t.utmCampaign, t.step)
-      .nullsNotDistinct(),
-  ],
-);
+    /** Subscriber row: guide fetches that were not a person's (mail scanners, link checkers). */
+    automatedDownloads: bigint("automated_downloads", { mode: "number" }).notNull().default(0),
+    /** Step rows: fetches of this step's links that were not a person's. */
+    automatedClicks: bigint("automated_clicks", { mode: "number" }).notNull().default(0),
+  });
+
+/**
+ * The campaign's numbers, pre-aggregated per cohort: subscribers who signed up on `day` (UTC)
+ * with one source/UTM combination. One row per cohort with `step = ''` holds the subscriber
+ * counts; one row per cohort and step holds that step's counts. Summing rows over any filter of
+ * day and source gives the stats for that filter (every column means one thing in every row).
+ *
+ * Kept exact by src/db/stats-functions.ts: triggers mark changed subscribers in `stats_dirty`, a
+ * fold re-derives their contribution (stats_subscriber_state) and adds the difference here, and a
+ * read adds the not-yet-folded difference on the fly. Never written by anything else.
+ */
+export const statsRollup = pgTable("stats_rollup", rollupColumns(), (t) => [
+  // NULLS NOT DISTINCT (PostgreSQL 15): "no source" is one cohort, not one per row.
+  unique("stats_rollup_key").on(t.day, t.source, t.utmSource, t.utmMedium, t.utmCampaign, t.step).nullsNotDistinct(),
+]);
+
+/**
+ * Engagement older than ENGAGEMENT_RETENTION_DAYS, folded into anonymous counts per cohort and
+ * step (src/signals/retention.ts): what the deleted downloads, clicks and opens contributed to
+ * the numbers, so deleting them moves no number. Reads add it to the rollup; nothing else
+ * writes it, and a rebuild of the rollup leaves it alone (the rows it stands for are gone).
+ */
+export const engagementArchive = pgTable("engagement_archive", rollupColumns(), (t) => [
+  unique("engagement_archive_key").on(t.day, t.source, t.utmSource, t.utmMedium, t.utmCampaign, t.step).nullsNotDistinct(),
+]);
 
 export type StatsRollupRow = InferSelectModel<typeof statsRollup>;

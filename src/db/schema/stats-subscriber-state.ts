@@ -26,6 +26,10 @@ export const statsSubscriberState = pgTable("stats_subscriber_state", {
   lastStep: text("last_step"),
   /** {step: bits}: 1 sent, 2 failed, 4 delivered, 8 opened, 16 clicked, 32 bounced, 64 complained. */
   steps: jsonb("steps").$type<Record<string, number>>().notNull(),
+  /** Guide fetches judged not a person's (src/signals/rules.ts). */
+  automatedDownloads: integer("automated_downloads").notNull().default(0),
+  /** {step: n}: fetches of that step's links judged not a person's. */
+  automatedClicks: jsonb("automated_clicks").$type<Record<string, number>>().notNull().default({}),
 });
 
 export type StatsSubscriberState = InferSelectModel<typeof statsSubscriberState>;

@@ -1,0 +1,40 @@
+import { Hono } from "hono";
+import { clientAddress } from "../http/client-address.js";
+import { linkGonePage, linkInvalidPage } from "../pages/link-pages.js";
+import type { PageSettings } from "../pages/layout.js";
+import { isLinkKey, linkTarget, type OutsideLinks } from "../signals/link-keys.js";
+import type { LinkSignals } from "../signals/signals.js";
+import { verifyToken } from "../tokens.js";
+
+export interface LinkRouteDeps {
+  appSecret: string;
+  links: OutsideLinks;
+  signals: LinkSignals;
+  pages: PageSettings;
+  trustProxy: boolean;
+}
+
+/**
+ * GET /l/:token — an outside link of one of our emails (booking, related reading, tools,
+ * supplement; DESIGN.md "Signals"): the fetch is recorded for that email (a person's click or a
+ * machine's, src/signals/rules.ts) and answered with a redirect to what the link's key names in
+ * the configuration now. The provider's click tracking is not needed, and no third party learns
+ * which reader read what. The app's Referrer-Policy (no-referrer) keeps the token from the target.
+ */
+export function linkRoutes(deps: LinkRouteDeps) {
+  return new Hono().get("/l/:token", async (c) => {
+    const check = verifyToken(deps.appSecret, c.req.param("token"), "link");
+    if (!check.ok || !check.detail || !isLinkKey(check.detail)) return linkInvalidPage(c, deps.pages);
+    const target = linkTarget(deps.links, check.detail);
+    if (!target) return linkGonePage(c, deps.pages);
+    await deps.signals.record({
+      link: check.detail,
+      method: c.req.method,
+      userAgent: c.req.header("user-agent"),
+      ip: clientAddress(c, deps.trustProxy),
+      deliveryId: Number(check.subject),
+    });
+    c.header("Cache-Control", "private, no-store");
+    return c.redirect(target, 302);
+  });
+}

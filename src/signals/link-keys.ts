@@ -1,0 +1,42 @@
+import type { RelatedReading } from "../../emails/props.js";
+
+/**
+ * The outside links an email may carry, each through GET /l/:token (DESIGN.md "Signals"). The
+ * token holds the key, never the target: the target is what the configuration says at click
+ * time, so a booking page that moved still gets its readers.
+ */
+export const LINK_KEYS = ["booking", "reading-starter", "reading-load", "reading-positions", "tools", "supplements"] as const;
+export type LinkKey = (typeof LINK_KEYS)[number];
+
+/** What link_visits.link holds: one of our own pages, or an outside link's key. */
+export type VisitedLink = "guide" | "unsubscribe" | LinkKey;
+
+/** Where the clinic's outside links go (BOOKING_URL, RELATED_READING_*, TOOLS_URL, SUPPLEMENT_URL). */
+export interface OutsideLinks {
+  bookingUrl?: string | undefined;
+  toolsUrl?: string | undefined;
+  supplementUrl?: string | undefined;
+  reading?: RelatedReading | undefined;
+}
+
+export function isLinkKey(value: string): value is LinkKey {
+  return (LINK_KEYS as readonly string[]).includes(value);
+}
+
+/** The configured target of a key, or undefined when the clinic has unset it since. */
+export function linkTarget(links: OutsideLinks, key: LinkKey): string | undefined {
+  switch (key) {
+    case "booking":
+      return links.bookingUrl;
+    case "reading-starter":
+      return links.reading?.starterGuideUrl;
+    case "reading-load":
+      return links.reading?.loadCapacityUrl;
+    case "reading-positions":
+      return links.reading?.positionsUrl;
+    case "tools":
+      return links.toolsUrl;
+    case "supplements":
+      return links.supplementUrl;
+  }
+}

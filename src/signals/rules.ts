@@ -1,0 +1,55 @@
+import { isbot } from "isbot";
+
+/**
+ * Which fetches of our links are a person's (DESIGN.md invariant 9, README "What counts as a
+ * person"). Mail filters (Defender Safe Links, Mimecast, Proofpoint, Barracuda) fetch every link
+ * of a message as it lands; link checkers send HEAD; crawlers say what they are. A fetch that any
+ * rule flags is kept, marked with the rule, and counted apart.
+ *
+ * Rules that look at the request alone are here (pure); those that need other fetches — the
+ * burst and the burst's address — are decided in the store (src/db/queries/link-visits.ts), where
+ * concurrent fetches of one email are serialised.
+ */
+export type AutomatedReason =
+  /** A HEAD request: a link checker or scanner; a browser opening a link sends GET. */
+  | "head"
+  /** No user agent at all: every browser sends one. */
+  | "no-agent"
+  /** A user agent the `isbot` package recognises (crawlers, previewers, scanners that say so). */
+  | "bot-agent"
+  /** Within EARLY_SECONDS of the provider accepting the email: a filter fetching as it lands. */
+  | "early"
+  /** Two or more different links of one email within BURST_SECONDS of each other: all of them. */
+  | "burst"
+  /** From an address that fetched in a burst within BURST_ADDRESS_MINUTES: the scanner again. */
+  | "burst-address";
+
+/** DESIGN.md: different links of one email fetched this close together are a machine's. */
+export const BURST_SECONDS = 2;
+/**
+ * Filters fetch as the message lands, seconds after the provider accepted it. A person cannot
+ * sign up, switch to their inbox, open the email and tap a link in much less; DESIGN.md keeps
+ * 20 s and later always a person's, so this stays well below.
+ */
+export const EARLY_SECONDS = 10;
+/** A scanner's address keeps scanning other readers' emails; a shared office address stops counting only briefly. */
+export const BURST_ADDRESS_MINUTES = 10;
+/**
+ * A fetch is final (settled) once no later fetch can make it part of a burst: the burst window
+ * plus a second of margin for a fetch whose transaction is still running.
+ */
+export const SETTLE_SECONDS = BURST_SECONDS + 1;
+
+export interface Fetch {
+  method: string;
+  userAgent: string | undefined;
+}
+
+/** The rules that need nothing but the request. */
+export function requestRule(fetch: Fetch): AutomatedReason | undefined {
+  if (fetch.method === "HEAD") return "head";
+  const agent = fetch.userAgent?.trim() ?? "";
+  if (agent === "") return "no-agent";
+  if (isbot(agent)) return "bot-agent";
+  return undefined;
+}
