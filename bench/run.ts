@@ -21,7 +21,8 @@ import { measureStatsLatency } from "./stats.js";
  * fresh React Email render (bench/render.ts; its correctness is a unit test, its cost is here);
  * (7) outgoing webhooks to two endpoints on a loopback receiver (a process of its own,
  * bench/crm.ts): 202 → receipt, the signups' share of none (three hooked loads alternating with
- * four without), and the CPU a call costs while the backlog drains.
+ * four without), and the CPU a call costs while the backlog drains; (8) a tracked link of the
+ * welcomes of (2) (GET /l/:token): the time to its redirect, the fetch recorded on the way.
  *
  * The service runs as compiled by `npm run build` (as in the Docker image); BENCH_RUNTIME=tsx runs
  * the sources through tsx instead (as `npm start` does).
@@ -41,6 +42,7 @@ const TARGETS: Record<string, string> = {
   "signup p50 / p99 ms": "p99 ≤ 50",
   "worker at the API's priority: signup req/s, p50 / p99 ms": "(comparison)",
   "202 → accepted p50 / p95 ms (20/s)": "p95 ≤ 500",
+  "tracked link → 302 p50 / p95 ms (10 at once)": "(issue 26: measured)",
   "subscribers / welcomes / lost / doubled": "0 lost, 0 doubled",
   "signup req/s with 2 webhook endpoints, share of none": "≥ 90 %",
   "202 → webhook receipt p50 / p95 ms (20/s)": "(issue 16: measured)",

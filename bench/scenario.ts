@@ -4,6 +4,7 @@ import { checkWelcomes, receipts, startService, WORKER_NICE } from "./service.js
 import { newWebhookSecret } from "../src/notify/signing.js";
 import { secretBox } from "../src/notify/secret-box.js";
 import { startCrm, type Crm } from "./crm.js";
+import { measureRedirects } from "./links.js";
 
 /**
  * (1) signup throughput and latency, (2) 202 → provider acceptance, on one queue backend, with
@@ -116,6 +117,11 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
       .map((r) => r.receivedAt - answeredAt.get(r.to)!)
       .sort((a, b) => a - b);
     figures.set("202 → accepted p50 / p95 ms (20/s)", `${percentile(delays, 50)} / ${percentile(delays, 95)}`);
+
+    // (8) A tracked link of those welcomes (the related reading): the time to its redirect.
+    const redirects = await measureRedirects(apiUrl, fakeUrl, accepted.map((r) => r.to));
+    figures.set("tracked link → 302 p50 / p95 ms (10 at once)", `${redirects.p50} / ${redirects.p95} (${redirects.count} links)`);
+    failures.push(...redirects.failures.map((f) => `${o.backend}: tracked link ${f}`));
 
     // (7) Outgoing webhooks: two endpoints on a loopback receiver (a CRM and a Zapier, say).
     // Every signup now records two events (created, activated) in its own transaction, compactly

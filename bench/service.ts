@@ -87,6 +87,8 @@ export async function startService(o: ServiceOptions): Promise<Service> {
       SIGNUP_RATE_LIMIT: "0",
       // The bench's webhook receiver is on loopback (section 7).
       WEBHOOK_ALLOW_PRIVATE_URLS: "true",
+      // The welcome's related-reading link goes through GET /l/:token (section 8).
+      RELATED_READING_STARTER_URL: "https://clinic.example/sciatica-starter-guide",
       LOG_LEVEL: "warn",
     };
     // The production artifact (`npm run build`, what the Dockerfile runs) unless BENCH_RUNTIME=tsx.

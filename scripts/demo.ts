@@ -348,14 +348,16 @@ const live: ReadyConfig = { ...config, sequenceTimeScale: 1 };
 deps = createDeps(live, logger);
 api = await startApi(deps);
 workers = await startWorkers(deps, { concurrency: live.workerConcurrency, reconcileEveryMs: 5000 });
-const [counts] = await deps.db.sql<{ readers: number; emails: number; events: number; downloads: number; unsubscribed: number; bounced: number; complained: number }[]>`
+const [counts] = await deps.db.sql<{ readers: number; emails: number; events: number; downloads: number; scanner: number; unsubscribed: number; bounced: number; complained: number }[]>`
   select (select count(*)::int from subscribers) as readers, (select count(*)::int from outbox_emails) as emails,
          (select count(*)::int from email_events) as events, (select count(*)::int from guide_downloads) as downloads,
+         (select count(*)::int from link_visits where automated is not null) as scanner,
          (select count(*)::int from subscribers where status = 'unsubscribed') as unsubscribed,
          (select count(*)::int from subscribers where status = 'bounced') as bounced,
          (select count(*)::int from subscribers where status = 'complained') as complained`;
 say(
-  `done: ${counts!.readers} readers, ${counts!.emails} emails, ${counts!.events} provider events, ${counts!.downloads} guide downloads; ` +
+  `done: ${counts!.readers} readers, ${counts!.emails} emails, ${counts!.events} provider events, ${counts!.downloads} guide downloads ` +
+    `(${counts!.scanner} mail-filter fetches left out); ` +
     `${counts!.unsubscribed} unsubscribed, ${counts!.bounced} bounced, ${counts!.complained} complained`,
 );
 
