@@ -13,10 +13,12 @@ import { createHmac, timingSafeEqual } from "node:crypto";
  *  - confirm: the subscriber; no detail.
  *  - link (GET /l/:token, an outside link): the email (delivery id); detail the link's key.
  *    Never the address: the target is looked up by key, the person through the delivery.
+ *  - answer (GET/POST /check-in/:token, the check-in's answers): the check-in email (delivery
+ *    id); detail the answer (better, same, worse).
  */
-export type TokenKind = "guide" | "unsubscribe" | "confirm" | "link";
+export type TokenKind = "guide" | "unsubscribe" | "confirm" | "link" | "answer";
 
-const KIND_CODES: Record<TokenKind, string> = { guide: "g", unsubscribe: "u", confirm: "c", link: "l" };
+const KIND_CODES: Record<TokenKind, string> = { guide: "g", unsubscribe: "u", confirm: "c", link: "l", answer: "a" };
 const MAC_BYTES = 16;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const DELIVERY_ID = /^[1-9][0-9]{0,17}$/;
@@ -26,6 +28,7 @@ const SHAPES: Record<TokenKind, { subject: RegExp; detail?: RegExp; detailRequir
   unsubscribe: { subject: UUID, detail: DELIVERY_ID },
   confirm: { subject: UUID },
   link: { subject: DELIVERY_ID, detail: LINK_KEY, detailRequired: true },
+  answer: { subject: DELIVERY_ID, detail: /^(better|same|worse)$/, detailRequired: true },
 };
 /** Unpadded base64url (RFC 4648 §5), the only alphabet a token is written in. */
 const BASE64URL = /^[A-Za-z0-9_-]+$/;

@@ -37,3 +37,12 @@ export function confirmUrl(s: Pick<LinkSettings, "publicUrl" | "appSecret">, sub
 export function trackedUrl(s: Pick<LinkSettings, "publicUrl" | "appSecret">, deliveryId: number, key: LinkKey): string {
   return `${s.publicUrl}/l/${signToken(s.appSecret, "link", String(deliveryId), null, key)}`;
 }
+
+/** The check-in's answers, each its own first-party page (src/routes/check-in.ts). */
+export const CHECK_IN_ANSWERS = ["better", "same", "worse"] as const;
+export type CheckInAnswer = (typeof CHECK_IN_ANSWERS)[number];
+
+/** One answer of the check-in email: a one-visit page whose POST records it. Never expires. */
+export function answerUrl(s: Pick<LinkSettings, "publicUrl" | "appSecret">, deliveryId: number, answer: CheckInAnswer): string {
+  return `${s.publicUrl}/check-in/${signToken(s.appSecret, "answer", String(deliveryId), null, answer)}`;
+}
