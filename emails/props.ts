@@ -68,3 +68,8 @@ export interface FreshLinkEmailProps extends BaseEmailProps {
   /** How long the new link works (GUIDE_LINK_TTL_DAYS). */
   validDays: number;
 }
+
+/** The check-in: three first-party answer pages (names end in `Url`: the render cache fills them). */
+export interface CheckInEmailProps extends BaseEmailProps {
+  answers: { betterUrl: string; sameUrl: string; worseUrl: string };
+}

@@ -18,6 +18,7 @@ import { adminDevLoginRoutes, type DevLoginRouteDeps } from "./routes/admin-dev-
 import { unsubscribeRoutes, type UnsubscribeDeps } from "./routes/unsubscribe.js";
 import { webhookRoutes, type WebhookDeps } from "./routes/webhooks.js";
 import { linkRoutes, type LinkRouteDeps } from "./routes/links.js";
+import { checkInRoutes, type CheckInRouteDeps } from "./routes/check-in.js";
 
 export interface AppDeps {
   logger: Logger;
@@ -29,6 +30,7 @@ export interface AppDeps {
   unsubscribe: UnsubscribeDeps;
   confirm: ConfirmDeps;
   links: LinkRouteDeps;
+  checkIn: CheckInRouteDeps;
   webhooks: WebhookDeps;
   dataRights: DataRightsRouteDeps;
   admin: AdminRouteDeps;
@@ -55,6 +57,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", unsubscribeRoutes(deps.unsubscribe));
   app.route("/", confirmRoutes(deps.confirm));
   app.route("/", linkRoutes(deps.links));
+  app.route("/", checkInRoutes(deps.checkIn));
   app.route("/", webhookRoutes(deps.webhooks));
   app.route("/", dataRightsRoutes(deps.dataRights));
   app.route("/", adminRoutes(deps.admin));

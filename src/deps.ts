@@ -80,8 +80,15 @@ const WEBHOOK_ENDPOINT_SHARE = { concurrency: 4, perSecond: 50 };
  */
 export const WEBHOOK_RUN = { size: 25, lanes: WEBHOOK_ENDPOINT_SHARE.concurrency };
 
-/** `overrides` lets a test inject a dependency built differently (e.g. a queue that is down). */
-export function createDeps(config: ReadyConfig, logger: Logger, overrides: { queues?: Queues } = {}): Deps {
+/**
+ * `overrides` lets a test inject a dependency built differently (a queue that is down, a sequence
+ * whose days are short enough to walk every branch).
+ */
+export function createDeps(
+  config: ReadyConfig,
+  logger: Logger,
+  overrides: { queues?: Queues; sequence?: SequenceDefinition } = {},
+): Deps {
   const db = createDb(config.databaseUrl, config.databasePoolSize);
   const queues =
     overrides.queues ??
@@ -115,7 +122,7 @@ export function createDeps(config: ReadyConfig, logger: Logger, overrides: { que
       pdfPath: config.guidePdfPath,
       logger,
     }),
-    sequence: FLARE_UP_RESET,
+    sequence: overrides.sequence ?? FLARE_UP_RESET,
     signups: new SignupBatcher({ sql: db.sql, queues, logger }, { maxInFlight: 4, maxBatch: 200, rowsPerJob: config.resend.batchSize }),
     metrics,
     devLogin:
@@ -221,6 +228,14 @@ export function appDeps(deps: Deps): AppDeps {
       logger: deps.logger,
     },
     unsubscribe: { ...pageDeps(deps), signals: deps.signals },
+    checkIn: {
+      checkIn: activationDeps(deps),
+      signals: deps.signals,
+      appSecret: deps.config.appSecret,
+      publicUrl: deps.config.publicUrl,
+      pages: pageSettings(deps.config),
+      trustProxy: deps.config.trustProxy,
+    },
     links: {
       appSecret: deps.config.appSecret,
       links: { bookingUrl: deps.config.links.bookingUrl, toolsUrl: deps.config.links.toolsUrl, supplementUrl: deps.config.links.supplementUrl, reading: deps.config.links.reading },

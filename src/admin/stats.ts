@@ -43,6 +43,8 @@ export interface SourceStats {
   /** Emails of the sequence clicked at least once (distinct deliveries). */
   emailsClicked: number;
   unsubscribed: number;
+  /** Subscribers who booked (POST /admin/api/conversions, goal "booked"). */
+  booked: number;
 }
 
 export interface CampaignStats {
@@ -67,6 +69,11 @@ export interface CampaignStats {
   retiredSteps: StepStats[];
   /** Extra: per source/UTM combination, most signups first. */
   sources: SourceStats[];
+  /** The check-in: asked = check-in emails sent; the rest by each reader's latest answer. */
+  checkIn: { asked: number; better: number; same: number; worse: number; unanswered: number };
+  conversions: { booked: number };
+  /** Extra: subscribers who opened the booking link as a person (apart from those who booked). */
+  bookingClicks: number;
   /** Extra: which numbers are estimates, and why. */
   estimates: { "steps.opened": string };
   filter: CohortFilter;
@@ -110,7 +117,8 @@ const ZERO = (): Counters =>
   ({
     subscribers: 0, pending: 0, active: 0, completed: 0, unsubscribed: 0, bounced: 0, complained: 0, confirmed: 0,
     downloads: 0, downloaders: 0, sent: 0, delivered: 0, opened: 0, clicked: 0, step_bounced: 0, step_complained: 0,
-    failed: 0, left_after: 0, automated_downloads: 0, automated_clicks: 0,
+    failed: 0, left_after: 0, automated_downloads: 0, automated_clicks: 0, answered_better: 0, answered_same: 0,
+    answered_worse: 0, booked: 0, booking_clicked: 0,
   }) satisfies Counters;
 
 function stepStats(step: string, c: Counters): StepStats {
@@ -154,6 +162,9 @@ export async function campaignStats(deps: StatsDeps, filter: CohortFilter, now =
     steps,
     signupsByDay: fillDays(rows.byDay, filter, now),
     unsubscribedBeforeFirstEmail: people.unsubscribed - leftAfterSomeStep,
+    checkIn: checkInStats(rows.byStep.get("check-in")?.sent ?? 0, people),
+    conversions: { booked: people.booked },
+    bookingClicks: people.booking_clicked,
     retiredSteps,
     sources: rows.bySource
       .filter((s) => s.subscribers > 0)
@@ -168,6 +179,7 @@ export async function campaignStats(deps: StatsDeps, filter: CohortFilter, now =
         guideDownloaders: s.downloaders,
         emailsClicked: s.clicked,
         unsubscribed: s.unsubscribed,
+        booked: s.booked,
       }))
       .sort((a, b) => b.signups - a.signups),
     estimates: {
@@ -177,6 +189,12 @@ export async function campaignStats(deps: StatsDeps, filter: CohortFilter, now =
     filter,
     generatedAt: now.toISOString(),
   };
+}
+
+/** Readers asked, and how the ones who answered feel now (an answer without the email, impossible, is not "unanswered"). */
+function checkInStats(asked: number, c: Counters): CampaignStats["checkIn"] {
+  const answered = c.answered_better + c.answered_same + c.answered_worse;
+  return { asked, better: c.answered_better, same: c.answered_same, worse: c.answered_worse, unanswered: Math.max(0, asked - answered) };
 }
 
 const DAY_MS = 86_400_000;

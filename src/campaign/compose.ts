@@ -2,7 +2,7 @@ import type { EmailLink, RelatedReading } from "../../emails/props.js";
 import type { OutgoingEmail } from "../mail/transport.js";
 import { envelope } from "../outbound/envelope.js";
 import type { RenderCache } from "../mail/render-cache.js";
-import { guideUrl, trackedUrl, unsubscribeUrl, type LinkSettings } from "./links.js";
+import { answerUrl, guideUrl, trackedUrl, unsubscribeUrl, type LinkSettings } from "./links.js";
 import { linkTarget, type LinkKey } from "../signals/link-keys.js";
 import type { StepKey } from "./steps.js";
 
@@ -71,6 +71,11 @@ export async function composeEmail(
       starterGuideUrl: tracked("reading-starter"),
       loadCapacityUrl: tracked("reading-load"),
       positionsUrl: tracked("reading-positions"),
+    },
+    answers: {
+      betterUrl: answerUrl(s, deliveryId, "better"),
+      sameUrl: answerUrl(s, deliveryId, "same"),
+      worseUrl: answerUrl(s, deliveryId, "worse"),
     },
   });
   return envelope(s, { kind: "step", step, subscriberId: to.subscriberId }, to.email, rendered, unsubscribe);

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { dueTime, type SendWindow } from "./schedule.js";
-import type { SequenceDefinition, SequenceStep } from "./sequence.js";
+import type { CheckInAnswer } from "./links.js";
+import { branchTargets, type SequenceDefinition, type SequenceStep } from "./sequence.js";
 
 /**
  * Pure planning: which step an enrollment gets next, and when, under a sequence definition.
@@ -27,13 +28,23 @@ export interface PlannedStep {
   dueAt: Date;
 }
 
+/** The reader's latest answer to the check-in (the latest wins). */
+export interface Answer {
+  answer: CheckInAnswer;
+  answeredAt: Date;
+}
+
 /**
- * The step after the furthest step the enrollment has finished that the definition still has —
- * a subscriber never goes back: a step inserted before that point is one they have passed. The
- * delay counts from the latest finish (the last email they got); with nothing finished yet,
- * from `startedAt` (the enrollment's start). Undefined when no step is left: the sequence is over.
- * Steps the definition no longer has are ignored for the position but still count as the last
- * email sent.
+ * The step after the furthest step of the main line the enrollment has finished that the
+ * definition still has — a subscriber never goes back: a step inserted before that point is one
+ * they have passed. The delay counts from the latest finish (the last email they got); with
+ * nothing finished yet, from `startedAt` (the enrollment's start). Steps the definition no longer
+ * has are ignored for the position but still count as the last email sent.
+ *
+ * Branches: after a step that asks a question, the step the latest answer leads to, `delayDays`
+ * after the answer — or, with no answer, the `unanswered` step, `delayDays` after the question.
+ * A step a branch leads to is never reached by position, and once one is finished nothing
+ * follows. Undefined when no step is left: the sequence is over.
  */
 export function planNext(
   sequence: SequenceDefinition,
@@ -41,18 +52,25 @@ export function planNext(
   startedAt: Date,
   settings: ScheduleSettings,
   timeZone: string | null,
+  answer?: Answer,
 ): PlannedStep | undefined {
+  const targets = branchTargets(sequence);
+  const line = sequence.steps.filter((s) => !targets.has(s.key));
   let position = -1;
   let after: Date | undefined;
   for (const f of finished) {
-    position = Math.max(position, sequence.steps.findIndex((s) => s.key === f.step));
+    if (targets.has(f.step)) return undefined; // the one last email has gone
+    position = Math.max(position, line.findIndex((s) => s.key === f.step));
     if (!after || f.finishedAt.getTime() > after.getTime()) after = f.finishedAt;
   }
-  const step = sequence.steps[position + 1];
+  const asked = line[position]?.branches;
+  const key = asked ? (answer ? asked.answers[answer.answer] : asked.unanswered) : line[position + 1]?.key;
+  const step = sequence.steps.find((s) => s.key === key);
   if (!step) return undefined;
-  const dueAt = dueTime(after ?? startedAt, step.delayDays, {
+  const from = asked && answer ? answer.answeredAt : (after ?? startedAt);
+  const dueAt = dueTime(from, step.delayDays, {
     timeScale: settings.timeScale,
-    window: settings.window,
+    window: step.ignoreWindow ? undefined : settings.window,
     timeZone: timeZone ?? settings.defaultTimeZone,
   });
   return { step, dueAt };
@@ -65,7 +83,7 @@ export function planNext(
 export function sequenceFingerprint(sequence: SequenceDefinition, settings: ScheduleSettings): string {
   const canonical = JSON.stringify({
     key: sequence.key,
-    steps: sequence.steps.map((s) => [s.key, s.delayDays]),
+    steps: sequence.steps.map((s) => [s.key, s.delayDays, s.ignoreWindow ?? false, s.branches ?? null]),
     timeScale: settings.timeScale,
     window: settings.window ? [settings.window.startMinute, settings.window.endMinute] : null,
     defaultTimeZone: settings.defaultTimeZone,

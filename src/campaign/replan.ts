@@ -16,6 +16,7 @@ import { advanceEnrollment } from "./advance.js";
 import { planNext, sequenceFingerprint, type ScheduleSettings } from "./plan.js";
 import { assertValidSequence, type SequenceDefinition } from "./sequence.js";
 import { enqueueAfterCommit } from "../queue/after-commit.js";
+import { latestAnswers } from "../db/queries/sequence-steps.js";
 
 /**
  * Changing the sequence for subscribers already on their way (README "Changing the sequence").
@@ -57,26 +58,39 @@ export interface ReplanReport {
 
 /** Re-plans one enrollment in one transaction; the caller enqueues a returned delivery. */
 export async function replanEnrollment(deps: ReplanDeps, enrollmentId: number): Promise<ReplanOutcome> {
-  return deps.sql.begin(async (tx): Promise<ReplanOutcome> => {
-    const enrollment = await lockActiveEnrollment(tx, enrollmentId);
-    if (!enrollment) return { kind: "ended" };
-    if (!(await lockPendingDeliveries(tx, enrollment.id))) return { kind: "inFlight" };
-    const rows = await deliveriesOfEnrollment(tx, enrollment.id);
-    if (rows.some((r) => r.state === "sending" || (r.state === "scheduled" && r.attempts > 0))) return { kind: "inFlight" };
-    const pending = rows.filter((r) => r.state === "scheduled");
-    const finished = rows.filter((r) => r.state === "sent" || r.state === "failed");
-    const plan = planNext(deps.sequence, finished, enrollment.startedAt, deps.schedule, enrollment.timezone);
-    const [current] = pending;
-    if (plan && pending.length === 1 && current!.step === plan.step.key && current!.dueAt.getTime() === plan.dueAt.getTime()) {
-      return { kind: "unchanged" };
-    }
-    // The rows are locked and unclaimed: all of them go, or something is wrong — roll back.
-    if ((await discardUnclaimedDeliveries(tx, pending.map((r) => r.id))) !== pending.length) {
-      throw new Error(`enrollment ${enrollment.id}: a locked delivery could not be replaced`);
-    }
-    const next = await advanceEnrollment(tx, deps, enrollment, undefined);
-    return next ? { kind: "rescheduled", from: current?.step, delivery: next } : { kind: "completed", from: current?.step };
-  });
+  return deps.sql.begin((tx) => replanInTransaction(tx, deps, enrollmentId));
+}
+
+/**
+ * Re-plans one enrollment in the caller's transaction: after the definition changed, or after the
+ * reader answered the check-in (src/campaign/check-in.ts) — the step waiting is replaced by what
+ * `planNext` says now, unless it is already claimed (then it goes as it is: the latest answer
+ * before the claim wins).
+ */
+export async function replanInTransaction(
+  tx: postgres.TransactionSql,
+  deps: Pick<ReplanDeps, "sequence" | "schedule">,
+  enrollmentId: number,
+): Promise<ReplanOutcome> {
+  const enrollment = await lockActiveEnrollment(tx, enrollmentId);
+  if (!enrollment) return { kind: "ended" };
+  if (!(await lockPendingDeliveries(tx, enrollment.id))) return { kind: "inFlight" };
+  const rows = await deliveriesOfEnrollment(tx, enrollment.id);
+  if (rows.some((r) => r.state === "sending" || (r.state === "scheduled" && r.attempts > 0))) return { kind: "inFlight" };
+  const pending = rows.filter((r) => r.state === "scheduled");
+  const finished = rows.filter((r) => r.state === "sent" || r.state === "failed");
+  const answer = (await latestAnswers(tx, [enrollment.id])).get(enrollment.id);
+  const plan = planNext(deps.sequence, finished, enrollment.startedAt, deps.schedule, enrollment.timezone, answer);
+  const [current] = pending;
+  if (plan && pending.length === 1 && current!.step === plan.step.key && current!.dueAt.getTime() === plan.dueAt.getTime()) {
+    return { kind: "unchanged" };
+  }
+  // The rows are locked and unclaimed: all of them go, or something is wrong — roll back.
+  if ((await discardUnclaimedDeliveries(tx, pending.map((r) => r.id))) !== pending.length) {
+    throw new Error(`enrollment ${enrollment.id}: a locked delivery could not be replaced`);
+  }
+  const next = await advanceEnrollment(tx, deps, enrollment, undefined);
+  return next ? { kind: "rescheduled", from: current?.step, delivery: next } : { kind: "completed", from: current?.step };
 }
 
 const PAGE = 500;
@@ -114,7 +128,7 @@ export async function applySequence(deps: ReplanDeps): Promise<ReplanReport> {
       }
     }
     await recordFingerprint(sql, sequence.key, fingerprint, {
-      steps: sequence.steps.map((s) => ({ key: s.key, delayDays: s.delayDays })),
+      steps: sequence.steps.map((s) => ({ key: s.key, delayDays: s.delayDays, ignoreWindow: s.ignoreWindow ?? false, branches: s.branches ?? null })),
       schedule: { ...deps.schedule },
     });
     if (report.changed) deps.logger.info({ sequence: sequence.key, ...report }, "sequence changed: active enrollments re-planned");

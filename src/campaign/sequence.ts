@@ -1,8 +1,12 @@
+import type { CheckInAnswer } from "./links.js";
 import type { StepKey } from "./steps.js";
 
 /**
  * The Flare-Up Reset sequence as data. Each step waits `delayDays` after the previous step was
  * sent (divided by SEQUENCE_TIME_SCALE, then moved into SEND_WINDOW in the subscriber's zone).
+ * A step may ask a question (`branches`): each answer leads to a step of its own, `delayDays`
+ * after the answer; with no answer, `unanswered` follows, `delayDays` after the question was sent.
+ * A step a branch leads to is the last of the sequence (exactly one last email per reader).
  * Add, remove, re-order or re-time steps here; a new step key also needs its template (STEP_KEYS
  * in steps.ts, a row in src/mail/render.ts). What comes next is decided by planNext (plan.ts);
  * README "Changing the sequence" says what happens to subscribers already on their way.
@@ -10,6 +14,10 @@ import type { StepKey } from "./steps.js";
 export interface SequenceStep {
   key: StepKey;
   delayDays: number;
+  /** Due at its moment even outside SEND_WINDOW (the email after a "worse" answer goes at once). */
+  ignoreWindow?: boolean;
+  /** The step asks the check-in's question: where each answer leads, and where no answer does. */
+  branches?: { answers: Record<CheckInAnswer, StepKey>; unanswered: StepKey };
 }
 
 export interface SequenceDefinition {
@@ -25,10 +33,35 @@ export const FLARE_UP_RESET: SequenceDefinition = {
     { key: "positions", delayDays: 2 },
     { key: "mistakes", delayDays: 2 },
     { key: "red-flags", delayDays: 2 },
+    {
+      key: "check-in",
+      delayDays: 3,
+      branches: { answers: { worse: "check-in-worse", same: "check-in-same", better: "check-in-better" }, unanswered: "closing" },
+    },
+    // After "worse": the emergency signs and same-day care, at once — never held for the send window.
+    { key: "check-in-worse", delayDays: 0, ignoreWindow: true },
+    { key: "check-in-same", delayDays: 1 },
+    { key: "check-in-better", delayDays: 1 },
+    // Four days after the check-in, when no answer came.
+    { key: "closing", delayDays: 4 },
   ],
 };
 
-/** A definition the planner can follow: at least one step, each key once, no negative delay. */
+/** The steps some branch leads to: reached only through it, and the last a reader gets. */
+export function branchTargets(sequence: SequenceDefinition): Set<string> {
+  const targets = new Set<string>();
+  for (const step of sequence.steps) {
+    if (!step.branches) continue;
+    for (const target of Object.values(step.branches.answers)) targets.add(target);
+    targets.add(step.branches.unanswered);
+  }
+  return targets;
+}
+
+/**
+ * A definition the planner can follow: at least one step, each key once, no negative delay, and
+ * every branch leading to a step of the definition that is not itself a question.
+ */
 export function assertValidSequence(sequence: SequenceDefinition): void {
   if (sequence.steps.length === 0) throw new Error(`sequence ${sequence.key} has no steps`);
   const seen = new Set<string>();
@@ -38,5 +71,10 @@ export function assertValidSequence(sequence: SequenceDefinition): void {
       throw new Error(`sequence ${sequence.key}: step "${step.key}" needs a delay of 0 days or more`);
     }
     seen.add(step.key);
+  }
+  for (const target of branchTargets(sequence)) {
+    const step = sequence.steps.find((s) => s.key === target);
+    if (!step) throw new Error(`sequence ${sequence.key}: a branch leads to "${target}", which is not a step`);
+    if (step.branches) throw new Error(`sequence ${sequence.key}: "${target}" is reached by a branch and cannot ask a question itself`);
   }
 }

@@ -12,7 +12,7 @@
  * one snapshot that is exactly the numbers the base tables give, whether or not the fold has run.
  *
  * The function stats_state_of() and the triggers are SQL of their own, written as custom
- * migrations in drizzle/ (the latest that defines them: 0008_signals.sql). Changing them is a
+ * migrations in drizzle/ (the latest that defines them: 0009_listening.sql). Changing them is a
  * new migration that re-creates them, then truncates the rollup and marks every subscriber, so the
  * fold rebuilds it while reads stay exact (only slower). This file holds what the READS need to
  * agree with them: the bits of the per-step facts and the rollup's columns.
@@ -57,6 +57,11 @@ export const ROLLUP_COUNTERS = [
   "left_after",
   "automated_downloads",
   "automated_clicks",
+  "answered_better",
+  "answered_same",
+  "answered_worse",
+  "booked",
+  "booking_clicked",
 ] as const;
 export type RollupCounter = (typeof ROLLUP_COUNTERS)[number];
 export const ROLLUP_KEY = ["day", "source", "utm_source", "utm_medium", "utm_campaign", "step"] as const;
@@ -83,6 +88,11 @@ const subscriberRow: Record<RollupCounter, string> = {
   left_after: "false",
   automated_downloads: "", // a count: below
   automated_clicks: "false",
+  answered_better: "m.answer = 'better'",
+  answered_same: "m.answer = 'same'",
+  answered_worse: "m.answer = 'worse'",
+  booked: "m.booked",
+  booking_clicked: "m.booking_clicked",
 };
 const stepRow: Record<RollupCounter, string> = {
   ...Object.fromEntries(ROLLUP_COUNTERS.map((c) => [c, "false"])),

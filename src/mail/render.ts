@@ -6,6 +6,7 @@ import Mistakes, * as mistakes from "../../emails/mistakes.js";
 import Positions, * as positions from "../../emails/positions.js";
 import type {
   BaseEmailProps,
+  CheckInEmailProps,
   ConfirmEmailProps,
   FreshLinkEmailProps,
   MistakesEmailProps,
@@ -14,6 +15,11 @@ import type {
 import RedFlags, * as redFlags from "../../emails/red-flags.js";
 import Triggers, * as triggers from "../../emails/triggers.js";
 import Welcome, * as welcome from "../../emails/welcome.js";
+import CheckIn, * as checkIn from "../../emails/check-in.js";
+import CheckInWorse, * as checkInWorse from "../../emails/check-in-worse.js";
+import CheckInSame, * as checkInSame from "../../emails/check-in-same.js";
+import CheckInBetter, * as checkInBetter from "../../emails/check-in-better.js";
+import Closing, * as closing from "../../emails/closing.js";
 
 /**
  * Every template: the sequence's steps, the double opt-in confirmation and the fresh guide link
@@ -33,6 +39,11 @@ export interface StepProps {
   positions: BaseEmailProps;
   mistakes: MistakesEmailProps;
   "red-flags": BaseEmailProps;
+  "check-in": CheckInEmailProps;
+  "check-in-worse": BaseEmailProps;
+  "check-in-same": BaseEmailProps;
+  "check-in-better": BaseEmailProps;
+  closing: BaseEmailProps;
 }
 
 type UnionToIntersection<U> = (U extends unknown ? (arg: U) => void : never) extends (arg: infer I) => void
@@ -61,6 +72,11 @@ export const emailTemplates: { readonly [K in TemplateKey]: EmailTemplate<StepPr
   positions: { component: Positions, subject: positions.subject, previewText: positions.previewText },
   mistakes: { component: Mistakes, subject: mistakes.subject, previewText: mistakes.previewText },
   "red-flags": { component: RedFlags, subject: redFlags.subject, previewText: redFlags.previewText },
+  "check-in": { component: CheckIn, subject: checkIn.subject, previewText: checkIn.previewText },
+  "check-in-worse": { component: CheckInWorse, subject: checkInWorse.subject, previewText: checkInWorse.previewText },
+  "check-in-same": { component: CheckInSame, subject: checkInSame.subject, previewText: checkInSame.previewText },
+  "check-in-better": { component: CheckInBetter, subject: checkInBetter.subject, previewText: checkInBetter.previewText },
+  closing: { component: Closing, subject: closing.subject, previewText: closing.previewText },
 };
 
 export interface RenderedEmail {

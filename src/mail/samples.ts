@@ -37,6 +37,18 @@ export const SAMPLE_PROPS: { readonly [K in TemplateKey]: StepProps[K] } = {
   positions: common,
   mistakes: { ...common, toolLinks },
   "red-flags": common,
+  "check-in": {
+    ...common,
+    answers: {
+      betterUrl: `${base}/check-in/${token("better")}`,
+      sameUrl: `${base}/check-in/${token("same")}`,
+      worseUrl: `${base}/check-in/${token("worse")}`,
+    },
+  },
+  "check-in-worse": common,
+  "check-in-same": common,
+  "check-in-better": common,
+  closing: common,
 };
 
 export const SAMPLE_KEYS = Object.keys(SAMPLE_PROPS) as TemplateKey[];

@@ -40,6 +40,8 @@ h2{margin:0 0 .75rem;font-size:1.375rem;line-height:1.3}
 .inside li span{color:var(--muted)}
 .care{margin-top:1rem;background:var(--care-soft);border-left:4px solid var(--care);padding:.9rem 1rem;border-radius:6px}
 .care p{margin:0}
+.same-day{margin-top:1rem;background:#fdf6e3;border-left:4px dashed #7a5a00;padding:.9rem 1rem;border-radius:6px}
+.same-day p{margin:0}
 .field{margin-top:1rem}
 label{display:block;font-weight:600;margin-bottom:.3rem}
 .optional{font-weight:400;color:var(--muted)}

@@ -11,6 +11,7 @@ import type { Resolve } from "../notify/public-address.js";
 import type { Queues } from "../queue/queues.js";
 import type { CredentialLimiter } from "../queue/rate-limiter.js";
 import { adminApiRoutes } from "./admin-api.js";
+import { conversionsApi } from "./conversions-api.js";
 import { adminLoginRoutes } from "./admin-login.js";
 import { adminPageRoutes } from "./admin-pages.js";
 import { adminQueueRoutes } from "./admin-queues.js";
@@ -62,6 +63,7 @@ export function adminRoutes(deps: AdminRouteDeps) {
   return new Hono<AdminEnv>()
     .route("/", adminLoginRoutes(deps, pageAuth))
     .route("/", adminApiRoutes(deps, apiAuth))
+    .route("/", conversionsApi(deps, apiAuth))
     .route("/", webhookEndpointsApi(webhooks, apiAuth))
     .route("/", adminPageRoutes(deps, pageAuth))
     .route("/", adminWebhookPages({ ...webhooks, clinicName: deps.clinicName }, pageAuth))

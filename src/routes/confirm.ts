@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { activate, activationOutlook, type ActivationDeps, type ActivationOutcome } from "../campaign/activate.js";
 import { clientAddress } from "../http/client-address.js";
-import { sameOrigin } from "../http/admin-session.js";
+import { isPersonsPost } from "../http/person-post.js";
 import {
   confirmActionPage,
   confirmedPage,
@@ -10,7 +10,6 @@ import {
   confirmSuppressedPage,
 } from "../pages/confirm-pages.js";
 import type { PageSettings } from "../pages/layout.js";
-import { requestRule } from "../signals/rules.js";
 import { verifyToken } from "../tokens.js";
 
 export interface ConfirmDeps {
@@ -49,14 +48,12 @@ export function confirmRoutes(deps: ConfirmDeps) {
     .post("/confirm/:token", async (c) => {
       const token = check(c);
       if (!token.ok) return problem(c, token.reason);
-      const userAgent = c.req.header("user-agent");
-      const crossSite = (c.req.header("origin") || c.req.header("sec-fetch-site")) && !sameOrigin(c.req.raw, deps.publicUrl);
-      if (crossSite || requestRule({ method: "POST", userAgent })) return confirmActionPage(c, deps.pages, c.req.path);
+      if (!isPersonsPost(c, deps.publicUrl)) return confirmActionPage(c, deps.pages, c.req.path);
       const outcome = await activate(deps.activation, {
         subscriberId: token.subject,
         via: "confirm",
         ip: clientAddress(c, deps.trustProxy),
-        userAgent,
+        userAgent: c.req.header("user-agent"),
       });
       return outcomePage(c, outcome);
     });

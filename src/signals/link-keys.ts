@@ -8,8 +8,8 @@ import type { RelatedReading } from "../../emails/props.js";
 export const LINK_KEYS = ["booking", "reading-starter", "reading-load", "reading-positions", "tools", "supplements"] as const;
 export type LinkKey = (typeof LINK_KEYS)[number];
 
-/** What link_visits.link holds: one of our own pages, or an outside link's key. */
-export type VisitedLink = "guide" | "unsubscribe" | LinkKey;
+/** What link_visits.link holds: one of our own pages (the check-in's answers too), or an outside link's key. */
+export type VisitedLink = "guide" | "unsubscribe" | `answer-${"better" | "same" | "worse"}` | LinkKey;
 
 /** Where the clinic's outside links go (BOOKING_URL, RELATED_READING_*, TOOLS_URL, SUPPLEMENT_URL). */
 export interface OutsideLinks {

@@ -3,6 +3,7 @@ import { Writable } from "node:stream";
 import postgres from "postgres";
 import { inject } from "vitest";
 import { createApp } from "../../src/app.js";
+import type { SequenceDefinition } from "../../src/campaign/sequence.js";
 import { parseConfig } from "../../src/config.js";
 import { appDeps, createDeps, type Deps, type ReadyConfig } from "../../src/deps.js";
 import { createLogger } from "../../src/logger.js";
@@ -23,6 +24,8 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** As bootstrap resolves it when it made a development ADMIN_TOKEN (src/bootstrap.ts). */
   developmentAdmin?: boolean;
+  /** Another sequence definition (src/deps.ts createDeps overrides). */
+  sequence?: SequenceDefinition;
 }
 
 export interface TestStack {
@@ -77,7 +80,7 @@ export async function createStack(options: StackOptions = {}): Promise<TestStack
     },
   });
   const logger = createLogger("debug", sink);
-  const deps = createDeps(ready, logger);
+  const deps = createDeps(ready, logger, options.sequence ? { sequence: options.sequence } : {});
   const app = createApp(appDeps(deps));
   const running: RunningWorkers[] = [];
 

@@ -25,7 +25,8 @@ const AFFILIATE = /affiliate disclosure/i;
 
 /** Props that fit every step, so one object serves the loop below. */
 function propsFor(overrides: Partial<MistakesEmailProps> = {}): PropsFor<StepKey> {
-  return { ...base, toolLinks: [plainLink, affiliateLink], ...overrides };
+  const answers = { betterUrl: "https://flare.example/check-in/b", sameUrl: "https://flare.example/check-in/s", worseUrl: "https://flare.example/check-in/w" };
+  return { ...base, toolLinks: [plainLink, affiliateLink], answers, ...overrides };
 }
 
 /** React's escaping of text content, to find a string in the HTML as it is written there. */

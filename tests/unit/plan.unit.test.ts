@@ -32,9 +32,68 @@ describe("planNext on the default sequence", () => {
     expect(next?.dueAt).toEqual(at(last + delay));
   });
 
-  it("ends after the last step", () => {
+  it("after the red flags comes the check-in, three days later", () => {
     const all = done(["welcome", 0], ["triggers", 1], ["positions", 3], ["mistakes", 5], ["red-flags", 7]);
-    expect(planNext(FLARE_UP_RESET, all, start, settings, null)).toBeUndefined();
+    const next = planNext(FLARE_UP_RESET, all, start, settings, null);
+    expect(next?.step.key).toBe("check-in");
+    expect(next?.dueAt).toEqual(at(10));
+  });
+});
+
+describe("planNext: the check-in's branches", () => {
+  const asked = done(["welcome", 0], ["triggers", 1], ["positions", 3], ["mistakes", 5], ["red-flags", 7], ["check-in", 10]);
+  const window = { startMinute: 8 * 60, endMinute: 20 * 60 };
+
+  it("no answer: the closing email, four days after the check-in", () => {
+    const next = planNext(FLARE_UP_RESET, asked, start, settings, null);
+    expect(next?.step.key).toBe("closing");
+    expect(next?.dueAt).toEqual(at(14));
+  });
+
+  it.each([
+    ["worse", "check-in-worse", 0],
+    ["same", "check-in-same", 1],
+    ["better", "check-in-better", 1],
+  ] as const)("the answer %s leads to %s, %i day(s) after the answer", (answer, step, delay) => {
+    const answeredAt = at(11.5);
+    const next = planNext(FLARE_UP_RESET, asked, start, settings, null, { answer, answeredAt });
+    expect(next?.step.key).toBe(step);
+    expect(next?.dueAt).toEqual(at(11.5 + delay));
+  });
+
+  it("the email after a 'worse' answer is not held for the send window; the others are", () => {
+    const night = new Date("2026-05-12T02:30:00Z"); // 02:30 in UTC: outside 08:00-20:00
+    const withWindow = { ...settings, window };
+    const worse = planNext(FLARE_UP_RESET, asked, start, withWindow, null, { answer: "worse", answeredAt: night });
+    expect(worse?.dueAt).toEqual(night);
+    const same = planNext(FLARE_UP_RESET, asked, start, withWindow, null, { answer: "same", answeredAt: night });
+    expect(same?.dueAt).toEqual(new Date("2026-05-13T08:00:00Z"));
+  });
+
+  it("exactly one last email: after any branch's email nothing follows, whatever the answer", () => {
+    for (const last of ["check-in-worse", "check-in-same", "check-in-better", "closing"]) {
+      const finished = [...asked, { step: last, finishedAt: at(15) }];
+      expect(planNext(FLARE_UP_RESET, finished, start, settings, null)).toBeUndefined();
+      expect(planNext(FLARE_UP_RESET, finished, start, settings, null, { answer: "worse", answeredAt: at(16) })).toBeUndefined();
+    }
+  });
+
+  it("a branch's step is never reached by position: before the check-in, the main line goes on", () => {
+    const next = planNext(FLARE_UP_RESET, done(["welcome", 0], ["triggers", 1]), start, settings, null, { answer: "worse", answeredAt: at(2) });
+    expect(next?.step.key).toBe("positions");
+  });
+
+  it("a definition whose branch leads nowhere, or to a question, is refused", () => {
+    const broken: SequenceDefinition = {
+      key: "b",
+      steps: [{ key: "check-in", delayDays: 0, branches: { answers: { worse: "closing", same: "closing", better: "closing" }, unanswered: "check-in-same" } }, { key: "closing", delayDays: 1 }],
+    };
+    expect(() => assertValidSequence(broken)).toThrow(/check-in-same/);
+    const loop: SequenceDefinition = {
+      key: "c",
+      steps: [{ key: "check-in", delayDays: 0, branches: { answers: { worse: "check-in", same: "check-in", better: "check-in" }, unanswered: "check-in" } }],
+    };
+    expect(() => assertValidSequence(loop)).toThrow(/cannot ask a question/);
   });
 
   it("a failed step counts as finished: the sequence goes on from it", () => {

@@ -17,6 +17,11 @@ const constant = {
     positionsUrl: "https://clinic.example/positions",
   },
 };
+const answers = (i: number) => ({
+  betterUrl: `https://guide.example-clinic.com/check-in/${token(20 + i)}`,
+  sameUrl: `https://guide.example-clinic.com/check-in/${token(21 + i)}`,
+  worseUrl: `https://guide.example-clinic.com/check-in/${token(22 + i * 3)}`,
+});
 
 const names = [
   "Ana",
@@ -36,6 +41,7 @@ const token = (n: number) => `${"x".repeat(n)}.Ab-_9`;
 const links = (i: number) => ({
   guideUrl: `https://guide.example-clinic.com/guide/${token(40 + i * 7)}`,
   unsubscribeUrl: `https://guide.example-clinic.com/unsubscribe/${token(30 + i * 11)}`,
+  answers: answers(i),
 });
 
 // What the cache saves (its cost against a fresh render) is measured by `npm run bench`

@@ -20,6 +20,19 @@ export async function finishedSteps(
   return byEnrollment;
 }
 
+/** Each enrollment's latest check-in answer (the latest wins): the planner's other input. */
+export async function latestAnswers(
+  tx: postgres.TransactionSql,
+  enrollmentIds: number[],
+): Promise<Map<number, { answer: "better" | "same" | "worse"; answeredAt: Date }>> {
+  if (enrollmentIds.length === 0) return new Map();
+  const rows = await tx<{ enrollmentId: number; answer: "better" | "same" | "worse"; answeredAt: Date }[]>`
+    select distinct on (enrollment_id) enrollment_id as "enrollmentId", answer, answered_at as "answeredAt"
+      from checkin_answers where enrollment_id = any(${enrollmentIds}::bigint[])
+     order by enrollment_id, answered_at desc, id desc`;
+  return new Map(rows.map((r) => [r.enrollmentId, { answer: r.answer, answeredAt: r.answeredAt }]));
+}
+
 /** The next step of an enrollment: `lastStep` is the step just finished, if any. */
 export interface NextStep {
   enrollmentId: number;

@@ -24,6 +24,9 @@ const STATE_COLUMNS = [
   "steps",
   "automated_downloads",
   "automated_clicks",
+  "answer",
+  "booked",
+  "booking_clicked",
 ];
 
 /**
@@ -97,7 +100,7 @@ export async function pendingStatsMarks(sql: postgres.Sql): Promise<number> {
  */
 export async function rebuildStats(sql: postgres.Sql): Promise<void> {
   await sql.begin(async (tx) => {
-    await tx`lock table subscribers, enrollments, deliveries, email_events, guide_downloads, link_visits in share mode`;
+    await tx`lock table subscribers, enrollments, deliveries, email_events, guide_downloads, link_visits, checkin_answers, conversions in share mode`;
     await tx`truncate stats_rollup, stats_subscriber_state, stats_dirty`;
     await tx`
       insert into stats_subscriber_state

@@ -2,7 +2,7 @@ import type { InferSelectModel } from "drizzle-orm";
 import { bigint, pgEnum, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import { subscribers } from "./subscribers.js";
 
-export const enrollmentState = pgEnum("enrollment_state", ["active", "completed", "stopped"]);
+export const enrollmentState = pgEnum("enrollment_state", ["active", "completed", "stopped", "converted"]);
 
 /** A subscriber's place in a sequence. Postgres, not Redis, knows who gets which step when. */
 export const enrollments = pgTable(

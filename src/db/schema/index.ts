@@ -19,3 +19,4 @@ export * from "./webhook-events.js";
 export * from "./webhook-attempts.js";
 export * from "./webhook-event-batches.js";
 export * from "./link-visits.js";
+export * from "./check-in.js";

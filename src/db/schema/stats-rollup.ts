@@ -36,6 +36,14 @@ const rollupColumns = () => ({
     automatedDownloads: bigint("automated_downloads", { mode: "number" }).notNull().default(0),
     /** Step rows: fetches of this step's links that were not a person's. */
     automatedClicks: bigint("automated_clicks", { mode: "number" }).notNull().default(0),
+    /** Subscriber row: whose latest check-in answer is better / about the same / worse. */
+    answeredBetter: bigint("answered_better", { mode: "number" }).notNull().default(0),
+    answeredSame: bigint("answered_same", { mode: "number" }).notNull().default(0),
+    answeredWorse: bigint("answered_worse", { mode: "number" }).notNull().default(0),
+    /** Subscriber row: who booked (a conversion with goal "booked"). */
+    booked: bigint("booked", { mode: "number" }).notNull().default(0),
+    /** Subscriber row: who opened the booking link as a person. */
+    bookingClicked: bigint("booking_clicked", { mode: "number" }).notNull().default(0),
   });
 
 /**

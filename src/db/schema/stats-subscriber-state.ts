@@ -30,6 +30,10 @@ export const statsSubscriberState = pgTable("stats_subscriber_state", {
   automatedDownloads: integer("automated_downloads").notNull().default(0),
   /** {step: n}: fetches of that step's links judged not a person's. */
   automatedClicks: jsonb("automated_clicks").$type<Record<string, number>>().notNull().default({}),
+  /** The latest check-in answer (better, same, worse), if any. */
+  answer: text("answer"),
+  booked: boolean("booked").notNull().default(false),
+  bookingClicked: boolean("booking_clicked").notNull().default(false),
 });
 
 export type StatsSubscriberState = InferSelectModel<typeof statsSubscriberState>;

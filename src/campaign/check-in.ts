@@ -1,0 +1,44 @@
+import type { Logger } from "../logger.js";
+import type { Queues } from "../queue/queues.js";
+import type postgres from "postgres";
+import { enqueueAfterCommit } from "../queue/after-commit.js";
+import { insertAnswer } from "../db/queries/check-in.js";
+import type { CheckInAnswer } from "./links.js";
+import type { ScheduleSettings } from "./plan.js";
+import { replanInTransaction } from "./replan.js";
+import type { SequenceDefinition } from "./sequence.js";
+
+export interface CheckInDeps {
+  sql: postgres.Sql;
+  queues: Pick<Queues, "enqueueDeliveries">;
+  logger: Logger;
+  sequence: SequenceDefinition;
+  schedule: ScheduleSettings;
+}
+
+/**
+ * recorded: the answer is kept and the enrollment follows it — its waiting email replaced by the
+ * one the answer leads to, unless that email is already claimed or sent (the latest answer before
+ * the claim wins; exactly one last email). not-a-question: the link's email asks nothing.
+ */
+export type AnswerOutcome = "recorded" | "not-a-question";
+
+/**
+ * Records a person's answer to the check-in (the answer page's POST, DESIGN.md invariant 9) and
+ * re-plans the reader's sequence with it, in one transaction; the new email is enqueued after
+ * the commit (the reconciler enqueues it if that fails).
+ */
+export async function recordAnswer(
+  deps: CheckInDeps,
+  request: { deliveryId: number; answer: CheckInAnswer; ip: string | undefined; userAgent: string | undefined },
+): Promise<AnswerOutcome> {
+  const asking = deps.sequence.steps.filter((s) => s.branches).map((s) => s.key as string);
+  const result = await deps.sql.begin(async (tx) => {
+    const email = await insertAnswer(tx, { ...request, userAgent: request.userAgent?.slice(0, 512) }, asking);
+    if (!email) return { outcome: "not-a-question" as const, deliveries: [] };
+    const replanned = await replanInTransaction(tx, deps, email.enrollmentId);
+    return { outcome: "recorded" as const, deliveries: replanned.kind === "rescheduled" ? [replanned.delivery] : [] };
+  });
+  await enqueueAfterCommit(deps, result.deliveries);
+  return result.outcome;
+}

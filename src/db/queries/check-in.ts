@@ -1,0 +1,64 @@
+import type postgres from "postgres";
+import type { CheckInAnswer } from "../../campaign/links.js";
+
+/** The SQL of the check-in's answers and of goals (src/campaign/check-in.ts, conversions.ts). */
+
+export interface AnsweredEmail {
+  enrollmentId: number;
+  subscriberId: string;
+  step: string;
+}
+
+/**
+ * Stores one answer to the email `deliveryId` when it is a step email that asks the question (one
+ * of `askingSteps`) and went out — sent, or still being recorded as sent (`sending`: the provider
+ * may deliver before the worker's commit; whoever plans the next step then reads this answer) —
+ * and returns that email's enrollment; undefined (nothing stored) for any other row.
+ */
+export async function insertAnswer(
+  tx: postgres.TransactionSql,
+  a: { deliveryId: number; answer: CheckInAnswer; ip: string | undefined; userAgent: string | undefined },
+  askingSteps: string[],
+): Promise<AnsweredEmail | undefined> {
+  const [row] = await tx<AnsweredEmail[]>`
+    with email as (
+      select enrollment_id, subscriber_id, step from deliveries
+       where id = ${a.deliveryId} and kind = 'step' and state in ('sending', 'sent') and step = any(${askingSteps}::text[])
+    ), answer as (
+      insert into checkin_answers (enrollment_id, subscriber_id, delivery_id, answer, ip, user_agent)
+      select enrollment_id, subscriber_id, ${a.deliveryId}, ${a.answer}, ${a.ip ?? null}, ${a.userAgent ?? null} from email
+    )
+    select enrollment_id as "enrollmentId", subscriber_id as "subscriberId", step from email`;
+  return row;
+}
+
+/**
+ * Records a goal for the subscriber with this address (not erased) and ends their sequence: the
+ * active enrollment becomes `converted` and its step emails not yet claimed are cancelled (a
+ * claimed one re-checks the enrollment at its claim and is not sent). One statement; a second
+ * call finds the goal recorded and changes nothing. Undefined when no such subscriber.
+ */
+export async function convertSubscriber(
+  sql: postgres.Sql,
+  email: string,
+  goal: string,
+): Promise<{ subscriberId: string; cancelled: number } | undefined> {
+  const [row] = await sql<{ subscriberId: string; cancelled: number }[]>`
+    with subscriber as (
+      select id from subscribers where email = ${email} and erased_at is null for update
+    ), goal as (
+      insert into conversions (subscriber_id, goal) select id, ${goal} from subscriber
+      on conflict (subscriber_id, goal) do nothing
+    ), ended as (
+      update enrollments set state = 'converted', next_step = null, next_send_at = null, ended_at = now(), updated_at = now()
+       where subscriber_id in (select id from subscriber) and state = 'active'
+      returning id
+    ), cancelled as (
+      update deliveries set state = 'cancelled', updated_at = now()
+       where enrollment_id in (select id from ended) and kind = 'step' and state = 'scheduled'
+      returning id
+    )
+    select id as "subscriberId", (select count(*)::int from cancelled) as cancelled from subscriber`;
+  return row;
+}
+

@@ -1,0 +1,68 @@
+/** @jsxImportSource hono/jsx */
+import type { Context } from "hono";
+import { EMERGENCY_ACTION, EMERGENCY_SIGNS, SAME_DAY_ACTION, SAME_DAY_SIGNS } from "../../emails/components/red-flags-wording.js";
+import type { CheckInAnswer } from "../campaign/links.js";
+import { actionPage } from "./action-page.js";
+import { EmailLinkPage, htmlPage, type PageSettings } from "./layout.js";
+
+/** The check-in's answer pages (src/routes/check-in.ts): the one-visit page, then what comes next. */
+
+const SAID: Record<CheckInAnswer, string> = { better: "Better", same: "About the same", worse: "Worse" };
+
+export function checkInActionPage(c: Context, settings: PageSettings, action: string, answer: CheckInAnswer) {
+  return actionPage(c, settings, {
+    heading: "Thank you for letting us know",
+    body: <p>Your answer: <strong>{SAID[answer]}</strong>. One moment while we note it.</p>,
+    button: "Send my answer",
+    action,
+  });
+}
+
+export function answerRecordedPage(c: Context, settings: PageSettings, answer: CheckInAnswer) {
+  return htmlPage(c, <AnswerRecorded settings={settings} answer={answer} />, { settings });
+}
+
+function AnswerRecorded({ settings, answer }: { settings: PageSettings; answer: CheckInAnswer }) {
+  if (answer === "worse") {
+    return (
+      <EmailLinkPage settings={settings} title="Thank you" heading="Thank you — first, please check these signs">
+        <div class="care" id="emergency">
+          <p>
+            <strong>Emergency care now</strong>
+          </p>
+          <ul>
+            {EMERGENCY_SIGNS.map((sign) => (
+              <li>{sign}</li>
+            ))}
+          </ul>
+          <p>{EMERGENCY_ACTION}</p>
+        </div>
+        <div class="same-day" id="same-day">
+          <p>
+            <strong>A clinician the same day</strong>
+          </p>
+          <ul>
+            {SAME_DAY_SIGNS.map((sign) => (
+              <li>{sign}</li>
+            ))}
+          </ul>
+          <p>{SAME_DAY_ACTION}</p>
+        </div>
+        <p>
+          If none of these apply, we are sending you an email now with how to reach same-day care, and with gentler
+          strategies that may help while a flare-up settles. {settings.clinicName} is here if your symptoms are not settling.
+        </p>
+      </EmailLinkPage>
+    );
+  }
+  const next =
+    answer === "same"
+      ? "Tomorrow we will send you ideas for bringing movement back gradually, and when it is worth booking an assessment."
+      : "Good to hear. Tomorrow we will send you a few ways to keep it going, and your flare-up notes page.";
+  return (
+    <EmailLinkPage settings={settings} title="Thank you" heading="Thank you for letting us know">
+      <p>{next}</p>
+      <p class="small">Changed your mind? Open another answer from the same email: the latest one counts.</p>
+    </EmailLinkPage>
+  );
+}
