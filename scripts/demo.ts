@@ -8,7 +8,8 @@
  * 3. For about 45 seconds (30 campaign days) readers arrive, more each day, from a few sources,
  *    through the real signup endpoint; they download the guide through their personal link and
  *    open a link or two of the later emails, one link at a time, a little while after each email
- *    arrived; a few unsubscribe through the one-click link in their emails. About one reader in
+ *    arrived; about half answer the check-in on its page, and some who open the booking page book
+ *    (reported as the clinic's booking tool would: POST /admin/api/conversions); a few unsubscribe through the one-click link in their emails. About one reader in
  *    six is at a workplace whose mail filter fetches every link of every email as it lands (a
  *    burst, as a browser; sometimes a HEAD, or a user agent that says it is a scanner): the
  *    dashboard shows those fetches left out. The provider's events — delivered, opened (an
@@ -51,7 +52,7 @@ const NAMES = ["Ana", "Ben", "Chloé", "Dev", "Emma", "Farid", "Grace", "Hiro", 
 const ZONES = ["Europe/London", "Europe/Lisbon", "America/New_York", "America/Chicago", "America/Los_Angeles", "Australia/Sydney"];
 /** How likely a delivered email is opened / clicked (falls along the sequence, as it does). */
 const OPEN = { welcome: 0.62, triggers: 0.48, positions: 0.44, mistakes: 0.39, "red-flags": 0.36 } as Record<string, number>;
-const CLICK = { welcome: 0.2, triggers: 0.09, positions: 0.12, mistakes: 0.08, "red-flags": 0.07 } as Record<string, number>;
+const CLICK = { welcome: 0.2, triggers: 0.09, positions: 0.12, mistakes: 0.08, "red-flags": 0.07, "check-in-same": 0.12, "check-in-worse": 0.15, closing: 0.06 } as Record<string, number>;
 
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
 const chance = (p: number) => Math.random() < p;
@@ -166,7 +167,15 @@ async function signUp(i: number): Promise<void> {
 }
 
 /** Every link of ours in an email's plain text, as paths on this run's server. */
-const linksIn = (text: string) => [...new Set([...text.matchAll(new RegExp(`${config.publicUrl}(/(?:guide|l|unsubscribe)/[A-Za-z0-9_.-]+)`, "g"))].map((m) => m[1]!))];
+const linksIn = (text: string) => [...new Set([...text.matchAll(new RegExp(`${config.publicUrl}(/(?:guide|l|unsubscribe|check-in)/[A-Za-z0-9_.-]+)`, "g"))].map((m) => m[1]!))];
+/** What a link's token names last (a tracked link's key, an answer): the demo reads it to choose, as a reader reads the label. */
+const detailOf = (path: string) => Buffer.from(path.split("/").pop()!.split(".")[0]!, "base64url").toString().split(".")[3];
+/** How readers feel at the check-in (an illustration, not data). */
+const ANSWERS = [
+  { answer: "better", weight: 45 },
+  { answer: "same", weight: 35 },
+  { answer: "worse", weight: 20 },
+];
 const BROWSER = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1";
 const SCANNER_AGENTS = [
   "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
@@ -219,8 +228,26 @@ async function open(): Promise<void> {
     const headers = { "user-agent": BROWSER, "x-forwarded-for": readerIp(email.to) };
     if (email.step === "welcome") {
       if (guide && chance(0.64)) await request(`${base}${guide}`, { headers });
+    } else if (email.step === "check-in") {
+      if (!chance(0.55)) return;
+      // The answer page, then its own POST (what the page's script sends at once).
+      let roll = Math.random() * 100;
+      const { answer } = ANSWERS.find((a) => (roll -= a.weight) < 0) ?? ANSWERS[0]!;
+      const page = links.find((l) => l.startsWith("/check-in/") && detailOf(l) === answer);
+      if (!page) return;
+      await request(`${base}${page}`, { headers });
+      await request(`${base}${page}`, { method: "POST", headers: { ...headers, "sec-fetch-site": "same-origin" } });
     } else if (outside.length > 0 && chance(CLICK[email.step] ?? 0.05)) {
-      await request(`${base}${pick(outside)}`, { headers });
+      const link = pick(outside);
+      await request(`${base}${link}`, { headers });
+      // Some who open the booking page book; the clinic's booking tool reports it.
+      if (detailOf(link) === "booking" && chance(0.4)) {
+        await request(`${base}/admin/api/conversions`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${config.adminToken}`, "content-type": "application/json" },
+          body: JSON.stringify({ email: email.to, goal: "booked" }),
+        });
+      }
     }
   });
 }
@@ -324,6 +351,8 @@ const columns: Record<string, string[]> = {
   email_suppressions: ["created_at"],
   guide_downloads: ["downloaded_at"],
   link_visits: ["visited_at"],
+  checkin_answers: ["answered_at"],
+  conversions: ["converted_at"],
   outbox_emails: ["created_at"],
   admin_audit: ["at"],
 };
@@ -348,16 +377,17 @@ const live: ReadyConfig = { ...config, sequenceTimeScale: 1 };
 deps = createDeps(live, logger);
 api = await startApi(deps);
 workers = await startWorkers(deps, { concurrency: live.workerConcurrency, reconcileEveryMs: 5000 });
-const [counts] = await deps.db.sql<{ readers: number; emails: number; events: number; downloads: number; scanner: number; unsubscribed: number; bounced: number; complained: number }[]>`
+const [counts] = await deps.db.sql<{ readers: number; emails: number; events: number; downloads: number; scanner: number; answers: number; booked: number; unsubscribed: number; bounced: number; complained: number }[]>`
   select (select count(*)::int from subscribers) as readers, (select count(*)::int from outbox_emails) as emails,
          (select count(*)::int from email_events) as events, (select count(*)::int from guide_downloads) as downloads,
          (select count(*)::int from link_visits where automated is not null) as scanner,
+         (select count(*)::int from checkin_answers) as answers, (select count(*)::int from conversions) as booked,
          (select count(*)::int from subscribers where status = 'unsubscribed') as unsubscribed,
          (select count(*)::int from subscribers where status = 'bounced') as bounced,
          (select count(*)::int from subscribers where status = 'complained') as complained`;
 say(
   `done: ${counts!.readers} readers, ${counts!.emails} emails, ${counts!.events} provider events, ${counts!.downloads} guide downloads ` +
-    `(${counts!.scanner} mail-filter fetches left out); ` +
+    `(${counts!.scanner} mail-filter fetches left out), ${counts!.answers} check-in answers, ${counts!.booked} booked; ` +
     `${counts!.unsubscribed} unsubscribed, ${counts!.bounced} bounced, ${counts!.complained} complained`,
 );
 

@@ -13,6 +13,7 @@ import { csvLine } from "../admin/csv.js";
 import { campaignStats, filterFromQuery, statsQuerySchema } from "../admin/stats.js";
 import { ACTION_MESSAGES, ACTIONS, exportSubscriber, runSubscriberAction, type SubscriberAction } from "../admin/subscriber-actions.js";
 import { Dashboard } from "../admin/views/dashboard.js";
+import { sequenceGraph } from "../admin/sequence-graph.js";
 import { listEndpoints } from "../notify/endpoints.js";
 import { AuditPage, FailuresPage, OutboxEmailPage, OutboxPage } from "../admin/views/pages.js";
 import { SubscriberDetail, SubscriberSearch } from "../admin/views/subscribers.js";
@@ -81,7 +82,14 @@ export function adminPageRoutes(deps: AdminPageDeps, auth: MiddlewareHandler<Adm
       ]);
       const disabledEndpoints = endpoints.filter((e) => e.status === "disabled");
       return c.html(
-        <Dashboard stats={stats} query={query} failures={failures} disabledEndpoints={disabledEndpoints} clinicName={deps.clinicName} />,
+        <Dashboard
+          stats={stats}
+          query={query}
+          failures={failures}
+          disabledEndpoints={disabledEndpoints}
+          clinicName={deps.clinicName}
+          graph={sequenceGraph(deps.sequence, stats)}
+        />,
       );
     })
     .get("/admin/assets/:name", auth, async (c) => {

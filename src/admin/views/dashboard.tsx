@@ -1,5 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
+import type { SequenceGraph } from "../sequence-graph.js";
 import type { CampaignStats } from "../stats.js";
 import type { FailureRow } from "../../db/queries/admin.js";
 import type { EndpointListItem } from "../../db/queries/webhook-endpoints.js";
@@ -14,6 +15,8 @@ export interface DashboardProps {
   /** Outgoing webhook endpoints that stopped being called, and why: the admin must not miss it. */
   disabledEndpoints?: EndpointListItem[];
   clinicName: string;
+  /** The sequence with its paths and how many readers took each (src/admin/sequence-graph.ts). */
+  graph?: SequenceGraph;
 }
 
 const label = (v: string | null) => (v === null ? <span class="muted">(none)</span> : v);
@@ -30,7 +33,40 @@ const Kpi: FC<{ label: string; value: number; sub?: string; id?: string }> = (p)
 
 const hostOf = (url: string) => URL.parse(url)?.host ?? url;
 
-export const Dashboard: FC<DashboardProps> = ({ stats, query, failures, disabledEndpoints = [], clinicName }) => {
+/** The sequence as a small graph: the main line, the question, and one path per answer. */
+const SequenceGraphCard: FC<{ graph: SequenceGraph }> = ({ graph }) => (
+  <section class="card" id="sequence-graph" aria-label="The sequence and the paths readers took">
+    <h2>The sequence</h2>
+    <ol class="seq-line">
+      {graph.line.map((node) => (
+        <li>
+          <span class="seq-step">{node.step}</span>
+          <span class="num">{fmt(node.sent)} sent</span>
+        </li>
+      ))}
+    </ol>
+    {graph.question ? (
+      <>
+        <p class="muted small">
+          {graph.question.step}: {fmt(graph.question.asked)} asked "how is it now?" — each reader gets exactly one last email:
+        </p>
+        <ul class="seq-paths">
+          {graph.question.paths.map((path) => (
+            <li data-path={path.step}>
+              <span>{path.label}</span>
+              <span class="num">{fmt(path.readers)} readers</span>
+              <span aria-hidden="true">→</span>
+              <span class="seq-step">{path.step}</span>
+              <span class="num">{fmt(path.sent)} sent</span>
+            </li>
+          ))}
+        </ul>
+      </>
+    ) : null}
+  </section>
+);
+
+export const Dashboard: FC<DashboardProps> = ({ stats, query, failures, disabledEndpoints = [], clinicName, graph }) => {
   const s = stats.subscribers;
   const left = s.unsubscribed + s.bounced + s.complained;
   const funnel: { label: string; value: number; kind?: "click" }[] = [
@@ -41,6 +77,9 @@ export const Dashboard: FC<DashboardProps> = ({ stats, query, failures, disabled
       { label: `${step.step}: delivered`, value: step.delivered },
       { label: `${step.step}: clicked`, value: step.clicked, kind: "click" as const },
     ]),
+    // Booking-link clicks apart from bookings: a click is interest, a booking (the tool's report) is the goal.
+    { label: "Booking link clicked", value: stats.bookingClicks, kind: "click" as const },
+    { label: "Booked", value: stats.conversions.booked },
   ];
   const max = Math.max(1, s.total);
   const filtered = Object.keys(stats.filter).length > 0;
@@ -149,6 +188,8 @@ export const Dashboard: FC<DashboardProps> = ({ stats, query, failures, disabled
         </div>
       </section>
 
+      {graph ? <SequenceGraphCard graph={graph} /> : null}
+
       <section class="card">
         <h2>Each email</h2>
         <table id="steps-table">
@@ -211,6 +252,7 @@ export const Dashboard: FC<DashboardProps> = ({ stats, query, failures, disabled
                 <th class="n">Active</th>
                 <th class="n">Got the guide</th>
                 <th class="n">Emails clicked</th>
+                <th class="n">Booked</th>
                 <th class="n">Unsubscribed</th>
               </tr>
             </thead>
@@ -228,6 +270,7 @@ export const Dashboard: FC<DashboardProps> = ({ stats, query, failures, disabled
                     <span class="pct">{pct(src.guideDownloaders, src.signups)}</span>
                   </td>
                   <td class="n">{fmt(src.emailsClicked)}</td>
+                  <td class="n">{fmt(src.booked)}</td>
                   <td class="n">{fmt(src.unsubscribed)}</td>
                 </tr>
               ))}

@@ -34,6 +34,10 @@ th{font-size:.75rem;text-transform:uppercase;letter-spacing:.04em;color:var(--mu
 .funnel .row{display:grid;grid-template-columns:14rem 1fr 7rem;gap:.75rem;align-items:center;margin:.3rem 0}
 .funnel .bar{height:1.1rem;background:#e4f2ec;border-radius:4px;overflow:hidden}.funnel .bar span{display:block;height:100%;background:var(--brand)}
 .funnel .bar.click span{background:#f0b429}.funnel .num{text-align:right;font-variant-numeric:tabular-nums}
+.seq-line{display:flex;flex-wrap:wrap;gap:.4rem;list-style:none;padding:0;margin:0 0 .75rem}.seq-line li{display:flex;flex-direction:column;border:1px solid var(--line);border-radius:6px;padding:.35rem .6rem}
+.seq-line li+li::before{content:"→";position:absolute;margin-left:-1.05rem;color:var(--muted)}.seq-line li{position:relative}
+.seq-step{font-weight:600}.seq-line .num,.seq-paths .num{color:var(--muted);font-size:.85rem;font-variant-numeric:tabular-nums}
+.seq-paths{list-style:none;padding:0;margin:0}.seq-paths li{display:grid;grid-template-columns:9rem 7rem 1rem 9rem auto;gap:.5rem;align-items:baseline;padding:.25rem 0;border-bottom:1px solid var(--line)}
 form.filters{display:flex;gap:.6rem;flex-wrap:wrap;align-items:end}form.filters label{display:flex;flex-direction:column;font-size:.75rem;color:var(--muted)}
 input,select{font:inherit;padding:.35rem .5rem;border:1px solid #9aa5b1;border-radius:6px;background:#fff}
 button,.button{font:inherit;font-weight:600;padding:.4rem .9rem;border:0;border-radius:6px;background:var(--brand);color:#fff;cursor:pointer;text-decoration:none;display:inline-block}
@@ -57,7 +61,8 @@ fieldset{border:1px solid var(--line);border-radius:8px;padding:.5rem .9rem;marg
 @media (max-width:40rem){
 header{padding:.5rem .75rem;gap:.4rem 1rem}header nav{gap:.25rem .9rem}main{padding:1rem .75rem 2rem}.card{padding:.75rem}
 .funnel .row{grid-template-columns:1fr auto;gap:.15rem .75rem}.funnel .bar{grid-column:1/-1;grid-row:2}
-.timeline li{grid-template-columns:1fr;gap:0}th,td{padding:.35rem .45rem}.kpi .value{font-size:1.6rem}input,select{max-width:100%}
+.timeline li{grid-template-columns:1fr;gap:0}th,td{padding:.35rem .45rem}
+.seq-paths li{grid-template-columns:1fr auto;gap:0 .5rem}.seq-paths li>span[aria-hidden]{display:none}.kpi .value{font-size:1.6rem}input,select{max-width:100%}
 }
 `;
 

@@ -54,6 +54,8 @@ export const SubscriberSearch: FC<{ q: string; results: SubscriberListItem[]; re
   </AdminPage>
 );
 
+const ANSWER_LABELS = { better: "better", same: "about the same", worse: "worse" } as const;
+
 interface TimelineItem {
   at: Date;
   what: string;
@@ -88,6 +90,8 @@ function timeline(r: SubscriberRecord): TimelineItem[] {
     });
   }
   for (const g of r.downloads) items.push({ at: g.downloadedAt, what: "Downloaded the guide" });
+  for (const a of r.answers) items.push({ at: a.answeredAt, what: `Check-in answered: ${ANSWER_LABELS[a.answer]}` });
+  for (const c of r.conversions) items.push({ at: c.convertedAt, what: `Goal reached: ${c.goal}`, detail: "the sequence stopped" });
   if (s.leftAt) items.push({ at: s.leftAt, what: `Left (${s.status})` });
   if (s.erasedAt) items.push({ at: s.erasedAt, what: "Personal data erased" });
   for (const a of r.audit) {

@@ -8,6 +8,10 @@ import {
   emailEvents,
   enrollments,
   guideDownloads,
+  checkInAnswers,
+  conversions,
+  type CheckInAnswerRow,
+  type Conversion,
   outboxEmails,
   subscribers,
   type AdminAuditRow,
@@ -68,6 +72,9 @@ export interface SubscriberRecord {
   downloads: Pick<GuideDownload, "downloadedAt" | "userAgent">[];
   confirmations: Pick<Delivery, "state" | "sentAt" | "createdAt" | "lastError">[];
   audit: Pick<AdminAuditRow, "at" | "actor" | "clientAddress" | "action" | "detail">[];
+  /** The check-in's answers, oldest first (the latest is the one the sequence followed). */
+  answers: Pick<CheckInAnswerRow, "answer" | "answeredAt">[];
+  conversions: Pick<Conversion, "goal" | "convertedAt">[];
 }
 
 /** Everything about one subscriber the detail page shows, in one round trip per table. */
@@ -77,7 +84,7 @@ export async function subscriberRecord(db: Database, id: string): Promise<Subscr
   // The provider's event time, or when we received it; mapped like a timestamp column (the
   // drizzle pool reads timestamps as strings and the column's mapper makes them Dates).
   const eventAt = dsql`coalesce(${emailEvents.occurredAt}, ${emailEvents.receivedAt})`.mapWith(emailEvents.receivedAt);
-  const [consentRows, enrollmentRows, deliveryRows, events, downloads, confirmations, audit] = await Promise.all([
+  const [consentRows, enrollmentRows, deliveryRows, events, downloads, confirmations, audit, answers, goals] = await Promise.all([
     db
       .select({
         kind: consents.kind,
@@ -157,6 +164,16 @@ export async function subscriberRecord(db: Database, id: string): Promise<Subscr
       .from(adminAudit)
       .where(eq(adminAudit.subscriberId, id))
       .orderBy(adminAudit.at),
+    db
+      .select({ answer: checkInAnswers.answer, answeredAt: checkInAnswers.answeredAt })
+      .from(checkInAnswers)
+      .where(eq(checkInAnswers.subscriberId, id))
+      .orderBy(checkInAnswers.answeredAt),
+    db
+      .select({ goal: conversions.goal, convertedAt: conversions.convertedAt })
+      .from(conversions)
+      .where(eq(conversions.subscriberId, id))
+      .orderBy(conversions.convertedAt),
   ]);
   return {
     subscriber,
@@ -167,6 +184,8 @@ export async function subscriberRecord(db: Database, id: string): Promise<Subscr
     downloads,
     confirmations,
     audit,
+    answers,
+    conversions: goals,
   };
 }
 
