@@ -259,6 +259,7 @@ function pageDeps(deps: Deps) {
   return {
     activation: activationDeps(deps),
     appSecret: deps.config.appSecret,
+    publicUrl: deps.config.publicUrl,
     pages: pageSettings(deps.config),
     trustProxy: deps.config.trustProxy,
   };

@@ -4,7 +4,8 @@ import { bearerAuth } from "hono/bearer-auth";
 import type { CredentialLimiter } from "../queue/rate-limiter.js";
 import { ApiError } from "./errors.js";
 import { clientAddress } from "./client-address.js";
-import { readAdminSession, sameOrigin, type AdminIdentity, type AdminSessionSettings } from "./admin-session.js";
+import { readAdminSession, type AdminIdentity, type AdminSessionSettings } from "./admin-session.js";
+import { sameOrigin } from "./same-origin.js";
 
 export type AdminEnv = { Variables: { admin: AdminIdentity } };
 

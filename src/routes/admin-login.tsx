@@ -8,11 +8,11 @@ import { isAdminToken, type AdminEnv } from "../http/admin-auth.js";
 import {
   revokeAdminSession,
   revokeEveryAdminSession,
-  sameOrigin,
   startAdminSession,
   type AdminSessionSettings,
 } from "../http/admin-session.js";
 import { clientAddress } from "../http/client-address.js";
+import { sameOrigin } from "../http/same-origin.js";
 import { ApiError } from "../http/errors.js";
 import { readFormFields } from "../http/request-body.js";
 import type { CredentialLimiter } from "../queue/rate-limiter.js";
