@@ -26,6 +26,10 @@ export function recentFailures(deps: AdminReadDeps, limit: number) {
   return queries.recentFailures(deps.db, limit);
 }
 
+export function recentUnprocessableEvents(deps: AdminReadDeps, limit: number) {
+  return queries.recentUnprocessableEvents(deps.db, limit);
+}
+
 /** One page of the outbox, newest first, before the email with id `before`, To containing `address`. */
 export function outboxPage(deps: AdminReadDeps, before: number | undefined, limit: number, address = "") {
   return queries.outboxPage(deps.db, before, limit, address);

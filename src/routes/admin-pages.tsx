@@ -24,6 +24,7 @@ import {
   outboxPage,
   recentAudit,
   recentFailures,
+  recentUnprocessableEvents,
   subscriberRecord,
 } from "../admin/records.js";
 import type { AdminEnv } from "../http/admin-auth.js";
@@ -151,9 +152,10 @@ export function adminPageRoutes(deps: AdminPageDeps, auth: MiddlewareHandler<Adm
       if (!result) throw new ApiError("not_found", "No such subscriber.");
       return c.redirect(`/admin/subscribers/${id}?done=${action}&ok=${result.ok ? 1 : 0}`, 303);
     })
-    .get("/admin/failures", auth, pageHeaders, async (c) =>
-      c.html(<FailuresPage failures={await recentFailures(deps, 200)} clinicName={deps.clinicName} />),
-    )
+    .get("/admin/failures", auth, pageHeaders, async (c) => {
+      const [failures, events] = await Promise.all([recentFailures(deps, 200), recentUnprocessableEvents(deps, 200)]);
+      return c.html(<FailuresPage failures={failures} unprocessableEvents={events} clinicName={deps.clinicName} />);
+    })
     .get("/admin/outbox", auth, pageHeaders, async (c) => {
       const before = c.req.query("before");
       const q = (c.req.query("q") ?? "").trim().slice(0, 254);

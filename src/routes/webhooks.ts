@@ -21,7 +21,7 @@ export function webhookRoutes(deps: WebhookDeps) {
         timestamp: header("timestamp"),
         signature: header("signature"),
       });
-      if (result.ok) return c.json({ status: result.duplicate ? "duplicate" : "ok" }, 200);
+      if (result.ok) return c.json({ status: result.duplicate ? "duplicate" : result.unprocessable ? "unprocessable" : "ok" }, 200);
       if (result.reason === "unauthorized") throw new ApiError("unauthorized", result.message);
       if (result.reason === "not-json") throw new ApiError("invalid_json", result.message);
       throw new ApiError("invalid_input", result.message, result.field ?? (result.reason === "unsupported-type" ? "type" : undefined));

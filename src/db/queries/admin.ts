@@ -200,6 +200,26 @@ export async function recentFailures(db: Database, limit: number): Promise<Failu
     .limit(limit);
 }
 
+export interface UnprocessableEventRow {
+  providerEventId: string;
+  reason: string;
+  at: Date;
+}
+
+/** Signed provider events stored as unprocessable (src/feedback/ingest.ts), newest first. */
+export async function recentUnprocessableEvents(db: Database, limit: number): Promise<UnprocessableEventRow[]> {
+  return db
+    .select({
+      providerEventId: emailEvents.providerEventId,
+      reason: dsql<string>`${emailEvents.payload}->>'unprocessable'`,
+      at: emailEvents.receivedAt,
+    })
+    .from(emailEvents)
+    .where(eq(emailEvents.type, "unprocessable"))
+    .orderBy(desc(emailEvents.receivedAt))
+    .limit(limit);
+}
+
 export type OutboxListItem = Pick<OutboxEmail, "id" | "step" | "to" | "subject" | "createdAt">;
 
 /** The outbox, newest first, `before` an id for the next page; `address` keeps those whose To contains it. */
