@@ -170,6 +170,7 @@ const schema = z.object({
     message: "must be the path of a readable PDF file (one that starts with %PDF-)",
   }),
   PENDING_TTL_DAYS: number(7, (n) => n > 0, "a number of days above 0"),
+  AUDIT_RETENTION_DAYS: number(365, (n) => Number.isInteger(n) && n >= 1, "a whole number of days, at least 1"),
 });
 
 export interface Config {
@@ -215,6 +216,8 @@ export interface Config {
   guidePdfPath: string | undefined;
   /** Double opt-in: unconfirmed subscribers are deleted this long after their last request. */
   pendingTtlDays: number;
+  /** The admin audit trail keeps this many days (the maintenance worker deletes older rows). */
+  auditRetentionDays: number;
   /** Links in the emails and the guide; each is left out when unset. */
   links: {
     /** The "mistakes" email's product links, each marked affiliate only when its flag says so. */
@@ -301,6 +304,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     guideLinkTtlDays: e.GUIDE_LINK_TTL_DAYS,
     guidePdfPath: e.GUIDE_PDF_PATH,
     pendingTtlDays: e.PENDING_TTL_DAYS,
+    auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     links: {
       toolsUrl: e.TOOLS_URL,
       toolsAffiliate: e.TOOLS_AFFILIATE,

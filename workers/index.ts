@@ -62,7 +62,7 @@ export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<
   const statsFolder = startStatsFoldLoop(deps.db.sql, deps.logger);
   const metricsPublisher = startSnapshotPublisher(deps.db.sql, deps.metrics, deps.logger);
   const tasks = maintenanceTasks(
-    { sql: deps.db.sql, queues: deps.queues, logger: deps.logger, pendingTtlDays: deps.config.pendingTtlDays },
+    { sql: deps.db.sql, queues: deps.queues, logger: deps.logger, pendingTtlDays: deps.config.pendingTtlDays, auditRetentionDays: deps.config.auditRetentionDays },
     options.reconcileEveryMs,
   );
   const maintenance = await startMaintenanceWorker(deps.queues, reconciler, deps.logger, options.reconcileEveryMs, tasks);

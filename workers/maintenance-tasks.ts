@@ -3,6 +3,7 @@ import type { Logger } from "../src/logger.js";
 import { purgeUnconfirmed } from "../src/campaign/purge.js";
 import { unprocessedEvents } from "../src/db/queries/email-events.js";
 import { forgetOldWebhookLog, WEBHOOK_LOG_DAYS } from "../src/db/queries/webhook-calls.js";
+import { forgetOldAudit } from "../src/db/queries/admin.js";
 import type { Queues } from "../src/queue/queues.js";
 import { MAINTENANCE_JOBS } from "../src/queue/jobs.js";
 import type { MaintenanceTask } from "./maintenance-worker.js";
@@ -12,6 +13,7 @@ export interface MaintenanceTaskDeps {
   queues: Pick<Queues, "enqueueEvents">;
   logger: Logger;
   pendingTtlDays: number;
+  auditRetentionDays: number;
 }
 
 /** Jobs are enqueued right after their commit; only rows older than this can have lost theirs. */
@@ -29,6 +31,7 @@ export const PURGE_EVERY_MS = 10 * 60_000;
  *  - purge-pending: deletes the double opt-in requests nobody confirmed within PENDING_TTL_DAYS.
  *  - webhook-log: the outgoing webhook log keeps 30 days (issue 16): older events go, with their
  *    finished calls and every attempt of them.
+ *  - audit-retention: the admin audit keeps AUDIT_RETENTION_DAYS (365 by default; issue 30).
  */
 export function maintenanceTasks(deps: MaintenanceTaskDeps, upkeepEveryMs: number): MaintenanceTask[] {
   return [
@@ -51,6 +54,13 @@ export function maintenanceTasks(deps: MaintenanceTaskDeps, upkeepEveryMs: numbe
       everyMs: PURGE_EVERY_MS,
       async run() {
         return { forgotten: await forgetOldWebhookLog(deps.sql, WEBHOOK_LOG_DAYS) };
+      },
+    },
+    {
+      name: MAINTENANCE_JOBS.auditRetention,
+      everyMs: PURGE_EVERY_MS,
+      async run() {
+        return { forgotten: await forgetOldAudit(deps.sql, deps.auditRetentionDays) };
       },
     },
   ];

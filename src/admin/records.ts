@@ -39,8 +39,9 @@ export function outboxEmail(deps: AdminReadDeps, id: number) {
   return queries.outboxEmail(deps.db, id);
 }
 
-export function recentAudit(deps: AdminReadDeps, limit: number) {
-  return queries.recentAudit(deps.db, limit);
+/** One page of the audit trail, newest first, before the row with id `before`. */
+export function auditPage(deps: AdminReadDeps, before: number | undefined, limit: number) {
+  return queries.auditPage(deps.db, before, limit);
 }
 
 export const EXPORT_COLUMNS = queries.EXPORT_COLUMNS;

@@ -35,6 +35,8 @@ export const MAINTENANCE_JOBS = {
   purgePending: "purge-pending",
   /** Forgets outgoing webhook events (and their calls and attempts) older than 30 days. */
   webhookLog: "webhook-log",
+  /** Deletes admin audit rows older than AUDIT_RETENTION_DAYS. */
+  auditRetention: "audit-retention",
 } as const;
 
 

@@ -22,7 +22,7 @@ import {
   findSubscribers,
   outboxEmail,
   outboxPage,
-  recentAudit,
+  auditPage,
   recentFailures,
   recentUnprocessableEvents,
   subscriberRecord,
@@ -44,6 +44,8 @@ export interface AdminPageDeps {
   trustProxy: boolean;
   transportName: string;
   clinicName: string;
+  /** AUDIT_RETENTION_DAYS, said on the audit page. */
+  auditRetentionDays: number;
 }
 
 /**
@@ -177,10 +179,15 @@ export function adminPageRoutes(deps: AdminPageDeps, auth: MiddlewareHandler<Adm
       c.header("Cache-Control", "no-store");
       return c.html(email.html);
     })
-    .get("/admin/audit", auth, pageHeaders, async (c) =>
-      c.html(<AuditPage rows={await recentAudit(deps, 200)} clinicName={deps.clinicName} />),
-    );
+    .get("/admin/audit", auth, pageHeaders, async (c) => {
+      const before = c.req.query("before");
+      const rows = await auditPage(deps, before && ID.test(before) ? Number(before) : undefined, AUDIT_PAGE);
+      const next = rows.length === AUDIT_PAGE ? rows.at(-1)!.id : undefined;
+      return c.html(<AuditPage rows={rows} next={next} retentionDays={deps.auditRetentionDays} clinicName={deps.clinicName} />);
+    });
 }
+
+const AUDIT_PAGE = 100;
 
 const exportQuerySchema = statsQuerySchema.and(
   z.object({ status: z.enum(["pending", "active", "unsubscribed", "bounced", "complained"]).optional() }),

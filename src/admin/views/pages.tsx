@@ -220,7 +220,12 @@ export const OutboxEmailPage: FC<{ email: OutboxEmailRow; clinicName: string }> 
   </AdminPage>
 );
 
-export const AuditPage: FC<{ rows: AuditListItem[]; clinicName: string }> = ({ rows, clinicName }) => (
+export const AuditPage: FC<{ rows: AuditListItem[]; next: number | undefined; retentionDays: number; clinicName: string }> = ({
+  rows,
+  next,
+  retentionDays,
+  clinicName,
+}) => (
   <AdminPage title="Audit" path="/admin/audit" clinicName={clinicName}>
     <h1>Admin actions</h1>
     <form method="post" action="/admin/logout-everywhere" class="card">
@@ -253,6 +258,15 @@ export const AuditPage: FC<{ rows: AuditListItem[]; clinicName: string }> = ({ r
           ))}
         </tbody>
       </table>
+      <p class="muted small">
+        Newest first; kept {retentionDays} days (AUDIT_RETENTION_DAYS). Refused logins and failed Bearer checks are counted in one row per
+        client every 15 minutes.
+      </p>
+      {next !== undefined ? (
+        <p>
+          <a href={`/admin/audit?before=${next}`}>Older →</a>
+        </p>
+      ) : null}
     </div>
   </AdminPage>
 );
