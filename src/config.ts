@@ -170,6 +170,8 @@ const schema = z.object({
     message: "must be the path of a readable PDF file (one that starts with %PDF-)",
   }),
   PENDING_TTL_DAYS: number(7, (n) => n > 0, "a number of days above 0"),
+  REQUEST_TIMEOUT_SECONDS: number(30, (n) => n > 0 && n <= 3600, "a number of seconds above 0, at most 3600"),
+  MAX_CONNECTIONS_PER_CLIENT: number(64, (n) => Number.isInteger(n) && n >= 1, "an integer ≥ 1"),
   AUDIT_RETENTION_DAYS: number(365, (n) => Number.isInteger(n) && n >= 1, "a whole number of days, at least 1"),
 });
 
@@ -216,6 +218,11 @@ export interface Config {
   guidePdfPath: string | undefined;
   /** Double opt-in: unconfirmed subscribers are deleted this long after their last request. */
   pendingTtlDays: number;
+  /**
+   * The HTTP server's own limits (src/server.ts): a request must arrive whole — headers and body —
+   * within `requestTimeoutMs`; a client address holds at most `maxConnectionsPerClient` connections.
+   */
+  http: { requestTimeoutMs: number; maxConnectionsPerClient: number };
   /** The admin audit trail keeps this many days (the maintenance worker deletes older rows). */
   auditRetentionDays: number;
   /** Links in the emails and the guide; each is left out when unset. */
@@ -305,6 +312,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     guidePdfPath: e.GUIDE_PDF_PATH,
     pendingTtlDays: e.PENDING_TTL_DAYS,
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+    http: { requestTimeoutMs: Math.round(e.REQUEST_TIMEOUT_SECONDS * 1000), maxConnectionsPerClient: e.MAX_CONNECTIONS_PER_CLIENT },
     links: {
       toolsUrl: e.TOOLS_URL,
       toolsAffiliate: e.TOOLS_AFFILIATE,
