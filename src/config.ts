@@ -151,6 +151,7 @@ const schema = z.object({
       }),
     { message: 'must be a comma-separated list of origins such as "https://clinic.example"' },
   ),
+  SIGNUP_BACKLOG: number(2000, (n) => Number.isInteger(n) && n >= 1, "an integer ≥ 1"),
   SIGNUP_RATE_LIMIT: number(20, (n) => Number.isInteger(n) && n >= 0, "an integer ≥ 0 (0 turns it off)"),
   TRUST_PROXY: bool(false),
   // Unset: true outside production (an n8n on the LAN, a local test receiver), false in it.
@@ -210,6 +211,8 @@ export interface Config {
   defaultTimeZone: string;
   allowedOrigins: string[];
   signupRateLimitPerMinute: number;
+  /** Signups one API process lets wait for the database at most; past it, 503 with Retry-After. */
+  signupBacklog: number;
   trustProxy: boolean;
   /** Outgoing webhooks (issue 16): may endpoints be private addresses or plain http? */
   webhooks: { allowPrivateUrls: boolean };
@@ -306,6 +309,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     defaultTimeZone: e.DEFAULT_TIMEZONE,
     allowedOrigins: e.ALLOWED_ORIGINS ? e.ALLOWED_ORIGINS.split(",").map((o) => o.trim()) : [],
     signupRateLimitPerMinute: e.SIGNUP_RATE_LIMIT,
+    signupBacklog: e.SIGNUP_BACKLOG,
     trustProxy: e.TRUST_PROXY,
     webhooks: { allowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS ?? e.NODE_ENV !== "production" },
     guideLinkTtlDays: e.GUIDE_LINK_TTL_DAYS,

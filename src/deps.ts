@@ -115,7 +115,7 @@ export function createDeps(config: ReadyConfig, logger: Logger, overrides: { que
       logger,
     }),
     sequence: FLARE_UP_RESET,
-    signups: new SignupBatcher({ sql: db.sql, queues, logger }, { maxInFlight: 4, maxBatch: 200, rowsPerJob: config.resend.batchSize }),
+    signups: new SignupBatcher({ sql: db.sql, queues, logger }, { maxInFlight: 4, maxBatch: 200, maxWaiting: config.signupBacklog, rowsPerJob: config.resend.batchSize }),
     metrics,
     devLogin:
       config.developmentAdmin && config.adminToken && config.env !== "production"
