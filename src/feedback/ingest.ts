@@ -38,10 +38,14 @@ function unprocessableReason(payload: unknown, createdAt: string | undefined): s
   return undefined;
 }
 
-/** PostgreSQL's data exceptions (class 22): the values themselves were refused, so a retry fails the same way. */
-function isDataException(error: unknown): boolean {
-  const code = ((error as { cause?: { code?: unknown } }).cause ?? (error as { code?: unknown }))?.code;
-  return typeof (code as unknown) === "string" && (code as string).startsWith("22");
+/**
+ * The SQLSTATE of a PostgreSQL data exception (class 22: the values themselves were refused, so a
+ * retry fails the same way), from postgres.js's error or drizzle's wrapper of it (its `cause`).
+ */
+function dataException(error: unknown): string | undefined {
+  const { code, cause } = (error ?? {}) as { code?: unknown; cause?: { code?: unknown } };
+  const state = typeof cause?.code === "string" ? cause.code : code;
+  return typeof state === "string" && state.startsWith("22") ? state : undefined;
 }
 
 /**
@@ -93,8 +97,9 @@ export async function receiveWebhook(deps: IngestDeps, rawBody: string, headers:
     }, { settle });
   } catch (error) {
     // A value the checks above did not foresee: the same outcome, not a 500 retried for days.
-    if (!isDataException(error)) throw error;
-    return storeUnprocessable(deps, headers.id!, rawBody, `the database refused a value (SQLSTATE ${(error as { cause?: { code?: string } }).cause?.code ?? "22"})`);
+    const state = dataException(error);
+    if (!state) throw error;
+    return storeUnprocessable(deps, headers.id!, rawBody, `the database refused a value (SQLSTATE ${state})`);
   }
   if (stored === undefined) return { ok: true, duplicate: true };
   if (stored.settled) return { ok: true, duplicate: false };
