@@ -128,39 +128,34 @@ export class SignupBatcher {
   }
 
   /**
-   * What a lone signup's statement recently cost for a new address (ms; the last 64): it inserts
-   * four rows and fires their triggers, where a known address's only updates `last_signup_at`.
+   * What a lone signup's statement costs for a new address (a moving average, ms): it inserts four
+   * rows and fires their triggers, where a known address's only updates `last_signup_at`.
    */
-  private readonly newAddressCostsMs: number[] = [];
-  private nextCostSlot = 0;
+  private newAddressCostMs: number | undefined;
 
   /**
-   * A lone known address is answered no sooner than a lone new one would have been (issue 30: with
-   * the enqueue already after the answer, the statement alone still told them apart, z = −8 on a
-   * quiet machine). Its answer waits until one of the recent new-address costs, drawn at random,
-   * has passed since its statement began: so a known address's time follows the new addresses'
-   * distribution (padding to their mean made known ones the slower, z = +5). A batch of several is
-   * answered all at once, so only a batch of one can tell. The wait is on timers for whole
-   * milliseconds and on event-loop turns (which serve other I/O) for the rest.
+   * A lone known address is answered no sooner than a lone new one would be (issue 30: with the
+   * enqueue already after the answer, the statement alone still told them apart, z = −8 on a quiet
+   * machine). A batch of several is answered all at once, so only a batch of one can tell. The
+   * pad waits on timers for whole milliseconds and on event-loop turns (which serve other I/O)
+   * for the rest.
    */
   private async equalise(startedAt: number, inserted: boolean): Promise<void> {
     const took = performance.now() - startedAt;
-    const costs = this.newAddressCostsMs;
     if (inserted) {
-      costs[this.nextCostSlot] = took;
-      this.nextCostSlot = (this.nextCostSlot + 1) % 64;
+      this.newAddressCostMs = this.newAddressCostMs === undefined ? took : this.newAddressCostMs * 0.9 + took * 0.1;
       return;
     }
-    if (costs.length === 0) return;
-    const until = startedAt + costs[Math.floor(Math.random() * costs.length)]!;
+    if (this.newAddressCostMs === undefined) return;
+    const until = startedAt + this.newAddressCostMs;
     for (let left = until - performance.now(); left > 0; left = until - performance.now()) {
       await new Promise((next) => (left > 2 ? setTimeout(next, Math.floor(left - 1)) : setImmediate(next)));
     }
   }
 
-  /** The recent lone new-address costs known addresses are padded to. */
-  get equalisingCostsMs(): readonly number[] {
-    return this.newAddressCostsMs;
+  /** The lone new address's statement cost the known ones are padded to (undefined until one was written). */
+  get equalisedCostMs(): number | undefined {
+    return this.newAddressCostMs;
   }
 
   /**
