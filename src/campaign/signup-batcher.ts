@@ -1,4 +1,3 @@
-import { performance } from "node:perf_hooks";
 import type postgres from "postgres";
 import type { Logger } from "../logger.js";
 import type { Queues } from "../queue/queues.js";
@@ -92,14 +91,12 @@ export class SignupBatcher {
     this.inFlight++;
     try {
       let rows: SignupBatchRow[];
-      const started = performance.now();
       try {
         rows = await this.insertWithRetry(batch.map((p) => p.signup));
       } catch (error) {
         for (const p of batch) p.reject(error);
         return;
       }
-      if (batch.length === 1) await this.equalise(started, rows.length > 0);
       // Committed: the callers may answer now (DESIGN.md invariant 1); the enqueue below only
       // decides how soon the welcome goes, and the reconciler covers it if it fails.
       const byEmail = new Map(rows.map((r) => [r.email, r]));
@@ -125,37 +122,6 @@ export class SignupBatcher {
       this.inFlight--;
       this.schedule();
     }
-  }
-
-  /**
-   * What a lone signup's statement costs for a new address (a moving average, ms): it inserts four
-   * rows and fires their triggers, where a known address's only updates `last_signup_at`.
-   */
-  private newAddressCostMs: number | undefined;
-
-  /**
-   * A lone known address is answered no sooner than a lone new one would be (issue 30: with the
-   * enqueue already after the answer, the statement alone still told them apart, z = −8 on a quiet
-   * machine). A batch of several is answered all at once, so only a batch of one can tell. The
-   * pad waits on timers for whole milliseconds and on event-loop turns (which serve other I/O)
-   * for the rest.
-   */
-  private async equalise(startedAt: number, inserted: boolean): Promise<void> {
-    const took = performance.now() - startedAt;
-    if (inserted) {
-      this.newAddressCostMs = this.newAddressCostMs === undefined ? took : this.newAddressCostMs * 0.9 + took * 0.1;
-      return;
-    }
-    if (this.newAddressCostMs === undefined) return;
-    const until = startedAt + this.newAddressCostMs;
-    for (let left = until - performance.now(); left > 0; left = until - performance.now()) {
-      await new Promise((next) => (left > 2 ? setTimeout(next, Math.floor(left - 1)) : setImmediate(next)));
-    }
-  }
-
-  /** The lone new address's statement cost the known ones are padded to (undefined until one was written). */
-  get equalisedCostMs(): number | undefined {
-    return this.newAddressCostMs;
   }
 
   /**
