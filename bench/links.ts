@@ -1,7 +1,7 @@
 import http from "node:http";
 
 /**
- * Section (8): what a tracked link (GET /l/:token, DESIGN.md "Signals") costs the reader who
+ * Section (10): what a tracked link (GET /l/:token, DESIGN.md "Signals") costs the reader who
  * clicks it — the time to the redirect, with the fetch recorded and judged on the way. Links
  * from real welcomes (the fake provider keeps what it accepted), each opened once, ten at a time
  * over keep-alive connections, as a browser's; p50 / p95 of the time to the 302.

@@ -3,6 +3,8 @@ import { runBurst } from "./burst.js";
 import { measureRenderCache } from "./render.js";
 import { measureBareRoute, runScenario, type ScenarioResult } from "./scenario.js";
 import { measureStatsLatency } from "./stats.js";
+import { floodLines, runSlowBodyFlood } from "./slow-bodies.js";
+import { runSignupTiming, timingLines } from "./signup-timing.js";
 
 /**
  * `npm run bench`: the same signup and sending figures on each queue backend, side by side,
@@ -21,13 +23,18 @@ import { measureStatsLatency } from "./stats.js";
  * fresh React Email render (bench/render.ts; its correctness is a unit test, its cost is here);
  * (7) outgoing webhooks to two endpoints on a loopback receiver (a process of its own,
  * bench/crm.ts): 202 → receipt, the signups' share of none (three hooked loads alternating with
- * four without), and the CPU a call costs while the backlog drains; (8) a tracked link of the
- * welcomes of (2) (GET /l/:token): the time to its redirect, the fetch recorded on the way.
+ * four without), and the CPU a call costs while the backlog drains; (10) a tracked link of the
+ * welcomes of (2) (GET /l/:token): the time to its redirect, the fetch recorded on the way;
+ * (8) the slow-body flood
+ * (bench/slow-bodies.ts): the API's memory before, during and after BENCH_FLOOD (2000)
+ * connections trickling bodies; (9) signup timing (bench/signup-timing.ts): BENCH_TIMING_N (360)
+ * known and as many new addresses interleaved, medians and the Mann-Whitney z.
  *
  * The service runs as compiled by `npm run build` (as in the Docker image); BENCH_RUNTIME=tsx runs
  * the sources through tsx instead (as `npm start` does).
  * BENCH_DURATION_S (5), BENCH_BACKENDS (redis,postgres), BENCH_BURST (10000),
- * BENCH_STATS_SUBSCRIBERS (1000000; 0 skips), BENCH_DATABASE_URL, BENCH_REDIS_URL.
+ * BENCH_STATS_SUBSCRIBERS (1000000; 0 skips), BENCH_FLOOD (2000; 0 skips), BENCH_TIMING_N (360; 0 skips),
+ * BENCH_DATABASE_URL, BENCH_REDIS_URL.
  */
 const options = {
   baseDatabaseUrl: process.env.BENCH_DATABASE_URL ?? "postgres://root@127.0.0.1:5432/test",
@@ -75,6 +82,10 @@ async function main(): Promise<number> {
       failures: [...scenario.failures, ...burst.failures],
     });
   }
+  const floodConnections = Number(process.env.BENCH_FLOOD ?? 2000);
+  const timingN = Number(process.env.BENCH_TIMING_N ?? 360);
+  const floods = floodConnections > 0 ? await runSlowBodyFlood({ ...options, connections: floodConnections }) : [];
+  const timings = timingN > 0 ? await runSignupTiming({ ...options, n: timingN }) : [];
   const stats =
     statsSubscribers > 0
       ? await measureStatsLatency({ baseDatabaseUrl: options.baseDatabaseUrl, subscribers: statsSubscribers, verify: true })
@@ -111,6 +122,7 @@ async function main(): Promise<number> {
         ` numbers exact: ${stats.mismatches === undefined ? "not checked" : stats.mismatches.length === 0 ? "yes" : "NO"}`,
     );
   }
+  for (const line of [...floodLines(floods), ...timingLines(timings)]) console.log(`\n${line}`);
   const failures = [...results.values()].flatMap((r) => r.failures);
   if (stats?.mismatches && stats.mismatches.length > 0) failures.push(`stats differ from the tables: ${stats.mismatches.join("; ")}`);
   if (failures.length > 0) {

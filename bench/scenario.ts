@@ -118,7 +118,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
       .sort((a, b) => a - b);
     figures.set("202 → accepted p50 / p95 ms (20/s)", `${percentile(delays, 50)} / ${percentile(delays, 95)}`);
 
-    // (8) A tracked link of those welcomes (the related reading): the time to its redirect.
+    // (10) A tracked link of those welcomes (the related reading): the time to its redirect.
     const redirects = await measureRedirects(apiUrl, fakeUrl, accepted.map((r) => r.to));
     figures.set("tracked link → 302 p50 / p95 ms (10 at once)", `${redirects.p50} / ${redirects.p95} (${redirects.count} links)`);
     failures.push(...redirects.failures.map((f) => `${o.backend}: tracked link ${f}`));

@@ -26,6 +26,8 @@ export interface ServiceOptions {
   batch: number;
   /** Also limit the fake to `rate` (the burst); otherwise it accepts any rate. */
   limitFake: boolean;
+  /** More settings for the API and the worker (the slow-body flood raises MAX_CONNECTIONS_PER_CLIENT). */
+  env?: Record<string, string>;
 }
 
 export interface Service {
@@ -90,6 +92,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
       // The welcome's related-reading link goes through GET /l/:token (section 8).
       RELATED_READING_STARTER_URL: "https://clinic.example/sciatica-starter-guide",
       LOG_LEVEL: "warn",
+      ...o.env,
     };
     // The production artifact (`npm run build`, what the Dockerfile runs) unless BENCH_RUNTIME=tsx.
     const main = process.env.BENCH_RUNTIME === "tsx" ? "src/main.ts" : "dist/src/main.js";

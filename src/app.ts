@@ -5,6 +5,7 @@ import type { Logger } from "./logger.js";
 import { apiHeaders } from "./http/api-headers.js";
 import { requestBodyLimits } from "./http/body-limit.js";
 import { contentSecurity } from "./http/content-security.js";
+import { textInput } from "./http/text-input.js";
 import { createErrorHandler, errorBody } from "./http/errors.js";
 import { healthRoutes, type HealthDeps } from "./routes/health.js";
 import { guideRoutes, type GuideRouteDeps } from "./routes/guide.js";
@@ -51,6 +52,9 @@ export function createApp(deps: AppDeps) {
   app.use(except("/api/*", contentSecurity()));
   // Every body is limited before any route can read it (src/http/body-limit.ts).
   app.use(requestBodyLimits());
+  // Then every text field is checked once for what PostgreSQL cannot store (src/http/text-input.ts).
+  // Signed provider events are exempt: one that cannot be processed is stored as such, never refused.
+  app.use(textInput({ except: ["/webhooks/resend"] }));
   app.route("/", pageRoutes(deps.pages));
   app.route("/", guideRoutes(deps.guide));
   app.route("/", subscribeRoute(deps.subscribe));

@@ -151,6 +151,7 @@ const schema = z.object({
       }),
     { message: 'must be a comma-separated list of origins such as "https://clinic.example"' },
   ),
+  SIGNUP_BACKLOG: number(2000, (n) => Number.isInteger(n) && n >= 1, "an integer ≥ 1"),
   SIGNUP_RATE_LIMIT: number(20, (n) => Number.isInteger(n) && n >= 0, "an integer ≥ 0 (0 turns it off)"),
   TRUST_PROXY: bool(false),
   // Unset: true outside production (an n8n on the LAN, a local test receiver), false in it.
@@ -171,6 +172,9 @@ const schema = z.object({
   }),
   PENDING_TTL_DAYS: number(7, (n) => n > 0, "a number of days above 0"),
   ENGAGEMENT_RETENTION_DAYS: number(365, (n) => n > 0, "a number of days above 0"),
+  REQUEST_TIMEOUT_SECONDS: number(30, (n) => n > 0 && n <= 3600, "a number of seconds above 0, at most 3600"),
+  MAX_CONNECTIONS_PER_CLIENT: number(64, (n) => Number.isInteger(n) && n >= 1, "an integer ≥ 1"),
+  AUDIT_RETENTION_DAYS: number(365, (n) => Number.isInteger(n) && n >= 1, "a whole number of days, at least 1"),
 });
 
 export interface Config {
@@ -208,6 +212,8 @@ export interface Config {
   defaultTimeZone: string;
   allowedOrigins: string[];
   signupRateLimitPerMinute: number;
+  /** Signups one API process lets wait for the database at most; past it, 503 with Retry-After. */
+  signupBacklog: number;
   trustProxy: boolean;
   /** Outgoing webhooks (issue 16): may endpoints be private addresses or plain http? */
   webhooks: { allowPrivateUrls: boolean };
@@ -218,6 +224,13 @@ export interface Config {
   pendingTtlDays: number;
   /** Per-person downloads, clicks and opens are kept this long, then folded into anonymous counts. */
   engagementRetentionDays: number;
+  /**
+   * The HTTP server's own limits (src/server.ts): a request must arrive whole — headers and body —
+   * within `requestTimeoutMs`; a client address holds at most `maxConnectionsPerClient` connections.
+   */
+  http: { requestTimeoutMs: number; maxConnectionsPerClient: number };
+  /** The admin audit trail keeps this many days (the maintenance worker deletes older rows). */
+  auditRetentionDays: number;
   /** Links in the emails and the guide; each is left out when unset. */
   links: {
     /** The "mistakes" email's product links, each marked affiliate only when its flag says so. */
@@ -299,12 +312,15 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     defaultTimeZone: e.DEFAULT_TIMEZONE,
     allowedOrigins: e.ALLOWED_ORIGINS ? e.ALLOWED_ORIGINS.split(",").map((o) => o.trim()) : [],
     signupRateLimitPerMinute: e.SIGNUP_RATE_LIMIT,
+    signupBacklog: e.SIGNUP_BACKLOG,
     trustProxy: e.TRUST_PROXY,
     webhooks: { allowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS ?? e.NODE_ENV !== "production" },
     guideLinkTtlDays: e.GUIDE_LINK_TTL_DAYS,
     guidePdfPath: e.GUIDE_PDF_PATH,
     pendingTtlDays: e.PENDING_TTL_DAYS,
     engagementRetentionDays: e.ENGAGEMENT_RETENTION_DAYS,
+    auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+    http: { requestTimeoutMs: Math.round(e.REQUEST_TIMEOUT_SECONDS * 1000), maxConnectionsPerClient: e.MAX_CONNECTIONS_PER_CLIENT },
     links: {
       toolsUrl: e.TOOLS_URL,
       toolsAffiliate: e.TOOLS_AFFILIATE,

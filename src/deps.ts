@@ -30,6 +30,7 @@ import type { AdminRouteDeps } from "./routes/admin.js";
 import type { ActivationDeps } from "./campaign/activate.js";
 import { createWebhookVerifier } from "./feedback/verify.js";
 import { sessionRevocations } from "./db/queries/admin-sessions.js";
+import { recordRefusal } from "./admin/audit.js";
 import { DevLoginLinks } from "./admin/dev-login.js";
 import type { DevLoginRouteDeps } from "./routes/admin-dev-login.js";
 import { DEVELOPMENT_ADMIN_TOKEN_FILE } from "./secret.js";
@@ -56,8 +57,10 @@ export interface Deps {
   sequence: SequenceDefinition;
   /** This process's Prometheus counters (provider latency, reconciler repairs); see /metrics. */
   metrics: ProcessMetrics;
-  /** Admin-token guesses per client address: login attempts and failed Bearer checks. */
+  /** Admin-token guesses per client address on the login form. */
   adminLoginLimiter: CredentialLimiter;
+  /** Failed Bearer checks per client address: a budget apart from the login form's (src/http/admin-auth.ts). */
+  adminBearerLimiter: CredentialLimiter;
   /** Group commit of new signups (src/campaign/signup-batcher.ts). */
   signups: SignupBatcher;
   /** One-time admin login links, only with a development admin token (src/admin/dev-login.ts). */
@@ -123,7 +126,7 @@ export function createDeps(
       logger,
     }),
     sequence: overrides.sequence ?? FLARE_UP_RESET,
-    signups: new SignupBatcher({ sql: db.sql, queues, logger }, { maxInFlight: 4, maxBatch: 200, rowsPerJob: config.resend.batchSize }),
+    signups: new SignupBatcher({ sql: db.sql, queues, logger }, { maxInFlight: 4, maxBatch: 200, maxWaiting: config.signupBacklog, rowsPerJob: config.resend.batchSize }),
     metrics,
     devLogin:
       config.developmentAdmin && config.adminToken && config.env !== "production"
@@ -132,6 +135,7 @@ export function createDeps(
     // 10 attempts per 15 minutes per client address (src/routes/admin-login.tsx), failed
     // Bearer checks included (src/http/admin-auth.ts).
     adminLoginLimiter: createRateLimiter(queues, { points: 10, durationSeconds: 15 * 60, keyPrefix: `${config.queuePrefix}:admin-login-limit` }),
+    adminBearerLimiter: createRateLimiter(queues, { points: 10, durationSeconds: 15 * 60, keyPrefix: `${config.queuePrefix}:admin-bearer-limit` }),
     webhooks: { http: webhookHttp, gate: new EndpointGate(WEBHOOK_ENDPOINT_SHARE), secrets: secretBox(config.appSecret) },
     signals,
     async close() {
@@ -255,7 +259,11 @@ export function appDeps(deps: Deps): AppDeps {
       db: deps.db.db,
       logger: deps.logger,
       adminToken: deps.config.adminToken,
-      guesses: { limiter: deps.adminLoginLimiter, trustProxy: deps.config.trustProxy },
+      guesses: {
+        limiter: deps.adminBearerLimiter,
+        trustProxy: deps.config.trustProxy,
+        onRefused: (client, action) => recordRefusal({ db: deps.db.db, logger: deps.logger }, action, client),
+      },
     },
     admin: adminDeps(deps),
     devLogin: devLoginDeps(deps),
@@ -288,6 +296,7 @@ function pageDeps(deps: Deps) {
   return {
     activation: activationDeps(deps),
     appSecret: deps.config.appSecret,
+    publicUrl: deps.config.publicUrl,
     pages: pageSettings(deps.config),
     trustProxy: deps.config.trustProxy,
   };
@@ -307,6 +316,8 @@ export function adminDeps(deps: Deps): AdminRouteDeps {
     session: { appSecret: deps.config.appSecret, publicUrl: deps.config.publicUrl, revocations: sessionRevocations(deps.db.db) },
     trustProxy: deps.config.trustProxy,
     loginLimiter: deps.adminLoginLimiter,
+    bearerLimiter: deps.adminBearerLimiter,
+    auditRetentionDays: deps.config.auditRetentionDays,
     transportName: deps.transport.name,
     clinicName: deps.config.email.clinicName,
     webhookEndpoints: { allowPrivate: deps.config.webhooks.allowPrivateUrls, resolve: systemResolve, secrets: deps.webhooks.secrets },

@@ -35,7 +35,63 @@ export const REDACT_PATHS = [
 ];
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: "[redacted]" } }, destination);
+  return pino(
+    { level, redact: { paths: REDACT_PATHS, censor: "[redacted]" }, serializers: { err: serializeError, error: serializeError } },
+    destination,
+  );
+}
+
+/**
+ * Fields of an error that hold a query's values or a row: drizzle's DrizzleQueryError `params`;
+ * postgres.js's `parameters`, `args` and `types` (enumerable with its `debug` option); a
+ * PostgresError's `detail` ("Failing row contains (…)", "Key (email)=(…) already exists") and
+ * `where` (a trigger's context). Issue 30: a failed insert logged an endpoint's secret URL.
+ */
+const VALUE_FIELDS = new Set(["params", "parameters", "args", "types", "detail", "where"]);
+
+/** Schemes whose URLs may carry a secret in their path, query or user info (webhook URLs, connection strings). */
+const URL_WITH_PATH = /\b((?:https?|wss?|postgres(?:ql)?|rediss?):\/\/)(?:[^\s/?#@"'<>]*@)?([^\s/?#"'<>]*)[^\s"'<>)\]]*/gi;
+
+/** DrizzleQueryError's message and stack end the query with "\nparams: v1,v2,…" (the values). */
+const DRIZZLE_PARAMS = /\nparams: [\s\S]*?(?=\n\s+at |$)/g;
+
+/** PostgreSQL's "invalid input syntax for type uuid: \"…\"" (and "invalid input value for enum …") quote the value. */
+const REFUSED_INPUT = /(invalid input (?:syntax|value) for [^:\n]*: )"[^"\n]*"/g;
+
+/** Text an error carries, without query values and with every URL cut to its scheme and host. */
+export function scrubLogText(text: string): string {
+  return text
+    .replace(DRIZZLE_PARAMS, "\nparams: [redacted]")
+    .replace(REFUSED_INPUT, '$1"[redacted]"')
+    .replace(URL_WITH_PATH, "$1$2/[redacted]");
+}
+
+/**
+ * The one serializer for errors in logs (pino's `err` and `error` keys): type, code, message and
+ * stack, its cause chain, and its other fields minus VALUE_FIELDS, every text scrubbed
+ * (scrubLogText). PostgreSQL's data exceptions (class 22) quote the value they refused
+ * (`invalid input syntax for type uuid: "…"`), so their quotes are emptied too. A string logged
+ * as `err` (an error's message) is scrubbed the same way.
+ */
+export function serializeError(value: unknown, depth = 0): unknown {
+  if (typeof value === "string") return scrubLogText(value);
+  if (!(value instanceof Error) || depth > 8) return value;
+  const fields = value as unknown as Record<string, unknown>;
+  const dataException = typeof fields.code === "string" && fields.code.startsWith("22");
+  const text = (t: string) => {
+    const scrubbed = scrubLogText(t);
+    return dataException ? scrubbed.replace(/"[^"\n]*"/g, '"[redacted]"') : scrubbed;
+  };
+  const out: Record<string, unknown> = { type: value.constructor?.name ?? value.name, message: text(value.message) };
+  if (value.stack) out.stack = text(value.stack);
+  for (const key of Object.keys(value)) {
+    if (VALUE_FIELDS.has(key) || key in out || key === "cause") continue;
+    const field = fields[key];
+    out[key] = field instanceof Error ? serializeError(field, depth + 1) : typeof field === "string" ? text(field) : field;
+  }
+  if (value.cause !== undefined) out.cause = serializeError(value.cause, depth + 1);
+  if (value instanceof AggregateError) out.errors = value.errors.map((e: unknown) => serializeError(e, depth + 1));
+  return out;
 }
 
 export type LogFormat = "pretty" | "json";

@@ -69,6 +69,7 @@ export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<
       pendingTtlDays: deps.config.pendingTtlDays,
       signals: deps.signals,
       engagementRetentionDays: deps.config.engagementRetentionDays,
+      auditRetentionDays: deps.config.auditRetentionDays,
     },
     options.reconcileEveryMs,
   );

@@ -3,6 +3,7 @@ import type { Logger } from "../src/logger.js";
 import { purgeUnconfirmed } from "../src/campaign/purge.js";
 import { unprocessedEvents } from "../src/db/queries/email-events.js";
 import { forgetOldWebhookLog, WEBHOOK_LOG_DAYS } from "../src/db/queries/webhook-calls.js";
+import { forgetOldAudit } from "../src/db/queries/admin.js";
 import type { Queues } from "../src/queue/queues.js";
 import { MAINTENANCE_JOBS } from "../src/queue/jobs.js";
 import type { MaintenanceTask } from "./maintenance-worker.js";
@@ -16,6 +17,7 @@ export interface MaintenanceTaskDeps {
   pendingTtlDays: number;
   signals: Pick<LinkSignals, "settle">;
   engagementRetentionDays: number;
+  auditRetentionDays: number;
 }
 
 /** Jobs are enqueued right after their commit; only rows older than this can have lost theirs. */
@@ -37,6 +39,7 @@ export const PURGE_EVERY_MS = 10 * 60_000;
  *    it settles it seconds later, this settles what a process that stopped left.
  *  - engagement-retention: per-person engagement older than ENGAGEMENT_RETENTION_DAYS becomes
  *    anonymous counts per cohort and step, without moving a number.
+ *  - audit-retention: the admin audit keeps AUDIT_RETENTION_DAYS (365 by default; issue 30).
  */
 export function maintenanceTasks(deps: MaintenanceTaskDeps, upkeepEveryMs: number): MaintenanceTask[] {
   return [
@@ -78,6 +81,13 @@ export function maintenanceTasks(deps: MaintenanceTaskDeps, upkeepEveryMs: numbe
           folded += n;
           if (n < PAGE) return { folded };
         }
+      },
+    },
+    {
+      name: MAINTENANCE_JOBS.auditRetention,
+      everyMs: PURGE_EVERY_MS,
+      async run() {
+        return { forgotten: await forgetOldAudit(deps.sql, deps.auditRetentionDays) };
       },
     },
   ];

@@ -1,6 +1,6 @@
 import type { Database } from "../db/client.js";
 import type { Logger } from "../logger.js";
-import { insertAudit, type AuditEntry } from "../db/queries/admin.js";
+import { countAuditRefusal, insertAudit, type AuditEntry } from "../db/queries/admin.js";
 
 /**
  * Every admin action is logged (pino, `audit: true`) and kept in admin_audit: who ("admin", how
@@ -22,5 +22,29 @@ export async function recordAdminAction(deps: AuditDeps, entry: AuditEntry): Pro
   } catch (error) {
     // The action itself has happened; a lost audit row must not turn it into an error page.
     deps.logger.error({ err: error, action: entry.action }, "could not store the admin audit row");
+  }
+}
+
+/** The window refusals are counted in: the admin-token guess limit's own (15 minutes). */
+export const REFUSAL_WINDOW_SECONDS = 15 * 60;
+
+export type RefusalAction = "login.rate_limited" | "bearer.failed" | "bearer.rate_limited";
+
+/**
+ * A refusal is counted, not written one by one: one audit row per action, client and window with
+ * a count (src/db/queries/admin.ts countAuditRefusal), and one log line when that row is opened.
+ * So a flood of refused guesses leaves a trace an admin can read among the real events.
+ */
+export async function recordRefusal(deps: AuditDeps, action: RefusalAction, clientAddress: string | undefined): Promise<void> {
+  try {
+    const opened = await countAuditRefusal(deps.db, { actor: "anonymous", clientAddress, action, windowSeconds: REFUSAL_WINDOW_SECONDS });
+    if (opened) {
+      deps.logger.warn(
+        { audit: true, client: clientAddress, action, windowMinutes: REFUSAL_WINDOW_SECONDS / 60 },
+        "admin credential refused (further refusals from this client are counted in the same audit row this window)",
+      );
+    }
+  } catch (error) {
+    deps.logger.error({ err: error, action }, "could not count the admin refusal");
   }
 }

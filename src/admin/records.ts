@@ -26,6 +26,10 @@ export function recentFailures(deps: AdminReadDeps, limit: number) {
   return queries.recentFailures(deps.db, limit);
 }
 
+export function recentUnprocessableEvents(deps: AdminReadDeps, limit: number) {
+  return queries.recentUnprocessableEvents(deps.db, limit);
+}
+
 /** One page of the outbox, newest first, before the email with id `before`, To containing `address`. */
 export function outboxPage(deps: AdminReadDeps, before: number | undefined, limit: number, address = "") {
   return queries.outboxPage(deps.db, before, limit, address);
@@ -35,8 +39,9 @@ export function outboxEmail(deps: AdminReadDeps, id: number) {
   return queries.outboxEmail(deps.db, id);
 }
 
-export function recentAudit(deps: AdminReadDeps, limit: number) {
-  return queries.recentAudit(deps.db, limit);
+/** One page of the audit trail, newest first, before the row with id `before`. */
+export function auditPage(deps: AdminReadDeps, before: number | undefined, limit: number) {
+  return queries.auditPage(deps.db, before, limit);
 }
 
 export const EXPORT_COLUMNS = queries.EXPORT_COLUMNS;

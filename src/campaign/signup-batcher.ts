@@ -16,6 +16,12 @@ export interface SignupBatcherOptions {
   maxInFlight: number;
   maxBatch: number;
   /**
+   * Signups waiting for a batch slot at most (issue 28: the queue was unbounded, so a rush the
+   * database could not keep up with grew memory without end). Past it `submit` refuses with
+   * SignupBacklogFull, which the route answers 503 with Retry-After.
+   */
+  maxWaiting: number;
+  /**
    * One send job per this many new welcomes (the provider's batch size): the job's batch takes
    * the due rows around it, and a full batch enqueues the oldest row left (src/outbound/send.ts).
    * A job per row cost a queue add here and a removal in the worker for every reader.
@@ -29,6 +35,15 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
+/** The wait queue is full: the caller should come back in `retryAfterSeconds`. */
+export class SignupBacklogFull extends Error {
+  override name = "SignupBacklogFull";
+  readonly retryAfterSeconds = 1;
+  constructor() {
+    super("too many signups are waiting to be written");
+  }
+}
+
 export class SignupBatcher {
   private waiting: Pending[] = [];
   /** Committed rows whose jobs wait for the add in flight to finish (enqueueJobs). */
@@ -40,11 +55,20 @@ export class SignupBatcher {
 
   constructor(
     private readonly deps: { sql: postgres.Sql; queues: Pick<Queues, "enqueueDeliveries">; logger: Logger },
-    private readonly options: SignupBatcherOptions = { maxInFlight: 4, maxBatch: 200, rowsPerJob: 1 },
+    private readonly options: SignupBatcherOptions = { maxInFlight: 4, maxBatch: 200, maxWaiting: 2000, rowsPerJob: 1 },
   ) {}
 
-  /** Resolves once the signup is committed; its job is enqueued right after (or left to the reconciler). */
+  /** Signups waiting for a batch slot now (not those being written). */
+  get backlog(): number {
+    return this.waiting.length;
+  }
+
+  /**
+   * Resolves once the signup is committed; its job is enqueued after the callers have answered
+   * (or left to the reconciler). Rejects with SignupBacklogFull when `maxWaiting` are waiting.
+   */
   submit(signup: NewSignup): Promise<SignupBatchRow | undefined> {
+    if (this.waiting.length >= this.options.maxWaiting) return Promise.reject(new SignupBacklogFull());
     return new Promise((resolve, reject) => {
       this.waiting.push({ signup, resolve, reject });
       this.schedule();
@@ -83,6 +107,11 @@ export class SignupBatcher {
         p.resolve(row);
       }
       if (rows.length > 0) {
+        // Not before the answers: the callers' continuations (the 202s) run as microtasks, and
+        // this waits for the next turn of the event loop. Otherwise only a new address paid for
+        // the enqueue before its answer went out — a known one had none (issue 30: by time, a
+        // known address was told from a new one, z = -6.6).
+        await new Promise((next) => setImmediate(next));
         try {
           await this.enqueueJobs(rows);
         } catch (error) {

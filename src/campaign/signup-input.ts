@@ -62,6 +62,7 @@ const firstName = z
 
 /** RFC 5321 §4.5.3.1.1: a local part is at most 64 octets. */
 export const LOCAL_PART_MAX = 64;
+export const DNS_LABEL_MAX = 63;
 
 /**
  * An internationalised domain in its ASCII (punycode, RFC 5891) form, the one DNS and mail
@@ -98,6 +99,10 @@ export const signupSchema = z.object({
     .refine((v) => v.length <= 254, "must be at most 254 characters")
     .refine((v) => Buffer.byteLength(v.slice(0, Math.max(0, v.lastIndexOf("@"))), "utf8") <= LOCAL_PART_MAX, {
       message: `must have at most ${LOCAL_PART_MAX} characters before the @`,
+    })
+    // RFC 1035 §2.3.4: a DNS label is at most 63 octets; a longer one names no mail server.
+    .refine((v) => v.slice(v.lastIndexOf("@") + 1).split(".").every((label) => label.length <= DNS_LABEL_MAX), {
+      message: `must have at most ${DNS_LABEL_MAX} characters between the dots of its domain`,
     })
     .pipe(z.email({ pattern: EMAIL_PATTERN, error: "must be a valid email address, like name@example.com" })),
   firstName,

@@ -44,9 +44,13 @@ export async function signUp(deps: SignupDeps, input: SignupInput, meta: SignupM
   // That is work only a known address does, so it happens after the answer (issue 17: waiting
   // for it told a known address from a new one by the time taken). If it fails, the reader who
   // gets no email can simply ask again; nothing of a new signup depends on it.
+  // Started on the next turn of the event loop, so not even its first query is sent before the
+  // answer (the batcher defers a new address's enqueue the same way).
   if (!row) {
-    void requestOptIn(deps, input, meta, { createIfNew: false }).catch((error: unknown) =>
-      deps.logger.warn({ err: (error as Error).message }, "confirmation request for a returning address failed"),
+    setImmediate(() =>
+      void requestOptIn(deps, input, meta, { createIfNew: false }).catch((error: unknown) =>
+        deps.logger.warn({ err: error }, "confirmation request for a returning address failed"),
+      ),
     );
   }
 }

@@ -65,8 +65,13 @@ export function suppressionReason(type: string | null | undefined): "bounced" | 
   return /complain/i.test(type ?? "") ? "complained" : "bounced";
 }
 
+/**
+ * The event's time, when it is a date with a four-digit year: JavaScript accepts years up to
+ * +275760, which postgres.js sends as "+275760-…" and PostgreSQL refuses (issue 30: a 500).
+ */
 export function parseOccurredAt(value: string | undefined): Date | undefined {
   if (!value) return undefined;
   const at = new Date(value);
-  return Number.isNaN(at.getTime()) ? undefined : at;
+  const year = at.getUTCFullYear();
+  return Number.isNaN(at.getTime()) || year < 1970 || year > 9999 ? undefined : at;
 }

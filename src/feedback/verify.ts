@@ -18,6 +18,20 @@ export interface WebhookHeaders {
   signature: string | undefined;
 }
 
+/** Svix's (and standardwebhooks') tolerance for `svix-timestamp`, either way. */
+export const WEBHOOK_TOLERANCE_SECONDS = 5 * 60;
+
+/**
+ * Whether the headers could belong to a delivery the verifier would accept: all three present and
+ * the timestamp within ±5 minutes. The route asks this BEFORE reading the body (issue 30: a body
+ * trickled for minutes behind `svix-timestamp: 1` held 255 KB each for nothing).
+ */
+export function plausibleWebhookHeaders(headers: WebhookHeaders, nowMs = Date.now()): boolean {
+  const { id, timestamp, signature } = headers;
+  if (!id || !signature || !timestamp || !/^\d{1,12}$/.test(timestamp)) return false;
+  return Math.abs(nowMs / 1000 - Number(timestamp)) <= WEBHOOK_TOLERANCE_SECONDS;
+}
+
 export type WebhookVerifier = (rawBody: string, headers: WebhookHeaders) => Verification;
 
 export function createWebhookVerifier(webhookSecret: string | undefined): WebhookVerifier {

@@ -4,7 +4,8 @@ import { bearerAuth } from "hono/bearer-auth";
 import type { CredentialLimiter } from "../queue/rate-limiter.js";
 import { ApiError } from "./errors.js";
 import { clientAddress } from "./client-address.js";
-import { readAdminSession, sameOrigin, type AdminIdentity, type AdminSessionSettings } from "./admin-session.js";
+import { readAdminSession, type AdminIdentity, type AdminSessionSettings } from "./admin-session.js";
+import { sameOrigin } from "./same-origin.js";
 
 export type AdminEnv = { Variables: { admin: AdminIdentity } };
 
@@ -14,14 +15,18 @@ const CHALLENGE = 'Bearer realm="admin"';
 const INVALID_TOKEN = 'Bearer realm="admin", error="invalid_token"';
 
 /**
- * Failed Bearer checks count against the client's budget of admin-token guesses — the same one
- * the login form spends (issue 17: the header took 500 guesses in 0.2 s while the form stopped at
- * 10). Once it is spent every Bearer request from that client is answered 429 before its token
- * is looked at, the right token included.
+ * Failed Bearer checks count against the client's budget of Bearer guesses (issue 17: the header
+ * took 500 guesses in 0.2 s while the form stopped at 10). Once it is spent every Bearer request
+ * from that client is answered 429 before its token is looked at, the right token included: a
+ * throttled guesser must not learn which guess was right from the one answer that is not a 429.
+ * The budget is the Bearer header's own, not the login form's (issue 30: a person mistyping the
+ * password on the form, or anyone behind the same address, locked a script's real token out).
+ * Each refusal is reported to `onRefused`, which counts it in the audit (src/admin/audit.ts).
  */
 export interface GuessLimit {
   limiter: CredentialLimiter;
   trustProxy: boolean;
+  onRefused?: (client: string, action: "bearer.failed" | "bearer.rate_limited") => Promise<void>;
 }
 
 function tooManyGuesses(retryAfterSeconds: number): ApiError {
@@ -73,7 +78,10 @@ export function bearerCheck(options: {
     const client = guesses ? (clientAddress(c, guesses.trustProxy) ?? "unknown") : "";
     if (guesses) {
       const blocked = await guesses.limiter.blocked(client);
-      if (blocked) throw tooManyGuesses(blocked.retryAfterSeconds);
+      if (blocked) {
+        await guesses.onRefused?.(client, "bearer.rate_limited");
+        throw tooManyGuesses(blocked.retryAfterSeconds);
+      }
     }
     try {
       await check(c, async () => {
@@ -82,6 +90,8 @@ export function bearerCheck(options: {
       });
     } catch (error) {
       if (guesses && error instanceof Error && wrongCredential.has(error)) {
+        // A wrong token leaves a trace (issue 30: 20 wrong tokens left none), counted, not a row each.
+        await guesses.onRefused?.(client, "bearer.failed");
         const counted = await guesses.limiter.consume(client);
         // The guess that spends the budget is answered 401 like the others; the next one, 429.
         if (!counted.allowed) throw tooManyGuesses(counted.retryAfterSeconds);
@@ -94,7 +104,7 @@ export function bearerCheck(options: {
 export interface AdminAuthOptions {
   /** ADMIN_TOKEN; undefined keeps every admin route closed. */
   token: string | undefined;
-  /** Failed checks per client (shared with the login form). */
+  /** Failed Bearer checks per client. */
   guesses?: GuessLimit | undefined;
 }
 
@@ -120,7 +130,7 @@ export interface RequireAdminOptions {
   mode: "page" | "api";
   /** Another Bearer token this route takes besides ADMIN_TOKEN (METRICS_TOKEN for /metrics). */
   alsoBearer?: string | undefined;
-  /** Failed Bearer checks per client (shared with the login form). */
+  /** Failed Bearer checks per client. */
   guesses?: GuessLimit | undefined;
 }
 

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { sameOrigin } from "./admin-session.js";
+import { sameOrigin } from "./same-origin.js";
 import { requestRule } from "../signals/rules.js";
 
 /**

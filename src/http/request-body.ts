@@ -25,7 +25,8 @@ export async function readFormFields(c: Context): Promise<Record<string, string>
   if (bodyKind(c.req.header("content-type")) !== "form") return undefined;
   let form: FormData;
   try {
-    form = await c.req.raw.formData();
+    // hono's cached reader: the edge's text check (src/http/text-input.ts) may have read it already.
+    form = await c.req.formData();
   } catch {
     return undefined;
   }

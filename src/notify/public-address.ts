@@ -163,6 +163,8 @@ export async function checkWebhookUrl(
     return { ok: false, reason: "must not contain a username or password" };
   }
   if (url.hostname === "") return { ok: false, reason: "must name a host" };
+  // Port 0 is "any port" to a socket API: no receiver listens there (issue 30).
+  if (url.port === "0") return { ok: false, reason: "must not use port 0" };
   if (options.allowPrivate) return { ok: true, url };
 
   const literal = literalAddress(url.hostname);

@@ -39,6 +39,8 @@ export const MAINTENANCE_JOBS = {
   settleLinkVisits: "settle-link-visits",
   /** Folds engagement older than ENGAGEMENT_RETENTION_DAYS into anonymous counts. */
   engagementRetention: "engagement-retention",
+  /** Deletes admin audit rows older than AUDIT_RETENTION_DAYS. */
+  auditRetention: "audit-retention",
 } as const;
 
 

@@ -2,17 +2,17 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import type { Database } from "../db/client.js";
 import type { Logger } from "../logger.js";
-import { recordAdminAction } from "../admin/audit.js";
+import { recordAdminAction, recordRefusal } from "../admin/audit.js";
 import { LoginPage } from "../admin/views/pages.js";
 import { isAdminToken, type AdminEnv } from "../http/admin-auth.js";
 import {
   revokeAdminSession,
   revokeEveryAdminSession,
-  sameOrigin,
   startAdminSession,
   type AdminSessionSettings,
 } from "../http/admin-session.js";
 import { clientAddress } from "../http/client-address.js";
+import { sameOrigin } from "../http/same-origin.js";
 import { ApiError } from "../http/errors.js";
 import { readFormFields } from "../http/request-body.js";
 import type { CredentialLimiter } from "../queue/rate-limiter.js";
@@ -24,8 +24,8 @@ export interface AdminLoginDeps {
   session: AdminSessionSettings;
   trustProxy: boolean;
   /**
-   * Login attempts per client address (the queue store's limiter, shared by every API process);
-   * failed Bearer checks spend the same budget (src/http/admin-auth.ts).
+   * Login attempts per client address (the queue store's limiter, shared by every API process).
+   * Failed Bearer checks have a budget of their own (src/http/admin-auth.ts).
    */
   loginLimiter: CredentialLimiter;
   clinicName: string;
@@ -73,7 +73,8 @@ export function adminLoginRoutes(deps: AdminLoginDeps, auth: MiddlewareHandler<A
       const ip = clientAddress(c, deps.trustProxy);
       const limit = await deps.loginLimiter.consume(ip ?? "unknown");
       if (!limit.allowed) {
-        await recordAdminAction(deps, { actor: "anonymous", clientAddress: ip, action: "login.rate_limited" });
+        // Counted in one audit row per client and window, not a row each (issue 30).
+        await recordRefusal(deps, "login.rate_limited", ip);
         c.header("Retry-After", String(limit.retryAfterSeconds));
         return c.html(page("/admin", `Too many attempts. Try again in ${Math.ceil(limit.retryAfterSeconds / 60)} minutes.`), 429);
       }

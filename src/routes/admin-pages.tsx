@@ -23,8 +23,9 @@ import {
   findSubscribers,
   outboxEmail,
   outboxPage,
-  recentAudit,
+  auditPage,
   recentFailures,
+  recentUnprocessableEvents,
   subscriberRecord,
 } from "../admin/records.js";
 import type { AdminEnv } from "../http/admin-auth.js";
@@ -44,6 +45,8 @@ export interface AdminPageDeps {
   trustProxy: boolean;
   transportName: string;
   clinicName: string;
+  /** AUDIT_RETENTION_DAYS, said on the audit page. */
+  auditRetentionDays: number;
 }
 
 /**
@@ -159,9 +162,10 @@ export function adminPageRoutes(deps: AdminPageDeps, auth: MiddlewareHandler<Adm
       if (!result) throw new ApiError("not_found", "No such subscriber.");
       return c.redirect(`/admin/subscribers/${id}?done=${action}&ok=${result.ok ? 1 : 0}`, 303);
     })
-    .get("/admin/failures", auth, pageHeaders, async (c) =>
-      c.html(<FailuresPage failures={await recentFailures(deps, 200)} clinicName={deps.clinicName} />),
-    )
+    .get("/admin/failures", auth, pageHeaders, async (c) => {
+      const [failures, events] = await Promise.all([recentFailures(deps, 200), recentUnprocessableEvents(deps, 200)]);
+      return c.html(<FailuresPage failures={failures} unprocessableEvents={events} clinicName={deps.clinicName} />);
+    })
     .get("/admin/outbox", auth, pageHeaders, async (c) => {
       const before = c.req.query("before");
       const q = (c.req.query("q") ?? "").trim().slice(0, 254);
@@ -183,10 +187,15 @@ export function adminPageRoutes(deps: AdminPageDeps, auth: MiddlewareHandler<Adm
       c.header("Cache-Control", "no-store");
       return c.html(email.html);
     })
-    .get("/admin/audit", auth, pageHeaders, async (c) =>
-      c.html(<AuditPage rows={await recentAudit(deps, 200)} clinicName={deps.clinicName} />),
-    );
+    .get("/admin/audit", auth, pageHeaders, async (c) => {
+      const before = c.req.query("before");
+      const rows = await auditPage(deps, before && ID.test(before) ? Number(before) : undefined, AUDIT_PAGE);
+      const next = rows.length === AUDIT_PAGE ? rows.at(-1)!.id : undefined;
+      return c.html(<AuditPage rows={rows} next={next} retentionDays={deps.auditRetentionDays} clinicName={deps.clinicName} />);
+    });
 }
+
+const AUDIT_PAGE = 100;
 
 const exportQuerySchema = statsQuerySchema.and(
   z.object({ status: z.enum(["pending", "active", "unsubscribed", "bounced", "complained"]).optional() }),

@@ -4,7 +4,8 @@ import type { Database } from "../db/client.js";
 import type { Logger } from "../logger.js";
 import type { SequenceDefinition } from "../campaign/sequence.js";
 import type { AdminSessionSettings } from "../http/admin-session.js";
-import { requireAdmin, type AdminEnv } from "../http/admin-auth.js";
+import { recordRefusal } from "../admin/audit.js";
+import { requireAdmin, type AdminEnv, type GuessLimit } from "../http/admin-auth.js";
 import type { ProcessMetrics } from "../metrics/process-metrics.js";
 import type { SecretBox } from "../notify/secret-box.js";
 import type { Resolve } from "../notify/public-address.js";
@@ -30,8 +31,11 @@ export interface AdminRouteDeps {
   metricsToken: string | undefined;
   session: AdminSessionSettings;
   trustProxy: boolean;
-  /** Admin-token guesses per client: login attempts and failed Bearer checks. */
+  /** Admin-token guesses per client on the login form. */
   loginLimiter: CredentialLimiter;
+  /** Failed Bearer checks per client: a budget of its own (src/http/admin-auth.ts says why). */
+  bearerLimiter: CredentialLimiter;
+  auditRetentionDays: number;
   transportName: string;
   clinicName: string;
   /**
@@ -48,7 +52,11 @@ export interface AdminRouteDeps {
  * (The data-rights JSON API, src/routes/data-rights.ts, is mounted on its own.)
  */
 export function adminRoutes(deps: AdminRouteDeps) {
-  const guesses = { limiter: deps.loginLimiter, trustProxy: deps.trustProxy };
+  const guesses: GuessLimit = {
+    limiter: deps.bearerLimiter,
+    trustProxy: deps.trustProxy,
+    onRefused: (client, action) => recordRefusal(deps, action, client),
+  };
   const settings = { token: deps.adminToken, session: deps.session, guesses };
   const pageAuth = requireAdmin({ ...settings, mode: "page" });
   const apiAuth = requireAdmin({ ...settings, mode: "api" });

@@ -1,6 +1,7 @@
 import { Hono, type Context } from "hono";
 import { isBot, parseSignup } from "../campaign/signup-input.js";
 import { signUp, type SignupDeps } from "../campaign/signup.js";
+import { SignupBacklogFull } from "../campaign/signup-batcher.js";
 import { ApiError } from "../http/errors.js";
 import { clientAddress } from "../http/client-address.js";
 import { bodyKind, readFormFields, readJsonBody } from "../http/request-body.js";
@@ -41,7 +42,15 @@ export function subscribeRoute(deps: SubscribeDeps) {
 
       // A bot that filled the honeypot gets the same answer as a person, and nothing is stored.
       if (!isBot(parsed.input)) {
-        await signUp(deps, parsed.input, { ip, userAgent: c.req.header("user-agent") });
+        try {
+          await signUp(deps, parsed.input, { ip, userAgent: c.req.header("user-agent") });
+        } catch (error) {
+          if (!(error instanceof SignupBacklogFull)) throw error;
+          // Backpressure: nothing was stored; the reader (or the form's script) tries again shortly.
+          throw new ApiError("unavailable", "We are busy right now. Please try again in a moment.", undefined, {
+            "Retry-After": String(error.retryAfterSeconds),
+          });
+        }
       }
       // The same answer for a new and a known address: the response never tells who is listed.
       return isForm ? c.redirect(thanksLocation(body), 303) : c.json({ status: "ok" }, 202);

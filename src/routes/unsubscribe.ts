@@ -2,7 +2,9 @@ import { Hono, type Context } from "hono";
 import { activate, type ActivationDeps } from "../campaign/activate.js";
 import { unsubscribe, unsubscribePageState } from "../campaign/unsubscribe.js";
 import { clientAddress } from "../http/client-address.js";
+import { ApiError } from "../http/errors.js";
 import { readFormFields } from "../http/request-body.js";
+import { sameOrigin } from "../http/same-origin.js";
 import type { PageSettings } from "../pages/layout.js";
 import { resubscribedPage, unsubscribeLinkInvalidPage, unsubscribePage } from "../pages/unsubscribe-pages.js";
 import type { LinkSignals } from "../signals/signals.js";
@@ -12,6 +14,8 @@ export interface UnsubscribeDeps {
   activation: ActivationDeps;
   signals: LinkSignals;
   appSecret: string;
+  /** PUBLIC_URL: the origin our own resubscribe button posts from. */
+  publicUrl: string;
   pages: PageSettings;
   trustProxy: boolean;
 }
@@ -24,7 +28,10 @@ export interface UnsubscribeDeps {
  *    with no cookies and no JavaScript; the signed token is the only credential. It answers 200
  *    and is idempotent. Our own button posts here too.
  *  - POST /unsubscribe/:token/resubscribe is the undo: it restarts nothing already sent, and is
- *    recorded as a consent event.
+ *    recorded as a consent event. Only our own page may send it (the admin forms' same-origin
+ *    check): the token travels in every forwarded email, and a cross-site page holding one must
+ *    not opt the reader back in (issue 30). Leaving needs no such check: RFC 8058's one-click
+ *    comes from a mail client, and opting out on someone's behalf harms no one.
  * A token that does not verify gets a 400 page. Unsubscribe tokens never expire. Bodies are
  * limited to 8 KB by the app (src/http/body-limit.ts).
  */
@@ -69,6 +76,7 @@ export function unsubscribeRoutes(deps: UnsubscribeDeps) {
       const token = c.req.param("token");
       const subscriberId = subscriberOf(token);
       if (!subscriberId) return unsubscribeLinkInvalidPage(c, deps.pages);
+      if (!sameOrigin(c.req.raw, deps.publicUrl)) throw new ApiError("forbidden", "This request did not come from the unsubscribe page.");
       const outcome = await activate(deps.activation, { subscriberId, via: "resubscribe", ...who(c, deps.trustProxy) });
       return resubscribedPage(c, deps.pages, outcome, token);
     });

@@ -137,7 +137,7 @@ describe("leaving: one-click, the page, the undo, and queued jobs", () => {
 
     const back = await stack.app.request(`${path}/resubscribe`, {
       method: "POST",
-      headers: { "x-forwarded-for": "198.51.100.4", "user-agent": "Browser/1" },
+      headers: { "x-forwarded-for": "198.51.100.4", "user-agent": "Browser/1", "sec-fetch-site": "same-origin" },
     });
     expect(back.status).toBe(200);
     expect(await back.text()).toContain("Welcome back");
@@ -210,12 +210,31 @@ describe("leaving: one-click, the page, the undo, and queued jobs", () => {
       expect(await stack.deps.db.sql`select 1 from deliveries where subscriber_id = ${id} and step <> 'welcome'`).toHaveLength(0);
 
       stack.fake!.setLatency(0);
-      expect((await stack.app.request(`${path}/resubscribe`, { method: "POST" })).status).toBe(200);
+      expect((await stack.app.request(`${path}/resubscribe`, { method: "POST", headers: { origin: "http://guide.test" } })).status).toBe(200);
       await stack.fake!.waitFor((f) => f.acceptedTo(email).length === 2, 15_000);
       expect(stack.fake!.acceptedTo(email).map((e) => e.tags?.find((t) => t.name === "step")?.value)).toEqual(["welcome", "triggers"]);
     } finally {
       stack.fake!.setLatency(0);
     }
+  });
+
+  it("the undo only comes from our own page: a cross-site or unlabelled POST is refused and changes nothing", async () => {
+    const reader = await signedUpReader("csrf");
+    const path = unsubscribePath(reader.welcome);
+    expect((await stack.app.request(path, { method: "POST", body: "List-Unsubscribe=One-Click" })).status).toBe(200);
+    for (const headers of <Record<string, string>[]>[
+      { origin: "https://evil.example", "sec-fetch-site": "cross-site" },
+      { origin: "https://evil.example" },
+      { "sec-fetch-site": "same-site" },
+      { referer: "https://evil.example/page" },
+      {},
+    ]) {
+      const res = await stack.app.request(`${path}/resubscribe`, { method: "POST", headers });
+      expect(res.status, JSON.stringify(headers)).toBe(403);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("forbidden");
+    }
+    expect((await subscriberRow(reader.id)).status).toBe("unsubscribed");
+    expect((await consentKinds(reader.id)).map((c) => c.kind)).not.toContain("resubscribe");
   });
 
   it("a bad token gets a 400 page, for GET and POST, and changes nothing", async () => {

@@ -6,11 +6,11 @@ import { requireAdmin, type AdminEnv } from "../../src/http/admin-auth.js";
 import {
   EVERY_SESSION,
   readAdminSession,
-  sameOrigin,
   startAdminSession,
   SESSION_HOURS,
   type SessionRevocations,
 } from "../../src/http/admin-session.js";
+import { sameOrigin } from "../../src/http/same-origin.js";
 import { safeNext } from "../../src/routes/admin-login.js";
 
 const TOKEN = "unit-admin-token-".padEnd(32, "u");

@@ -114,6 +114,11 @@ describe("parseConfig rejects invalid values with a one-line message naming the 
     ["BOOKING_URL", { BOOKING_URL: "javascript:alert(1)" }],
     ["RELATED_READING_POSITIONS_URL", { RELATED_READING_POSITIONS_URL: "not a url" }],
     ["TOOLS_AFFILIATE", { TOOLS_AFFILIATE: "sometimes" }],
+    ["AUDIT_RETENTION_DAYS", { AUDIT_RETENTION_DAYS: "0" }],
+    ["AUDIT_RETENTION_DAYS", { AUDIT_RETENTION_DAYS: "30.5" }],
+    ["REQUEST_TIMEOUT_SECONDS", { REQUEST_TIMEOUT_SECONDS: "0" }],
+    ["MAX_CONNECTIONS_PER_CLIENT", { MAX_CONNECTIONS_PER_CLIENT: "0" }],
+    ["SIGNUP_BACKLOG", { SIGNUP_BACKLOG: "-5" }],
   ];
 
   it.each(cases)("%s: %j", (variable, env) => {
@@ -176,6 +181,16 @@ describe("parseConfig values", () => {
     expect(parseConfig({ PUBLIC_URL: "https://guide.example/" }).publicUrl).toBe("https://guide.example");
     expect(parseConfig({ PUBLIC_URL: "https://guide.example/reset//" }).publicUrl).toBe("https://guide.example/reset");
     expect(parseConfig({ PUBLIC_URL: "https://guide.example" }).publicUrl).toBe("https://guide.example");
+  });
+
+  it("reads the hardening settings (issue 30), with their defaults", () => {
+    expect(parseConfig({})).toMatchObject({
+      auditRetentionDays: 365,
+      signupBacklog: 2000,
+      http: { requestTimeoutMs: 30_000, maxConnectionsPerClient: 64 },
+    });
+    const config = parseConfig({ AUDIT_RETENTION_DAYS: "90", SIGNUP_BACKLOG: "10", REQUEST_TIMEOUT_SECONDS: "2.5", MAX_CONNECTIONS_PER_CLIENT: "8" });
+    expect(config).toMatchObject({ auditRetentionDays: 90, signupBacklog: 10, http: { requestTimeoutMs: 2500, maxConnectionsPerClient: 8 } });
   });
 
   it("reads numbers and time zones", () => {

@@ -144,6 +144,12 @@ describe("checkWebhookUrl", () => {
     expect(resolve.asked).not.toContain(new URL(raw).hostname);
   });
 
+  it("refuses port 0, with private addresses allowed or not", async () => {
+    expect(await checkWebhookUrl("https://crm.example:0/hook", strict)).toEqual({ ok: false, reason: "must not use port 0" });
+    expect(await checkWebhookUrl("http://127.0.0.1:0/hook", { allowPrivate: true, resolve })).toEqual({ ok: false, reason: "must not use port 0" });
+    expect((await checkWebhookUrl("https://crm.example:8443/hook", strict)).ok).toBe(true);
+  });
+
   it("refuses plain http", async () => {
     expect(await checkWebhookUrl("http://crm.example/hook", strict)).toEqual({ ok: false, reason: "must use https" });
     expect(await checkWebhookUrl("http://example.com", strict)).toEqual({ ok: false, reason: "must use https" });

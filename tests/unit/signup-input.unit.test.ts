@@ -48,6 +48,13 @@ describe("parseSignup email", () => {
     expect(error.message).toBe("Email must have at most 64 characters before the @");
   });
 
+  it("refuses a domain label over 63 characters (RFC 1035 §2.3.4) and accepts one of 63", () => {
+    expect(accepted({ email: `a@${"b".repeat(63)}.com` }).email).toBe(`a@${"b".repeat(63)}.com`);
+    const error = rejected({ email: `a@${"b".repeat(64)}.com` });
+    expect(error.field).toBe("email");
+    expect(error.message).toBe("Email must have at most 63 characters between the dots of its domain");
+  });
+
   it("stores an internationalised domain in its punycode form, so both spellings are one address", () => {
     expect(accepted({ email: "User@Bücher.de" }).email).toBe("user@xn--bcher-kva.de");
     expect(accepted({ email: "user@xn--bcher-kva.de" }).email).toBe("user@xn--bcher-kva.de");

@@ -1,9 +1,13 @@
 /** @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
-import type { AuditListItem, FailureRow, OutboxEmailRow, OutboxListItem } from "../../db/queries/admin.js";
+import type { AuditListItem, FailureRow, OutboxEmailRow, OutboxListItem, UnprocessableEventRow } from "../../db/queries/admin.js";
 import { AdminPage, when } from "./layout.js";
 
-export const FailuresPage: FC<{ failures: FailureRow[]; clinicName: string }> = ({ failures, clinicName }) => (
+export const FailuresPage: FC<{ failures: FailureRow[]; unprocessableEvents: UnprocessableEventRow[]; clinicName: string }> = ({
+  failures,
+  unprocessableEvents,
+  clinicName,
+}) => (
   <AdminPage title="Failures" path="/admin/failures" clinicName={clinicName}>
     <h1>Failed sends</h1>
     <div class="card">
@@ -37,6 +41,34 @@ export const FailuresPage: FC<{ failures: FailureRow[]; clinicName: string }> = 
         </tbody>
       </table>
       {failures.length === 0 ? <p class="muted">No failed sends.</p> : null}
+    </div>
+    <h2>Provider events we could not process</h2>
+    <div class="card" id="unprocessable-events">
+      <p class="muted small">
+        Signed events from the provider that were stored but not acted on (text the database cannot hold, a date that is not one,
+        nesting too deep). They were answered 200 so the provider does not retry them for days.
+      </p>
+      <table>
+        <thead>
+          <tr>
+            <th>When</th>
+            <th>Event id</th>
+            <th>Why</th>
+          </tr>
+        </thead>
+        <tbody>
+          {unprocessableEvents.map((e) => (
+            <tr>
+              <td class="small">{when(e.at)}</td>
+              <td>
+                <code>{e.providerEventId}</code>
+              </td>
+              <td>{e.reason}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {unprocessableEvents.length === 0 ? <p class="muted">None.</p> : null}
     </div>
   </AdminPage>
 );
@@ -188,7 +220,12 @@ export const OutboxEmailPage: FC<{ email: OutboxEmailRow; clinicName: string }> 
   </AdminPage>
 );
 
-export const AuditPage: FC<{ rows: AuditListItem[]; clinicName: string }> = ({ rows, clinicName }) => (
+export const AuditPage: FC<{ rows: AuditListItem[]; next: number | undefined; retentionDays: number; clinicName: string }> = ({
+  rows,
+  next,
+  retentionDays,
+  clinicName,
+}) => (
   <AdminPage title="Audit" path="/admin/audit" clinicName={clinicName}>
     <h1>Admin actions</h1>
     <form method="post" action="/admin/logout-everywhere" class="card">
@@ -221,6 +258,15 @@ export const AuditPage: FC<{ rows: AuditListItem[]; clinicName: string }> = ({ r
           ))}
         </tbody>
       </table>
+      <p class="muted small">
+        Newest first; kept {retentionDays} days (AUDIT_RETENTION_DAYS). Refused logins and failed Bearer checks are counted in one row per
+        client every 15 minutes.
+      </p>
+      {next !== undefined ? (
+        <p>
+          <a href={`/admin/audit?before=${next}`}>Older →</a>
+        </p>
+      ) : null}
     </div>
   </AdminPage>
 );

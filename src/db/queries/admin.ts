@@ -219,6 +219,26 @@ export async function recentFailures(db: Database, limit: number): Promise<Failu
     .limit(limit);
 }
 
+export interface UnprocessableEventRow {
+  providerEventId: string;
+  reason: string;
+  at: Date;
+}
+
+/** Signed provider events stored as unprocessable (src/feedback/ingest.ts), newest first. */
+export async function recentUnprocessableEvents(db: Database, limit: number): Promise<UnprocessableEventRow[]> {
+  return db
+    .select({
+      providerEventId: emailEvents.providerEventId,
+      reason: dsql<string>`${emailEvents.payload}->>'unprocessable'`,
+      at: emailEvents.receivedAt,
+    })
+    .from(emailEvents)
+    .where(eq(emailEvents.type, "unprocessable"))
+    .orderBy(desc(emailEvents.receivedAt))
+    .limit(limit);
+}
+
 export type OutboxListItem = Pick<OutboxEmail, "id" | "step" | "to" | "subject" | "createdAt">;
 
 /** The outbox, newest first, `before` an id for the next page; `address` keeps those whose To contains it. */
@@ -267,11 +287,13 @@ export async function insertAudit(db: Database, e: AuditEntry): Promise<void> {
   });
 }
 
-export type AuditListItem = Pick<AdminAuditRow, "at" | "actor" | "clientAddress" | "action" | "subscriberId" | "detail">;
+export type AuditListItem = Pick<AdminAuditRow, "id" | "at" | "actor" | "clientAddress" | "action" | "subscriberId" | "detail">;
 
-export async function recentAudit(db: Database, limit: number): Promise<AuditListItem[]> {
+/** One page of the audit, newest first, before the row with id `before`. */
+export async function auditPage(db: Database, before: number | undefined, limit: number): Promise<AuditListItem[]> {
   return db
     .select({
+      id: adminAudit.id,
       at: adminAudit.at,
       actor: adminAudit.actor,
       clientAddress: adminAudit.clientAddress,
@@ -280,8 +302,54 @@ export async function recentAudit(db: Database, limit: number): Promise<AuditLis
       detail: adminAudit.detail,
     })
     .from(adminAudit)
-    .orderBy(desc(adminAudit.at))
+    .where(before === undefined ? undefined : lt(adminAudit.id, before))
+    .orderBy(desc(adminAudit.id))
     .limit(limit);
+}
+
+/**
+ * Counts a refusal (a rate-limited login, a failed Bearer check) in ONE row per action, client
+ * and window: the window's row gets `count` + 1 and `last`, or is inserted with count 1. A flood
+ * of refusals is then a few rows, not one each (issue 30: 6,353 rows in 25 s drowned the real
+ * events). Windows are aligned to the epoch, so every process counts into the same row; two
+ * processes inserting a window's first row at the same instant may make two, which is harmless.
+ * Returns whether this refusal opened the window's row.
+ */
+export async function countAuditRefusal(
+  db: Database,
+  e: { actor: string; clientAddress: string | undefined; action: string; windowSeconds: number },
+): Promise<boolean> {
+  const client = e.clientAddress ?? null;
+  const rows = await db.execute<{ id: number }>(dsql`
+    with current_row as (
+      select id from admin_audit
+       where action = ${e.action} and client_address is not distinct from ${client}::text
+         and at >= to_timestamp(floor(extract(epoch from now()) / ${e.windowSeconds}) * ${e.windowSeconds})
+       order by id desc limit 1
+         for update
+    ), bumped as (
+      update admin_audit a
+         set detail = a.detail || jsonb_build_object('count', coalesce((a.detail->>'count')::int, 1) + 1, 'last', now())
+        from current_row c where a.id = c.id
+      returning a.id
+    )
+    insert into admin_audit (actor, client_address, action, detail)
+    select ${e.actor}, ${client}::text, ${e.action}, jsonb_build_object('count', 1, 'windowMinutes', ${Math.round(e.windowSeconds / 60)}::int)
+     where not exists (select 1 from bumped)
+    returning id`);
+  return rows.length > 0;
+}
+
+/** AUDIT_RETENTION_DAYS: rows older than that go, a page of 1000 at a time (short locks). Returns how many. */
+export async function forgetOldAudit(sql: postgres.Sql, retentionDays: number): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const deleted = await sql`
+      delete from admin_audit where id in (
+        select id from admin_audit where at < now() - make_interval(days => ${retentionDays}) limit 1000)`;
+    total += deleted.count;
+    if (deleted.count < 1000) return total;
+  }
 }
 
 /** One line of the CSV export: the subscriber's columns as stored, and three derived ones. */

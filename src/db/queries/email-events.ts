@@ -51,6 +51,31 @@ export async function insertEmailEvent(db: Database, e: NewEmailEvent, options: 
   return row && { id: row.id, settled: row.processedAt !== null };
 }
 
+/** The `type` of a signed provider event that could not be processed (src/feedback/ingest.ts). */
+export const UNPROCESSABLE_EVENT_TYPE = "unprocessable";
+
+/**
+ * Stores a signed event we cannot process as such, already settled (no job takes it): why, and
+ * the body as it came (made storable). A replayed svix-id is stored once, as for any event.
+ * Returns false for a replay.
+ */
+export async function insertUnprocessableEvent(
+  db: Database,
+  e: { providerEventId: string; reason: string; body: string },
+): Promise<boolean> {
+  const rows = await db
+    .insert(emailEvents)
+    .values({
+      providerEventId: e.providerEventId,
+      type: UNPROCESSABLE_EVENT_TYPE,
+      payload: { unprocessable: e.reason, body: e.body },
+      processedAt: dsql`now()`,
+    })
+    .onConflictDoNothing({ target: emailEvents.providerEventId })
+    .returning({ id: emailEvents.id });
+  return rows.length > 0;
+}
+
 /** Built once per database handle: drizzle's building of this statement cost as much as running it. */
 const preparedInserts = new WeakMap<Database, ReturnType<typeof prepareInsert>>();
 function preparedInsert(db: Database) {
