@@ -112,6 +112,7 @@ export function createDeps(config: ReadyConfig, logger: Logger, overrides: { que
       clinicName: config.email.clinicName,
       bookingUrl: config.links.bookingUrl,
       reading: config.links.reading,
+      care: config.care,
       pdfPath: config.guidePdfPath,
       logger,
     }),
@@ -151,6 +152,7 @@ export function composeSettings(config: ReadyConfig): ComposeSettings {
     supplementAffiliate: config.links.supplementAffiliate,
     bookingUrl: config.links.bookingUrl,
     reading: config.links.reading,
+    care: config.care,
     renderer: new RenderCache(),
   };
 }
@@ -261,6 +263,8 @@ export function pageSettings(config: ReadyConfig): PageSettings {
     allowedOrigins: config.allowedOrigins,
     guideLinkTtlDays: config.guideLinkTtlDays,
     doubleOptIn: config.doubleOptIn,
+    care: config.care,
+    privacyUrl: config.privacyUrl,
   };
 }
 

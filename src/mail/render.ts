@@ -1,11 +1,17 @@
 import { createElement, type ReactElement } from "react";
 import { render } from "@react-email/render";
+import CheckInBetter, * as checkInBetter from "../../emails/check-in-better.js";
+import CheckInSame, * as checkInSame from "../../emails/check-in-same.js";
+import CheckInWorse, * as checkInWorse from "../../emails/check-in-worse.js";
+import CheckIn, * as checkIn from "../../emails/check-in.js";
+import Closing, * as closing from "../../emails/closing.js";
 import Confirm, * as confirm from "../../emails/confirm.js";
 import FreshLink, * as freshLink from "../../emails/fresh-link.js";
 import Mistakes, * as mistakes from "../../emails/mistakes.js";
 import Positions, * as positions from "../../emails/positions.js";
 import type {
   BaseEmailProps,
+  CheckInEmailProps,
   ConfirmEmailProps,
   FreshLinkEmailProps,
   MistakesEmailProps,
@@ -33,6 +39,12 @@ export interface StepProps {
   positions: BaseEmailProps;
   mistakes: MistakesEmailProps;
   "red-flags": BaseEmailProps;
+  /** The three answer links (answers.betterUrl…): only this step carries them. */
+  "check-in": CheckInEmailProps;
+  "check-in-worse": BaseEmailProps;
+  "check-in-same": BaseEmailProps;
+  "check-in-better": BaseEmailProps;
+  closing: BaseEmailProps;
 }
 
 type UnionToIntersection<U> = (U extends unknown ? (arg: U) => void : never) extends (arg: infer I) => void
@@ -61,6 +73,11 @@ export const emailTemplates: { readonly [K in TemplateKey]: EmailTemplate<StepPr
   positions: { component: Positions, subject: positions.subject, previewText: positions.previewText },
   mistakes: { component: Mistakes, subject: mistakes.subject, previewText: mistakes.previewText },
   "red-flags": { component: RedFlags, subject: redFlags.subject, previewText: redFlags.previewText },
+  "check-in": { component: CheckIn, subject: checkIn.subject, previewText: checkIn.previewText },
+  "check-in-worse": { component: CheckInWorse, subject: checkInWorse.subject, previewText: checkInWorse.previewText },
+  "check-in-same": { component: CheckInSame, subject: checkInSame.subject, previewText: checkInSame.previewText },
+  "check-in-better": { component: CheckInBetter, subject: checkInBetter.subject, previewText: checkInBetter.previewText },
+  closing: { component: Closing, subject: closing.subject, previewText: closing.previewText },
 };
 
 export interface RenderedEmail {
