@@ -290,8 +290,8 @@ const Thanks: FC<{ settings: PageSettings; embed: boolean }> = ({ settings, embe
       )}
       <p>
         Over the next week or so we will send a few short emails: common triggers, calming positions, a common mistake
-        (with suggestions of supportive tools and supplements; the clinic may earn a commission from some links), and the signs that need a
-        clinician. Every email has a one-click unsubscribe link.
+        (with suggestions of supportive tools and supplements; the clinic may earn a commission from some links), the signs that need a
+        clinician, and a one-tap check-in on how you are doing. Every email has a one-click unsubscribe link.
       </p>
     </Notice>
   </Shell>

@@ -515,6 +515,15 @@ describe("the clinician's list (issue 27)", () => {
     for (const sign of EMERGENCY_SIGNS) expect(above).not.toContain(sign);
   });
 
+  it("1 and 3: the guide names the clinic's emergency number and same-day phone", async () => {
+    const { guideContent } = await import("../../src/guide/content.js");
+    const [emergency, sameDay] = guideContent(CARE).redFlags.groups;
+    expect(emergency!.items).toEqual(EMERGENCY_SIGNS);
+    expect(emergency!.action).toBe(emergencyAction(CARE));
+    expect(emergency!.action).toContain("call 999");
+    expect(sameDay!.action).toBe(sameDayAction(CARE));
+  });
+
   it("3: same-day care says how: the clinic's phone and hours when set, urgent care out of hours", () => {
     expect(sameDayAction(CARE)).toBe(
       "Contact a clinician the same day: call us on (555) 010-0199 (Mon–Fri 8am–6pm). Out of hours, go to an urgent care center.",
