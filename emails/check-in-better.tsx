@@ -50,7 +50,7 @@ export default function CheckInBetter({
       <Text style={s.paragraph}>
         Short walks and regular breaks from sitting may help, building up a little at a time. Keep
         stretches gentle. If you notice symptoms creeping back, that's a cue to ease off for a while
-        and return to the calming positions, not a sign that you've undone your progress.
+        and return to the calming positions.
       </Text>
 
       <Heading as="h2" style={s.subheading}>

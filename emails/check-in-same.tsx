@@ -69,8 +69,8 @@ export default function CheckInSame({
       </Heading>
       <Text style={s.paragraph}>
         If your symptoms are not settling, keep coming back, or get in the way of sleep, work or
-        daily life, a clinician can assess what's going on. Sciatica is a pattern of symptoms, not a
-        diagnosis on its own, and an assessment can look at what is behind yours.
+        daily life, it's worth having a clinician take a look. Sciatica is a pattern of symptoms, not
+        a diagnosis on its own, and an assessment can look at what is behind yours.
       </Text>
       <BookAssessment bookingUrl={bookingUrl} clinicName={clinicName} />
       <RedFlagReminder care={care} />

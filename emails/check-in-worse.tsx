@@ -92,7 +92,7 @@ export default function CheckInWorse({
       </Heading>
       <Text style={s.paragraph}>
         Sciatica is a pattern of symptoms, not a diagnosis on its own. If your symptoms are not
-        settling, it's worth having a clinician assess what's going on.
+        settling, it's worth having a clinician take a look.
       </Text>
       <BookAssessment bookingUrl={bookingUrl} clinicName={clinicName} />
       <Text style={s.paragraph}>

@@ -21,7 +21,7 @@ const recap = [
   ["Calming positions", "the 90–90 position, supported child's pose and side-lying with a pillow between the knees may help calm symptoms."],
   ["The common mistake", "aggressive stretching early in a flare can, in some cases, increase nerve irritation; gentler strategies often work better early on."],
   ["Easing back", "once symptoms calm, gradual movement can be reintroduced, starting small and building up."],
-  ["Red flags", "which signs need emergency care now, and which a clinician the same day: they are in the box below."],
+  ["Red flags", "which signs need emergency care now, and which a clinician the same day (the box below)."],
 ] as const;
 
 /** Four days after a check-in that got no answer: the last email, a recap and the notes page. */
