@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { z } from "zod";
+import { DEFAULT_CARE } from "../emails/components/red-flags-wording.js";
 
 /**
  * The environment, parsed once into a typed Config. Nothing else in the code base reads
@@ -258,9 +259,6 @@ export interface Config {
   };
 }
 
-/** The US number, as the article is written for US readers; a clinic elsewhere sets its own. */
-export const DEFAULT_EMERGENCY_NUMBER = "911";
-
 /** Development defaults only: production refuses to start without CLINIC_NAME and EMAIL_FROM. */
 export const DEFAULT_CLINIC_NAME = "Flare-Up Reset";
 export const DEFAULT_EMAIL_FROM = "Flare-Up Reset <onboarding@resend.dev>";
@@ -342,7 +340,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     pendingTtlDays: e.PENDING_TTL_DAYS,
     engagementRetentionDays: e.ENGAGEMENT_RETENTION_DAYS,
     care: {
-      emergencyNumber: e.EMERGENCY_NUMBER ?? DEFAULT_EMERGENCY_NUMBER,
+      // One default for the emails, the guide and the pages: DEFAULT_CARE (911, the article's readers).
+      emergencyNumber: e.EMERGENCY_NUMBER ?? DEFAULT_CARE.emergencyNumber,
       clinicPhone: e.CLINIC_PHONE,
       clinicHours: e.CLINIC_HOURS,
     },
