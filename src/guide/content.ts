@@ -49,7 +49,8 @@ export interface GuideContent {
   redFlags: {
     heading: string;
     intro: string;
-    groups: readonly { title: string; items: readonly string[]; action: string }[];
+    /** `tone` draws the emergency group apart from the same-day one (issue 27, item 1). */
+    groups: readonly { tone: "emergency" | "same-day"; title: string; items: readonly string[]; action: string }[];
     why: string;
   };
   /** The last page: the clinic one tap away (BOOKING_URL) and the related reading, when set. */
@@ -69,8 +70,8 @@ export function guideContent(care: CareContacts = DEFAULT_CARE): GuideContent {
     redFlags: {
       ...GUIDE.redFlags,
       groups: [
-        { title: EMERGENCY_HEADING, items: EMERGENCY_SIGNS, action: emergencyAction(care) },
-        { title: SAME_DAY_HEADING, items: SAME_DAY_SIGNS, action: sameDayAction(care) },
+        { tone: "emergency", title: EMERGENCY_HEADING, items: EMERGENCY_SIGNS, action: emergencyAction(care) },
+        { tone: "same-day", title: SAME_DAY_HEADING, items: SAME_DAY_SIGNS, action: sameDayAction(care) },
       ],
     },
   };
@@ -316,8 +317,8 @@ export const GUIDE: GuideContent = {
     heading: "When to seek medical evaluation",
     intro: "Some signs need more than a flare-up plan. How quickly to act depends on the sign:",
     groups: [
-      { title: EMERGENCY_HEADING, items: EMERGENCY_SIGNS, action: emergencyAction(DEFAULT_CARE) },
-      { title: SAME_DAY_HEADING, items: SAME_DAY_SIGNS, action: sameDayAction(DEFAULT_CARE) },
+      { tone: "emergency", title: EMERGENCY_HEADING, items: EMERGENCY_SIGNS, action: emergencyAction(DEFAULT_CARE) },
+      { tone: "same-day", title: SAME_DAY_HEADING, items: SAME_DAY_SIGNS, action: sameDayAction(DEFAULT_CARE) },
     ],
     why: WHY_THEY_MATTER,
   },

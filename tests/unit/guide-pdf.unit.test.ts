@@ -73,6 +73,17 @@ describe("the Flare-Up Reset Guide PDF", () => {
     expect(text).not.toContain(GUIDE.nextSteps.booking);
   });
 
+  it("keeps the red flags on the cover page, and names the clinic's emergency number, phone and hours (issue 27)", async () => {
+    expect(await pdfText(bytes, 1)).toContain(normalise("Don't wait for an appointment: call 911"));
+    const care = { emergencyNumber: "999", clinicPhone: "(555) 010-0199", clinicHours: "Monday to Friday, 7:30 am to 7 pm; Saturday 9 am to 1 pm" };
+    const withCare = await buildGuidePdf({ clinicName: "Harbour Spine Clinic", care });
+    const cover = await pdfText(withCare, 1);
+    expect(cover).toContain(normalise("Don't wait for an appointment: call 999 or go to the nearest emergency department now."));
+    expect(cover).toContain(normalise("call us on (555) 010-0199"));
+    expect(cover).toMatch(/Sciatica symptoms in both legs/);
+    expect(await pdfText(withCare)).not.toContain("911");
+  });
+
   it("puts Book an assessment and the related reading on the last page when set", async () => {
     const withLinks = await buildGuidePdf({
       clinicName: "Harbour Spine Clinic",
