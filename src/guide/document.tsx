@@ -286,7 +286,8 @@ function NextSteps({ content, clinicName, bookingUrl, reading }: { content: Guid
       <Text style={s.helpTitle}>{content.heading}</Text>
       {bookingUrl ? (
         <Text style={s.paragraph}>
-          {`If you would like a clinician to look at what is going on, the team at ${clinicName} can help. ${content.booking}: `}
+          {/* What the booking is for, as in the emails (issue 27, item 2): not the urgent signs. */}
+          {`For symptoms that are not settling — not for the urgent signs in this guide — the team at ${clinicName} can assess what is going on. ${content.booking}: `}
           {/* The address is printed in full: the guide is meant to be printed, and paper has no links. */}
           <Link src={bookingUrl} style={s.helpLink}>
             {bookingUrl}

@@ -93,6 +93,7 @@ describe("the Flare-Up Reset Guide PDF", () => {
     const pages = await pdfPages(withLinks);
     const last = await pdfText(withLinks, pages);
     expect(last).toContain(`${GUIDE.nextSteps.booking}: https://harbour.example/book`);
+    expect(last).toContain(normalise("For symptoms that are not settling — not for the urgent signs in this guide —"));
     expect(last).toContain("Load vs Capacity: Why Pain Flare-Ups Happen: https://harbour.example/load-vs-capacity");
     expect(last).not.toContain("Sciatica Starter Guide");
   });
