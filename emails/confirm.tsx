@@ -19,7 +19,7 @@ export function subject(): string {
  * Double opt-in (DOUBLE_OPT_IN=true): the only email an address gets before its owner clicks.
  * It says plainly what happens if they did not ask: nothing, and the request is deleted.
  */
-export default function Confirm({ firstName, confirmUrl, validDays, unsubscribeUrl, postalAddress, clinicName }: ConfirmEmailProps) {
+export default function Confirm({ firstName, confirmUrl, validDays, unsubscribeUrl, postalAddress, clinicName, care }: ConfirmEmailProps) {
   return (
     <Layout
       preview={previewText}
@@ -28,12 +28,13 @@ export default function Confirm({ firstName, confirmUrl, validDays, unsubscribeU
       clinicName={clinicName}
       postalAddress={postalAddress}
       unsubscribeUrl={unsubscribeUrl}
+      care={care}
     >
       <Text style={s.paragraph}>
         Someone — hopefully you — asked {clinicName} for the free Flare-Up Reset Guide at this address. Please
         confirm that it was you, and we will send the guide straight away, followed by a short series of
         educational emails about sciatica flare-ups. One of them also suggests supportive tools and supplements
-        you can browse if you wish.
+        you can browse if you wish, with links the clinic may earn a commission from.
       </Text>
       <GuideButton url={confirmUrl} label="Yes, send me the guide" fallback="confirm my email address" />
       <Text style={s.paragraph}>

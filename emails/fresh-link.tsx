@@ -19,7 +19,7 @@ export function subject(): string {
  * Sent when a reader followed an expired guide link and asked for a new one (at most one an
  * hour per reader). Not a step of the sequence: only the link, and what to do if it wasn't them.
  */
-export default function FreshLink({ firstName, guideUrl, validDays, unsubscribeUrl, postalAddress, clinicName }: FreshLinkEmailProps) {
+export default function FreshLink({ firstName, guideUrl, validDays, unsubscribeUrl, postalAddress, clinicName, care }: FreshLinkEmailProps) {
   return (
     <Layout
       preview={previewText}
@@ -28,6 +28,7 @@ export default function FreshLink({ firstName, guideUrl, validDays, unsubscribeU
       clinicName={clinicName}
       postalAddress={postalAddress}
       unsubscribeUrl={unsubscribeUrl}
+      care={care}
     >
       <Text style={s.paragraph}>
         {`You asked for a new link to the Flare-Up Reset Guide from ${clinicName}. Here it is: it works for ` +

@@ -31,6 +31,7 @@ export default function Mistakes({
   clinicName,
   bookingUrl,
   toolLinks,
+  care,
 }: MistakesEmailProps) {
   const tools = toolLinks.filter((link) => link.kind === "tools");
   const supplements = toolLinks.filter((link) => link.kind === "supplements");
@@ -42,6 +43,7 @@ export default function Mistakes({
       clinicName={clinicName}
       postalAddress={postalAddress}
       unsubscribeUrl={unsubscribeUrl}
+      care={care}
       hasAffiliateLinks={toolLinks.some((link) => link.affiliate === true)}
     >
       <Text style={s.paragraph}>
@@ -66,7 +68,7 @@ export default function Mistakes({
       </Heading>
       <Text style={s.paragraph}>
         Some people find temporary relief with supportive tools such as foam rollers, massage balls
-        for the glute muscles, lumbar support cushions or high-strength CBD topical creams. These may
+        for the glute muscles, lumbar support cushions or CBD topical creams. These may
         help reduce discomfort for a while, and they work best combined with education and gradual
         movement.
       </Text>
@@ -77,19 +79,20 @@ export default function Mistakes({
           <Heading as="h2" style={s.subheading}>
             Supplement support
           </Heading>
+          {/* "Ask your clinician" first (issue 27, item 5): a supplement is a question for the
+              person who knows the reader's medication and history, not a recommendation here. */}
           <Text style={s.paragraph}>
-            Some people use high-quality supplements to support recovery and muscle relaxation.
+            Some people ask about supplements to support recovery and muscle relaxation. Whether one
+            suits you is a good question for your clinician or pharmacist, especially if you take
+            medication or have a health condition.
           </Text>
           <ProductLinks intro="If you're considering a supplement, you can browse:" links={supplements} />
-          <Text style={s.paragraph}>
-            If you take medication or have a health condition, check with your clinician or
-            pharmacist before starting a supplement.
-          </Text>
         </>
       ) : null}
 
-      <RedFlagReminder />
+      {/* Booking before the reminder, never directly under the emergency signs (issue 27, item 2). */}
       <BookAssessment bookingUrl={bookingUrl} clinicName={clinicName} />
+      <RedFlagReminder care={care} />
       <Text style={s.paragraph}>Next time: the signs that mean it's time to see a clinician.</Text>
       <GuideReminder guideUrl={guideUrl} />
     </Layout>

@@ -19,7 +19,7 @@ export function subject(): string {
 
 const positions = [
   {
-    name: "The 90–90 decompression position",
+    name: "The 90–90 position",
     howTo:
       "Lie on your back with your lower legs resting on a chair, sofa or bed, so your hips and knees are both bent at about 90 degrees. Let your back settle and breathe slowly.",
   },
@@ -43,6 +43,7 @@ export default function Positions({
   clinicName,
   bookingUrl,
   reading,
+  care,
 }: BaseEmailProps) {
   return (
     <Layout
@@ -52,6 +53,7 @@ export default function Positions({
       clinicName={clinicName}
       postalAddress={postalAddress}
       unsubscribeUrl={unsubscribeUrl}
+      care={care}
     >
       <Text style={s.paragraph}>
         During a flare-up, the goal is usually to reduce irritation before pushing into more
@@ -83,8 +85,9 @@ export default function Positions({
       </Text>
 
       <FurtherReading url={reading?.positionsUrl} title={READING_TITLES.positionsUrl} />
-      <RedFlagReminder />
+      {/* Booking before the reminder, never directly under the emergency signs (issue 27, item 2). */}
       <BookAssessment bookingUrl={bookingUrl} clinicName={clinicName} />
+      <RedFlagReminder care={care} />
       <Text style={s.paragraph}>Next time: the common mistake many people make during a flare-up.</Text>
       <GuideReminder guideUrl={guideUrl} />
     </Layout>

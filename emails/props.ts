@@ -26,6 +26,20 @@ export interface RelatedReading {
   positionsUrl?: string | undefined;
 }
 
+/**
+ * How a reader reaches care, from the clinic's settings (EMERGENCY_NUMBER, CLINIC_PHONE,
+ * CLINIC_HOURS). None of these is named `…Url`, so the render cache keeps them in its key (they
+ * are per process, not per reader): see src/mail/render-cache.ts.
+ */
+export interface CareContacts {
+  /** EMERGENCY_NUMBER: "911" unless set. */
+  emergencyNumber: string;
+  /** CLINIC_PHONE: same-day care says "call us on …" when set. */
+  clinicPhone?: string | undefined;
+  /** CLINIC_HOURS, e.g. "Mon–Fri 8am–6pm": when the phone and the reply inbox are answered. */
+  clinicHours?: string | undefined;
+}
+
 export interface BaseEmailProps {
   firstName?: string | null;
   /** PUBLIC_URL/guide/TOKEN — the subscriber's personal guide link. */
@@ -39,6 +53,23 @@ export interface BaseEmailProps {
   bookingUrl?: string | undefined;
   /** RELATED_READING_* settings: omitted when unset. */
   reading?: RelatedReading | undefined;
+  /** The clinic's care contacts; DEFAULT_CARE (911, no phone) when left out. */
+  care?: CareContacts | undefined;
+}
+
+/**
+ * The check-in's three answers, each a first-party page (src/campaign/links.ts answerUrl). Every
+ * name ends in `Url` on purpose: the render cache swaps each `…Url` prop for a placeholder, and a
+ * per-reader value under any other name would be baked into the cached template.
+ */
+export interface CheckInAnswerUrls {
+  betterUrl: string;
+  sameUrl: string;
+  worseUrl: string;
+}
+
+export interface CheckInEmailProps extends BaseEmailProps {
+  answers: CheckInAnswerUrls;
 }
 
 /** The welcome names what is coming, so it says whether product links (and affiliate ones) are. */
@@ -61,15 +92,12 @@ export interface ConfirmEmailProps {
   unsubscribeUrl: string;
   postalAddress: string;
   clinicName: string;
+  /** For the reply note's hours; DEFAULT_CARE when left out. */
+  care?: CareContacts | undefined;
 }
 
 /** "Mail me a fresh link", asked for from an expired guide link. */
 export interface FreshLinkEmailProps extends BaseEmailProps {
   /** How long the new link works (GUIDE_LINK_TTL_DAYS). */
   validDays: number;
-}
-
-/** The check-in: three first-party answer pages (names end in `Url`: the render cache fills them). */
-export interface CheckInEmailProps extends BaseEmailProps {
-  answers: { betterUrl: string; sameUrl: string; worseUrl: string };
 }

@@ -17,7 +17,7 @@ export function subject(): string {
   return title;
 }
 
-export default function RedFlags({ firstName, guideUrl, unsubscribeUrl, postalAddress, clinicName, bookingUrl }: BaseEmailProps) {
+export default function RedFlags({ firstName, guideUrl, unsubscribeUrl, postalAddress, clinicName, bookingUrl, care }: BaseEmailProps) {
   return (
     <Layout
       preview={previewText}
@@ -26,12 +26,13 @@ export default function RedFlags({ firstName, guideUrl, unsubscribeUrl, postalAd
       clinicName={clinicName}
       postalAddress={postalAddress}
       unsubscribeUrl={unsubscribeUrl}
+      care={care}
     >
       <Text style={s.paragraph}>
         So far we've looked at ways that may help calm a flare-up. It's just as useful to know when
         symptoms need a professional's attention, and how quickly.
       </Text>
-      <RedFlagGroups />
+      <RedFlagGroups care={care} />
       <Heading as="h2" style={s.subheading}>
         Why they matter
       </Heading>

@@ -24,7 +24,7 @@ const triggers = [
   "Higher stress levels",
 ] as const;
 
-export default function Triggers({ firstName, guideUrl, unsubscribeUrl, postalAddress, clinicName, reading }: BaseEmailProps) {
+export default function Triggers({ firstName, guideUrl, unsubscribeUrl, postalAddress, clinicName, reading, care }: BaseEmailProps) {
   return (
     <Layout
       preview={previewText}
@@ -33,6 +33,7 @@ export default function Triggers({ firstName, guideUrl, unsubscribeUrl, postalAd
       clinicName={clinicName}
       postalAddress={postalAddress}
       unsubscribeUrl={unsubscribeUrl}
+      care={care}
     >
       <Text style={s.paragraph}>
         Flare-ups often happen when the nervous system is under more stress than it can currently
@@ -65,7 +66,7 @@ export default function Triggers({ firstName, guideUrl, unsubscribeUrl, postalAd
       </Text>
 
       <FurtherReading url={reading?.loadCapacityUrl} title={READING_TITLES.loadCapacityUrl} />
-      <RedFlagReminder />
+      <RedFlagReminder care={care} />
       <Text style={s.paragraph}>Next time: three supported positions that may help calm a flare-up.</Text>
       <GuideReminder guideUrl={guideUrl} />
     </Layout>

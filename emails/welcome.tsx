@@ -42,6 +42,7 @@ export default function Welcome({
   clinicName,
   reading,
   toolLinks = [],
+  care,
 }: WelcomeEmailProps) {
   const comingUp = [
     ["Triggers", "what often sets off a flare-up, and why stressors add up."],
@@ -51,6 +52,7 @@ export default function Welcome({
       `why stretching hard early in a flare can, in some cases, increase nerve irritation${productLinksNote(toolLinks)}.`,
     ],
     ["Red flags", "which signs need emergency care, which need a clinician the same day, and why."],
+    ["A check-in", "one quick question about how you're doing, so the last email fits where you are."],
   ] as const;
   return (
     <Layout
@@ -60,6 +62,7 @@ export default function Welcome({
       clinicName={clinicName}
       postalAddress={postalAddress}
       unsubscribeUrl={unsubscribeUrl}
+      care={care}
     >
       <Text style={s.paragraph}>
         Thanks for asking for the Flare-Up Reset Guide. It's a short, practical guide from {clinicName}:
@@ -68,7 +71,7 @@ export default function Welcome({
       </Text>
       <GuideButton url={guideUrl} label="Download your guide" fallback="download the guide (PDF)" />
 
-      <RedFlagReminder />
+      <RedFlagReminder care={care} />
 
       <Heading as="h2" style={s.subheading}>
         What's coming over the next week or so

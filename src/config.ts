@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { z } from "zod";
+import { DEFAULT_CARE } from "../emails/components/red-flags-wording.js";
 
 /**
  * The environment, parsed once into a typed Config. Nothing else in the code base reads
@@ -157,11 +158,26 @@ const schema = z.object({
   // Unset: true outside production (an n8n on the LAN, a local test receiver), false in it.
   WEBHOOK_ALLOW_PRIVATE_URLS: bool(undefined),
   TOOLS_URL: url("an http(s) URL", ["http:", "https:"]),
+  // Unset means no supplement block at all (issue 27, item 5): no built-in store link goes out.
   SUPPLEMENT_URL: url("an http(s) URL", ["http:", "https:"]),
   // Whether each link earns the clinic a commission: the email marks it and adds the disclosure.
+  // Production asks for TOOLS_AFFILIATE to be declared when TOOLS_URL is set (see parseConfig).
   TOOLS_AFFILIATE: bool(false),
-  // The default SUPPLEMENT_URL is the clinic's practitioner referral link, which does.
+  // A supplement link is usually a practitioner referral link, which does earn: disclosed unless
+  // the clinic says otherwise.
   SUPPLEMENT_AFFILIATE: bool(true),
+  // How a reader reaches care (issue 27, items 1 and 3): the red-flag lines of every email, the
+  // guide and the pages name the number to call.
+  EMERGENCY_NUMBER: optionalString.refine((v) => v === undefined || /^[0-9+][0-9 ()+-]{1,19}$/.test(v), {
+    message: 'must be a phone number such as 911, 999 or 112 (digits, spaces, + - ( ) only)',
+  }),
+  CLINIC_PHONE: optionalString.refine((v) => v === undefined || /^[0-9+(][0-9 ().+-]{4,29}(\s*(ext\.?|x)\s*[0-9]{1,6})?$/i.test(v), {
+    message: 'must be a phone number such as "(555) 010-0199" or "+1 555 010 0199"',
+  }),
+  CLINIC_HOURS: optionalString.refine((v) => v === undefined || (v.length <= 120 && !/[<>\u0000-\u001f]/.test(v)), {
+    message: 'must be one short line of text such as "Mon–Fri 8am–6pm" (at most 120 characters)',
+  }),
+  PRIVACY_URL: url("an http(s) URL", ["http:", "https:"]),
   BOOKING_URL: url("an http(s) URL", ["http:", "https:"]),
   RELATED_READING_STARTER_URL: url("an http(s) URL", ["http:", "https:"]),
   RELATED_READING_LOAD_CAPACITY_URL: url("an http(s) URL", ["http:", "https:"]),
@@ -231,6 +247,17 @@ export interface Config {
   http: { requestTimeoutMs: number; maxConnectionsPerClient: number };
   /** The admin audit trail keeps this many days (the maintenance worker deletes older rows). */
   auditRetentionDays: number;
+  /** How readers reach care: the red-flag lines, same-day care and the reply note. */
+  care: {
+    /** EMERGENCY_NUMBER, "911" when unset. */
+    emergencyNumber: string;
+    /** CLINIC_PHONE: same-day care says "call us on …"; else "call your clinician". */
+    clinicPhone: string | undefined;
+    /** CLINIC_HOURS: when the phone and the reply inbox are answered. */
+    clinicHours: string | undefined;
+  };
+  /** PRIVACY_URL: the clinic's privacy notice, linked under the signup form when set. */
+  privacyUrl: string | undefined;
   /** Links in the emails and the guide; each is left out when unset. */
   links: {
     /** The "mistakes" email's product links, each marked affiliate only when its flag says so. */
@@ -244,9 +271,6 @@ export interface Config {
     reading: { starterGuideUrl: string | undefined; loadCapacityUrl: string | undefined; positionsUrl: string | undefined };
   };
 }
-
-/** The clinic's supplement link from the article; TOOLS_URL has no default (none is in the article). */
-export const DEFAULT_SUPPLEMENT_URL = "https://www.thorne.com/u/PR2106491";
 
 /** Development defaults only: production refuses to start without CLINIC_NAME and EMAIL_FROM. */
 export const DEFAULT_CLINIC_NAME = "Flare-Up Reset";
@@ -271,8 +295,18 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (e.NODE_ENV === "production") {
     // The defaults are the project's own name and Resend's test sender: a production email
     // must come from the clinic, named as the clinic (issue 15).
-    for (const name of ["APP_SECRET", "POSTAL_ADDRESS", "PUBLIC_URL", "CLINIC_NAME", "EMAIL_FROM"] as const) {
+    // EMAIL_REPLY_TO (issue 27, item 4): every email says "just reply" and that a person reads
+    // replies; without it, replies go to the sending address, which nobody may read.
+    for (const name of ["APP_SECRET", "POSTAL_ADDRESS", "PUBLIC_URL", "CLINIC_NAME", "EMAIL_FROM", "EMAIL_REPLY_TO"] as const) {
       if (!e[name]) throw new ConfigError(`Invalid configuration: ${name} is required when NODE_ENV=production`);
+    }
+    // Item 6: TOOLS_AFFILIATE's default (false) would send a commission-earning link unmarked,
+    // so with a tools link the clinic must say which it is. Read from the raw environment: the
+    // parsed value cannot tell "false" from "not set".
+    if (e.TOOLS_URL !== undefined && (env.TOOLS_AFFILIATE ?? "").trim() === "") {
+      throw new ConfigError(
+        "Invalid configuration: TOOLS_AFFILIATE must be set to true or false when TOOLS_URL is set and NODE_ENV=production",
+      );
     }
   }
   return {
@@ -321,10 +355,17 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     engagementRetentionDays: e.ENGAGEMENT_RETENTION_DAYS,
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     http: { requestTimeoutMs: Math.round(e.REQUEST_TIMEOUT_SECONDS * 1000), maxConnectionsPerClient: e.MAX_CONNECTIONS_PER_CLIENT },
+    care: {
+      // One default for the emails, the guide and the pages: DEFAULT_CARE (911, the article's readers).
+      emergencyNumber: e.EMERGENCY_NUMBER ?? DEFAULT_CARE.emergencyNumber,
+      clinicPhone: e.CLINIC_PHONE,
+      clinicHours: e.CLINIC_HOURS,
+    },
+    privacyUrl: e.PRIVACY_URL,
     links: {
       toolsUrl: e.TOOLS_URL,
       toolsAffiliate: e.TOOLS_AFFILIATE,
-      supplementUrl: e.SUPPLEMENT_URL ?? DEFAULT_SUPPLEMENT_URL,
+      supplementUrl: e.SUPPLEMENT_URL,
       supplementAffiliate: e.SUPPLEMENT_AFFILIATE,
       bookingUrl: e.BOOKING_URL,
       reading: {

@@ -122,6 +122,7 @@ export function createDeps(
       clinicName: config.email.clinicName,
       bookingUrl: config.links.bookingUrl,
       reading: config.links.reading,
+      care: config.care,
       pdfPath: config.guidePdfPath,
       logger,
     }),
@@ -162,6 +163,7 @@ export function composeSettings(config: ReadyConfig): ComposeSettings {
     supplementAffiliate: config.links.supplementAffiliate,
     bookingUrl: config.links.bookingUrl,
     reading: config.links.reading,
+    care: config.care,
     renderer: new RenderCache(),
   };
 }
@@ -284,6 +286,8 @@ export function pageSettings(config: ReadyConfig): PageSettings {
     allowedOrigins: config.allowedOrigins,
     guideLinkTtlDays: config.guideLinkTtlDays,
     doubleOptIn: config.doubleOptIn,
+    care: config.care,
+    privacyUrl: config.privacyUrl,
   };
 }
 

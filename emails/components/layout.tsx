@@ -1,6 +1,8 @@
 import type { ReactNode } from "react";
 import { Body, Container, Head, Heading, Hr, Html, Link, Preview, Section, Text } from "@react-email/components";
+import type { CareContacts } from "../props.js";
 import { displayFirstName } from "./personalize.js";
+import { DEFAULT_CARE } from "./red-flags-wording.js";
 import * as s from "./styles.js";
 
 export interface LayoutProps {
@@ -13,6 +15,8 @@ export interface LayoutProps {
   unsubscribeUrl: string;
   /** True when any link in the email earns the clinic money: the footer then says so plainly. */
   hasAffiliateLinks?: boolean | undefined;
+  /** The clinic's emergency number and hours, for the reply note; DEFAULT_CARE when left out. */
+  care?: CareContacts | undefined;
   children: ReactNode;
 }
 
@@ -22,6 +26,20 @@ export const AFFILIATE_DISCLOSURE =
 export const MEDICAL_DISCLAIMER =
   "This email is for education only and is not medical advice. Please see a qualified clinician for diagnosis and treatment.";
 
+/**
+ * "Just reply" invites a reader to write, so it must say who reads it and when, and that a reply
+ * is the wrong place for an urgent symptom (issue 27, item 4): a reply sent on a Friday night
+ * about a numb saddle area would wait until Monday. Production requires EMAIL_REPLY_TO, so a
+ * reply does reach a person.
+ */
+export function replyNote(care: CareContacts = DEFAULT_CARE): string {
+  const when = care.clinicHours === undefined ? "on working days" : `during clinic hours (${care.clinicHours})`;
+  return (
+    `Have a question about the guide? Just reply to this email: a person on our team reads replies ${when}. ` +
+    `This inbox is not watched for urgent symptoms: for those, don't wait for a reply — call ${care.emergencyNumber} or seek same-day care.`
+  );
+}
+
 export function Layout({
   preview,
   heading,
@@ -30,6 +48,7 @@ export function Layout({
   postalAddress,
   unsubscribeUrl,
   hasAffiliateLinks = false,
+  care = DEFAULT_CARE,
   children,
 }: LayoutProps) {
   return (
@@ -59,7 +78,7 @@ export function Layout({
             {preview}
           </Text>
           {children}
-          <SignOff clinicName={clinicName} />
+          <SignOff clinicName={clinicName} care={care} />
           <Footer
             clinicName={clinicName}
             postalAddress={postalAddress}
@@ -77,10 +96,10 @@ function Greeting({ firstName }: { firstName?: string | null | undefined }) {
   return <Text style={s.paragraph}>{name === null ? "Hi there," : `Hi ${name},`}</Text>;
 }
 
-function SignOff({ clinicName }: { clinicName: string }) {
+function SignOff({ clinicName, care }: { clinicName: string; care: CareContacts }) {
   return (
     <Section>
-      <Text style={s.paragraph}>Have a question about the guide? Just reply to this email.</Text>
+      <Text style={s.paragraph}>{replyNote(care)}</Text>
       <Text style={s.paragraph}>
         Warmly,
         <br />

@@ -1,54 +1,83 @@
 import { Heading, Section, Text } from "@react-email/components";
+import type { CareContacts } from "../props.js";
 import {
-  EMERGENCY_ACTION,
+  DEFAULT_CARE,
+  EMERGENCY_HEADING,
   EMERGENCY_SIGNS,
-  REMINDER_EMERGENCY,
-  REMINDER_SAME_DAY,
+  emergencyAction,
   REMINDER_TITLE,
-  SAME_DAY_ACTION,
+  reminderEmergency,
+  reminderSameDay,
+  SAME_DAY_HEADING,
   SAME_DAY_SIGNS,
+  sameDayAction,
 } from "./red-flags-wording.js";
 import * as s from "./styles.js";
+
+type CareProps = { care?: CareContacts | undefined };
 
 /**
  * The compact reminder in every email of the sequence (issue 15: the hands-on emails are the
  * ones a reader acts on, so the red flags cannot wait for the last one). Same words everywhere.
  */
-export function RedFlagReminder() {
+export function RedFlagReminder({ care = DEFAULT_CARE }: CareProps) {
   return (
     <Section style={s.careBox} className={s.cls.care}>
       <Text style={{ ...s.paragraph, margin: 0 }}>
-        <strong>{REMINDER_TITLE}</strong> {REMINDER_EMERGENCY} {REMINDER_SAME_DAY}
+        <strong>{REMINDER_TITLE}</strong> {reminderEmergency(care)} {reminderSameDay(care)}
       </Text>
     </Section>
   );
 }
 
-/** The full, graded list for the red-flags email: what needs emergency care, what the same day. */
-export function RedFlagGroups() {
-  const groups = [
-    { heading: "Emergency care now", signs: EMERGENCY_SIGNS, action: EMERGENCY_ACTION },
-    { heading: "A clinician the same day", signs: SAME_DAY_SIGNS, action: SAME_DAY_ACTION },
-  ] as const;
+/** The emergency signs in full, in a box of their own look (red rule): first in the worse path. */
+export function EmergencySigns({ care = DEFAULT_CARE }: CareProps) {
+  return (
+    <Section style={s.emergencyBox} className={s.cls.emergency}>
+      <Heading as="h2" style={{ ...s.subheading, margin: "0 0 8px" }}>
+        {EMERGENCY_HEADING}
+      </Heading>
+      <ul style={s.list}>
+        {EMERGENCY_SIGNS.map((sign) => (
+          <li key={sign} style={s.listItem}>
+            {sign}
+          </li>
+        ))}
+      </ul>
+      <Text style={{ ...s.paragraph, margin: 0 }}>
+        <strong>{emergencyAction(care)}</strong>
+      </Text>
+    </Section>
+  );
+}
+
+/** The same-day signs, and how to reach that care (the clinic's phone and hours, urgent care). */
+export function SameDaySigns({ care = DEFAULT_CARE }: CareProps) {
+  return (
+    <Section style={s.careBox} className={s.cls.care}>
+      <Heading as="h2" style={{ ...s.subheading, margin: "0 0 8px" }}>
+        {SAME_DAY_HEADING}
+      </Heading>
+      <ul style={s.list}>
+        {SAME_DAY_SIGNS.map((sign) => (
+          <li key={sign} style={s.listItem}>
+            {sign}
+          </li>
+        ))}
+      </ul>
+      <Text style={{ ...s.paragraph, margin: 0 }}>
+        <strong>{sameDayAction(care)}</strong>
+      </Text>
+    </Section>
+  );
+}
+
+/** The full, graded list: what needs emergency care now, what a clinician the same day. */
+export function RedFlagGroups({ care = DEFAULT_CARE }: CareProps) {
   return (
     <>
-      {groups.map((group) => (
-        <Section key={group.heading} style={s.careBox} className={s.cls.care}>
-          <Heading as="h2" style={{ ...s.subheading, margin: "0 0 8px" }}>
-            {group.heading}
-          </Heading>
-          <ul style={s.list}>
-            {group.signs.map((sign) => (
-              <li key={sign} style={s.listItem}>
-                {sign}
-              </li>
-            ))}
-          </ul>
-          <Text style={{ ...s.paragraph, margin: 0 }}>
-            <strong>{group.action}</strong>
-          </Text>
-        </Section>
-      ))}
+      <EmergencySigns care={care} />
+      <SameDaySigns care={care} />
     </>
   );
 }

@@ -15,6 +15,8 @@ export const colors = {
   accent: "#2f6f6a",
   rule: "#dde6e4",
   careBg: "#f6f1e7",
+  emergencyBg: "#fdeeec",
+  emergencyBorder: "#b3261e",
 } as const;
 
 /**
@@ -30,6 +32,8 @@ export const darkColors = {
   accent: "#8ad0c6",
   rule: "#34443f",
   careBg: "#2d2a22",
+  emergencyBg: "#3a201d",
+  emergencyBorder: "#f2a39b",
   buttonInk: "#0f1d1c",
 } as const;
 
@@ -41,6 +45,7 @@ export const cls = {
   small: "fur-small",
   brand: "fur-brand",
   care: "fur-care",
+  emergency: "fur-emergency",
   button: "fur-button",
 } as const;
 
@@ -52,6 +57,7 @@ export const darkModeCss = `@media (prefers-color-scheme: dark) {
 .${cls.card} a, .${cls.card} .${cls.brand} { color: ${darkColors.accent} !important; }
 .${cls.card} hr { border-color: ${darkColors.rule} !important; }
 .${cls.card} .${cls.care} { background-color: ${darkColors.careBg} !important; }
+.${cls.card} .${cls.emergency} { background-color: ${darkColors.emergencyBg} !important; border-color: ${darkColors.emergencyBorder} !important; }
 .${cls.card} a.${cls.button} { background-color: ${darkColors.accent} !important; color: ${darkColors.buttonInk} !important; }
 }`;
 
@@ -159,4 +165,17 @@ export const careBox: CSSProperties = {
 export const hr: CSSProperties = {
   borderColor: colors.rule,
   margin: "24px 0 16px",
+};
+
+/**
+ * The emergency signs' box (issue 27, item 1): it must not look like the same-day box beside it.
+ * A reddish ground and a thick red rule on the left, where the same-day box is warm beige with
+ * none; the text keeps the ink colour, so contrast is the body text's in both schemes.
+ */
+export const emergencyBox: CSSProperties = {
+  backgroundColor: colors.emergencyBg,
+  borderLeft: `6px solid ${colors.emergencyBorder}`,
+  borderRadius: "6px",
+  padding: "12px 16px",
+  margin: "8px 0 16px",
 };

@@ -35,6 +35,7 @@ export async function composeConfirmation(
     unsubscribeUrl: unsubscribe,
     postalAddress: s.postalAddress,
     clinicName: s.clinicName,
+    care: s.care,
   });
   // Tagged step=confirm (src/outbound/keys.ts) so provider events can be told apart; never a step in the stats.
   return envelope(s, { kind: "confirmation", id: to.confirmationId, subscriberId: to.subscriberId }, to.email, rendered, unsubscribe);

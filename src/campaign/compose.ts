@@ -1,4 +1,4 @@
-import type { EmailLink, RelatedReading } from "../../emails/props.js";
+import type { CareContacts, CheckInAnswerUrls, EmailLink, RelatedReading } from "../../emails/props.js";
 import type { OutgoingEmail } from "../mail/transport.js";
 import { envelope } from "../outbound/envelope.js";
 import type { RenderCache } from "../mail/render-cache.js";
@@ -20,6 +20,11 @@ export interface ComposeSettings extends LinkSettings {
   bookingUrl?: string | undefined;
   /** The article's related-reading pieces (RELATED_READING_*). */
   reading?: RelatedReading | undefined;
+  /**
+   * EMERGENCY_NUMBER, CLINIC_PHONE, CLINIC_HOURS: every email's red-flag lines and reply note say
+   * how to reach care with them. Required, so no composer can forget them and fall back to 911.
+   */
+  care: CareContacts;
   /** One per process: each template is rendered by React once, then personalised (µs). */
   renderer: RenderCache;
 }
@@ -59,7 +64,7 @@ export async function composeEmail(
 ): Promise<OutgoingEmail> {
   const unsubscribe = unsubscribeUrl(s, to.subscriberId, deliveryId);
   const tracked = (key: LinkKey) => (linkTarget(s, key) === undefined ? undefined : trackedUrl(s, deliveryId, key));
-  const rendered = await s.renderer.render(step, {
+  const props = {
     firstName: to.firstName,
     guideUrl: guideUrl(s, to.subscriberId, issuedAt, deliveryId),
     unsubscribeUrl: unsubscribe,
@@ -72,11 +77,25 @@ export async function composeEmail(
       loadCapacityUrl: tracked("reading-load"),
       positionsUrl: tracked("reading-positions"),
     },
-    answers: {
-      betterUrl: answerUrl(s, deliveryId, "better"),
-      sameUrl: answerUrl(s, deliveryId, "same"),
-      worseUrl: answerUrl(s, deliveryId, "worse"),
-    },
-  });
+    care: s.care,
+  };
+  // Only the check-in carries answer links; narrowing on `step` lets the other steps' props
+  // leave them out (PropsFor<StepKey> would otherwise ask every step for them).
+  const rendered =
+    step === "check-in"
+      ? await s.renderer.render(step, { ...props, answers: checkInAnswers(s, deliveryId) })
+      : await s.renderer.render(step, props);
   return envelope(s, { kind: "step", step, subscriberId: to.subscriberId }, to.email, rendered, unsubscribe);
+}
+
+/**
+ * The check-in's three answer pages, each naming this email (`deliveryId`) and its answer. The
+ * prop names end in `Url`, so the render cache treats them as the per-reader links they are.
+ */
+export function checkInAnswers(s: Pick<LinkSettings, "publicUrl" | "appSecret">, deliveryId: number): CheckInAnswerUrls {
+  return {
+    betterUrl: answerUrl(s, deliveryId, "better"),
+    sameUrl: answerUrl(s, deliveryId, "same"),
+    worseUrl: answerUrl(s, deliveryId, "worse"),
+  };
 }

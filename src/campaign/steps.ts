@@ -8,6 +8,7 @@ export const STEP_KEYS = [
   "positions",
   "mistakes",
   "red-flags",
+  // Issue 27: the check-in, then exactly one of the last four (DESIGN.md "The check-in, branches and goals").
   "check-in",
   "check-in-worse",
   "check-in-same",

@@ -12,10 +12,12 @@ export interface ConsentWording {
 export const CONFIRM_CONSENT: ConsentWording = {
   kind: "confirm",
   // v2: the confirmation email now says one email suggests tools and supplements (issue 15).
-  formVersion: "confirm-email-v2",
+  // v3: …with links the clinic may earn a commission from, as the form says (issue 27, item 7).
+  formVersion: "confirm-email-v3",
   wording:
     "Clicked the confirmation link in the email sent to this address, asking for the Flare-Up Reset Guide " +
-    "and the short series of educational emails, one of which suggests supportive tools and supplements.",
+    "and the short series of educational emails, one of which suggests supportive tools and supplements, " +
+    "with links the clinic may earn a commission from.",
 };
 
 export const RESUBSCRIBE_CONSENT: ConsentWording = {

@@ -1,11 +1,16 @@
+import type { CareContacts } from "../../emails/props.js";
 import {
-  EMERGENCY_ACTION,
+  DEFAULT_CARE,
+  EMERGENCY_HEADING,
   EMERGENCY_SIGNS,
+  emergencyAction,
   NUMBNESS_CONTRAST,
-  SAME_DAY_ACTION,
+  SAME_DAY_HEADING,
   SAME_DAY_SIGNS,
+  sameDayAction,
   WHY_THEY_MATTER,
 } from "../../emails/components/red-flags-wording.js";
+import { NOTES_PAGE_TITLE } from "../../emails/components/next-steps.js";
 
 /**
  * The Flare-Up Reset Guide as data, written from the clinic's article
@@ -44,7 +49,8 @@ export interface GuideContent {
   redFlags: {
     heading: string;
     intro: string;
-    groups: readonly { title: string; items: readonly string[]; action: string }[];
+    /** `tone` draws the emergency group apart from the same-day one (issue 27, item 1). */
+    groups: readonly { tone: "emergency" | "same-day"; title: string; items: readonly string[]; action: string }[];
     why: string;
   };
   /** The last page: the clinic one tap away (BOOKING_URL) and the related reading, when set. */
@@ -54,6 +60,24 @@ export interface GuideContent {
   disclaimer: { heading: string; paragraphs: readonly string[] };
 }
 
+/**
+ * The guide for a clinic's care settings: the red flags name its emergency number, and same-day
+ * care its phone and hours (EMERGENCY_NUMBER, CLINIC_PHONE, CLINIC_HOURS).
+ */
+export function guideContent(care: CareContacts = DEFAULT_CARE): GuideContent {
+  return {
+    ...GUIDE,
+    redFlags: {
+      ...GUIDE.redFlags,
+      groups: [
+        { tone: "emergency", title: EMERGENCY_HEADING, items: EMERGENCY_SIGNS, action: emergencyAction(care) },
+        { tone: "same-day", title: SAME_DAY_HEADING, items: SAME_DAY_SIGNS, action: sameDayAction(care) },
+      ],
+    },
+  };
+}
+
+/** The guide with the default care settings (911, no clinic phone). */
 export const GUIDE: GuideContent = {
   title: "The Flare-Up Reset Guide",
   subtitle:
@@ -235,7 +259,7 @@ export const GUIDE: GuideContent = {
             "foam rollers",
             "massage balls for the glute muscles",
             "lumbar support cushions",
-            "high-strength CBD topical creams",
+            "CBD topical creams",
           ],
         },
         {
@@ -243,15 +267,15 @@ export const GUIDE: GuideContent = {
           text:
             "These tools may help reduce discomfort for a while, but they work best when combined with " +
             "education and gradual movement. Use them gently: they are there to make you more comfortable, not " +
-            "to push through pain. Some people also use high-quality supplements to support recovery and muscle " +
-            "relaxation; ask your clinician what fits you.",
+            "to push through pain. Some people also ask about supplements to support recovery and muscle " +
+            "relaxation: whether one suits you is a question for your clinician or pharmacist.",
         },
       ],
     },
     {
       id: "questions",
       heading: "Walking and stretching: your questions answered",
-      lead: "The questions readers ask us most often.",
+      lead: "Common questions, answered.",
       blocks: [
         {
           kind: "question",
@@ -293,8 +317,8 @@ export const GUIDE: GuideContent = {
     heading: "When to seek medical evaluation",
     intro: "Some signs need more than a flare-up plan. How quickly to act depends on the sign:",
     groups: [
-      { title: "Emergency care now", items: EMERGENCY_SIGNS, action: EMERGENCY_ACTION },
-      { title: "A clinician the same day", items: SAME_DAY_SIGNS, action: SAME_DAY_ACTION },
+      { tone: "emergency", title: EMERGENCY_HEADING, items: EMERGENCY_SIGNS, action: emergencyAction(DEFAULT_CARE) },
+      { tone: "same-day", title: SAME_DAY_HEADING, items: SAME_DAY_SIGNS, action: sameDayAction(DEFAULT_CARE) },
     ],
     why: WHY_THEY_MATTER,
   },
@@ -304,7 +328,7 @@ export const GUIDE: GuideContent = {
     reading: "Further reading from the clinic",
   },
   notes: {
-    heading: "My flare-up notes",
+    heading: NOTES_PAGE_TITLE,
     lead: "Print this page and keep it handy. Noticing your own pattern may help you respond calmly next time.",
     prompts: [
       "Things that seem to add up before my flare-ups:",

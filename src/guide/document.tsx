@@ -55,7 +55,7 @@ const s = StyleSheet.create({
     color: color.ink,
   },
   cover: { paddingTop: 0, paddingHorizontal: 0 },
-  band: { backgroundColor: color.accent, paddingTop: 44, paddingBottom: 28, paddingHorizontal: 56, marginBottom: 20 },
+  band: { backgroundColor: color.accent, paddingTop: 36, paddingBottom: 22, paddingHorizontal: 56, marginBottom: 14 },
   brand: { color: "#d9ebe7", fontSize: 10, letterSpacing: 1.5, fontFamily: "Helvetica-Bold", marginBottom: 14 },
   title: { color: color.paper, fontSize: 32, fontFamily: "Helvetica-Bold", lineHeight: 1.15, marginBottom: 12 },
   subtitle: { color: "#eef6f4", fontSize: 14, lineHeight: 1.45 },
@@ -117,9 +117,15 @@ const s = StyleSheet.create({
   careItem: { ...text, fontFamily: "Helvetica-Bold", color: color.ink },
   careBullet: { ...text, width: 16, color: color.careBorder, fontFamily: "Helvetica-Bold" },
   careAction: { ...text, marginTop: 8, color: color.ink },
-  careCompact: { marginTop: 14, marginHorizontal: 56, padding: 12 },
+  careCompact: { marginTop: 6, marginBottom: 0, marginHorizontal: 56, padding: 8 },
   careGroups: { flexDirection: "row" },
-  careGroup: { flex: 1, paddingRight: 10 },
+  careGroup: { flex: 1, marginRight: 10 },
+  // The emergency group on a white panel behind a thick red rule; the same-day group stays on
+  // the box's warm ground: two urgencies, two looks (issue 27, item 1).
+  careEmergency: { backgroundColor: color.paper, borderLeftWidth: 5, borderLeftColor: color.care, borderRadius: 3, padding: 6, marginBottom: 6 },
+  careSameDay: { padding: 6 },
+  // The cover has one page: the compact box's lines are a little smaller to keep it there.
+  careItemCompact: { fontSize: 9.5, lineHeight: 1.3 },
   careGroupTitle: { ...text, fontFamily: "Helvetica-Bold", color: color.care, marginBottom: 2 },
   help: { borderWidth: 1, borderColor: color.rule, borderRadius: 6, padding: 12, marginTop: 4, marginBottom: 10 },
   helpTitle: { fontFamily: "Helvetica-Bold", fontSize: 13, color: color.accent, marginBottom: 4 },
@@ -144,13 +150,14 @@ const s = StyleSheet.create({
   },
 });
 
-function Bullets({ items, care = false }: { items: readonly string[]; care?: boolean }) {
+function Bullets({ items, care = false, compact = false }: { items: readonly string[]; care?: boolean; compact?: boolean }) {
+  const size = compact ? [s.careItemCompact] : [];
   return (
     <View style={s.list}>
       {items.map((item) => (
         <View key={item} style={s.listRow} wrap={false}>
-          <Text style={care ? s.careBullet : s.bullet}>•</Text>
-          <Text style={care ? [s.listText, s.careItem] : s.listText}>{item}</Text>
+          <Text style={[care ? s.careBullet : s.bullet, ...size]}>•</Text>
+          <Text style={care ? [s.listText, s.careItem, ...size] : [s.listText, ...size]}>{item}</Text>
         </View>
       ))}
     </View>
@@ -234,14 +241,31 @@ function RedFlags({ content, compact }: { content: GuideContent["redFlags"]; com
   return (
     <View style={compact ? [s.care, s.careCompact] : s.care} wrap={false}>
       {/* In the full section the heading stands above the box; on the cover the box names itself. */}
-      {compact ? <Text style={s.careTitle}>{`Before you start: ${content.heading.toLowerCase()}`}</Text> : null}
+      {compact ? <Text style={[s.careTitle, { fontSize: 14 }]}>{`Before you start: ${content.heading.toLowerCase()}`}</Text> : null}
       {compact ? null : <Text style={s.listIntro}>{content.intro}</Text>}
       <View style={compact ? s.careGroups : undefined}>
         {content.groups.map((group) => (
-          <View key={group.title} style={compact ? s.careGroup : undefined}>
+          <View
+            key={group.title}
+            style={[
+              ...(compact ? [s.careGroup] : []),
+              // On the cover the emergency signs get the wider column: fewer wrapped lines.
+              ...(compact && group.tone === "emergency" ? [{ flex: 1.4 }] : []),
+              group.tone === "emergency" ? s.careEmergency : s.careSameDay,
+            ]}
+          >
             <Text style={s.careGroupTitle}>{group.title}</Text>
-            <Bullets items={group.items} care />
-            <Text style={[s.careAction, { marginTop: 0, marginBottom: 6 }]}>{group.action}</Text>
+            <Bullets items={group.items} care compact={compact} />
+            <Text
+              style={[
+                s.careAction,
+                { marginTop: 0, marginBottom: 2 },
+                ...(compact ? [s.careItemCompact] : []),
+                ...(group.tone === "emergency" ? [{ fontFamily: "Helvetica-Bold" }] : []),
+              ]}
+            >
+              {group.action}
+            </Text>
           </View>
         ))}
       </View>
@@ -262,7 +286,8 @@ function NextSteps({ content, clinicName, bookingUrl, reading }: { content: Guid
       <Text style={s.helpTitle}>{content.heading}</Text>
       {bookingUrl ? (
         <Text style={s.paragraph}>
-          {`If you would like a clinician to look at what is going on, the team at ${clinicName} can help. ${content.booking}: `}
+          {/* What the booking is for, as in the emails (issue 27, item 2): not the urgent signs. */}
+          {`For symptoms that are not settling — not for the urgent signs in this guide — the team at ${clinicName} can assess what is going on. ${content.booking}: `}
           {/* The address is printed in full: the guide is meant to be printed, and paper has no links. */}
           <Link src={bookingUrl} style={s.helpLink}>
             {bookingUrl}

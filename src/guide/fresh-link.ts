@@ -52,6 +52,7 @@ export async function composeFreshLinkEmail(s: ComposeSettings, to: FreshLinkRec
     unsubscribeUrl: unsubscribe,
     postalAddress: s.postalAddress,
     clinicName: s.clinicName,
+    care: s.care,
   });
   // Not a step of the sequence: tagged apart (step=fresh-link) so the per-step stats never count it;
   // one key per row, so a retry is a replay and a new request an hour later a new email.

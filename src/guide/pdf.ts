@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { createElement } from "react";
 import type { Logger } from "../logger.js";
-import { GUIDE, type GuideContent } from "./content.js";
+import type { CareContacts } from "../../emails/props.js";
+import { guideContent, type GuideContent } from "./content.js";
 import type { GuideLinks } from "./document.js";
 
 /** The PDF served at GET /guide/:token, with what the response headers need. */
@@ -19,13 +20,15 @@ export interface GuidePdf {
  * Renders the guide from its content: the same content gives the same pages. react-pdf is loaded
  * here, on first use, not at start: the worker process never needs it (≈ 0.35 s and tens of MB).
  */
-export async function buildGuidePdf(options: { clinicName: string; content?: GuideContent } & GuideLinks): Promise<Buffer> {
+export async function buildGuidePdf(
+  options: { clinicName: string; content?: GuideContent; care?: CareContacts | undefined } & GuideLinks,
+): Promise<Buffer> {
   const [{ renderToBuffer }, { GuideDocument }] = await Promise.all([
     import("@react-pdf/renderer"),
     import("./document.js"),
   ]);
   const element = createElement(GuideDocument, {
-    content: options.content ?? GUIDE,
+    content: options.content ?? guideContent(options.care),
     clinicName: options.clinicName,
     bookingUrl: options.bookingUrl,
     reading: options.reading,
@@ -47,6 +50,8 @@ export interface GuidePdfStore {
 
 export interface GuidePdfSettings extends GuideLinks {
   clinicName: string;
+  /** EMERGENCY_NUMBER, CLINIC_PHONE, CLINIC_HOURS: the red flags say whom to call. */
+  care?: CareContacts | undefined;
   /** GUIDE_PDF_PATH: the clinic's own PDF, served instead of the built one. */
   pdfPath: string | undefined;
   logger: Logger;
@@ -69,7 +74,12 @@ export function createGuidePdfStore(settings: GuidePdfSettings): GuidePdfStore {
       if (!isPdf(bytes)) throw new Error(`GUIDE_PDF_PATH does not point at a PDF file: ${settings.pdfPath}`);
       source = "file";
     } else {
-      bytes = await buildGuidePdf({ clinicName: settings.clinicName, bookingUrl: settings.bookingUrl, reading: settings.reading });
+      bytes = await buildGuidePdf({
+        clinicName: settings.clinicName,
+        bookingUrl: settings.bookingUrl,
+        reading: settings.reading,
+        care: settings.care,
+      });
       source = "built";
     }
     const ms = Math.round(performance.now() - started);

@@ -1,5 +1,10 @@
 import { createElement, type ReactElement } from "react";
 import { render } from "@react-email/render";
+import CheckInBetter, * as checkInBetter from "../../emails/check-in-better.js";
+import CheckInSame, * as checkInSame from "../../emails/check-in-same.js";
+import CheckInWorse, * as checkInWorse from "../../emails/check-in-worse.js";
+import CheckIn, * as checkIn from "../../emails/check-in.js";
+import Closing, * as closing from "../../emails/closing.js";
 import Confirm, * as confirm from "../../emails/confirm.js";
 import FreshLink, * as freshLink from "../../emails/fresh-link.js";
 import Mistakes, * as mistakes from "../../emails/mistakes.js";
@@ -15,11 +20,6 @@ import type {
 import RedFlags, * as redFlags from "../../emails/red-flags.js";
 import Triggers, * as triggers from "../../emails/triggers.js";
 import Welcome, * as welcome from "../../emails/welcome.js";
-import CheckIn, * as checkIn from "../../emails/check-in.js";
-import CheckInWorse, * as checkInWorse from "../../emails/check-in-worse.js";
-import CheckInSame, * as checkInSame from "../../emails/check-in-same.js";
-import CheckInBetter, * as checkInBetter from "../../emails/check-in-better.js";
-import Closing, * as closing from "../../emails/closing.js";
 
 /**
  * Every template: the sequence's steps, the double opt-in confirmation and the fresh guide link
@@ -39,6 +39,7 @@ export interface StepProps {
   positions: BaseEmailProps;
   mistakes: MistakesEmailProps;
   "red-flags": BaseEmailProps;
+  /** The three answer links (answers.betterUrl…): only this step carries them. */
   "check-in": CheckInEmailProps;
   "check-in-worse": BaseEmailProps;
   "check-in-same": BaseEmailProps;

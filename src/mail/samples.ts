@@ -16,6 +16,8 @@ const common = {
   unsubscribeUrl: `${base}/unsubscribe/${token("0b9a3f5e-2a7c-4c1e-9d55-3f1f4f0e8a11")}`,
   postalAddress: "Example Physical Therapy, 100 Main Street, Suite 210, Springfield, ST 00000",
   clinicName: "Example Physical Therapy",
+  // Every care setting on, at its longest: the phone and hours lengthen the red-flag lines.
+  care: { emergencyNumber: "911", clinicPhone: "+1 (555) 010-0199 ext. 204", clinicHours: "Monday to Friday, 7:30 am to 7 pm; Saturday 9 am to 1 pm" },
   bookingUrl: "https://www.example-physio-clinic.com/book-an-assessment?utm_source=flare-up-reset&utm_medium=email",
   reading: {
     starterGuideUrl: "https://www.example-physio-clinic.com/blog/sciatica-starter-guide-why-pain-travels-down-the-leg",
@@ -40,9 +42,9 @@ export const SAMPLE_PROPS: { readonly [K in TemplateKey]: StepProps[K] } = {
   "check-in": {
     ...common,
     answers: {
-      betterUrl: `${base}/check-in/${token("better")}`,
-      sameUrl: `${base}/check-in/${token("same")}`,
-      worseUrl: `${base}/check-in/${token("worse")}`,
+      betterUrl: `${base}/check-in/${token("answer-better-0b9a3f5e-2a7c-4c1e-9d55-3f1f4f0e8a11")}`,
+      sameUrl: `${base}/check-in/${token("answer-same-0b9a3f5e-2a7c-4c1e-9d55-3f1f4f0e8a11")}`,
+      worseUrl: `${base}/check-in/${token("answer-worse-0b9a3f5e-2a7c-4c1e-9d55-3f1f4f0e8a11")}`,
     },
   },
   "check-in-worse": common,

@@ -1,6 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import type { Context } from "hono";
-import { EMERGENCY_ACTION, EMERGENCY_SIGNS, SAME_DAY_ACTION, SAME_DAY_SIGNS } from "../../emails/components/red-flags-wording.js";
+import { emergencyAction, EMERGENCY_SIGNS, sameDayAction, SAME_DAY_SIGNS } from "../../emails/components/red-flags-wording.js";
 import type { CheckInAnswer } from "../campaign/links.js";
 import { actionPage } from "./action-page.js";
 import { EmailLinkPage, htmlPage, type PageSettings } from "./layout.js";
@@ -35,7 +35,7 @@ function AnswerRecorded({ settings, answer }: { settings: PageSettings; answer: 
               <li>{sign}</li>
             ))}
           </ul>
-          <p>{EMERGENCY_ACTION}</p>
+          <p>{emergencyAction(settings.care)}</p>
         </div>
         <div class="same-day" id="same-day">
           <p>
@@ -46,7 +46,7 @@ function AnswerRecorded({ settings, answer }: { settings: PageSettings; answer: 
               <li>{sign}</li>
             ))}
           </ul>
-          <p>{SAME_DAY_ACTION}</p>
+          <p>{sameDayAction(settings.care)}</p>
         </div>
         <p>
           If none of these apply, we are sending you an email now with how to reach same-day care, and with gentler

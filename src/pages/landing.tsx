@@ -1,10 +1,10 @@
 /** @jsxImportSource hono/jsx */
 import type { Context } from "hono";
 import type { FC } from "hono/jsx";
-import { REMINDER_EMERGENCY, REMINDER_SAME_DAY } from "../../emails/components/red-flags-wording.js";
+import { DEFAULT_CARE, reminderEmergency, reminderSameDay } from "../../emails/components/red-flags-wording.js";
 import { CONSENT_WORDING } from "../campaign/consent.js";
 import { FIRST_NAME_MAX } from "../campaign/signup-input.js";
-import { htmlPage, Notice, Shell, type PageSettings } from "./layout.js";
+import { htmlPage, MEDICAL_DISCLAIMER, Notice, Shell, type PageSettings } from "./layout.js";
 import { describeDays } from "../../emails/components/describe-days.js";
 
 /**
@@ -17,8 +17,17 @@ export const CALL_TO_ACTION = "Download the Free Flare-Up Reset Guide";
 export const PROMISE =
   "Simple strategies that may help calm pain flare-ups and help you return to movement with more confidence.";
 
+/**
+ * "We never share it" was not true: the address goes to the email provider that sends the series
+ * and to the tools the clinic connects (webhooks: a CRM, a booking tool). The note names them
+ * (issue 27, item 8), and links the clinic's privacy notice when PRIVACY_URL is set.
+ */
 export const PRIVACY_NOTE =
-  "We use your email address only to send you the guide and this short series. We never sell or share it, and every email has a one-click unsubscribe link.";
+  "We use your email address only to send you the guide and this short series. We never sell it, and share it " +
+  "only with the services that run the series for the clinic: our email provider and the clinic's connected tools. " +
+  "Every email has a one-click unsubscribe link.";
+
+export const PRIVACY_LINK_LABEL = "Read our privacy notice";
 
 /** What the guide holds, in the reader's words (the PDF's sections, src/guide/content.ts). */
 const INSIDE: readonly (readonly [string, string])[] = [
@@ -26,7 +35,7 @@ const INSIDE: readonly (readonly [string, string])[] = [
   ["The common triggers", "Sitting, activity spikes, lifting, sleep and stress, and why they add up."],
   ["Three calming positions", "The 90–90 position, supported child's pose and side-lying, each with a short how-to."],
   ["The common mistake", "Why stretching hard early in a flare can, in some cases, increase nerve irritation, and gentler strategies."],
-  ["Walking and stretching", "Straight answers to the questions readers ask most."],
+  ["Walking and stretching", "Straight answers to common questions."],
   ["When to seek medical evaluation", "Which signs need emergency care now, which need a clinician the same day, and why."],
 ];
 
@@ -101,10 +110,12 @@ interface SignupFormProps {
   values: SignupFormValues;
   error?: SignupFormError | undefined;
   variant: "landing" | "embed";
+  /** PRIVACY_URL, linked after the privacy note when set. */
+  privacyUrl?: string | undefined;
 }
 
 /** The form itself, shared by the landing page and the embed. */
-export const SignupForm: FC<SignupFormProps> = ({ values, error, variant }) => {
+export const SignupForm: FC<SignupFormProps> = ({ values, error, variant, privacyUrl }) => {
   const emailError = error && error.field === "email" ? readerMessage(error) : undefined;
   const nameError = error && error.field === "firstName" ? readerMessage(error) : undefined;
   const otherError = error && !emailError && !nameError ? readerMessage(error) : undefined;
@@ -175,7 +186,15 @@ export const SignupForm: FC<SignupFormProps> = ({ values, error, variant }) => {
       <button type="submit" aria-describedby="consent">
         Send me the free guide
       </button>
-      <p class="privacy">{PRIVACY_NOTE}</p>
+      <p class="privacy">
+        {PRIVACY_NOTE}
+        {privacyUrl ? (
+          <>
+            {" "}
+            <a href={privacyUrl}>{PRIVACY_LINK_LABEL}</a>
+          </>
+        ) : null}
+      </p>
     </form>
   );
 };
@@ -196,7 +215,7 @@ const Landing: FC<{ settings: PageSettings; values: SignupFormValues; error?: Si
     <div class="wrap grid">
       <section class="card signup" aria-labelledby="signup-title">
         <h2 id="signup-title">Get your free guide by email</h2>
-        <SignupForm values={values} error={error} variant="landing" />
+        <SignupForm values={values} error={error} variant="landing" privacyUrl={settings.privacyUrl} />
       </section>
       <section class="card inside" aria-labelledby="inside-title">
         <h2 id="inside-title">What's inside the guide</h2>
@@ -210,7 +229,8 @@ const Landing: FC<{ settings: PageSettings; values: SignupFormValues; error?: Si
         </ol>
         <div class="care">
           <p>
-            <strong>Not sure it's a flare-up?</strong> {REMINDER_EMERGENCY} {REMINDER_SAME_DAY}
+            <strong>Not sure it's a flare-up?</strong> {reminderEmergency(settings.care ?? DEFAULT_CARE)}{" "}
+            {reminderSameDay(settings.care ?? DEFAULT_CARE)}
           </p>
         </div>
       </section>
@@ -227,7 +247,10 @@ const Embed: FC<{ settings: PageSettings; values: SignupFormValues; error?: Sign
     <section class="card" aria-labelledby="embed-title">
       <h2 id="embed-title">{CALL_TO_ACTION}</h2>
       <p class="lede">{PROMISE}</p>
-      <SignupForm values={values} error={error} variant="embed" />
+      <SignupForm values={values} error={error} variant="embed" privacyUrl={settings.privacyUrl} />
+      {/* The embed has no page footer, and the form sits inside the clinic's article: the
+          disclaimer travels with it (issue 27, item 8). */}
+      <p class="privacy disclaimer">{MEDICAL_DISCLAIMER}</p>
     </section>
   </Shell>
 );
@@ -267,8 +290,8 @@ const Thanks: FC<{ settings: PageSettings; embed: boolean }> = ({ settings, embe
       )}
       <p>
         Over the next week or so we will send a few short emails: common triggers, calming positions, a common mistake
-        (with suggestions of supportive tools and supplements; the clinic may earn a commission from some links), and the signs that need a
-        clinician. Every email has a one-click unsubscribe link.
+        (with suggestions of supportive tools and supplements; the clinic may earn a commission from some links), the signs that need a
+        clinician, and a one-tap check-in on how you are doing. Every email has a one-click unsubscribe link.
       </p>
     </Notice>
   </Shell>

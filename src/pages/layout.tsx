@@ -4,6 +4,7 @@ import { html } from "hono/html";
 import type { Child, FC, PropsWithChildren } from "hono/jsx";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { AUTO_SUBMIT_SCRIPT, contentSecurityPolicy, FAVICON, PAGE_CSS, PAGE_SCRIPT, type PageScript } from "./assets.js";
+import type { CareContacts } from "../../emails/props.js";
 
 /**
  * The one shell of every reader page (server-rendered with hono/jsx) — landing, thanks, guide
@@ -19,6 +20,10 @@ export interface PageSettings {
   guideLinkTtlDays: number;
   /** DOUBLE_OPT_IN: the thanks page then asks the reader to confirm first. */
   doubleOptIn: boolean;
+  /** EMERGENCY_NUMBER, CLINIC_PHONE, CLINIC_HOURS for the red-flag lines; DEFAULT_CARE when left out. */
+  care?: CareContacts | undefined;
+  /** PRIVACY_URL: linked from the form's privacy note when set. */
+  privacyUrl?: string | undefined;
 }
 
 export const MEDICAL_DISCLAIMER =

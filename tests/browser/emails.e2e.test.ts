@@ -11,7 +11,7 @@ import { CHROMIUM, CHROMIUM_ARGS } from "../support/browser.js";
  */
 const WIDTHS = [320, 375, 600] as const;
 /** The emails whose main action is a button (the sequence's later steps carry a text link). */
-const WITH_BUTTON: readonly TemplateKey[] = ["confirm", "fresh-link", "welcome"];
+const WITH_BUTTON: readonly TemplateKey[] = ["confirm", "fresh-link", "welcome", "check-in"];
 
 interface TextSample {
   text: string;
@@ -134,6 +134,17 @@ describe("every email in a real browser", () => {
         expect(contrast(t.color, t.background), `${key} ${mode}: "${t.text}" ${t.color} on ${t.background}`).toBeGreaterThanOrEqual(4.5);
       }
     }
+  });
+
+  it("covers every template, the check-in and its four last emails included (issue 27)", () => {
+    for (const key of ["check-in", "check-in-worse", "check-in-same", "check-in-better", "closing"] as const) {
+      expect(SAMPLE_KEYS).toContain(key);
+    }
+  });
+
+  it("check-in: shows its three answer buttons (each ≥ 40 px tall, above) at 320 px", async () => {
+    const m = await measure("check-in", 320, "light");
+    expect(m.buttonHeights).toHaveLength(3);
   });
 
   it.each(SAMPLE_KEYS)("%s: the plain-text part keeps every link's full URL", (key) => {

@@ -18,6 +18,7 @@ const PRODUCTION = {
   PUBLIC_URL: "https://guide.test",
   CLINIC_NAME: "Test Clinic",
   EMAIL_FROM: "Test Clinic <guide@clinic.test>",
+  EMAIL_REPLY_TO: "care@clinic.test",
 };
 const cookieOf = (res: Response) => /^([^;]+)/.exec(res.headers.get("set-cookie") ?? "")?.[1];
 

@@ -7,7 +7,7 @@ import * as welcome from "../../emails/welcome.js";
 import { AFFILIATE_DISCLOSURE, MEDICAL_DISCLAIMER } from "../../emails/components/layout.js";
 import { leave } from "../../src/campaign/leave.js";
 import { FLARE_UP_RESET } from "../../src/campaign/sequence.js";
-import { DEFAULT_POSTAL_ADDRESS, DEFAULT_SUPPLEMENT_URL } from "../../src/config.js";
+import { DEFAULT_POSTAL_ADDRESS } from "../../src/config.js";
 import { deliveryJobId } from "../../src/queue/jobs.js";
 import { verifyToken } from "../../src/tokens.js";
 import { createStack, postJson, TEST_SECRET, uniqueEmail, waitFor, waitForQuiet, type TestStack } from "../support/stack.js";
@@ -15,6 +15,8 @@ import { createStack, postJson, TEST_SECRET, uniqueEmail, waitFor, waitForQuiet,
 const STEPS = ["welcome", "triggers", "positions", "mistakes", "red-flags"] as const;
 const TEMPLATES = { welcome, triggers, positions, mistakes, "red-flags": redFlags } as const;
 const TOOLS_URL = "https://tools.example/recovery-kit";
+// No built-in supplement link any more (issue 27): the test sets one to see the block go out.
+const SUPPLEMENT_URL = "https://www.thorne.com/u/PR2106491";
 
 type Row = { id: string; step: string; state: string; attempts: number; due_at: Date; sent_at: Date | null };
 
@@ -43,7 +45,7 @@ function readable(markup: string): string {
 describe("the sequence, end to end at SEQUENCE_TIME_SCALE=86400 (a day a second)", () => {
   let stack: TestStack;
   beforeAll(async () => {
-    stack = await createStack({ env: { SEQUENCE_TIME_SCALE: "86400", TOOLS_URL } });
+    stack = await createStack({ env: { SEQUENCE_TIME_SCALE: "86400", TOOLS_URL, SUPPLEMENT_URL } });
     await stack.startWorkers();
   });
   afterAll(() => stack.close());
@@ -88,7 +90,7 @@ describe("the sequence, end to end at SEQUENCE_TIME_SCALE=86400 (a day a second)
       if (step === "mistakes") {
         for (const body of [html, text]) {
           expect(body).toContain(TOOLS_URL);
-          expect(body).toContain(DEFAULT_SUPPLEMENT_URL);
+          expect(body).toContain(SUPPLEMENT_URL);
           expect(body).toContain(AFFILIATE_DISCLOSURE);
         }
       } else {

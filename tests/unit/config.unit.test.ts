@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, DEFAULT_CLINIC_NAME, DEFAULT_EMAIL_FROM, DEFAULT_SUPPLEMENT_URL, parseConfig } from "../../src/config.js";
+import { ConfigError, DEFAULT_CLINIC_NAME, DEFAULT_EMAIL_FROM, parseConfig } from "../../src/config.js";
 
 type Env = Record<string, string | undefined>;
 
@@ -11,6 +11,7 @@ const PRODUCTION: Env = {
   PUBLIC_URL: "https://guide.example-clinic.com",
   CLINIC_NAME: "Harbour Spine Clinic",
   EMAIL_FROM: "Harbour Spine Clinic <guide@harbour.example>",
+  EMAIL_REPLY_TO: "care@harbour.example",
 };
 
 /** The ConfigError parseConfig throws for `env`; fails the test if it returns or throws anything else. */
@@ -35,14 +36,17 @@ describe("parseConfig defaults", () => {
     expect(config.signupRateLimitPerMinute).toBe(20);
     expect(config.doubleOptIn).toBe(false);
     expect(config.sequenceTimeScale).toBe(1);
-    expect(config.links.supplementUrl).toBe(DEFAULT_SUPPLEMENT_URL);
+    // Issue 27, item 5: no built-in store link; unset means no supplement block.
+    expect(config.links.supplementUrl).toBeUndefined();
+    expect(config.care).toEqual({ emergencyNumber: "911", clinicPhone: undefined, clinicHours: undefined });
+    expect(config.privacyUrl).toBeUndefined();
     expect(config.links.toolsUrl).toBeUndefined();
     expect(config.sendWindow).toBeUndefined();
     expect(config.allowedOrigins).toEqual([]);
     expect(config.defaultTimeZone).toBe("UTC");
     expect(config.email.clinicName).toBe(DEFAULT_CLINIC_NAME);
     expect(config.email.from).toBe(DEFAULT_EMAIL_FROM);
-    // The article's supplement link is the clinic's referral link; no other link is affiliate by default.
+    // A supplement link is usually a referral link: disclosed unless the clinic says otherwise.
     expect(config.links.supplementAffiliate).toBe(true);
     expect(config.links.toolsAffiliate).toBe(false);
     expect(config.links.bookingUrl).toBeUndefined();
@@ -57,12 +61,13 @@ describe("parseConfig defaults", () => {
       RELATED_READING_POSITIONS_URL: "https://clinic.example/positions",
       TOOLS_URL: "https://clinic.example/tools",
       TOOLS_AFFILIATE: "true",
+      SUPPLEMENT_URL: "https://www.thorne.com/u/PR2106491",
       SUPPLEMENT_AFFILIATE: "false",
     });
     expect(config.links).toEqual({
       toolsUrl: "https://clinic.example/tools",
       toolsAffiliate: true,
-      supplementUrl: DEFAULT_SUPPLEMENT_URL,
+      supplementUrl: "https://www.thorne.com/u/PR2106491",
       supplementAffiliate: false,
       bookingUrl: "https://clinic.example/book",
       reading: {
@@ -71,6 +76,18 @@ describe("parseConfig defaults", () => {
         positionsUrl: "https://clinic.example/positions",
       },
     });
+  });
+
+  it("reads the care settings and PRIVACY_URL", () => {
+    const config = parseConfig({
+      EMERGENCY_NUMBER: "999",
+      CLINIC_PHONE: "+44 20 7946 0018",
+      CLINIC_HOURS: "Mon–Fri 8am–6pm",
+      PRIVACY_URL: "https://clinic.example/privacy",
+    });
+    expect(config.care).toEqual({ emergencyNumber: "999", clinicPhone: "+44 20 7946 0018", clinicHours: "Mon–Fri 8am–6pm" });
+    expect(config.privacyUrl).toBe("https://clinic.example/privacy");
+    expect(parseConfig({ CLINIC_PHONE: "(555) 010-0199 ext. 12" }).care.clinicPhone).toBe("(555) 010-0199 ext. 12");
   });
 
   it("treats empty strings as unset", () => {
@@ -119,6 +136,10 @@ describe("parseConfig rejects invalid values with a one-line message naming the 
     ["REQUEST_TIMEOUT_SECONDS", { REQUEST_TIMEOUT_SECONDS: "0" }],
     ["MAX_CONNECTIONS_PER_CLIENT", { MAX_CONNECTIONS_PER_CLIENT: "0" }],
     ["SIGNUP_BACKLOG", { SIGNUP_BACKLOG: "-5" }],
+    ["EMERGENCY_NUMBER", { EMERGENCY_NUMBER: "call the police" }],
+    ["CLINIC_PHONE", { CLINIC_PHONE: "ring us" }],
+    ["CLINIC_HOURS", { CLINIC_HOURS: "x".repeat(121) }],
+    ["PRIVACY_URL", { PRIVACY_URL: "javascript:alert(1)" }],
   ];
 
   it.each(cases)("%s: %j", (variable, env) => {
@@ -226,13 +247,29 @@ describe("parseConfig in production", () => {
     expect(config.email.from).toBe(PRODUCTION.EMAIL_FROM);
   });
 
-  it.each(["APP_SECRET", "POSTAL_ADDRESS", "PUBLIC_URL", "CLINIC_NAME", "EMAIL_FROM"])("requires %s", (variable) => {
+  // EMAIL_REPLY_TO (issue 27, item 4): every email says "just reply" and that a person reads it.
+  it.each(["APP_SECRET", "POSTAL_ADDRESS", "PUBLIC_URL", "CLINIC_NAME", "EMAIL_FROM", "EMAIL_REPLY_TO"])("requires %s", (variable) => {
     const { message } = configError({ ...PRODUCTION, [variable]: undefined });
     expect(message).toContain(variable);
     expect(message).toContain("production");
     expect(message).not.toMatch(/[\r\n]/);
     // A blank value counts as missing too.
     expect(configError({ ...PRODUCTION, [variable]: "  " }).message).toContain(variable);
+  });
+
+  it("refuses TOOLS_URL until TOOLS_AFFILIATE is declared, true or false (issue 27, item 6)", () => {
+    const tools = { ...PRODUCTION, TOOLS_URL: "https://clinic.example/tools" };
+    for (const unset of [undefined, "", "  "]) {
+      const { message } = configError({ ...tools, TOOLS_AFFILIATE: unset });
+      expect(message).toContain("TOOLS_AFFILIATE");
+      expect(message).toContain("TOOLS_URL");
+      expect(message).not.toMatch(/[\r\n]/);
+    }
+    expect(parseConfig({ ...tools, TOOLS_AFFILIATE: "false" }).links.toolsAffiliate).toBe(false);
+    expect(parseConfig({ ...tools, TOOLS_AFFILIATE: "true" }).links.toolsAffiliate).toBe(true);
+    // Without a tools link there is nothing to declare; outside production the default stands.
+    expect(() => parseConfig(PRODUCTION)).not.toThrow();
+    expect(parseConfig({ TOOLS_URL: "https://clinic.example/tools" }).links.toolsAffiliate).toBe(false);
   });
 
   it("does not require them outside production", () => {

@@ -16,6 +16,7 @@ const settings: ComposeSettings = {
   clinicName: "Example Spine Clinic",
   toolsUrl: undefined,
   supplementUrl: "https://www.thorne.com/u/PR2106491",
+  care: { emergencyNumber: "911" },
   renderer: new RenderCache(),
 };
 const recipient = {

@@ -1,12 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { BOOKING_LABEL, READING_TITLES } from "../../emails/components/next-steps.js";
+import { ANSWER_LABELS } from "../../emails/check-in.js";
+import { USEFUL_QUESTION } from "../../emails/check-in-better.js";
+import { replyNote } from "../../emails/components/layout.js";
+import { BOOKING_LABEL, BOOKING_PURPOSE, NOTES_PAGE_TITLE, READING_TITLES } from "../../emails/components/next-steps.js";
 import {
-  EMERGENCY_ACTION,
-  REMINDER_EMERGENCY,
-  REMINDER_SAME_DAY,
-  SAME_DAY_ACTION,
+  DEFAULT_CARE,
+  EMERGENCY_SIGNS,
+  emergencyAction,
+  reminderEmergency,
+  reminderSameDay,
+  SAME_DAY_SIGNS,
+  sameDayAction,
 } from "../../emails/components/red-flags-wording.js";
-import type { BaseEmailProps, EmailLink, MistakesEmailProps } from "../../emails/props.js";
+import type { BaseEmailProps, CareContacts, CheckInEmailProps, EmailLink, MistakesEmailProps } from "../../emails/props.js";
 import { toolLinks } from "../../src/campaign/compose.js";
 import { STEP_KEYS, type StepKey } from "../../src/campaign/steps.js";
 import { emailTemplates, renderEmail, type PropsFor, type TemplateKey } from "../../src/mail/render.js";
@@ -23,11 +29,19 @@ const plainLink: EmailLink = { kind: "tools", label: "Clinician-curated tools", 
 const DISCLAIMER = /not medical advice/i;
 const AFFILIATE = /affiliate disclosure/i;
 
+const answers: CheckInEmailProps["answers"] = {
+  betterUrl: "https://flare.example/check-in/a-better-789",
+  sameUrl: "https://flare.example/check-in/a-same-789",
+  worseUrl: "https://flare.example/check-in/a-worse-789",
+};
+
 /** Props that fit every step, so one object serves the loop below. */
-function propsFor(overrides: Partial<MistakesEmailProps> = {}): PropsFor<StepKey> {
-  const answers = { betterUrl: "https://flare.example/check-in/b", sameUrl: "https://flare.example/check-in/s", worseUrl: "https://flare.example/check-in/w" };
+function propsFor(overrides: Partial<MistakesEmailProps & CheckInEmailProps> = {}): PropsFor<StepKey> {
   return { ...base, toolLinks: [plainLink, affiliateLink], answers, ...overrides };
 }
+
+/** The steps that hold the full, graded red-flag boxes; every other step holds the compact reminder. */
+const FULL_RED_FLAGS: readonly StepKey[] = ["red-flags", "check-in-worse"];
 
 /** React's escaping of text content, to find a string in the HTML as it is written there. */
 function escapeHtml(value: string): string {
@@ -109,16 +123,21 @@ describe.each(STEP_KEYS)("email %s", (step) => {
     const { text } = await renderEmail(step, propsFor());
     // Unconditional: no "if they come on suddenly, or you can't reach your clinician".
     expect(text).not.toMatch(/come on suddenly|can't reach your clinician|promptly/i);
-    if (step === "red-flags") {
-      expect(text).toContain(EMERGENCY_ACTION);
-      expect(text).toContain(SAME_DAY_ACTION);
+    if (FULL_RED_FLAGS.includes(step)) {
+      expect(text).toContain(emergencyAction(DEFAULT_CARE));
+      expect(text).toContain(sameDayAction(DEFAULT_CARE));
+      for (const sign of [...EMERGENCY_SIGNS, ...SAME_DAY_SIGNS]) expect(text).toContain(sign);
     } else {
       // The same compact reminder, word for word, in every other step (the hands-on ones too).
-      expect(text).toContain(REMINDER_EMERGENCY);
-      expect(text).toContain(REMINDER_SAME_DAY);
+      expect(text).toContain(reminderEmergency(DEFAULT_CARE));
+      expect(text).toContain(reminderSameDay(DEFAULT_CARE));
+      // Item 1: the reminder keeps the two phrases people act on.
+      expect(text).toContain("or new changes in either");
+      expect(text).toMatch(/don't wait/);
     }
     expect(text).toMatch(/bladder or bowel control/);
-    expect(text).toMatch(/groin or saddle area/);
+    expect(text).toMatch(/numbness in the groin/i);
+    expect(text).toMatch(/saddle area/);
   });
 
   it("stays under Gmail's 102 KB clipping point with every optional block present", async () => {
@@ -187,7 +206,7 @@ describe("settings-driven links", () => {
       const without = await renderEmail(step, propsFor());
       expect(without.text, step).not.toContain(BOOKING_LABEL);
       const withBooking = await renderEmail(step, propsFor({ bookingUrl: "https://clinic.example/book" }));
-      const later = step === "positions" || step === "mistakes" || step === "red-flags";
+      const later = !["welcome", "triggers", "check-in"].includes(step);
       if (later) expect(withBooking.text, step).toContain(`${BOOKING_LABEL} https://clinic.example/book`);
       else expect(withBooking.text, step).not.toContain(BOOKING_LABEL);
     }
@@ -239,9 +258,11 @@ describe("welcome", () => {
     const { text } = await renderEmail("welcome", base);
     expect(text).toMatch(/When to seek care now/);
     expect(text).toContain(
-      "Loss of bladder or bowel control, or numbness in the groin or saddle area, needs emergency care now: go to an emergency department or call your local emergency number.",
+      "Loss of bladder or bowel control, or new changes in either; difficulty passing urine; numbness in the groin, saddle area or genitals; or symptoms in both legs: call 911 or go to an emergency department now, don't wait.",
     );
-    expect(text).toContain("Leg weakness that keeps getting worse, or severe or rapidly worsening symptoms, needs a clinician the same day.");
+    expect(text).toContain(
+      "Leg weakness that keeps getting worse, or severe or rapidly worsening symptoms, needs a clinician the same day: call your clinician, or go to urgent care out of hours.",
+    );
   });
 
   it("uses a neutral greeting and a non-personal subject without a name", async () => {
@@ -315,15 +336,15 @@ describe("mistakes", () => {
 describe("red-flags", () => {
   it("grades the four red flags: emergency care now, a clinician the same day, and says why", async () => {
     const { html, text } = await renderEmail("red-flags", base);
-    expect((html.match(/<li\b/g) ?? []).length).toBe(4);
+    expect((html.match(/<li\b/g) ?? []).length).toBe(EMERGENCY_SIGNS.length + SAME_DAY_SIGNS.length);
     const emergency = text.slice(text.indexOf("Emergency care now"), text.indexOf("A clinician the same day"));
-    expect(emergency).toMatch(/loss of bladder or bowel control/i);
+    expect(emergency).toMatch(/loss of bladder or bowel control, or new changes in either/i);
     expect(emergency).toMatch(/numbness in the groin or saddle area/i);
-    expect(emergency).toContain("Seek emergency care now: go to an emergency department or call your local emergency number.");
+    expect(emergency).toContain("Don't wait for an appointment: call 911 or go to the nearest emergency department now.");
     const sameDay = text.slice(text.indexOf("A clinician the same day"), text.indexOf("Why they matter"));
     expect(sameDay).toMatch(/leg weakness that keeps getting worse/i);
     expect(sameDay).toMatch(/severe or rapidly worsening/i);
-    expect(sameDay).toContain("Contact a clinician the same day.");
+    expect(sameDay).toContain("Contact a clinician the same day");
     // The preview promises "why they matter": the email keeps the promise.
     expect(emailTemplates["red-flags"].previewText).toMatch(/why they matter/);
     expect(text).toMatch(/Why they matter\s+\S+/);
@@ -347,5 +368,217 @@ describe("the words, against the article", () => {
 
   it("claim no more than the article: no 'backfire', no 'rather than damage', no 'easier on the nerve'", async () => {
     expect(await all()).not.toMatch(/backfire|rather than damage|easier on the nerve|badly damaged/i);
+  });
+});
+
+/** The plain-text part as blocks (html-to-text separates paragraphs, boxes and lists by blank lines). */
+function blocks(text: string): string[] {
+  return text
+    .split(/\n\s*\n/)
+    .map((b) => b.trim())
+    .filter((b) => b !== "");
+}
+
+const CARE: CareContacts = { emergencyNumber: "999", clinicPhone: "(555) 010-0199", clinicHours: "Mon–Fri 8am–6pm" };
+
+describe("check-in", () => {
+  it("asks how it is now compared with when the guide came, with three first-party answer buttons", async () => {
+    const { html, text, subject } = await renderEmail("check-in", propsFor());
+    expect(subject).toMatch(/how is it now, compared with when you got the guide\?/i);
+    // react-email's Button pads its label with hair spaces (for Outlook); the label is what remains.
+    const links = anchors(html).map((a) => ({ ...a, text: a.text.replace(/&#820[23];/g, "") }));
+    for (const [key, label] of Object.entries(ANSWER_LABELS) as [keyof typeof ANSWER_LABELS, string][]) {
+      expect(links).toContainEqual({ href: answers[key], text: label });
+      expect(text).toContain(`${label} ${answers[key]}`);
+    }
+    expect(Object.values(ANSWER_LABELS)).toEqual(["Better", "About the same", "Worse"]);
+    expect(text).toContain(reminderEmergency(DEFAULT_CARE));
+  });
+
+  it("takes its answer links only from the props: no answer link in any other step", async () => {
+    for (const step of STEP_KEYS.filter((k) => k !== "check-in")) {
+      const { html } = await renderEmail(step, propsFor());
+      for (const url of Object.values(answers)) expect(html, step).not.toContain(url);
+    }
+  });
+});
+
+describe("check-in-worse", () => {
+  const props = propsFor({ bookingUrl: "https://clinic.example/book", care: CARE });
+
+  it("puts the emergency signs first, then same-day care and how to reach it, then gentler strategies and the positions", async () => {
+    const { text } = await renderEmail("check-in-worse", props);
+    const at = (needle: string) => {
+      const i = text.indexOf(needle);
+      expect(i, needle).toBeGreaterThan(-1);
+      return i;
+    };
+    const order = [
+      at("Emergency care now"),
+      at(emergencyAction(CARE)),
+      at("A clinician the same day"),
+      at(sameDayAction(CARE)),
+      at("gentler often works better early on"),
+      at("aggressive stretching"),
+      at("Back to the calming positions"),
+      at("The 90–90 position"),
+      at(BOOKING_LABEL),
+    ];
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    // Nothing comes before the emergency signs but the greeting and a line of thanks.
+    expect(text.slice(0, order[0]).match(/\n\s*\n/g)?.length ?? 0).toBeLessThanOrEqual(6);
+    expect(text).toContain(`call us on ${CARE.clinicPhone} (${CARE.clinicHours})`);
+    expect(text).toMatch(/urgent care/);
+  });
+
+  it("says what the booking link is for: symptoms that are not settling, not the urgent signs", async () => {
+    const { text } = await renderEmail("check-in-worse", props);
+    const booking = blocks(text).find((b) => b.includes(BOOKING_LABEL))!;
+    expect(booking).toContain(BOOKING_PURPOSE);
+    expect(BOOKING_PURPOSE).toMatch(/not settling — not for the urgent signs/);
+  });
+
+  it("draws the emergency box apart from the same-day box", async () => {
+    const { html } = await renderEmail("check-in-worse", props);
+    const emergency = /<table[^>]*class="fur-emergency"[^>]*style="([^"]*)"/.exec(html);
+    const sameDay = /<table[^>]*class="fur-care"[^>]*style="([^"]*)"/.exec(html);
+    expect(emergency?.[1]).toMatch(/border-left:6px solid/);
+    expect(sameDay?.[1]).not.toMatch(/border-left/);
+    const background = (style: string) => /background-color:([^;]+)/.exec(style)?.[1];
+    expect(background(emergency![1]!)).not.toBe(background(sameDay![1]!));
+  });
+});
+
+describe("check-in-same", () => {
+  it("reintroduces movement gradually and says when to book", async () => {
+    const { text } = await renderEmail("check-in-same", propsFor({ bookingUrl: "https://clinic.example/book" }));
+    expect(text).toMatch(/gradual movement can be reintroduced/i);
+    expect(text).toMatch(/short walks/i);
+    expect(text).toContain("When to book an assessment");
+    expect(text).toMatch(/not settling/);
+    expect(text).toContain(`${BOOKING_LABEL} https://clinic.example/book`);
+  });
+});
+
+describe("check-in-better", () => {
+  it("says keep going, points to the guide's notes page and asks whether the series was useful, by reply", async () => {
+    const { GUIDE } = await import("../../src/guide/content.js");
+    expect(GUIDE.notes.heading).toBe(NOTES_PAGE_TITLE);
+    const { text } = await renderEmail("check-in-better", propsFor());
+    expect(text).toMatch(/keep going/i);
+    expect(text).toContain(`"${NOTES_PAGE_TITLE}"`);
+    expect(text).toContain(USEFUL_QUESTION);
+    expect(text).toMatch(/Just reply to this email with a word or two/);
+  });
+});
+
+describe("closing", () => {
+  it("recaps the series and points to the notes page", async () => {
+    const { text } = await renderEmail("closing", propsFor());
+    for (const topic of ["Why it flares", "Calming positions", "The common mistake", "Easing back", "Red flags"]) {
+      expect(text).toContain(topic);
+    }
+    expect(text).toContain(`"${NOTES_PAGE_TITLE}"`);
+    expect(text).toMatch(/last email of the Flare-Up Reset series/);
+  });
+});
+
+describe("the clinician's list (issue 27)", () => {
+  it("1: the emergency list is complete, in short lines, with don't wait and the local number", () => {
+    const signs = EMERGENCY_SIGNS.join("\n");
+    expect(signs).toMatch(/both legs/);
+    expect(signs).toMatch(/difficulty starting to pass urine, or not feeling your bladder fill/i);
+    expect(signs).toMatch(/genitals.*sexual function/i);
+    expect(signs).toMatch(/or new changes in either/);
+    for (const sign of EMERGENCY_SIGNS) expect(sign.length, sign).toBeLessThanOrEqual(80);
+    expect(emergencyAction({ emergencyNumber: "112" })).toBe(
+      "Don't wait for an appointment: call 112 or go to the nearest emergency department now.",
+    );
+  });
+
+  it.each(STEP_KEYS)("1: %s names EMERGENCY_NUMBER when set, and not 911", async (step) => {
+    const { text } = await renderEmail(step, propsFor({ care: CARE }));
+    expect(text).toContain("call 999");
+    expect(text).not.toContain("911");
+  });
+
+  it.each(STEP_KEYS)("2: %s never puts the booking link directly under the emergency signs, and says what it is for", async (step) => {
+    const { text } = await renderEmail(step, propsFor({ bookingUrl: "https://clinic.example/book", care: CARE }));
+    const all = blocks(text);
+    const at = all.findIndex((b) => b.includes(BOOKING_LABEL));
+    if (at === -1) return expect(["welcome", "triggers", "check-in"]).toContain(step);
+    expect(all[at]).toContain(BOOKING_PURPOSE);
+    const above = all[at - 1] ?? "";
+    expect(above).not.toContain(reminderEmergency(CARE));
+    expect(above).not.toContain(emergencyAction(CARE));
+    expect(above).not.toContain(sameDayAction(CARE));
+    for (const sign of EMERGENCY_SIGNS) expect(above).not.toContain(sign);
+  });
+
+  it("1 and 3: the guide names the clinic's emergency number and same-day phone", async () => {
+    const { guideContent } = await import("../../src/guide/content.js");
+    const [emergency, sameDay] = guideContent(CARE).redFlags.groups;
+    expect(emergency!.items).toEqual(EMERGENCY_SIGNS);
+    expect(emergency!.action).toBe(emergencyAction(CARE));
+    expect(emergency!.action).toContain("call 999");
+    expect(sameDay!.action).toBe(sameDayAction(CARE));
+  });
+
+  it("3: same-day care says how: the clinic's phone and hours when set, urgent care out of hours", () => {
+    expect(sameDayAction(CARE)).toBe(
+      "Contact a clinician the same day: call us on (555) 010-0199 (Mon–Fri 8am–6pm). Out of hours, go to an urgent care center.",
+    );
+    expect(sameDayAction({ emergencyNumber: "911", clinicPhone: "(555) 010-0199" })).not.toContain("(Mon");
+    expect(sameDayAction(DEFAULT_CARE)).toMatch(/call your clinician or your doctor's office.*urgent care center/);
+    expect(reminderSameDay(CARE)).toContain("call us on (555) 010-0199, or go to urgent care out of hours");
+  });
+
+  it.each<TemplateKey>(["confirm", "fresh-link", ...STEP_KEYS])(
+    "4: %s says the reply inbox is not watched for urgent symptoms, and when a person answers",
+    async (key) => {
+      const props = { ...propsFor({ care: CARE }), confirmUrl: base.guideUrl, validDays: 7 };
+      const { text } = await renderEmail(key, props as never);
+      expect(text).toContain(replyNote(CARE));
+      expect(replyNote(CARE)).toMatch(/Just reply to this email: a person on our team reads replies during clinic hours \(Mon–Fri 8am–6pm\)/);
+      expect(replyNote(CARE)).toMatch(/not watched for urgent symptoms.*call 999/);
+      expect(replyNote(DEFAULT_CARE)).toMatch(/reads replies on working days/);
+    },
+  );
+
+  it("5: the supplement block asks the reader to ask their clinician; no 'high-strength' anywhere", async () => {
+    const { text } = await renderEmail("mistakes", { ...base, toolLinks: [affiliateLink] });
+    expect(text).toMatch(/question for your clinician or pharmacist/);
+    expect(text).not.toMatch(/high-strength|high-quality supplements/i);
+    expect(text).toMatch(/CBD topical creams/);
+    const { GUIDE } = await import("../../src/guide/content.js");
+    expect(JSON.stringify(GUIDE)).not.toMatch(/high-strength/);
+  });
+
+  it("5: no supplement link is configured, no supplement block is sent", async () => {
+    const links = toolLinks({ toolsUrl: undefined, supplementUrl: undefined });
+    expect(links).toEqual([]);
+    const { text } = await renderEmail("mistakes", { ...base, toolLinks: links });
+    expect(text).not.toMatch(/Supplement support|supplement, you can browse|thorne/i);
+  });
+
+  it("7: the confirmation email mentions commissions, like the form and its stored consent", async () => {
+    const { CONFIRM_CONSENT } = await import("../../src/campaign/wording.js");
+    const { text } = await renderEmail("confirm", { ...base, confirmUrl: base.guideUrl, validDays: 7 });
+    expect(text).toMatch(/with links the clinic may earn a commission from/);
+    expect(CONFIRM_CONSENT.wording).toMatch(/with links the clinic may earn a commission from/);
+    expect(CONFIRM_CONSENT.formVersion).toBe("confirm-email-v3");
+  });
+
+  it("8: one name for the 90–90 position, 'common questions', one leg in the numbness sentence", async () => {
+    const { GUIDE } = await import("../../src/guide/content.js");
+    const { NUMBNESS_CONTRAST } = await import("../../emails/components/red-flags-wording.js");
+    for (const step of STEP_KEYS) {
+      const { text } = await renderEmail(step, propsFor());
+      expect(text, step).not.toMatch(/decompression/i);
+    }
+    expect(JSON.stringify(GUIDE)).not.toMatch(/decompression|ask us most often/i);
+    expect(GUIDE.sections.find((x) => x.id === "questions")?.lead).toMatch(/^Common questions/);
+    expect(NUMBNESS_CONTRAST).toMatch(/^Numbness or tingling in part of one leg or foot/);
+    expect(NUMBNESS_CONTRAST).toMatch(/both legs.*emergency care now/);
   });
 });

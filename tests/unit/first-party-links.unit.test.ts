@@ -27,6 +27,7 @@ const settings: ComposeSettings = {
   toolsAffiliate: true,
   supplementAffiliate: true,
   ...OUTSIDE,
+  care: { emergencyNumber: "911" },
   renderer: new RenderCache(),
 };
 const outsideUrls = [OUTSIDE.bookingUrl, OUTSIDE.toolsUrl, OUTSIDE.supplementUrl, ...Object.values(OUTSIDE.reading)];
@@ -48,6 +49,15 @@ describe("first-party links in every step", () => {
       const check = verifyToken(SECRET, href.split("/l/")[1]!, "link");
       expect(check).toMatchObject({ ok: true, subject: String(deliveryId) });
       expect(LINK_KEYS).toContain((check as { detail: string }).detail);
+    }
+    const answers = hrefs.filter((h) => h.includes("/check-in/"));
+    if (step === "check-in") {
+      // The three answers, each naming this email and its answer (src/campaign/links.ts answerUrl).
+      expect(answers.map((h) => verifyToken(SECRET, h.split("/check-in/")[1]!, "answer"))).toEqual(
+        ["better", "same", "worse"].map((detail) => expect.objectContaining({ ok: true, subject: String(deliveryId), detail })),
+      );
+    } else {
+      expect(answers).toEqual([]);
     }
     const guide = hrefs.find((h) => h.includes("/guide/"));
     if (guide) expect(verifyToken(SECRET, guide.split("/guide/")[1]!, "guide", new Date("2026-12-02T00:00:00Z"))).toMatchObject({ ok: true, detail: String(deliveryId) });

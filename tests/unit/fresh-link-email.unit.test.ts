@@ -14,6 +14,7 @@ const settings: ComposeSettings = {
   clinicName: "Harbour Spine Clinic",
   toolsUrl: undefined,
   supplementUrl: undefined,
+  care: { emergencyNumber: "911" },
   renderer: new RenderCache(),
 };
 const recipient = {

@@ -7,8 +7,8 @@ import { createLogger } from "../../src/logger.js";
 import { guideRoutes } from "../../src/routes/guide.js";
 import { signToken } from "../../src/tokens.js";
 import { CONSENT_WORDING } from "../../src/campaign/consent.js";
-import { valuesFromBody, valuesFromQuery } from "../../src/pages/landing.js";
-import type { PageSettings } from "../../src/pages/layout.js";
+import { PRIVACY_LINK_LABEL, PRIVACY_NOTE, valuesFromBody, valuesFromQuery } from "../../src/pages/landing.js";
+import { MEDICAL_DISCLAIMER, type PageSettings } from "../../src/pages/layout.js";
 import { pageRoutes } from "../../src/routes/pages.js";
 import { LinkSignals } from "../../src/signals/signals.js";
 
@@ -65,9 +65,26 @@ describe("the reader's pages (no database needed)", () => {
     expect(html).toMatch(/<input type="hidden" name="timezone" id="timezone"/);
     expect(html).toMatch(/<form method="post" action="\/api\/subscribe"/);
     expect(html).toContain(CONSENT_WORDING);
-    expect(html).toContain("We never sell or share it");
+    // Issue 27, item 8: who the address is shared with, named; no privacy link when PRIVACY_URL is unset.
+    expect(html).toContain("We never sell it, and share it only with the services that run the series for the clinic: our email provider and the clinic&#39;s connected tools.");
+    expect(html).not.toContain("never sell or share");
+    expect(html).not.toContain(PRIVACY_LINK_LABEL);
     expect(html).toContain("Harbour Spine Clinic · 42 Harbour Road, Port Town");
     expect(html).toContain("not medical advice");
+  });
+
+  it("links PRIVACY_URL from the privacy note when set, on the landing page and the embed", async () => {
+    const withPrivacy = pageRoutes({ ...settings, privacyUrl: "https://clinic.example/privacy" });
+    for (const path of ["/", "/embed"]) {
+      const html = await (await withPrivacy.request(path)).text();
+      expect(html, path).toContain(`<a href="https://clinic.example/privacy">${PRIVACY_LINK_LABEL}</a>`);
+    }
+  });
+
+  it("names the clinic's emergency number and phone in the landing page's red-flag lines", async () => {
+    const html = await (await pageRoutes({ ...settings, care: { emergencyNumber: "999", clinicPhone: "(555) 010-0199" } }).request("/")).text();
+    expect(html).toContain("call 999 or go to an emergency department now, don&#39;t wait.");
+    expect(html).toContain("call us on (555) 010-0199");
   });
 
   it("carries source and UTM from the query string into hidden fields", async () => {
@@ -94,6 +111,9 @@ describe("the reader's pages (no database needed)", () => {
     expect(html).toContain('<input type="hidden" name="form" value="embed"/>');
     expect(html).toContain('<input type="hidden" name="source" value="embed"/>');
     expect(html).not.toContain("<header");
+    // The embed has no footer: the form carries the disclaimer itself (issue 27, item 8).
+    expect(html).toContain(MEDICAL_DISCLAIMER);
+    expect(html).toContain(PRIVACY_NOTE.slice(0, 60));
     const anyOrigin = await pageRoutes({ ...settings, allowedOrigins: ["*"] }).request("/embed");
     expect(directives(anyOrigin.headers.get("content-security-policy") ?? "").get("frame-ancestors")).toBe("*");
   });

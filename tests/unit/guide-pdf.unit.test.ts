@@ -39,7 +39,7 @@ describe("the Flare-Up Reset Guide PDF", () => {
   it("holds every red-flag item and its urgency (twice: on the cover and in its own section)", () => {
     const [emergency, sameDay] = GUIDE.redFlags.groups;
     expect(emergency!.title).toBe("Emergency care now");
-    expect(emergency!.items.join(" ")).toMatch(/bladder or bowel control.*groin or saddle area/);
+    expect(emergency!.items.join(" ")).toMatch(/bladder or bowel control.*pass urine.*groin or saddle area.*genitals.*both legs/);
     expect(sameDay!.title).toBe("A clinician the same day");
     expect(sameDay!.items.join(" ")).toMatch(/weakness that keeps getting worse.*rapidly worsening/);
     for (const group of GUIDE.redFlags.groups) {
@@ -47,7 +47,7 @@ describe("the Flare-Up Reset Guide PDF", () => {
         expect(text.split(normalise(line)).length - 1, line).toBeGreaterThanOrEqual(2);
       }
     }
-    expect(text).toContain("Seek emergency care now: go to an emergency department or call your local emergency number.");
+    expect(text).toContain("Don't wait for an appointment: call 911 or go to the nearest emergency department now.");
     expect(text).toContain(normalise(GUIDE.redFlags.why));
     expect(text).not.toMatch(/promptly/);
   });
@@ -56,7 +56,9 @@ describe("the Flare-Up Reset Guide PDF", () => {
     const symptoms = GUIDE.sections[0]!.blocks;
     const list = symptoms.findIndex((b) => b.kind === "list" && b.items.some((i) => /numbness/.test(i)));
     const next = symptoms[list + 1];
-    expect(next?.kind === "paragraph" && next.text).toMatch(/groin or saddle area is different: it needs emergency care now/);
+    // One leg (issue 27, item 8): symptoms in both legs are an emergency sign.
+    expect(next?.kind === "paragraph" && next.text).toMatch(/^Numbness or tingling in part of one leg or foot/);
+    expect(next?.kind === "paragraph" && next.text).toMatch(/both legs, or numbness in the groin, saddle area or genitals, are different: they need emergency care now/);
     expect(text).toMatch(/when it stays about the same, it is something to mention to your clinician rather than an emergency/);
   });
 
@@ -71,6 +73,17 @@ describe("the Flare-Up Reset Guide PDF", () => {
     expect(text).not.toContain(GUIDE.nextSteps.booking);
   });
 
+  it("keeps the red flags on the cover page, and names the clinic's emergency number, phone and hours (issue 27)", async () => {
+    expect(await pdfText(bytes, 1)).toContain(normalise("Don't wait for an appointment: call 911"));
+    const care = { emergencyNumber: "999", clinicPhone: "(555) 010-0199", clinicHours: "Monday to Friday, 7:30 am to 7 pm; Saturday 9 am to 1 pm" };
+    const withCare = await buildGuidePdf({ clinicName: "Harbour Spine Clinic", care });
+    const cover = await pdfText(withCare, 1);
+    expect(cover).toContain(normalise("Don't wait for an appointment: call 999 or go to the nearest emergency department now."));
+    expect(cover).toContain(normalise("call us on (555) 010-0199"));
+    expect(cover).toMatch(/Sciatica symptoms in both legs/);
+    expect(await pdfText(withCare)).not.toContain("911");
+  });
+
   it("puts Book an assessment and the related reading on the last page when set", async () => {
     const withLinks = await buildGuidePdf({
       clinicName: "Harbour Spine Clinic",
@@ -80,6 +93,7 @@ describe("the Flare-Up Reset Guide PDF", () => {
     const pages = await pdfPages(withLinks);
     const last = await pdfText(withLinks, pages);
     expect(last).toContain(`${GUIDE.nextSteps.booking}: https://harbour.example/book`);
+    expect(last).toContain(normalise("For symptoms that are not settling — not for the urgent signs in this guide —"));
     expect(last).toContain("Load vs Capacity: Why Pain Flare-Ups Happen: https://harbour.example/load-vs-capacity");
     expect(last).not.toContain("Sciatica Starter Guide");
   });

@@ -4,6 +4,7 @@ import { RenderCache } from "../../src/mail/render-cache.js";
 import { renderEmail } from "../../src/mail/render.js";
 
 const constant = {
+  care: { emergencyNumber: "999", clinicPhone: "(555) 010-0199", clinicHours: "Mon–Fri 8am–6pm & Sat <am>" },
   postalAddress: "PCS Clinic · 1 Main St · Springfield",
   clinicName: "PCS Clinic",
   toolLinks: [
@@ -17,11 +18,6 @@ const constant = {
     positionsUrl: "https://clinic.example/positions",
   },
 };
-const answers = (i: number) => ({
-  betterUrl: `https://guide.example-clinic.com/check-in/${token(20 + i)}`,
-  sameUrl: `https://guide.example-clinic.com/check-in/${token(21 + i)}`,
-  worseUrl: `https://guide.example-clinic.com/check-in/${token(22 + i * 3)}`,
-});
 
 const names = [
   "Ana",
@@ -41,7 +37,12 @@ const token = (n: number) => `${"x".repeat(n)}.Ab-_9`;
 const links = (i: number) => ({
   guideUrl: `https://guide.example-clinic.com/guide/${token(40 + i * 7)}`,
   unsubscribeUrl: `https://guide.example-clinic.com/unsubscribe/${token(30 + i * 11)}`,
-  answers: answers(i),
+  // The check-in's answers: per reader, so each must be a placeholder too (their names end in Url).
+  answers: {
+    betterUrl: `https://guide.example-clinic.com/check-in/${token(20 + i * 5)}`,
+    sameUrl: `https://guide.example-clinic.com/check-in/${token(21 + i * 5)}`,
+    worseUrl: `https://guide.example-clinic.com/check-in/${token(22 + i * 5)}`,
+  },
 });
 
 // What the cache saves (its cost against a fresh render) is measured by `npm run bench`
@@ -67,5 +68,13 @@ describe("RenderCache", () => {
     expect(b.html).not.toContain(links(1).guideUrl);
     expect(a.html).not.toContain("Bruno");
     expect(b.text).toContain(links(2).unsubscribeUrl);
+  });
+
+  it("keeps no reader's answer links in the check-in's template", async () => {
+    const cache = new RenderCache();
+    await cache.render("check-in", { ...constant, ...links(1), firstName: "Alice" });
+    const b = await cache.render("check-in", { ...constant, ...links(2), firstName: "Bruno" });
+    for (const url of Object.values(links(1).answers)) expect(b.html).not.toContain(url);
+    for (const url of Object.values(links(2).answers)) expect(b.html).toContain(`href="${url}"`);
   });
 });

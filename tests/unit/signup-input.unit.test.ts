@@ -199,7 +199,8 @@ describe("the consent wording a signup stores", () => {
     expect(CONSENT_WORDING).toMatch(/suggests supportive tools and supplements/);
     expect(CONSENT_WORDING).toMatch(/may earn a commission/);
     expect(CONSENT_WORDING).toMatch(/unsubscribe at any time/);
-    expect(CONFIRM_CONSENT.formVersion).toBe("confirm-email-v2");
-    expect(CONFIRM_CONSENT.wording).toMatch(/supportive tools and supplements/);
+    // v3 (issue 27, item 7): the confirmation email mentions commissions, like the form.
+    expect(CONFIRM_CONSENT.formVersion).toBe("confirm-email-v3");
+    expect(CONFIRM_CONSENT.wording).toMatch(/supportive tools and supplements, with links the clinic may earn a commission from/);
   });
 });
