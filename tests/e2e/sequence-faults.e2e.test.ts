@@ -16,7 +16,7 @@ import {
 
 /**
  * The sequence against every fault we can inject, with the worker as a separate process — the
- * way it runs in production. 60 subscribers go through all five steps while the test
+ * way it runs in production. 60 subscribers go through all seven of their steps while the test
  *  1. SIGKILLs the worker mid-sequence (claims and provider calls in flight), deletes everything
  *     the queue store held for this stack (its Redis keys / its BullMQ tables) and restarts it;
  *  2. has the provider rate-limit hard (429s), then answer a storm of 5xx, lost responses and 429s;
@@ -26,9 +26,10 @@ import {
  * Then every subscriber must have every step exactly once, in order.
  */
 const SUBSCRIBERS = 60;
-const STEPS = ["welcome", "triggers", "positions", "mistakes", "red-flags"];
-// A day lasts 6 s: the sequence takes 42 s, long enough for three faults to land mid-way.
-const SCALE = String(86400 / 6);
+/** The default sequence for readers who never answer the check-in (the closing email is their last). */
+const STEPS = ["welcome", "triggers", "positions", "mistakes", "red-flags", "check-in", "closing"];
+// A day lasts 3 s: the sequence (14 days) takes 42 s, long enough for three faults to land mid-way.
+const SCALE = String(86400 / 3);
 
 function startWorker(stack: TestStack, output: string[]): ChildProcess {
   return startWorkerProcess(stack, { SEQUENCE_TIME_SCALE: SCALE, WORKER_CONCURRENCY: "8" }, output);

@@ -3,6 +3,7 @@ import { leave } from "../../src/campaign/leave.js";
 import { eraseAddress } from "../../src/data-rights/data-rights.js";
 import { ORPHAN_ID } from "../../src/db/stats-functions.js";
 import { foldStats, pendingStatsMarks, rebuildStats } from "../../src/db/queries/stats.js";
+import { FLARE_UP_RESET } from "../../src/campaign/sequence.js";
 import type { CampaignStats } from "../../src/admin/stats.js";
 import { createStack, type TestStack } from "../support/stack.js";
 import { differences, oracleStats } from "../support/stats-oracle.js";
@@ -119,7 +120,7 @@ describe("GET /admin/api/stats: exact numbers", () => {
   const checkSeeded = (s: CampaignStats) => {
     expect(s.subscribers).toEqual({ total: 8, pending: 1, active: 3, completed: 1, unsubscribed: 2, bounced: 1, complained: 1, confirmed: 7 });
     expect(s.guide).toEqual({ downloads: 4, uniqueSubscribers: 2, automated: 1 });
-    expect(s.steps.map((x) => x.step)).toEqual(["welcome", "triggers", "positions", "mistakes", "red-flags"]);
+    expect(s.steps.map((x) => x.step)).toEqual(FLARE_UP_RESET.steps.map((x) => x.key));
     expect(step(s, "welcome")).toEqual({ step: "welcome", sent: 5, delivered: 3, opened: 1, clicked: 1, automatedClicks: 2, bounced: 1, complained: 0, failed: 1, unsubscribed: 0 });
     expect(step(s, "triggers")).toEqual({ step: "triggers", sent: 4, delivered: 2, opened: 1, clicked: 2, automatedClicks: 0, bounced: 0, complained: 1, failed: 0, unsubscribed: 1 });
     for (const key of ["positions", "mistakes", "red-flags"]) {
@@ -172,7 +173,7 @@ describe("GET /admin/api/stats: exact numbers", () => {
     const insta = await stats("?utm_source=insta");
     expect(insta.subscribers).toMatchObject({ total: 1, bounced: 1 });
     expect(insta.sources).toEqual([
-      { source: "ig", utmSource: "insta", utmMedium: null, utmCampaign: null, signups: 1, confirmed: 1, active: 0, guideDownloaders: 0, emailsClicked: 0, unsubscribed: 0 },
+      { source: "ig", utmSource: "insta", utmMedium: null, utmCampaign: null, signups: 1, confirmed: 1, active: 0, guideDownloaders: 0, emailsClicked: 0, unsubscribed: 0, booked: 0 },
     ]);
     const nothing = await stats("?from=2025-01-01&to=2025-01-03");
     expect(nothing.subscribers.total).toBe(0);

@@ -1,19 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as mistakes from "../../emails/mistakes.js";
-import * as positions from "../../emails/positions.js";
-import * as redFlags from "../../emails/red-flags.js";
-import * as triggers from "../../emails/triggers.js";
-import * as welcome from "../../emails/welcome.js";
 import { AFFILIATE_DISCLOSURE, MEDICAL_DISCLAIMER } from "../../emails/components/layout.js";
 import { leave } from "../../src/campaign/leave.js";
 import { FLARE_UP_RESET } from "../../src/campaign/sequence.js";
 import { DEFAULT_POSTAL_ADDRESS } from "../../src/config.js";
 import { deliveryJobId } from "../../src/queue/jobs.js";
+import { emailTemplates } from "../../src/mail/render.js";
+import { linkTarget } from "../../src/signals/link-keys.js";
 import { verifyToken } from "../../src/tokens.js";
 import { createStack, postJson, TEST_SECRET, uniqueEmail, waitFor, waitForQuiet, type TestStack } from "../support/stack.js";
 
-const STEPS = ["welcome", "triggers", "positions", "mistakes", "red-flags"] as const;
-const TEMPLATES = { welcome, triggers, positions, mistakes, "red-flags": redFlags } as const;
+/** The default sequence for a reader who never answers the check-in: the closing email is the last. */
+const STEPS = ["welcome", "triggers", "positions", "mistakes", "red-flags", "check-in", "closing"] as const;
 const TOOLS_URL = "https://tools.example/recovery-kit";
 // No built-in supplement link any more (issue 27): the test sets one to see the block go out.
 const SUPPLEMENT_URL = "https://www.thorne.com/u/PR2106491";
@@ -50,13 +47,13 @@ describe("the sequence, end to end at SEQUENCE_TIME_SCALE=86400 (a day a second)
   });
   afterAll(() => stack.close());
 
-  it("delivers all five steps in order, each complete, and the enrollment ends completed", async () => {
-    const email = uniqueEmail("five");
+  it("delivers every step in order, each complete, and the enrollment ends completed", { timeout: 60_000 }, async () => {
+    const email = uniqueEmail("seven");
     const signedUpAt = Date.now();
     expect((await postJson(stack, { email, firstName: "Ana", timezone: "Europe/Lisbon" })).status).toBe(202);
-    await stack.fake!.waitFor((f) => f.acceptedTo(email).length === 5, 30_000);
+    await stack.fake!.waitFor((f) => f.acceptedTo(email).length === STEPS.length, 45_000);
     const elapsed = Math.max(...stack.fake!.acceptedTo(email).map((e) => e.receivedAt)) - signedUpAt;
-    console.info(`[sequence] signup → fifth email accepted: ${elapsed} ms (delays sum to 7 days = 7 s)`);
+    console.info(`[sequence] signup → last email accepted: ${elapsed} ms (delays sum to 14 days = 14 s)`);
 
     const id = await subscriberId(stack, email);
     const sent = stack.fake!.acceptedTo(email);
@@ -64,14 +61,16 @@ describe("the sequence, end to end at SEQUENCE_TIME_SCALE=86400 (a day a second)
     const received = sent.map((e) => e.receivedAt);
     expect(received).toEqual([...received].sort((a, b) => a - b));
 
-    const unsubscribeHeader = sent[0]!.headers!["List-Unsubscribe"]!;
-    expect(unsubscribeHeader).toMatch(/^<http:\/\/guide\.test\/unsubscribe\/[^>]+>$/);
-    const unsubscribe = unsubscribeHeader.slice(1, -1);
     const subjects = new Set<string>();
     for (const [i, step] of STEPS.entries()) {
       const e = sent[i]!;
-      const template = TEMPLATES[step];
-      expect(e.subject, step).toBe(template.subject());
+      const template = emailTemplates[step];
+      // Each email's own unsubscribe link (it names the email, for the signal rules), the reader's.
+      const unsubscribeHeader = e.headers!["List-Unsubscribe"]!;
+      expect(unsubscribeHeader).toMatch(/^<http:\/\/guide\.test\/unsubscribe\/[^>]+>$/);
+      const unsubscribe = unsubscribeHeader.slice(1, -1);
+      expect(verifyToken(TEST_SECRET, unsubscribe.split("/").pop()!, "unsubscribe")).toMatchObject({ ok: true, subject: id });
+      expect(e.subject, step).toBe(template.subject({} as never));
       expect(e.subject, step).not.toContain("Ana");
       subjects.add(e.subject);
       expect(e.idempotencyKey, step).toBe(`fur-${step}-${id}`);
@@ -88,31 +87,36 @@ describe("the sequence, end to end at SEQUENCE_TIME_SCALE=86400 (a day a second)
         expect(verifyToken(TEST_SECRET, guide![1]!, "guide")).toMatchObject({ ok: true, subject: id });
       }
       if (step === "mistakes") {
+        // The product links go through GET /l/:token (first-party) and lead to the configured pages.
+        const targets = [...html.matchAll(/http:\/\/guide\.test\/l\/([A-Za-z0-9_.-]+)/g)].map((m) => {
+          const check = verifyToken(TEST_SECRET, m[1]!, "link");
+          return check.ok && check.detail ? linkTarget(stack.config.links, check.detail as never) : undefined;
+        });
+        expect(targets).toEqual(expect.arrayContaining([TOOLS_URL, SUPPLEMENT_URL]));
         for (const body of [html, text]) {
-          expect(body).toContain(TOOLS_URL);
-          expect(body).toContain(SUPPLEMENT_URL);
+          expect(body).not.toContain(TOOLS_URL);
           expect(body).toContain(AFFILIATE_DISCLOSURE);
         }
       } else {
         expect(html, step).not.toContain(AFFILIATE_DISCLOSURE);
       }
     }
-    expect(subjects.size).toBe(5);
+    expect(subjects.size).toBe(STEPS.length);
 
     // Postgres: each step sent once, each due exactly its delay after the previous send.
     const rows = await waitFor(async () => {
       const r = await deliveriesOf(stack, email);
-      return r.length === 5 && r.every((d) => d.state === "sent") ? r : undefined;
+      return r.length === STEPS.length && r.every((d) => d.state === "sent") ? r : undefined;
     });
     expect(rows.map((r) => [r.step, r.attempts])).toEqual(STEPS.map((s) => [s, 1]));
     for (let i = 1; i < rows.length; i++) {
-      const delayMs = (FLARE_UP_RESET.steps[i]!.delayDays * 24 * 3600 * 1000) / 86400;
+      const delayMs = (FLARE_UP_RESET.steps.find((x) => x.key === rows[i]!.step)!.delayDays * 24 * 3600 * 1000) / 86400;
       expect(rows[i]!.due_at.getTime() - rows[i - 1]!.sent_at!.getTime(), rows[i]!.step).toBe(delayMs);
       expect(rows[i]!.sent_at!.getTime()).toBeGreaterThanOrEqual(rows[i]!.due_at.getTime());
     }
     const [enrollment] = await stack.deps.db.sql<{ state: string; current_step: string; next_step: string | null; ended_at: Date | null }[]>`
       select state, current_step, next_step, ended_at from enrollments where subscriber_id = ${id}`;
-    expect(enrollment).toMatchObject({ state: "completed", current_step: "red-flags", next_step: null });
+    expect(enrollment).toMatchObject({ state: "completed", current_step: "closing", next_step: null });
     expect(enrollment!.ended_at).not.toBeNull();
   });
 
