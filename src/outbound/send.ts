@@ -402,9 +402,12 @@ async function closeMessages(
   }
 }
 
-/** Enqueues the oldest due row that can lead a batch (a no-op if it has its job already). */
+/**
+ * Enqueues the oldest due row that can lead a batch (a no-op if it has its job already): a
+ * batchable email, never another kind, or the emails left would wait for the overdue pass.
+ */
 async function handOn(deps: SendDeps): Promise<void> {
-  const next = await oldestDueDelivery(deps.sql);
+  const next = await oldestDueDelivery(deps.sql, { kinds: batchableKinds(deps) });
   if (next) await enqueueAfterCommit(deps, [next]);
 }
 

@@ -1,7 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
-import { TEST_DATABASE_URL } from "../support/env.js";
+import { testDatabaseUrl } from "../support/env.js";
 import { startWorkerProcess, untilRunning } from "../support/worker-process.js";
 import { wipeQueueStore } from "../support/queue-faults.js";
 import {
@@ -42,7 +42,7 @@ function stepOf(tags: { name: string; value: string }[] | undefined): string {
 describe("the drip sequence under faults: a separate worker process, killed, wiped, stormed, cut off", () => {
   let stack: TestStack | undefined;
   let worker: ChildProcess | undefined;
-  const admin = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
+  const admin = postgres(testDatabaseUrl(), { max: 1, onnotice: () => {} });
   let dbName = "";
 
   afterAll(async () => {

@@ -50,10 +50,9 @@ describe("one send job per batch's worth of welcomes", () => {
     for (const email of emails) expect(stack.fake!.acceptedTo(email)).toHaveLength(1);
   });
 
-  it("a full batch hands on to the oldest row left, until every due row is sent", async () => {
-    // 25 welcomes committed at once, and a job for the first one only.
-    const emails = Array.from({ length: 25 }, () => uniqueEmail("handon"));
-    const rows = await insertSignups(
+  /** Welcomes for `emails` committed at once (no jobs); returns their rows. */
+  const insertWelcomes = (emails: string[]) =>
+    insertSignups(
       stack.deps.db.sql,
       emails.map((email) => ({
         email,
@@ -72,6 +71,11 @@ describe("one send job per batch's worth of welcomes", () => {
         firstStep: "welcome",
       })),
     );
+
+  it("a full batch hands on to the oldest row left, until every due row is sent", async () => {
+    // 25 welcomes committed at once, and a job for the first one only.
+    const emails = Array.from({ length: 25 }, () => uniqueEmail("handon"));
+    const rows = await insertWelcomes(emails);
     expect(rows).toHaveLength(25);
     const first = rows.reduce((a, b) => (a.deliveryId < b.deliveryId ? a : b));
     await stack.deps.queues.enqueueDeliveries([{ id: first.deliveryId, dueAt: first.dueAt }]);
@@ -81,5 +85,34 @@ describe("one send job per batch's worth of welcomes", () => {
     for (const email of emails) expect(stack.fake!.acceptedTo(email)).toHaveLength(1);
     const batches = stack.fake!.requests.filter((r) => r.path === "/emails/batch" && r.status === 200);
     expect(batches.map((r) => r.count).sort((a, b) => a - b)).toEqual([5, 10, 10]);
+  });
+
+  it("the hand-on passes over an older webhook call: a call cannot lead an email batch", async () => {
+    // A call due a minute ago, never tried — the oldest due row. Its endpoint takes only test
+    // events, so these signups record nothing for it.
+    const [endpoint] = await stack.deps.db.sql<{ id: string }[]>`
+      insert into webhook_endpoints (url, secret, events)
+      values ('http://127.0.0.1:9/hook', ${stack.deps.webhooks.secrets.seal("whsec_dGVzdA==")}, ${["webhook.test"]})
+      returning id`;
+    const [event] = await stack.deps.db.sql<{ id: number }[]>`
+      insert into webhook_events (type, payload) values ('webhook.test', '{}'::jsonb) returning id`;
+    const [call] = await stack.deps.db.sql<{ id: number }[]>`
+      insert into deliveries (kind, endpoint_id, webhook_event_id, due_at)
+      values ('webhook', ${endpoint!.id}, ${event!.id}, now() - interval '1 minute') returning id`;
+
+    // 15 welcomes, a job for the first only: its full batch of 10 must hand on to the 5 left.
+    const emails = Array.from({ length: 15 }, () => uniqueEmail("handon-call"));
+    const rows = await insertWelcomes(emails);
+    const first = rows.reduce((a, b) => (a.deliveryId < b.deliveryId ? a : b));
+    await stack.deps.queues.enqueueDeliveries([{ id: first.deliveryId, dueAt: first.dueAt }]);
+
+    startSending();
+    await allSent(emails);
+    const batches = stack.fake!.requests.filter((r) => r.path === "/emails/batch" && r.status === 200);
+    expect(batches.map((r) => r.count).sort((a, b) => a - b)).toEqual([5, 10]);
+    // The call was not taken for a batch's lead: still waiting, never tried.
+    const [left] = await stack.deps.db.sql<{ state: string; attempts: number }[]>`
+      select state::text, attempts from deliveries where id = ${call!.id}`;
+    expect(left).toEqual({ state: "scheduled", attempts: 0 });
   });
 });

@@ -1,7 +1,7 @@
 import { Redis } from "ioredis";
 import postgres from "postgres";
 import { Queues } from "../../src/queue/queues.js";
-import { TEST_QUEUE_BACKEND, TEST_REDIS_URL } from "./env.js";
+import { TEST_QUEUE_BACKEND, testRedisUrl } from "./env.js";
 import type { TestStack } from "./stack.js";
 
 /**
@@ -12,7 +12,7 @@ import type { TestStack } from "./stack.js";
 /** Everything the queue store held for this stack is gone (Redis restart without persistence). */
 export async function wipeQueueStore(stack: TestStack): Promise<void> {
   if (TEST_QUEUE_BACKEND === "redis") {
-    const redis = new Redis(TEST_REDIS_URL);
+    const redis = new Redis(testRedisUrl());
     const keys = await redis.keys(`${stack.config.queuePrefix}:*`);
     if (keys.length > 0) await redis.unlink(...keys);
     redis.disconnect();

@@ -8,7 +8,7 @@ import { parseConfig } from "../../src/config.js";
 import { appDeps, createDeps, type Deps, type ReadyConfig } from "../../src/deps.js";
 import { createLogger } from "../../src/logger.js";
 import { startWorkers, type RunningWorkers } from "../../workers/index.js";
-import { databaseUrl, queueEnv, queuePrefix, templateName, TEST_DATABASE_URL } from "./env.js";
+import { databaseUrl, queueEnv, queuePrefix, templateName, testDatabaseUrl } from "./env.js";
 import { startFakeResend, type FakeResend, type FakeResendOptions } from "./fake-resend.js";
 import { waitFor } from "./wait.js";
 
@@ -49,7 +49,7 @@ export async function createStack(options: StackOptions = {}): Promise<TestStack
   const runId = inject("runId");
   const suffix = randomBytes(3).toString("hex");
   const dbName = `fur_t_${runId}_${suffix}`;
-  const admin = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
+  const admin = postgres(testDatabaseUrl(), { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${dbName} template ${templateName(runId)}`);
   await admin.end();
 

@@ -345,10 +345,15 @@ export async function pendingDeliveries(
 /**
  * The scheduled message due longest ago (at least `waitingSeconds` ago) that can lead a batch —
  * never tried (a row tried before has its own job, retrying it), recipient still qualifying: the
- * one the next batch should be formed around. Along deliveries_pending_due_idx; if the 20 oldest
- * all belong to recipients who left, none (their own jobs, or the overdue pass, cancel them).
+ * one the next batch should be formed around. `kinds`: only these (a batch's hand-on passes the
+ * batchable kinds: a webhook call taking it would leave the emails after a full batch without a
+ * job); unset, any kind. Along deliveries_pending_due_idx; if the 20 oldest all belong to
+ * recipients who left, none (their own jobs, or the overdue pass, cancel them).
  */
-export async function oldestDueDelivery(sql: postgres.Sql, waitingSeconds = 0): Promise<ScheduledDelivery | undefined> {
+export async function oldestDueDelivery(
+  sql: postgres.Sql,
+  options: { waitingSeconds?: number; kinds?: readonly MessageKind[] } = {},
+): Promise<ScheduledDelivery | undefined> {
   // The few oldest first, along the index; then who still qualifies. (Joined directly, the
   // planner may hash-join every subscriber to find one row.)
   const [row] = await sql.unsafe<ScheduledDelivery[]>(
@@ -356,6 +361,7 @@ export async function oldestDueDelivery(sql: postgres.Sql, waitingSeconds = 0): 
        select id, kind, due_at, subscriber_id, enrollment_id, endpoint_id from deliveries
         where state = 'scheduled' and attempts = 0 and not no_batch
           and due_at <= now() - make_interval(secs => $1)
+          and ($2::text[] is null or kind = any($2::text[]))
         order by due_at, id
         limit 20
      )
@@ -364,7 +370,7 @@ export async function oldestDueDelivery(sql: postgres.Sql, waitingSeconds = 0): 
       where ${RECIPIENT_QUALIFIES}
       order by d.due_at, d.id
       limit 1`,
-    [waitingSeconds],
+    [options.waitingSeconds ?? 0, options.kinds ? [...options.kinds] : null],
     PREPARED,
   );
   return row;

@@ -1,0 +1,81 @@
+import { createHash } from "node:crypto";
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+/**
+ * A migration never changes once it is on main (Flyway's rule; Flyway validates checksums). The
+ * migrator runs a file once per database and never again, so an edit reaches new databases only:
+ * one migrated in between keeps the first version (0007's `webhook_expand(int)` would have stayed
+ * while the code called `(int, int)`). drizzle/checksums.txt holds each migration's SHA-256 in
+ * `sha256sum` format; `npm test` compares it with the files
+ * (tests/unit/migration-checksums.unit.test.ts), and `npm run db:checksum` prints a new line.
+ */
+export const MIGRATIONS_DIR = fileURLToPath(new URL("../../drizzle", import.meta.url));
+export const CHECKSUMS_FILE = "checksums.txt";
+
+const MIGRATION_FILE = /^\d{4}_[\w-]+\.sql$/;
+const LISTED_LINE = /^([0-9a-f]{64}) [ *](.+)$/;
+
+/** A migration's line in checksums.txt: what `sha256sum <file>` prints, run in drizzle/. */
+export function checksumLine(file: string, content: Buffer | string): string {
+  return `${createHash("sha256").update(content).digest("hex")}  ${file}`;
+}
+
+/** Each migration file in `dir` (NNNN_name.sql) with its checksum, in file-name order. */
+export async function migrationChecksums(dir = MIGRATIONS_DIR): Promise<Map<string, string>> {
+  const files = (await readdir(dir)).filter((f) => MIGRATION_FILE.test(f)).sort();
+  const sums = new Map<string, string>();
+  for (const file of files) sums.set(file, checksumLine(file, await readFile(path.join(dir, file))).slice(0, 64));
+  return sums;
+}
+
+/** checksums.txt read: file name → checksum. Blank lines and `#` comments are ignored. */
+export function parseChecksums(text: string): Map<string, string> {
+  const listed = new Map<string, string>();
+  for (const [index, raw] of text.split("\n").entries()) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) continue;
+    const match = LISTED_LINE.exec(line);
+    if (!match) throw new Error(`drizzle/${CHECKSUMS_FILE} line ${index + 1} is not "<sha256>  <file>": ${line}`);
+    listed.set(match[2]!, match[1]!);
+  }
+  return listed;
+}
+
+export async function readChecksums(dir = MIGRATIONS_DIR): Promise<Map<string, string>> {
+  return parseChecksums(await readFile(path.join(dir, CHECKSUMS_FILE), "utf8"));
+}
+
+/**
+ * What is wrong between the list and the files, one message a migration, each saying what to do.
+ * Empty: every migration is listed and unchanged.
+ */
+export function checksumProblems(listed: Map<string, string>, actual: Map<string, string>): string[] {
+  const problems: string[] = [];
+  for (const [file, sum] of actual) {
+    const was = listed.get(file);
+    if (was === undefined) {
+      problems.push(
+        `drizzle/${file} is a new migration, not yet in drizzle/${CHECKSUMS_FILE}. Add its line: ` +
+          `npm run --silent db:checksum >> drizzle/${CHECKSUMS_FILE}  (prints "${sum}  ${file}")`,
+      );
+    } else if (was !== sum) {
+      problems.push(
+        `drizzle/${file} changed after it was listed (sha256 ${sum}, listed ${was}). A migration never changes once on ` +
+          `main: a database that ran the first version keeps it. Restore it (git checkout main -- drizzle/${file}) ` +
+          `and write the change as a new migration (npm run db:generate). Only if this migration has never reached main, ` +
+          `replace its line with: npm run --silent db:checksum -- ${file}`,
+      );
+    }
+  }
+  for (const file of listed.keys()) {
+    if (!actual.has(file)) {
+      problems.push(
+        `drizzle/${file} is listed in drizzle/${CHECKSUMS_FILE} but missing. A migration on main is never removed or ` +
+          "renamed: databases have run it under this name.",
+      );
+    }
+  }
+  return problems;
+}
