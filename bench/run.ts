@@ -34,6 +34,7 @@ import { runSignupTiming, timingLines } from "./signup-timing.js";
  * the sources through tsx instead (as `npm start` does).
  * BENCH_DURATION_S (5), BENCH_BACKENDS (redis,postgres), BENCH_BURST (10000),
  * BENCH_STATS_SUBSCRIBERS (1000000; 0 skips), BENCH_FLOOD (2000; 0 skips), BENCH_TIMING_N (360; 0 skips),
+ * BENCH_WEBHOOKS (0 skips section 7),
  * BENCH_DATABASE_URL, BENCH_REDIS_URL.
  */
 const options = {

@@ -133,91 +133,94 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     // A CRM's server keeps connections alive (Node's default is 5 s; the tests' receiver keeps 1 s,
     // which makes undici open a connection per call). It runs in a process of its own: answering
     // calls is not the load generator's work (bench/crm.ts).
-    crm = await startCrm(5_000);
-    try {
-      for (const path of ["crm", "zapier"]) {
-        await service.db`insert into webhook_endpoints (url, secret) values (${`${crm.url}/${path}`}, ${secretBox(service.appSecret).seal(newWebhookSecret())})`;
-      }
-      const hookAnsweredAt = await steadySignups(apiUrl, `hooked-${runId}`);
-      for (const deadline = Date.now() + 30_000; (await crm.calls()).length < 4 * 100 && Date.now() < deadline; ) {
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      const hookDelays = (await crm.calls())
-        .filter((c) => c.type === "subscriber.created")
-        .map((c) => (c.email && hookAnsweredAt.has(c.email) ? c.at - hookAnsweredAt.get(c.email)! : undefined))
-        .filter((d): d is number => d !== undefined)
-        .sort((a, b) => a - b);
-      figures.set("202 → webhook receipt p50 / p95 ms (20/s)", `${percentile(hookDelays, 50)} / ${percentile(hookDelays, 95)}`);
-      if (hookDelays.length < 200) failures.push(`${o.backend}: ${200 - hookDelays.length} steady signups never reached the receiver`);
+    // BENCH_WEBHOOKS=0 leaves this section out (a shorter run for the signup and sending figures).
+    if (process.env.BENCH_WEBHOOKS !== "0") {
+      crm = await startCrm(5_000);
+      try {
+        for (const path of ["crm", "zapier"]) {
+          await service.db`insert into webhook_endpoints (url, secret) values (${`${crm.url}/${path}`}, ${secretBox(service.appSecret).seal(newWebhookSecret())})`;
+        }
+        const hookAnsweredAt = await steadySignups(apiUrl, `hooked-${runId}`);
+        for (const deadline = Date.now() + 30_000; (await crm.calls()).length < 4 * 100 && Date.now() < deadline; ) {
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        const hookDelays = (await crm.calls())
+          .filter((c) => c.type === "subscriber.created")
+          .map((c) => (c.email && hookAnsweredAt.has(c.email) ? c.at - hookAnsweredAt.get(c.email)! : undefined))
+          .filter((d): d is number => d !== undefined)
+          .sort((a, b) => a - b);
+        figures.set("202 → webhook receipt p50 / p95 ms (20/s)", `${percentile(hookDelays, 50)} / ${percentile(hookDelays, 95)}`);
+        if (hookDelays.length < 200) failures.push(`${o.backend}: ${200 - hookDelays.length} steady signups never reached the receiver`);
 
-      await service.db`update webhook_endpoints set status = 'disabled'`;
-      const before = await signupLoad("unhooked-before");
-      await service.db`update webhook_endpoints set status = 'enabled'`;
-      const hooked = await signupLoad("hooks");
-      const [{ n: events }] = (await service.db`
-        select ((select count(*) from webhook_events where type <> 'webhook.test')
-                + (select coalesce(sum(cardinality(subscriber_ids)), 0) from webhook_event_batches))::int as n`) as unknown as [{ n: number }];
-      // The measured window: 15 s of the backlog draining, after 5 s for what the load left
-      // (the stats fold) — what a call costs the machine: the worker, PostgreSQL, and the CRM on
-      // loopback (shown apart: a real one is not on this machine).
-      await new Promise((r) => setTimeout(r, 5_000));
-      const drainFrom = (await crm.calls()).length;
-      const drainGroups = { worker: service.worker, CRM: crm.child };
-      const [machineFrom, groupsFrom] = [await machineCpuSeconds(), await cpuSeconds(drainGroups)];
-      await new Promise((r) => setTimeout(r, 15_000));
-      const calls = (await crm.calls()).length - drainFrom;
-      const [machineTo, groupsTo] = [await machineCpuSeconds(), await cpuSeconds(drainGroups)];
-      const drained = Math.round(calls / 15);
-      // The rest of the backlog would take minutes at the endpoints' share: cancelled, so that
-      // it does not weigh on what follows.
-      const cancelBacklog = async () => {
         await service.db`update webhook_endpoints set status = 'disabled'`;
-        await service.db`delete from webhook_event_batches`;
-        await service.db`update deliveries set state = 'cancelled' where kind = 'webhook' and state = 'scheduled'`;
-      };
-      await cancelBacklog();
-      // What the machine spends with nothing to do (the service's loops, this process, the
-      // system) over the same 15 s, so that the figure per call is the calls' alone.
-      await new Promise((r) => setTimeout(r, 2_000));
-      const [idleFrom, idleGroupsFrom] = [await machineCpuSeconds(), await cpuSeconds(drainGroups)];
-      await new Promise((r) => setTimeout(r, 15_000));
-      const [idleTo, idleGroupsTo] = [await machineCpuSeconds(), await cpuSeconds(drainGroups)];
-      const perCall = (busy: number, idle: number) => Math.round(((busy - idle) * 1e6) / Math.max(1, calls));
-      const groupPerCall = (name: string) => {
-        const of = (m: Map<string, number>) => m.get(name) ?? 0;
-        return perCall(of(groupsTo) - of(groupsFrom), of(idleGroupsTo) - of(idleGroupsFrom));
-      };
-      const machinePerCall = perCall(machineTo - machineFrom, idleTo - idleFrom);
-      figures.set(
-        "CPU µs per webhook call while the backlog drains, idle subtracted: machine / worker / CRM",
-        `${machinePerCall} / ${groupPerCall("worker")} / ${groupPerCall("CRM")}`,
-      );
-      const after = await signupLoad("unhooked-after");
-      // The same pair twice more: this machine drifts by as much as the difference measured, so
-      // the share compares the means of alternating loads (none, 2, none, 2, none, 2, none).
-      const loads = [before, hooked, after];
-      for (let pair = 2; pair <= HOOKED_LOADS; pair++) {
+        const before = await signupLoad("unhooked-before");
         await service.db`update webhook_endpoints set status = 'enabled'`;
-        loads.push(await signupLoad(`hooks-${pair}`));
+        const hooked = await signupLoad("hooks");
+        const [{ n: events }] = (await service.db`
+          select ((select count(*) from webhook_events where type <> 'webhook.test')
+                  + (select coalesce(sum(cardinality(subscriber_ids)), 0) from webhook_event_batches))::int as n`) as unknown as [{ n: number }];
+        // The measured window: 15 s of the backlog draining, after 5 s for what the load left
+        // (the stats fold) — what a call costs the machine: the worker, PostgreSQL, and the CRM on
+        // loopback (shown apart: a real one is not on this machine).
+        await new Promise((r) => setTimeout(r, 5_000));
+        const drainFrom = (await crm.calls()).length;
+        const drainGroups = { worker: service.worker, CRM: crm.child };
+        const [machineFrom, groupsFrom] = [await machineCpuSeconds(), await cpuSeconds(drainGroups)];
+        await new Promise((r) => setTimeout(r, 15_000));
+        const calls = (await crm.calls()).length - drainFrom;
+        const [machineTo, groupsTo] = [await machineCpuSeconds(), await cpuSeconds(drainGroups)];
+        const drained = Math.round(calls / 15);
+        // The rest of the backlog would take minutes at the endpoints' share: cancelled, so that
+        // it does not weigh on what follows.
+        const cancelBacklog = async () => {
+          await service.db`update webhook_endpoints set status = 'disabled'`;
+          await service.db`delete from webhook_event_batches`;
+          await service.db`update deliveries set state = 'cancelled' where kind = 'webhook' and state = 'scheduled'`;
+        };
         await cancelBacklog();
-        loads.push(await signupLoad(`unhooked-after-${pair}`));
+        // What the machine spends with nothing to do (the service's loops, this process, the
+        // system) over the same 15 s, so that the figure per call is the calls' alone.
+        await new Promise((r) => setTimeout(r, 2_000));
+        const [idleFrom, idleGroupsFrom] = [await machineCpuSeconds(), await cpuSeconds(drainGroups)];
+        await new Promise((r) => setTimeout(r, 15_000));
+        const [idleTo, idleGroupsTo] = [await machineCpuSeconds(), await cpuSeconds(drainGroups)];
+        const perCall = (busy: number, idle: number) => Math.round(((busy - idle) * 1e6) / Math.max(1, calls));
+        const groupPerCall = (name: string) => {
+          const of = (m: Map<string, number>) => m.get(name) ?? 0;
+          return perCall(of(groupsTo) - of(groupsFrom), of(idleGroupsTo) - of(idleGroupsFrom));
+        };
+        const machinePerCall = perCall(machineTo - machineFrom, idleTo - idleFrom);
+        figures.set(
+          "CPU µs per webhook call while the backlog drains, idle subtracted: machine / worker / CRM",
+          `${machinePerCall} / ${groupPerCall("worker")} / ${groupPerCall("CRM")}`,
+        );
+        const after = await signupLoad("unhooked-after");
+        // The same pair twice more: this machine drifts by as much as the difference measured, so
+        // the share compares the means of alternating loads (none, 2, none, 2, none, 2, none).
+        const loads = [before, hooked, after];
+        for (let pair = 2; pair <= HOOKED_LOADS; pair++) {
+          await service.db`update webhook_endpoints set status = 'enabled'`;
+          loads.push(await signupLoad(`hooks-${pair}`));
+          await cancelBacklog();
+          loads.push(await signupLoad(`unhooked-after-${pair}`));
+        }
+        const mean = (some: { rps: number }[]) => some.reduce((sum, l) => sum + l.rps, 0) / some.length;
+        const none = mean(loads.filter((_, i) => i % 2 === 0));
+        figures.set("signup req/s, alternating: no endpoint / 2 endpoints / none …", loads.map((l) => l.rps).join(" / "));
+        figures.set("signup req/s with 2 webhook endpoints, share of none", `${Math.round((100 * mean(loads.filter((_, i) => i % 2 === 1))) / none)} %`);
+        figures.set("with 2 webhook endpoints: signup p50 / p99 ms", hooked.latency);
+        // The third: a load with no endpoint after a hooked one (the drift README "Performance" names).
+        figures.set("CPU µs per signup as in (1), and CRM: no endpoint before → 2 endpoints → none after", `${before.cpu} → ${hooked.cpu} → ${after.cpu}`);
+        figures.set("webhook events recorded in all, calls drained a second (2 endpoints)", `${events}, ${drained}/s`);
+        // An event goes to both endpoints under one webhook-id: a repeat is the same id at the same endpoint.
+        const received = await crm.calls();
+        const ids = received.map((c) => `${c.path} ${c.webhookId}`);
+        const repeats = ids.length - new Set(ids).size;
+        figures.set("webhook calls received / repeated", `${received.length} / ${repeats}`);
+      } finally {
+        await crm.close();
+        crm = undefined;
       }
-      const mean = (some: { rps: number }[]) => some.reduce((sum, l) => sum + l.rps, 0) / some.length;
-      const none = mean(loads.filter((_, i) => i % 2 === 0));
-      figures.set("signup req/s, alternating: no endpoint / 2 endpoints / none …", loads.map((l) => l.rps).join(" / "));
-      figures.set("signup req/s with 2 webhook endpoints, share of none", `${Math.round((100 * mean(loads.filter((_, i) => i % 2 === 1))) / none)} %`);
-      figures.set("with 2 webhook endpoints: signup p50 / p99 ms", hooked.latency);
-      // The third: a load with no endpoint after a hooked one (the drift README "Performance" names).
-      figures.set("CPU µs per signup as in (1), and CRM: no endpoint before → 2 endpoints → none after", `${before.cpu} → ${hooked.cpu} → ${after.cpu}`);
-      figures.set("webhook events recorded in all, calls drained a second (2 endpoints)", `${events}, ${drained}/s`);
-      // An event goes to both endpoints under one webhook-id: a repeat is the same id at the same endpoint.
-      const received = await crm.calls();
-      const ids = received.map((c) => `${c.path} ${c.webhookId}`);
-      const repeats = ids.length - new Set(ids).size;
-      figures.set("webhook calls received / repeated", `${received.length} / ${repeats}`);
-    } finally {
-      await crm.close();
-      crm = undefined;
     }
 
     const check = await checkWelcomes(service);

@@ -151,7 +151,14 @@ describe("the reader's side, in a real browser", () => {
     const html = await welcomeFor(email);
     expect(html).toContain(`${base}/guide/`);
     // The reader opens the email a minute after it arrived: a download as the message lands is a
-    // mail filter's, not a person's (src/signals/rules.ts, "early").
+    // mail filter's, not a person's (src/signals/rules.ts, "early"). (The outbox holds the email a
+    // moment before the worker records it sent.)
+    await waitFor(async () => {
+      const rows = await stack.deps.db.sql`
+        select 1 from deliveries d join subscribers s on s.id = d.subscriber_id
+         where s.email = ${email} and d.step = 'welcome' and d.sent_at is not null`;
+      return rows.length === 1;
+    }, 10_000, "the welcome recorded as sent");
     await stack.deps.db.sql`
       update deliveries d set sent_at = sent_at - interval '1 minute' from subscribers s
        where s.id = d.subscriber_id and s.email = ${email} and d.step = 'welcome'`;

@@ -5,7 +5,8 @@ import { newWebhookSecret } from "../../src/notify/signing.js";
 import type { RunningWorkers } from "../../workers/index.js";
 import { wipeQueueStore } from "../support/queue-faults.js";
 import { BROWSER_UA, openActionLink } from "../support/signals.js";
-import { createStack, postJson, uniqueEmail, waitFor, waitForQuiet, type TestStack } from "../support/stack.js";
+import { verifyToken } from "../../src/tokens.js";
+import { createStack, postJson, TEST_SECRET, uniqueEmail, waitFor, waitForQuiet, type TestStack } from "../support/stack.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver.js";
 
 const TOKEN = "check-in-admin-token-".padEnd(40, "c");
@@ -57,13 +58,20 @@ describe("the sequence listens", () => {
     expect((await postJson(stack, { email })).status).toBe(202);
     await stack.fake!.waitFor((f) => f.acceptedTo(email).some((e) => e.tags?.[0]?.value === "check-in"), 15_000);
     const question = stack.fake!.acceptedTo(email).find((e) => e.tags?.[0]?.value === "check-in")!;
-    const path = (label: string) => {
-      const href = new RegExp(`http://guide\\.test(/check-in/[A-Za-z0-9_.-]+)"[^>]*>\\s*${label}`).exec(question.html ?? "")?.[1];
-      if (!href) throw new Error(`no "${label}" link in the check-in`);
-      return href;
+    // The three answer pages, told apart by what their token names (the buttons' labels sit in markup).
+    const pages = new Map(
+      [...(question.html ?? "").matchAll(/http:\/\/guide\.test(\/check-in\/([A-Za-z0-9_.-]+))/g)].map((m) => {
+        const token = verifyToken(TEST_SECRET, m[2]!, "answer");
+        return [token.ok ? token.detail : undefined, m[1]!] as const;
+      }),
+    );
+    const path = (answer: string) => {
+      const found = pages.get(answer);
+      if (!found) throw new Error(`no "${answer}" answer in the check-in`);
+      return found;
     };
     const [row] = await stack.deps.db.sql<{ id: string }[]>`select id from subscribers where email = ${email}`;
-    return { email, id: row!.id, better: path("Better"), same: path("About the same"), worse: path("Worse") };
+    return { email, id: row!.id, better: path("better"), same: path("same"), worse: path("worse") };
   }
 
   const stepsTo = (email: string) => stack.fake!.acceptedTo(email).map((e) => e.tags?.[0]?.value);

@@ -23,8 +23,16 @@ export async function waitSettled(stack: TestStack, subscriberId: string | null,
   );
 }
 
-/** Makes an email look delivered `seconds` ago (the reader opens it later): the early rule is about that moment. */
+/**
+ * Makes an email look delivered `seconds` ago (the reader opens it later): the early rule is about
+ * that moment. Waits first for the worker to record it sent (the provider holds it a moment before).
+ */
 export async function sentSecondsAgo(stack: TestStack, deliveryId: number, seconds: number): Promise<void> {
+  await waitFor(
+    async () => (await stack.deps.db.sql`select 1 from deliveries where id = ${deliveryId} and sent_at is not null`).length === 1,
+    10_000,
+    "the email recorded as sent",
+  );
   await stack.deps.db.sql`update deliveries set sent_at = now() - make_interval(secs => ${seconds}) where id = ${deliveryId}`;
 }
 
