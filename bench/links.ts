@@ -1,25 +1,22 @@
 import http from "node:http";
+import { signToken } from "../src/tokens.js";
 
 /**
  * Section (10): what a tracked link (GET /l/:token, DESIGN.md "Signals") costs the reader who
- * clicks it — the time to the redirect, with the fetch recorded and judged on the way. Links
- * from real welcomes (the fake provider keeps what it accepted), each opened once, ten at a time
- * over keep-alive connections, as a browser's; p50 / p95 of the time to the 302.
+ * clicks it — the time to the redirect, with the fetch recorded and judged on the way. The
+ * related-reading link of real welcomes (signed as the composer signs it: the bench's fake
+ * provider keeps no bodies), each opened once, ten at a time over keep-alive connections, as a
+ * browser's; p50 / p95 of the time to the 302.
  */
 export async function measureRedirects(
   apiUrl: string,
-  fakeUrl: string,
-  recipients: string[],
+  appSecret: string,
+  welcomeIds: number[],
   concurrency = 10,
 ): Promise<{ p50: number; p95: number; count: number; failures: string[] }> {
   const failures: string[] = [];
-  const paths: string[] = [];
-  for (const to of recipients) {
-    const [email] = (await (await fetch(`${fakeUrl}/_accepted?to=${encodeURIComponent(to)}`)).json()) as { html?: string }[];
-    const path = /https?:\/\/[^/"]+(\/l\/[A-Za-z0-9_.-]+)/.exec(email?.html ?? "")?.[1];
-    if (path) paths.push(path);
-  }
-  if (paths.length === 0) return { p50: 0, p95: 0, count: 0, failures: ["no tracked link in the welcomes"] };
+  const paths = welcomeIds.map((id) => `/l/${signToken(appSecret, "link", String(id), null, "reading-starter")}`);
+  if (paths.length === 0) return { p50: 0, p95: 0, count: 0, failures: ["no welcome to take a link from"] };
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const durations: number[] = [];
   const get = (path: string) =>

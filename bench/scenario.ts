@@ -119,7 +119,10 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     figures.set("202 → accepted p50 / p95 ms (20/s)", `${percentile(delays, 50)} / ${percentile(delays, 95)}`);
 
     // (10) A tracked link of those welcomes (the related reading): the time to its redirect.
-    const redirects = await measureRedirects(apiUrl, fakeUrl, accepted.map((r) => r.to));
+    const welcomeIds = (await service.db`
+      select d.id from deliveries d join subscribers s on s.id = d.subscriber_id
+       where s.email like ${`steady-${runId}-%`} and d.step = 'welcome' and d.state = 'sent'`).map((r) => Number(r.id));
+    const redirects = await measureRedirects(apiUrl, service.appSecret, welcomeIds);
     figures.set("tracked link → 302 p50 / p95 ms (10 at once)", `${redirects.p50} / ${redirects.p95} (${redirects.count} links)`);
     failures.push(...redirects.failures.map((f) => `${o.backend}: tracked link ${f}`));
 

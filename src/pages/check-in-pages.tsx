@@ -22,32 +22,29 @@ export function answerRecordedPage(c: Context, settings: PageSettings, answer: C
   return htmlPage(c, <AnswerRecorded settings={settings} answer={answer} />, { settings });
 }
 
+/** One group of signs: a title, short lines, what to do. The two groups look different on purpose. */
+function SignsBox(props: { id: string; class: string; title: string; signs: readonly string[]; action: string }) {
+  return (
+    <div class={props.class} id={props.id}>
+      <p>
+        <strong>{props.title}</strong>
+      </p>
+      <ul>
+        {props.signs.map((sign) => (
+          <li>{sign}</li>
+        ))}
+      </ul>
+      <p>{props.action}</p>
+    </div>
+  );
+}
+
 function AnswerRecorded({ settings, answer }: { settings: PageSettings; answer: CheckInAnswer }) {
   if (answer === "worse") {
     return (
       <EmailLinkPage settings={settings} title="Thank you" heading="Thank you — first, please check these signs">
-        <div class="care" id="emergency">
-          <p>
-            <strong>Emergency care now</strong>
-          </p>
-          <ul>
-            {EMERGENCY_SIGNS.map((sign) => (
-              <li>{sign}</li>
-            ))}
-          </ul>
-          <p>{emergencyAction(settings.care)}</p>
-        </div>
-        <div class="same-day" id="same-day">
-          <p>
-            <strong>A clinician the same day</strong>
-          </p>
-          <ul>
-            {SAME_DAY_SIGNS.map((sign) => (
-              <li>{sign}</li>
-            ))}
-          </ul>
-          <p>{sameDayAction(settings.care)}</p>
-        </div>
+        <SignsBox id="emergency" class="care" title="Emergency care now" signs={EMERGENCY_SIGNS} action={emergencyAction(settings.care)} />
+        <SignsBox id="same-day" class="same-day" title="A clinician the same day" signs={SAME_DAY_SIGNS} action={sameDayAction(settings.care)} />
         <p>
           If none of these apply, we are sending you an email now with how to reach same-day care, and with gentler
           strategies that may help while a flare-up settles. {settings.clinicName} is here if your symptoms are not settling.

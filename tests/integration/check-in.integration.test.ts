@@ -146,6 +146,21 @@ describe("the sequence listens", () => {
     expect(stepsTo(r.email).filter((s) => BRANCH_STEPS.includes(s ?? ""))).toEqual(["check-in-better"]);
   });
 
+  it("export holds the answers; erasure keeps them for the counts without the address or browser", async () => {
+    const r = await askedReader("rights");
+    expect((await openActionLink(stack, r.same, { "x-forwarded-for": "192.0.2.61" })).answer.status).toBe(200);
+    const admin = (path: string, init: RequestInit = {}) =>
+      stack.app.request(path, { ...init, headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" } });
+    const exported = (await (await admin(`/admin/api/subscribers/export?email=${encodeURIComponent(r.email)}`)).json()) as {
+      checkInAnswers: { answer: string; ip: string | null }[];
+    };
+    expect(exported.checkInAnswers.map((a) => [a.answer, a.ip])).toEqual([["same", "192.0.2.61"]]);
+    expect((await admin("/admin/api/subscribers/erase", { method: "POST", body: JSON.stringify({ email: r.email }) })).status).toBe(200);
+    const kept = await stack.deps.db.sql<{ answer: string; ip: string | null; user_agent: string | null }[]>`
+      select answer, ip, user_agent from checkin_answers where subscriber_id = ${r.id}`;
+    expect(kept).toEqual([{ answer: "same", ip: null, user_agent: null }]);
+  });
+
   it("the stats count who was asked and what they answered", async () => {
     const s = await stats();
     expect(s.checkIn.asked).toBe(s.steps.find((x) => x.step === "check-in")!.sent);

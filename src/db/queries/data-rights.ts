@@ -8,6 +8,8 @@ import {
   emailSuppressions,
   guideDownloads,
   linkVisits,
+  checkInAnswers,
+  conversions,
   outboxEmails,
   subscribers,
   webhookAttempts,
@@ -30,6 +32,9 @@ export type SubscriberExport = {
   guideDownloads: JsonRow<typeof guideDownloads>[];
   /** Every fetch of a link in their emails, with the address and browser it came from. */
   linkVisits: JsonRow<typeof linkVisits>[];
+  /** Their check-in answers (with the answering POST's address and browser) and goals reached. */
+  checkInAnswers: JsonRow<typeof checkInAnswers>[];
+  conversions: JsonRow<typeof conversions>[];
   outboxEmails: JsonRow<typeof outboxEmails>[];
   /** What the outgoing webhooks told the clinic's other tools about them (issue 16). */
   webhookEvents: JsonRow<typeof webhookEvents>[];
@@ -56,6 +61,10 @@ export async function exportByEmail(sql: postgres.Sql, email: string): Promise<S
                            from guide_downloads g where g.subscriber_id = s.id),
       'linkVisits', (select coalesce(jsonb_agg(to_jsonb(v) order by v.id), '[]'::jsonb)
                        from link_visits v where v.subscriber_id = s.id),
+      'checkInAnswers', (select coalesce(jsonb_agg(to_jsonb(a) order by a.id), '[]'::jsonb)
+                           from checkin_answers a where a.subscriber_id = s.id),
+      'conversions', (select coalesce(jsonb_agg(to_jsonb(c) order by c.id), '[]'::jsonb)
+                        from conversions c where c.subscriber_id = s.id),
       'outboxEmails', (select coalesce(jsonb_agg(to_jsonb(o) order by o.id), '[]'::jsonb)
                          from outbox_emails o where o."to" = s.email),
       'webhookEvents', (select coalesce(jsonb_agg(to_jsonb(w) order by w.id), '[]'::jsonb)
@@ -125,6 +134,7 @@ export async function scrubSubscriber(
   await tx.delete(outboxEmails).where(eq(outboxEmails.to, row.email));
   await tx.update(guideDownloads).set({ userAgent: null }).where(eq(guideDownloads.subscriberId, subscriberId));
   await tx.update(linkVisits).set({ ip: null, userAgent: null }).where(eq(linkVisits.subscriberId, subscriberId));
+  await tx.update(checkInAnswers).set({ ip: null, userAgent: null }).where(eq(checkInAnswers.subscriberId, subscriberId));
   await scrubWebhookLog(tx, subscriberId);
   const events = await tx
     .select({ id: emailEvents.id, payload: emailEvents.payload })
