@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CampaignStats } from "../../src/admin/stats.js";
 import { FLARE_UP_RESET, type SequenceDefinition } from "../../src/campaign/sequence.js";
+import { replanEnrollment } from "../../src/campaign/replan.js";
+import { activationDeps } from "../../src/deps.js";
 import { newWebhookSecret } from "../../src/notify/signing.js";
 import type { RunningWorkers } from "../../workers/index.js";
 import { wipeQueueStore } from "../support/queue-faults.js";
-import { BROWSER_UA, openActionLink } from "../support/signals.js";
+import { BROWSER_UA, openActionLink, sentSecondsAgo, waitSettled } from "../support/signals.js";
 import { verifyToken } from "../../src/tokens.js";
 import { createStack, postJson, TEST_SECRET, uniqueEmail, waitFor, waitForQuiet, type TestStack } from "../support/stack.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver.js";
@@ -13,8 +15,8 @@ const TOKEN = "check-in-admin-token-".padEnd(40, "c");
 const checkIn = FLARE_UP_RESET.steps.find((s) => s.key === "check-in")!;
 /**
  * The default sequence's check-in and its branches, with the first five emails left out: at a
- * day a second the question goes out at once, an answer's email a second after it (at once for
- * "worse"), and — with no answer — the closing email 12 seconds after the question (4 days in
+ * day a second the question goes out at once, an answer's email a second after it (five for "about
+ * the same"; at once for "worse"), and — with no answer — the closing email 12 seconds after the question (4 days in
  * the default: here longer, so a loaded machine answers well before it is due).
  */
 const LISTENING: SequenceDefinition = {
@@ -22,7 +24,8 @@ const LISTENING: SequenceDefinition = {
   steps: [
     { key: "welcome", delayDays: 0 },
     { ...checkIn, delayDays: 0 },
-    ...FLARE_UP_RESET.steps.filter((s) => s.key.startsWith("check-in-")),
+    // "About the same" a little later than the default's day, so a re-plan can catch its email waiting.
+    ...FLARE_UP_RESET.steps.filter((s) => s.key.startsWith("check-in-")).map((s) => (s.key === "check-in-same" ? { ...s, delayDays: 5 } : s)),
     { key: "closing", delayDays: 12 },
   ],
 };
@@ -137,6 +140,21 @@ describe("the sequence listens", () => {
     expect(enrollment!.state).toBe("completed");
   });
 
+  it("re-planning after a change of the definition keeps the answer: the email it leads to is re-timed, not lost", async () => {
+    const r = await askedReader("replanned");
+    expect((await openActionLink(stack, r.same)).answer.status).toBe(200);
+    const [enrollment] = await stack.deps.db.sql<{ id: number }[]>`select id from enrollments where subscriber_id = ${r.id}`;
+    // The clinic now waits eight days (seconds, here) before the "about the same" email.
+    const changed: SequenceDefinition = { ...LISTENING, steps: LISTENING.steps.map((s) => (s.key === "check-in-same" ? { ...s, delayDays: 8 } : s)) };
+    const outcome = await replanEnrollment({ ...activationDeps(stack.deps), sequence: changed }, enrollment!.id);
+    expect(outcome).toMatchObject({ kind: "rescheduled", from: "check-in-same" });
+    const [pending] = await stack.deps.db.sql<{ step: string; due_at: Date }[]>`
+      select step, due_at from deliveries where subscriber_id = ${r.id} and state = 'scheduled'`;
+    const [answer] = await stack.deps.db.sql<{ answered_at: Date }[]>`select answered_at from checkin_answers where subscriber_id = ${r.id}`;
+    expect(pending!.step).toBe("check-in-same");
+    expect(pending!.due_at.getTime() - answer!.answered_at.getTime()).toBe(8000); // 8 days at a day a second
+  });
+
   it("a wiped queue store loses none of the new steps: the answer's email goes once", async () => {
     const r = await askedReader("wiped");
     expect((await openActionLink(stack, r.better)).answer.status).toBe(200);
@@ -175,13 +193,19 @@ describe("the sequence listens", () => {
 describe("goals: POST /admin/api/conversions", () => {
   let stack: TestStack;
   let workers: RunningWorkers;
+  let receiver: WebhookReceiver;
   beforeAll(async () => {
-    stack = await createStack({ env: { SEQUENCE_TIME_SCALE: "86400", ADMIN_TOKEN: TOKEN } });
+    stack = await createStack({ env: { SEQUENCE_TIME_SCALE: "86400", ADMIN_TOKEN: TOKEN, BOOKING_URL: "https://clinic.example/book" } });
+    receiver = await startWebhookReceiver();
+    receiver.secret = newWebhookSecret();
+    await stack.deps.db.sql`
+      insert into webhook_endpoints (url, secret, events) values (${receiver.url}, ${stack.deps.webhooks.secrets.seal(receiver.secret)}, ${["subscriber.converted"]})`;
     workers = await stack.startWorkers();
   });
   afterAll(async () => {
     await workers.close();
     await stack.close();
+    await receiver.close();
   });
 
   const convert = (body: unknown, token = TOKEN) =>
@@ -212,6 +236,33 @@ describe("goals: POST /admin/api/conversions", () => {
     const stats = (await (await stack.app.request("/admin/api/stats", { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as CampaignStats;
     expect(stats.conversions.booked).toBe(1);
     expect(stats.sources.reduce((n, s) => n + s.booked, 0)).toBe(1);
+    // Told to the clinic's tools once, with the goal.
+    await receiver.waitFor((calls) => calls.some((c) => c.type === "subscriber.converted" && c.payload.data.goal === "booked"), 15_000, "subscriber.converted");
+    expect(receiver.calls.filter((c) => c.type === "subscriber.converted")).toHaveLength(1);
+  });
+
+  it("a person's click on the booking link counts apart, as a booking click, not a booking", async () => {
+    const email = uniqueEmail("clicked-booking");
+    expect((await postJson(stack, { email })).status).toBe(202);
+    // "positions" (day 3) carries the booking link; the reader opens it a minute after it came.
+    await stack.fake!.waitFor((f) => f.acceptedTo(email).some((e) => e.tags?.[0]?.value === "positions"), 15_000);
+    const positions = stack.fake!.acceptedTo(email).find((e) => e.tags?.[0]?.value === "positions")!;
+    const booking = [...(positions.html ?? "").matchAll(/http:\/\/guide\.test(\/l\/([A-Za-z0-9_.-]+))/g)].find((m) => {
+      const token = verifyToken(TEST_SECRET, m[2]!, "link");
+      return token.ok && token.detail === "booking";
+    })?.[1];
+    expect(booking).toBeDefined();
+    const [row] = await stack.deps.db.sql<{ id: number; subscriber_id: string }[]>`
+      select d.id, d.subscriber_id from deliveries d join subscribers s on s.id = d.subscriber_id where s.email = ${email} and d.step = 'positions'`;
+    await sentSecondsAgo(stack, row!.id, 60);
+    const before = (await (await stack.app.request("/admin/api/stats", { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as CampaignStats;
+    const res = await stack.app.request(booking!, { headers: { "user-agent": BROWSER_UA } });
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe("https://clinic.example/book");
+    await waitSettled(stack, row!.subscriber_id);
+    const after = (await (await stack.app.request("/admin/api/stats", { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as CampaignStats;
+    expect(after.bookingClicks).toBe(before.bookingClicks + 1);
+    expect(after.conversions.booked).toBe(before.conversions.booked);
   });
 
   it("an address not on the list is a 404; another goal a 400 naming goal; no token a 401", async () => {
