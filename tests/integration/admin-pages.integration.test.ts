@@ -62,6 +62,15 @@ describe("admin pages and tools", () => {
     expect(html).toMatch(/<script type="application\/json" id="signups-data">\[\{"date":"\d{4}-\d\d-\d\d","count":3\}\]<\/script>/);
     expect(html).toContain("article");
     expect(html).toContain("provider said 422"); // recent failures
+    // People only, with the line that says how many scanner fetches were left out; the sequence as a graph.
+    expect(html).toMatch(/id="scanner-note">\s*People only. Left out, as mail scanners(&#39;|')? and link checkers(&#39;|')? fetches: 0 of the guide\s+and 0 of the emails/);
+    expect(html).toContain('id="sequence-graph"');
+    expect(html).toMatch(/<li data-path="closing"><span>No answer<\/span>/);
+    expect(html).toContain("Booked");
+    await stack.deps.db.sql`
+      insert into link_visits (subscriber_id, delivery_id, link, automated, settled)
+      select subscriber_id, id, 'guide', 'burst', true from deliveries where subscriber_id = ${ids.ana!} and step = 'welcome'`;
+    expect(await (await get("/admin")).text()).toMatch(/id="scanner-note">[^<]*: 1 of the guide\s+and 1 of the emails/);
     const filtered = await (await get("/admin?source=instagram")).text();
     expect(filtered).toMatch(/id="kpi-signups"[^]*?data-value="1"/);
 

@@ -84,7 +84,7 @@ export const Dashboard: FC<DashboardProps> = ({ stats, query, failures, disabled
   const max = Math.max(1, s.total);
   const filtered = Object.keys(stats.filter).length > 0;
   // Mail filters' fetches of the links (src/signals/rules.ts): kept, and left out of every number here.
-  const scannerFetches = stats.guide.automated + stats.steps.reduce((n, st) => n + st.automatedClicks, 0);
+  const scannerLinkFetches = stats.steps.reduce((n, st) => n + st.automatedClicks, 0);
   return (
     <AdminPage title="Dashboard" path="/admin" clinicName={clinicName}>
       <h1>Campaign</h1>
@@ -170,8 +170,8 @@ export const Dashboard: FC<DashboardProps> = ({ stats, query, failures, disabled
         <div class="card funnel">
           <h2>Funnel</h2>
           <p class="muted small" id="scanner-note">
-            People only: {fmt(scannerFetches)} {scannerFetches === 1 ? "fetch" : "fetches"} of the emails' links by mail
-            scanners and link checkers {scannerFetches === 1 ? "was" : "were"} left out of the downloads and clicks.
+            People only. Left out, as mail scanners' and link checkers' fetches: {fmt(stats.guide.automated)} of the guide
+            and {fmt(scannerLinkFetches)} of the emails' links (a guide link in an email counts in both).
           </p>
           {funnel.map((f) => (
             <div class="row">
