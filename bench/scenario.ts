@@ -212,7 +212,8 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
         figures.set("signup req/s, alternating: no endpoint / 2 endpoints / none …", loads.map((l) => l.rps).join(" / "));
         figures.set("signup req/s with 2 webhook endpoints, share of none", `${Math.round((100 * mean(loads.filter((_, i) => i % 2 === 1))) / none)} %`);
         figures.set("with 2 webhook endpoints: signup p50 / p99 ms", hooked.latency);
-        // The third: a load with no endpoint after a hooked one (the drift README "Performance" names).
+        // The third: a load with no endpoint after a hooked one (the drift named in docs/performance.md,
+        // "Outgoing webhooks").
         figures.set("CPU µs per signup as in (1), and CRM: no endpoint before → 2 endpoints → none after", `${before.cpu} → ${hooked.cpu} → ${after.cpu}`);
         figures.set("webhook events recorded in all, calls drained a second (2 endpoints)", `${events}, ${drained}/s`);
         // An event goes to both endpoints under one webhook-id: a repeat is the same id at the same endpoint.

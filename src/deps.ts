@@ -174,7 +174,7 @@ export const CLAIM_LEASE_SECONDS = 60;
 /**
  * Every kind of message the service sends, each declared once where its feature lives
  * (src/outbound/kind.ts). Adding a kind: a composer, an entry here (and in MESSAGE_KINDS and
- * RECIPIENT_RULES, which the compiler asks for), and a test — README "Adding a kind of message".
+ * RECIPIENT_RULES, which the compiler asks for), and a test — docs/architecture.md "Adding a kind of message".
  */
 export function messageKinds(deps: Deps): MessageKinds {
   const compose = composeSettings(deps.config);

@@ -31,7 +31,7 @@ const WEBHOOK_CONCURRENCY = 16;
 export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<RunningWorkers> {
   const sending = sendDeps(deps);
   // Before the first send: subscribers on their way follow the definition this process runs
-  // (README "Changing the sequence"). If Postgres is not there yet, the reconciler retries.
+  // (docs/sequence.md "Changing the sequence"). If Postgres is not there yet, the reconciler retries.
   const planner = new SequencePlanner(activationDeps(deps));
   await planner.ensureApplied().catch((error: unknown) =>
     deps.logger.warn({ err: error }, "re-planning for the sequence failed at start; the reconciler retries"),

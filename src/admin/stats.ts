@@ -7,7 +7,7 @@ import { readStatsRows, type CohortFilter, type Counters } from "../db/queries/s
  * GET /admin/api/stats: the shape DESIGN.md fixes, plus extra fields. Every number counts a
  * cohort — the subscribers who signed up in the date range (UTC days, inclusive) with the given
  * source/UTM values — and is exact against the base tables at the moment of the read
- * (README "Stats: what each number means" defines each one).
+ * (docs/admin-and-stats.md "The stats: what each number means" defines each one).
  */
 export interface StatsDeps {
   sql: postgres.Sql;

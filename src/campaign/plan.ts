@@ -78,7 +78,7 @@ export function planNext(
 
 /**
  * Identifies a definition together with the schedule settings: when it differs from the one the
- * enrollments were last planned with, they are planned again (README "Changing the sequence").
+ * enrollments were last planned with, they are planned again (docs/sequence.md "Changing the sequence").
  */
 export function sequenceFingerprint(sequence: SequenceDefinition, settings: ScheduleSettings): string {
   const canonical = JSON.stringify({

@@ -19,7 +19,7 @@ import { enqueueAfterCommit } from "../queue/after-commit.js";
 import { latestAnswers } from "../db/queries/sequence-steps.js";
 
 /**
- * Changing the sequence for subscribers already on their way (README "Changing the sequence").
+ * Changing the sequence for subscribers already on their way (docs/sequence.md "Changing the sequence").
  *
  * Each active enrollment has at most one pending delivery: the step it waits for. When a worker
  * starts with a definition (or schedule settings) other than the one last applied, it re-plans

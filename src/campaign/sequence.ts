@@ -9,7 +9,7 @@ import type { StepKey } from "./steps.js";
  * A step a branch leads to is the last of the sequence (exactly one last email per reader).
  * Add, remove, re-order or re-time steps here; a new step key also needs its template (STEP_KEYS
  * in steps.ts, a row in src/mail/render.ts). What comes next is decided by planNext (plan.ts);
- * README "Changing the sequence" says what happens to subscribers already on their way.
+ * docs/sequence.md "Changing the sequence" says what happens to subscribers already on their way.
  */
 export interface SequenceStep {
   key: StepKey;

@@ -8,7 +8,7 @@ import type { EmailKindDefinition } from "../outbound/kind.js";
  * The sequence's steps as a kind of message (src/outbound/kind.ts): rendered for the row's due
  * time, sent in batches when many are due, and — in the transaction that records the outcome —
  * the enrollment moves on to its next step or completes. A failed step moves it on too: one
- * provider fault does not strand the reader (README "The sequence": what each fault does).
+ * provider fault does not strand the reader (docs/operations.md "What each fault does").
  */
 export function stepMessages(settings: AdvanceSettings & { compose: ComposeSettings }): EmailKindDefinition<"step"> {
   return {

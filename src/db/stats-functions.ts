@@ -1,5 +1,5 @@
 /**
- * How the stats stay exact and fast (README "Stats: what each number means").
+ * How the stats stay exact and fast (docs/admin-and-stats.md "The stats: what each number means").
  *
  * A subscriber's contribution to the numbers is a pure function of their rows: stats_state_of()
  * reads it (status, confirmed, completed enrollment, downloads, last sent step, and per step

@@ -6,7 +6,7 @@ import { ApiError } from "./errors.js";
  * Every request body's limit, in one place: the app mounts `requestBodyLimits()` before any
  * route, so a route added later cannot forget it (issue 17: the login form read 100 MB posts
  * whole). The longest matching path prefix decides; anything else gets DEFAULT_BODY_BYTES.
- * The figures are listed in README.md's security section.
+ * The figures are listed in docs/http.md "Security: what is limited and how".
  */
 export const DEFAULT_BODY_BYTES = 16 * 1024;
 

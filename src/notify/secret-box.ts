@@ -4,7 +4,7 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:cr
  * Endpoint signing secrets are kept sealed (AES-256-GCM, a key derived from APP_SECRET with HKDF):
  * whoever reads a database dump or a backup cannot sign calls the clinic's CRM would trust. The
  * service must read them back to sign, so it is encryption, not a hash. Changing APP_SECRET makes
- * them unreadable — rotate each endpoint's secret after changing it (README "Outgoing webhooks").
+ * them unreadable — rotate each endpoint's secret after changing it (docs/webhooks.md).
  */
 export interface SecretBox {
   seal(secret: string): string;

@@ -148,7 +148,7 @@ async function sendClaimed(
   }
   if (result.kind === "permanent" || (result.kind === "retryable" && options.finalAttempt)) {
     // A failed step does not strand the reader: the sequence goes on with the next one
-    // (README "The sequence": what each fault does).
+    // (docs/operations.md "What each fault does").
     await closeWith(deps, [message], [{ id: message.id, error: result.message }]);
     return { kind: "failed", message: result.message };
   }

@@ -1,10 +1,10 @@
 import { isbot } from "isbot";
 
 /**
- * Which fetches of our links are a person's (DESIGN.md invariant 9, README "What counts as a
- * person"). Mail filters (Defender Safe Links, Mimecast, Proofpoint, Barracuda) fetch every link
- * of a message as it lands; link checkers send HEAD; crawlers say what they are. A fetch that any
- * rule flags is kept, marked with the rule, and counted apart.
+ * Which fetches of our links are a person's (DESIGN.md invariant 9, docs/compliance.md
+ * "Signals: what counts as a person"). Mail filters (Defender Safe Links, Mimecast, Proofpoint,
+ * Barracuda) fetch every link of a message as it lands; link checkers send HEAD; crawlers say
+ * what they are. A fetch that any rule flags is kept, marked with the rule, and counted apart.
  *
  * Rules that look at the request alone are here (pure); those that need other fetches — the
  * burst and the burst's address — are decided in the store (src/db/queries/link-visits.ts), where

@@ -54,7 +54,7 @@ describe("the admin's security, in a real browser", () => {
     const res = await page.goto(`${base}/admin/queues`);
     expect(res?.headers()["content-security-policy"]).toMatch(/script-src 'self'/);
     await page.waitForSelector("text=maintenance", { timeout: 15_000 });
-    // The page asks Google Fonts for a stylesheet; the admin calls no third party (README "The admin").
+    // The page asks Google Fonts for a stylesheet; the admin calls no third party (docs/admin-and-stats.md).
     expect(cspViolations.filter((v) => !v.includes("https://fonts.googleapis.com/"))).toEqual([]);
   });
 

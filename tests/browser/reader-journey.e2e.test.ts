@@ -61,7 +61,7 @@ describe("the reader's side, in a real browser", () => {
     api = await startApi(stack.deps, port);
     await stack.startWorkers();
 
-    // The clinic's article page, on another origin, carrying the README's embed snippet.
+    // The clinic's article page, on another origin, carrying docs/reader.md's embed snippet.
     clinicSite = createServer((_req, res) => {
       res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
       res.end(

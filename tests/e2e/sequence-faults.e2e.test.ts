@@ -87,7 +87,8 @@ describe("the drip sequence under faults: a separate worker process, killed, wip
       waitFor(async () => {
         if (worker!.exitCode !== null || worker!.signalCode !== null) {
           // Like the compose file's `restart: unless-stopped`: a worker that dies is started
-          // again — and every crash is reported (see the README on postgres.js and lost connections).
+          // again — and every crash is reported (docs/operations.md: the known issue of postgres.js
+          // and lost connections).
           const lines = output.join("").slice(-4000).split("\n");
           const thrown = lines.findIndex((l) => /^\w*Error: /.test(l));
           crashes.push(thrown >= 0 ? `${lines[thrown]} ${lines[thrown + 1]?.trim() ?? ""}` : `exit ${worker!.exitCode ?? worker!.signalCode}`);

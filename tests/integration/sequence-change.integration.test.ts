@@ -8,7 +8,7 @@ import { startWorkers, type RunningWorkers } from "../../workers/index.js";
 import { createStack, postJson, uniqueEmail, waitFor, waitForQuiet, type TestStack } from "../support/stack.js";
 
 /**
- * README "Changing the sequence": a stack runs with one definition, its workers stop, and new
+ * docs/sequence.md "Changing the sequence": a stack runs with one definition, its workers stop, and new
  * workers start with another (deps.sequence is injected) — a deploy, in small. At
  * SEQUENCE_TIME_SCALE=86400 a day is a second; 1000 days keeps a subscriber waiting.
  */

@@ -4,7 +4,7 @@ import { jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 /**
  * The sequence definition (and schedule settings) the active enrollments were last planned
  * with, one row per sequence. A worker that starts with a different fingerprint re-plans the
- * enrollments on their way before it sends anything (README "Changing the sequence").
+ * enrollments on their way before it sends anything (docs/sequence.md "Changing the sequence").
  */
 export const sequenceDefinitions = pgTable("sequence_definitions", {
   sequence: text("sequence").primaryKey(),
