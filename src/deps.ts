@@ -14,14 +14,14 @@ import { RenderCache } from "./mail/render-cache.js";
 import { pacedTransport } from "./mail/paced-transport.js";
 import { FLARE_UP_RESET, type SequenceDefinition } from "./campaign/sequence.js";
 import type { ComposeSettings } from "./campaign/compose.js";
-import { callCloseBatch, type SendDeps } from "./outbound/send.js";
+import type { SendDeps } from "./outbound/send.js";
 import type { MessageKinds } from "./outbound/kind.js";
 import { stepMessages } from "./campaign/step-messages.js";
 import { confirmationMessages } from "./campaign/confirmation-messages.js";
 import { freshLinkMessages } from "./guide/fresh-link.js";
 import { webhookCalls } from "./notify/webhook-calls.js";
+import type { EndpointShare } from "./db/queries/webhook-calls.js";
 import { createWebhookHttp, type WebhookHttp } from "./notify/webhook-http.js";
-import { EndpointGate } from "./notify/endpoint-gate.js";
 import { secretBox, type SecretBox } from "./notify/secret-box.js";
 import { systemResolve } from "./notify/public-address.js";
 import type { AppDeps } from "./app.js";
@@ -65,23 +65,21 @@ export interface Deps {
   signups: SignupBatcher;
   /** One-time admin login links, only with a development admin token (src/admin/dev-login.ts). */
   devLogin: DevLoginLinks | undefined;
-  /** Outgoing webhooks: the address-checked HTTP client, each endpoint's share of it, the sealed secrets. */
-  webhooks: { http: WebhookHttp; gate: EndpointGate; secrets: SecretBox };
+  /** Outgoing webhooks: the address-checked HTTP client and the sealed secrets. */
+  webhooks: { http: WebhookHttp; secrets: SecretBox };
   /** Every fetch of our emails' links, judged a person's or a machine's (src/signals/). */
   signals: LinkSignals;
   close(): Promise<void>;
 }
 
 /**
- * Per endpoint and process: calls in flight and calls started per second. Enough for any CRM or
- * no-code tool, and a slow one ties up at most this many of the webhook workers.
+ * Each endpoint's share, summed over every worker process: calls in flight and calls started per
+ * second. Enough for any CRM or no-code tool; a slow one holds at most this many calls. The
+ * window is 5 % longer than a second, so that starts a network's jitter brings closer together
+ * still number 50 or fewer in any second the receiver measures. A call in flight stops counting
+ * after the HTTP client's timeout and a margin (a killed worker's).
  */
-const WEBHOOK_ENDPOINT_SHARE = { concurrency: 4, perSecond: 50 };
-/**
- * Calls to one endpoint made by one job, as many at once as its share allows (src/outbound/kind.ts
- * `run`): half a second of its share, and one queue job where there were 25.
- */
-export const WEBHOOK_RUN = { size: 25, lanes: WEBHOOK_ENDPOINT_SHARE.concurrency };
+export const WEBHOOK_ENDPOINT_SHARE: EndpointShare = { concurrency: 4, perSecond: 50, windowMs: 1050, holdSeconds: 20 };
 
 /**
  * `overrides` lets a test inject a dependency built differently (a queue that is down, a sequence
@@ -137,7 +135,7 @@ export function createDeps(
     // Bearer checks included (src/http/admin-auth.ts).
     adminLoginLimiter: createRateLimiter(queues, { points: 10, durationSeconds: 15 * 60, keyPrefix: `${config.queuePrefix}:admin-login-limit` }),
     adminBearerLimiter: createRateLimiter(queues, { points: 10, durationSeconds: 15 * 60, keyPrefix: `${config.queuePrefix}:admin-bearer-limit` }),
-    webhooks: { http: webhookHttp, gate: new EndpointGate(WEBHOOK_ENDPOINT_SHARE), secrets: secretBox(config.appSecret) },
+    webhooks: { http: webhookHttp, secrets: secretBox(config.appSecret) },
     signals,
     async close() {
       signals.close();
@@ -182,23 +180,21 @@ export function messageKinds(deps: Deps): MessageKinds {
     step: stepMessages({ compose, sequence: deps.sequence, schedule: scheduleSettings(deps.config) }),
     confirmation: confirmationMessages(compose, deps.config.pendingTtlDays),
     "fresh-link": freshLinkMessages(compose),
-    webhook: webhookCalls({ sql: deps.db.sql, http: deps.webhooks.http, gate: deps.webhooks.gate, secrets: deps.webhooks.secrets, logger: deps.logger, run: WEBHOOK_RUN }),
+    webhook: webhookCalls({ sql: deps.db.sql, http: deps.webhooks.http, share: WEBHOOK_ENDPOINT_SHARE, secrets: deps.webhooks.secrets, logger: deps.logger }),
   };
 }
 
 /** The one sender's dependencies (src/outbound/send.ts). */
 export function sendDeps(deps: Deps): SendDeps {
-  const kinds = messageKinds(deps);
   return {
     sql: deps.db.sql,
     transport: deps.transport,
     queues: deps.queues,
     logger: deps.logger,
-    kinds,
+    kinds: messageKinds(deps),
     batchSize: deps.config.resend.batchSize,
     steps: deps.sequence.steps.map((s) => s.key),
     leaseSeconds: CLAIM_LEASE_SECONDS,
-    callCloses: callCloseBatch({ sql: deps.db.sql, queues: deps.queues, logger: deps.logger, kinds }),
   };
 }
 

@@ -1,12 +1,11 @@
 import { Reconciler } from "../src/outbound/reconcile.js";
 import { SequencePlanner } from "../src/campaign/replan.js";
-import { activationDeps, CLAIM_LEASE_SECONDS, sendDeps, WEBHOOK_RUN, type Deps } from "../src/deps.js";
+import { activationDeps, CLAIM_LEASE_SECONDS, sendDeps, type Deps } from "../src/deps.js";
 import { maintenanceTasks } from "./maintenance-tasks.js";
 import { startEventsWorker } from "./events-worker.js";
 import { startMaintenanceWorker } from "./maintenance-worker.js";
 import { startSendWorker } from "./send-worker.js";
-import { listenForWebhookEvents } from "../src/notify/announcements.js";
-import { WebhookExpansion } from "../src/notify/expansion.js";
+import { listenForWebhookCalls } from "../src/notify/announcements.js";
 import { QUEUE_NAMES } from "../src/queue/jobs.js";
 import { startStatsFoldLoop } from "../src/admin/stats-fold-loop.js";
 import { instrumentReconciler, startSnapshotPublisher } from "../src/metrics/process-metrics.js";
@@ -22,8 +21,9 @@ export interface RunningWorkers {
 }
 
 /**
- * Webhook calls handled at once per worker process: each endpoint gets at most its gate's share
- * in flight (src/deps.ts), the rest of a busy endpoint's calls wait their turn in memory.
+ * Webhook calls handled at once per worker process: each endpoint gets at most its share in
+ * flight over every process (src/deps.ts WEBHOOK_ENDPOINT_SHARE); a call whose endpoint has no
+ * turn for it waits a moment in this process, then is put back.
  */
 const WEBHOOK_CONCURRENCY = 16;
 
@@ -42,11 +42,10 @@ export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<
     ratePerSecond: deps.transport.name === "resend" ? deps.config.resend.rateLimitPerSecond : undefined,
   });
   // Outgoing webhook calls: their own queue and workers, so a slow CRM never holds back an
-  // email; each endpoint is held to its own share (src/notify/endpoint-gate.ts).
+  // email; each endpoint is held to its own share (src/notify/webhook-calls.ts).
   const calls = startSendWorker(deps.queues, sending, { queue: QUEUE_NAMES.webhooks, concurrency: WEBHOOK_CONCURRENCY, ratePerSecond: undefined });
-  const expansion = new WebhookExpansion({ sql: deps.db.sql, queues: deps.queues, logger: deps.logger, runSize: WEBHOOK_RUN.size });
-  const announcements = await listenForWebhookEvents({ sql: deps.db.sql, queues: deps.queues, logger: deps.logger, expansion, runSize: WEBHOOK_RUN.size }).catch((error: unknown) => {
-    deps.logger.warn({ err: error }, "could not listen for webhook events; the reconciler's passes expand them instead");
+  const announcements = await listenForWebhookCalls({ sql: deps.db.sql, queues: deps.queues, logger: deps.logger }).catch((error: unknown) => {
+    deps.logger.warn({ err: error }, "could not listen for webhook calls; the reconciler's passes enqueue them instead");
     return undefined;
   });
   const events = startEventsWorker(deps.queues, { sql: deps.db.sql, logger: deps.logger }, deps.logger);
@@ -56,7 +55,6 @@ export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<
     logger: deps.logger,
     leaseSeconds: CLAIM_LEASE_SECONDS,
     planner,
-    webhookEvents: expansion,
   }), deps.metrics);
   // Keeps the stats rollup caught up (src/db/stats-functions.ts); publishes this process's metrics for /metrics.
   const statsFolder = startStatsFoldLoop(deps.db.sql, deps.logger);
@@ -78,7 +76,6 @@ export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<
   return {
     async close() {
       maintenance.stop();
-      await expansion.stop();
       await announcements?.stop().catch(() => undefined);
       await Promise.all([send.close(), calls.close(), events.close(), maintenance.worker.close()]);
       await Promise.all([statsFolder.stop(), metricsPublisher.stop()]);

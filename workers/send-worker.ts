@@ -38,20 +38,14 @@ export function startSendWorker(queues: Queues, deps: SendDeps, options: SendWor
         return outcome;
       case "later":
         // Not an attempt: the row is not due yet or another worker holds it.
-        try {
-          await job.moveToDelayed(Math.max(outcome.at.getTime(), Date.now() + 250), token);
-        } catch (error) {
-          // The job is gone: a batch claimed its row and removed it (src/outbound/send.ts; the
-          // Postgres backend removes a running job, Redis does not). The batch sends the row or,
-          // if refused, re-enqueues it; thrown on, this error would fail the job's retry too.
-          if (!isMissingJob(error)) throw error;
-        }
-        throw new DelayedError();
+        return delayUntil(job, outcome.at, token);
       case "rateLimited":
         // The provider said 429: stop every worker for as long as it asked (DESIGN.md inv. 5).
         await (queueName === QUEUE_NAMES.webhooks ? queues.webhooks : queues.send).rateLimit(outcome.retryAfterMs);
         throw Worker.RateLimitError();
       case "retry":
+        // A kind with its own schedule counted the attempt on its row and names the moment.
+        if (outcome.at) return delayUntil(job, outcome.at, token);
         throw new Error(outcome.message);
       case "failed":
         throw new UnrecoverableError(outcome.message);
@@ -75,14 +69,26 @@ export function startSendWorker(queues: Queues, deps: SendDeps, options: SendWor
   return worker;
 }
 
+/** Puts the job back until `at` (a job's own attempts are not spent). */
+async function delayUntil(job: Job<SendJob>, at: Date, token: string | undefined): Promise<never> {
+  try {
+    await job.moveToDelayed(Math.max(at.getTime(), Date.now() + 250), token);
+  } catch (error) {
+    // The job is gone: a batch claimed its row and removed it (src/outbound/send.ts; the
+    // Postgres backend removes a running job, Redis does not). The batch sends the row or,
+    // if refused, re-enqueues it; thrown on, this error would fail the job's retry too.
+    if (!isMissingJob(error)) throw error;
+  }
+  throw new DelayedError();
+}
+
 async function sendOne(job: Job<SendJob>, deps: SendDeps, options: { finalAttempt: boolean }): Promise<SendOutcome> {
   // Jobs queued before the one pipeline (names "confirm", "guide-link") name rows of tables that
   // are gone; their rows moved into deliveries with new ids, and the reconciler offers those.
   if (job.name !== SEND_JOB_NAME) return { kind: "skipped", reason: `a "${job.name}" job from before the one pipeline` };
   const payload = sendJobSchema.safeParse(job.data);
   if (!payload.success) throw new UnrecoverableError(`invalid send job payload: ${payload.error.message}`);
-  const { deliveryId, runUntil } = payload.data;
-  return sendMessage(deps, deliveryId, runUntil ? { ...options, runUntil } : options);
+  return sendMessage(deps, payload.data.deliveryId, options);
 }
 
 /** BullMQ's "Missing key for job …" (ErrorCode.JobNotExist): the job was removed meanwhile. */

@@ -1,9 +1,8 @@
 import type postgres from "postgres";
 import type { Logger } from "../logger.js";
-import type { AttemptLine } from "../db/queries/deliveries.js";
-import { endFailingStreak, markEndpointFailing } from "../db/queries/webhook-calls.js";
+import type { AttemptLine, ClaimedMessage } from "../db/queries/deliveries.js";
+import { endFailingStreak, giveTurn, markEndpointFailing, takeTurn, type EndpointShare, type WebhookCall } from "../db/queries/webhook-calls.js";
 import type { CallKindDefinition, CallResult } from "../outbound/kind.js";
-import type { EndpointGate } from "./endpoint-gate.js";
 import type { SecretBox } from "./secret-box.js";
 import { DISABLE_AFTER_FAILING_MS, nextAttemptAt } from "./retry-schedule.js";
 import { signedHeaders } from "./signing.js";
@@ -12,30 +11,32 @@ import type { WebhookHttp } from "./webhook-http.js";
 export interface WebhookCallDeps {
   sql: postgres.Sql;
   http: WebhookHttp;
-  /** Per-endpoint concurrency and rate (src/notify/endpoint-gate.ts). */
-  gate: EndpointGate;
+  /** Each endpoint's share of calls, counted in the store for every process together. */
+  share: EndpointShare;
   /** The endpoints' secrets are stored sealed (src/notify/secret-box.ts). */
   secrets: SecretBox;
   logger: Logger;
-  /** Calls to one endpoint made by one job (src/outbound/kind.ts `run`); lanes: its share's concurrency. */
-  run?: { size: number; lanes: number };
   now?: () => Date;
+  /** Waits `ms` (injected, so a test need not wait in real time). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /**
- * A receiver at its limit: the call waits in this process for its turn up to GATE_WAIT_MS
- * (cheap: nothing is written while it waits); past that it is put back and looks again after
- * BUSY_RECHECK_MS at least (not an attempt).
+ * A receiver whose share is taken: the call waits in this process for a turn, looking again
+ * after 50 ms, then 100, 200 … (or exactly when the window frees a start), up to TURN_WAIT_MS in
+ * all; past that it is given back, not an attempt, and its job looks again after a second or so.
  */
-const GATE_WAIT_MS = 5_000;
+const TURN_WAIT_MS = 2_000;
+const FIRST_LOOK_MS = 50;
 const BUSY_RECHECK_MS = 1_000;
 
 /**
  * The outgoing webhook call as a kind of message (issue 16): one row of `deliveries` per
  * (event, endpoint), claimed, recorded and reconciled by the one pipeline like every email. What
- * is its own: the HTTP call through the address-checked client, the Standard Webhooks signature,
- * the attempt's line in the log (the pipeline writes it with the outcome), what attempts do to
- * the endpoint, and Svix's retry schedule instead of the queue's backoff.
+ * is its own: the endpoint's share (taken in the store, so it holds across processes), the HTTP
+ * call through the address-checked client, the Standard Webhooks signature, the attempt's line in
+ * the log (the pipeline writes it with the outcome), what attempts do to the endpoint, and Svix's
+ * retry schedule instead of the queue's backoff.
  *  - any 2xx: delivered; a 3xx is a failure (redirects are never followed);
  *  - 410 Gone: the receiver asked us to stop — the endpoint is disabled, the call fails;
  *  - anything else, or no answer: tried again per the schedule (Retry-After honoured), failed
@@ -43,40 +44,53 @@ const BUSY_RECHECK_MS = 1_000;
  */
 export function webhookCalls(deps: WebhookCallDeps): CallKindDefinition<"webhook"> {
   const now = deps.now ?? (() => new Date());
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+
+  /** The endpoint's turn and the call, or when to come back. */
+  async function turnFor(message: ClaimedMessage & { kind: "webhook" }) {
+    let waited = 0;
+    for (let look = FIRST_LOOK_MS; ; ) {
+      const taken = await takeTurn(deps.sql, message, deps.share);
+      if (!taken.again) return taken;
+      // Every call in flight: look again later each time. The window full: exactly when it frees a start.
+      const ms = taken.busy ? look : Math.max(1, taken.again.getTime() - now().getTime());
+      if (taken.busy) look *= 2;
+      if (waited + ms > TURN_WAIT_MS) return taken;
+      await sleep(ms);
+      waited += ms;
+    }
+  }
+
   return {
     kind: "webhook",
     channel: "call",
-    ...(deps.run
-      ? {
-          run: {
-            ...deps.run,
-            async turn(endpointId) {
-              const entry = await deps.gate.acquire(endpointId, GATE_WAIT_MS);
-              return "release" in entry ? entry : undefined;
-            },
-          },
-        }
-      : {}),
-    async call(message, turn): Promise<CallResult> {
-      const call = message.webhook; // read with the claim
-      if (!call) return { kind: "failed", error: "the event or the endpoint is gone" };
+    async call(message): Promise<CallResult> {
+      const { again, call } = await turnFor(message);
+      if (again) {
+        // Spread, so the calls put back together do not come back together.
+        const at = new Date(now().getTime() + BUSY_RECHECK_MS * (0.5 + Math.random()));
+        return { kind: "retry", at, error: "endpoint busy", attempted: false };
+      }
+      try {
+        if (!call) return { kind: "failed", error: "the event or the endpoint is gone" };
+        return await make(message, call);
+      } finally {
+        await giveTurn(deps.sql, message.endpointId, message.lease).catch((error: unknown) =>
+          deps.logger.warn({ endpointId: message.endpointId, err: (error as Error).message }, "giving back an endpoint's turn failed; it ends with its hold"),
+        );
+      }
+    },
+  };
+
+  async function make(message: ClaimedMessage & { kind: "webhook" }, call: WebhookCall): Promise<CallResult> {
       let secrets: string[];
       try {
         secrets = call.secrets.map((sealed) => deps.secrets.open(sealed));
       } catch {
         return { kind: "failed", error: "the endpoint's secret cannot be read (was APP_SECRET changed?): rotate it, then replay" };
       }
-      const entry = turn ?? (await deps.gate.acquire(message.endpointId, GATE_WAIT_MS));
-      if ("retryAt" in entry) {
-        return { kind: "retry", at: new Date(Math.max(entry.retryAt.getTime(), Date.now() + BUSY_RECHECK_MS)), error: "endpoint busy", attempted: false };
-      }
-      let answer;
-      try {
-        const body = JSON.stringify(call.payload);
-        answer = await deps.http.post(call.url, signedHeaders(secrets, call.messageId, now(), body), body);
-      } finally {
-        entry.release();
-      }
+      const body = JSON.stringify(call.payload);
+      const answer = await deps.http.post(call.url, signedHeaders(secrets, call.messageId, now(), body), body);
 
       const line: AttemptLine =
         answer.kind === "answered"
@@ -113,6 +127,5 @@ export function webhookCalls(deps: WebhookCallDeps): CallKindDefinition<"webhook
       const at = nextAttemptAt(message.attempts, now(), { retryAfterMs });
       if (!at) return { kind: "failed", error: `${error} (attempt ${message.attempts}, the last)`, line };
       return { kind: "retry", at, error, attempted: true, line };
-    },
-  };
+  }
 }

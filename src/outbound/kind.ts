@@ -46,50 +46,24 @@ export interface EmailKindDefinition<K extends MessageKind = MessageKind> extend
 }
 
 /**
- * How one call went: done (with the reference the receiver knows it by), again at `at`, or never.
- * `line`: the attempt's line in the call's log, which the pipeline writes with the outcome.
+ * How one call went: done (with the reference the receiver knows it by), again at `at` (the
+ * kind's own retry schedule), or never. `line`: the attempt's line in the call's log, which the
+ * pipeline writes with the outcome.
  */
 export type CallResult = (
   | { kind: "delivered"; reference: string }
-  /** `attempted` false: nothing was sent (e.g. the endpoint was busy), so no attempt is counted. */
+  /** `attempted` false: nothing was sent (the receiver's share was taken), so no attempt is counted. */
   | { kind: "retry"; at: Date; error: string; attempted: boolean }
   | { kind: "failed"; error: string }
 ) & { line?: AttemptLine };
 
-/** A receiver's turn for one call (its share, in this process); releasing it twice does nothing. */
-export interface Turn {
-  release(): void;
-}
-
 export interface CallKindDefinition<K extends MessageKind = MessageKind> extends KindBase<K> {
   channel: "call";
-  /**
-   * Makes the call for a claimed row (its `attempts` counts this one) and says how it went.
-   * `turn`: the receiver's turn, already taken (a call in a run); without it the kind waits for
-   * one itself.
-   */
-  call(message: ClaimedMessage & { kind: K }, turn?: Turn): Promise<CallResult>;
-  /**
-   * Calls to the same receiver go out in runs: the job of a call tried for the first time also
-   * makes the next `size - 1` never-tried calls due to that receiver, `lanes` at once (the
-   * receiver's share). One queue job per run instead of one per call — on the Postgres queue a
-   * job's own bookkeeping costs more than the call — and a statement per few calls to claim and
-   * to record them. Absent: every call has its own job.
-   */
-  run?: {
-    size: number;
-    lanes: number;
-    /**
-     * Waits for the receiver's turn, up to the kind's bound (well inside a claim's lease: a
-     * lane holds the claim of its next call while it waits). Undefined: none came in time —
-     * the run stops, gives back the calls it claimed untried, and those it left go on a job of
-     * their own.
-     */
-    turn(receiver: string): Promise<Turn | undefined>;
-  };
+  /** Makes the call for a claimed row (its `attempts` counts this one) and says how it went. */
+  call(message: ClaimedMessage & { kind: K }): Promise<CallResult>;
 }
 
 export type MessageKindDefinition<K extends MessageKind = MessageKind> = EmailKindDefinition<K> | CallKindDefinition<K>;
 
 /** Every kind, each declared once: the registry the sender and the worker use. */
-export type MessageKinds = { [K in MessageKind]: K extends "webhook" ? CallKindDefinition<K> : EmailKindDefinition<K> };
+export type MessageKinds = { [K in MessageKind]: MessageKindDefinition<K> };

@@ -4,24 +4,19 @@ import type { Transport } from "../mail/transport.js";
 import type { Queues } from "../queue/queues.js";
 import { enqueueAfterCommit } from "../queue/after-commit.js";
 import {
-  claimDeliveries,
   claimDelivery,
-  deferDelivery,
   discardClaimedDelivery,
   finishDeliveries,
-  followingCalls,
   oldestDueDelivery,
   releaseDelivery,
-  unclaimDeliveries,
   type ClaimedMessage,
   type DeliveryResult,
   type ScheduledDelivery,
 } from "../db/queries/deliveries.js";
 import { dissolveBatch, formBatch, reclaimBatch, releaseBatch } from "../db/queries/batches.js";
 import type { MessageKind } from "../db/schema/deliveries.js";
-import type { CallKindDefinition, MessageKindDefinition, MessageKinds, Turn } from "./kind.js";
+import type { CallKindDefinition, MessageKindDefinition, MessageKinds } from "./kind.js";
 import type { SendOutcome } from "./outcome.js";
-import { CloseBatch } from "./close-batch.js";
 
 export interface SendDeps {
   sql: postgres.Sql;
@@ -36,26 +31,10 @@ export interface SendDeps {
   steps: string[];
   /** How long a claim protects a message from a second worker (longer than any provider call). */
   leaseSeconds: number;
-  /** The worker's calls' outcomes, recorded together (callCloseBatch below). */
-  callCloses: CloseBatch<ClaimedMessage, DeliveryResult>;
 }
 
 /** What recording an outcome needs. */
 type CloseDeps = Pick<SendDeps, "sql" | "queues" | "logger" | "kinds">;
-
-/**
- * A call's outcome is recorded within this long, with the others made meanwhile by this worker:
- * at 50 calls a second to each of two endpoints, about ten a statement. A worker killed meanwhile
- * leaves them claimed; they are made again after the lease, under the same webhook-id, which
- * receivers dedupe on.
- */
-const CALL_CLOSE_WINDOW_MS = 100;
-const CALL_CLOSE_MAX = 100;
-
-/** The batch SendDeps.callCloses is: one per worker process, recording through `deps`. */
-export function callCloseBatch(deps: CloseDeps): CloseBatch<ClaimedMessage, DeliveryResult> {
-  return new CloseBatch((members, results) => closeWith(deps, members, results), CALL_CLOSE_WINDOW_MS, CALL_CLOSE_MAX);
-}
 
 /**
  * Sends one message of any kind — the one way out (DESIGN.md invariants 2–5): claim the row
@@ -67,20 +46,14 @@ export function callCloseBatch(deps: CloseDeps): CloseBatch<ClaimedMessage, Deli
 export async function sendMessage(
   deps: SendDeps,
   id: number,
-  options: {
-    finalAttempt: boolean;
-    /** A call leading a run: its group ends before this id (src/queue/jobs.ts `sendJobSchema`). */
-    runUntil?: number;
-  },
+  options: { finalAttempt: boolean },
 ): Promise<SendOutcome> {
   const claim = await claimDelivery(deps.sql, id, deps.leaseSeconds);
   if (!claim.claimed) {
     // A batch member whose job ran while another job held its batch: look again shortly — by
     // then the batch is sent (nothing to do), or was refused and dissolved (then it goes alone).
-    // Completing the job instead could race the dissolve's re-enqueue and strand the row. So for
-    // a call another call's run holds: by then it is made, or rescheduled (and a replay of it
-    // is not held up by this job waiting out the claim's lease).
-    if (claim.state === "busy" && (claim.inBatch || deps.kinds[claim.kind].channel === "call")) {
+    // Completing the job instead could race the dissolve's re-enqueue and strand the row.
+    if (claim.state === "busy" && claim.inBatch) {
       return { kind: "later", at: new Date(Date.now() + BATCH_RECHECK_MS), reason: "held in another message's batch or run" };
     }
     if (claim.state === "busy") return { kind: "later", at: claim.until, reason: "claimed by another worker" };
@@ -90,33 +63,18 @@ export async function sendMessage(
   return sendClaimed(deps, claim.claimed, options);
 }
 
-/** A message this worker holds the claim of (its own job's, or one a run claimed for itself). */
-async function sendClaimed(
-  deps: SendDeps,
-  message: ClaimedMessage,
-  options: {
-    finalAttempt: boolean;
-    /** Made inside another call's run (never leading one): with the receiver's turn taken. */
-    inRun?: RunCall;
-    runUntil?: number;
-  },
-): Promise<SendOutcome> {
+/** A message this worker holds the claim of. */
+async function sendClaimed(deps: SendDeps, message: ClaimedMessage, options: { finalAttempt: boolean }): Promise<SendOutcome> {
   if (message.state === "cancelled") return { kind: "skipped", reason: `the recipient no longer qualifies for this ${message.kind}` };
   const kind = kindOf(deps, message);
   const obsolete = kind.obsolete?.(message);
   if (obsolete) {
-    await closeMessages(deps, [message], async (tx) => new Set((await discardClaimedDelivery(tx, message.id)) ? [message.id] : []), {
+    await closeMessages(deps, [message], async (tx) => new Set((await discardClaimedDelivery(tx, message)) ? [message.id] : []), {
       counted: false,
     });
     return { kind: "skipped", reason: obsolete };
   }
-  if (kind.channel === "call") {
-    // A run forms only around a first try whose job names its group (the expansion's runUntil),
-    // as a batch forms around a first try: a retry, or a call the reconciler enqueued, goes alone.
-    const run = options.inRun || message.attempts > 1 ? undefined : kind.run;
-    if (run && options.runUntil && message.endpointId !== null) return callRun(deps, kind, { ...run, until: options.runUntil }, message);
-    return callOnce(deps, kind, message, options.inRun ?? {});
-  }
+  if (kind.channel === "call") return callOnce(deps, kind, message);
 
   // A batch is formed only around a message claimed for the first time (attempts is 1 after
   // this claim): one already tried alone — its answer maybe lost — must be retried under its own
@@ -143,142 +101,39 @@ async function sendClaimed(
   );
 
   if (result.ok) {
-    await closeWith(deps, [message], [{ id: message.id, messageId: result.messageId }]);
+    await closeWith(deps, [message], [{ ...claimOf(message), messageId: result.messageId }]);
     return { kind: "sent", messageId: result.messageId };
   }
   if (result.kind === "permanent" || (result.kind === "retryable" && options.finalAttempt)) {
     // A failed step does not strand the reader: the sequence goes on with the next one
     // (docs/operations.md "What each fault does").
-    await closeWith(deps, [message], [{ id: message.id, error: result.message }]);
+    await closeWith(deps, [message], [{ ...claimOf(message), error: result.message }]);
     return { kind: "failed", message: result.message };
   }
-  await releaseDelivery(deps.sql, message.id, result.message);
+  await release(deps, message, result.message);
   if (result.kind === "rateLimited") return { kind: "rateLimited", retryAfterMs: result.retryAfterMs, message: result.message };
   return { kind: "retry", message: result.message };
 }
 
 /**
- * How a call in a run is made: with the receiver's turn its lane took, and its outcome recorded
- * with the worker's others (`record`), after which the run's job ends.
+ * A message its kind delivers itself (an outgoing webhook call): the kind makes the call and says
+ * how it went; the outcome takes the same rungs as an email's and is recorded the same way — with
+ * the attempt's line in the call's log, in the same statement. The one difference: a retry is
+ * the row given back for the moment the kind's schedule names, and its job delayed until then.
  */
-interface RunCall {
-  turn?: Turn;
-  /** Hands the outcome to be recorded with others (the run awaits it before its job ends). */
-  record?: (message: ClaimedMessage, result: DeliveryResult) => void;
-}
-
-/**
- * A message its kind delivers itself (an outgoing webhook call): the kind makes the call and
- * says how it went; recording it — with the attempt's line in the call's log, in the same
- * statement — is the pipeline's, as for an email. A retry is the row
- * rescheduled (the kind's schedule, not the queue's backoff), its job delayed until then.
- */
-async function callOnce(deps: SendDeps, kind: CallKindDefinition, message: ClaimedMessage, inRun: RunCall): Promise<SendOutcome> {
-  const result = await kind.call(message as never, inRun.turn);
+async function callOnce(deps: SendDeps, kind: CallKindDefinition, message: ClaimedMessage): Promise<SendOutcome> {
+  const result = await kind.call(message as never);
   const line = result.line ? { line: result.line } : {};
-  const close = async (closed: DeliveryResult) => (inRun.record ? inRun.record(message, closed) : closeWith(deps, [message], [closed]));
   switch (result.kind) {
     case "delivered":
-      await close({ id: message.id, messageId: result.reference, ...line });
+      await closeWith(deps, [message], [{ ...claimOf(message), messageId: result.reference, ...line }]);
       return { kind: "sent", messageId: result.reference };
     case "failed":
-      await close({ id: message.id, error: result.error, ...line });
+      await closeWith(deps, [message], [{ ...claimOf(message), error: result.error, ...line }]);
       return { kind: "failed", message: result.error };
     case "retry":
-      await deferDelivery(deps.sql, message.id, result.at, result.error, { attempted: result.attempted, ...line });
-      return { kind: "later", at: result.at, reason: result.error };
-  }
-}
-
-/**
- * A call and the calls that follow it to the same receiver (src/outbound/kind.ts `run`), `lanes`
- * at once. A lane claims its next calls a few at a time (as many as there are lanes: one
- * statement for them), takes the receiver's turn, and makes the call exactly as if the call's
- * own job ran it; the outcomes are recorded with the worker's others (SendDeps.callCloses),
- * and one put off (a retry) gets its own job for then. A receiver that gives no turn in time
- * stops the run: the calls it claimed but did not make are given back untried, and the first
- * call left gets a job and leads the rest. Returns the first call's outcome once every outcome
- * is recorded: that is the job's.
- */
-async function callRun(
-  deps: SendDeps,
-  kind: CallKindDefinition,
-  run: NonNullable<CallKindDefinition["run"]> & { until: number },
-  first: ClaimedMessage & { endpointId: string },
-): Promise<SendOutcome> {
-  const recorded: Promise<void>[] = [];
-  const record = (message: ClaimedMessage, result: DeliveryResult) => {
-    const closed = deps.callCloses.add(message, result);
-    closed.catch(() => undefined); // awaited with the others at the end: not an unhandled rejection meanwhile
-    recorded.push(closed);
-  };
-  // The first call goes at once (a clinic's single event must not wait for this read); if the
-  // followers cannot be read, they stay scheduled for the next run or the reconciler.
-  const own = callOnce(deps, kind, first, { record });
-  own.catch(() => undefined); // its failure is the job's, awaited below: not an unhandled one meanwhile
-  const waiting: number[] = await followingCalls(deps.sql, first, run.until, run.size - 1).catch((error: unknown) => {
-    deps.logger.warn({ deliveryId: first.id, err: (error as Error).message }, "reading a run's next calls failed");
-    return [];
-  });
-  /** Claimed for this run, not made yet. */
-  const claimed: ClaimedMessage[] = [];
-  let stopped = false;
-  const follow = async (message: ClaimedMessage, turn: Turn) => {
-    try {
-      const outcome = await sendClaimed(deps, message, { finalAttempt: false, inRun: { turn, record } });
-      if (outcome.kind === "later") await enqueueAfterCommit(deps, [{ id: message.id, dueAt: outcome.at, kind: first.kind }]);
-    } catch (error) {
-      const err = (error as Error).message;
-      deps.logger.warn({ deliveryId: message.id, err }, "a call in a run failed to be made or recorded; the reconciler offers it again");
-    } finally {
-      turn.release();
-    }
-  };
-  // The first call takes a lane for itself; the followers share the rest, then its lane too.
-  const lane = async () => {
-    while (!stopped) {
-      const message = claimed.shift();
-      if (!message) {
-        if (waiting.length === 0) return;
-        const ids = waiting.splice(0, run.lanes);
-        try {
-          // One that cannot be claimed is another's (done, or held by a job the reconciler gave it).
-          claimed.push(...(await claimDeliveries(deps.sql, ids, deps.leaseSeconds)));
-        } catch (error) {
-          deps.logger.warn({ deliveryId: ids[0], err: (error as Error).message }, "claiming a run's next calls failed");
-          waiting.unshift(...ids);
-          stopped = true;
-        }
-        continue;
-      }
-      if (message.state === "cancelled") continue; // the endpoint was disabled: recorded by the claim
-      // The call is in hand before the turn is waited for: a turn taken for nothing would spend a
-      // start of the receiver's rate.
-      const turn = await run.turn(first.endpointId);
-      if (!turn) {
-        stopped = true;
-        claimed.unshift(message);
-        return;
-      }
-      await follow(message, turn);
-    }
-  };
-  const lanes = Array.from({ length: Math.min(run.lanes - 1, waiting.length) }, lane);
-  try {
-    return await own;
-  } finally {
-    await Promise.all([...lanes, lane()]);
-    const untried = claimed.filter((m) => m.state === "sending").map((m) => m.id);
-    await unclaimDeliveries(deps.sql, untried).catch((error: unknown) => {
-      deps.logger.warn({ deliveryId: untried[0], err: (error as Error).message }, "giving back a run's untried calls failed; their lease runs out");
-    });
-    // The lowest id left leads the rest (its run takes the calls after it).
-    const left = [...waiting, ...untried];
-    const next = stopped && left.length > 0 ? Math.min(...left) : undefined;
-    if (next !== undefined) await enqueueAfterCommit(deps, [{ id: next, dueAt: new Date(), kind: first.kind, runUntil: run.until }]);
-    // Calls not recorded stay claimed (the reconciler offers them again): the job fails, and its
-    // retry finds its own call recorded or not.
-    await Promise.all(recorded);
+      await release(deps, message, result.error, { at: result.at, attempted: result.attempted, ...line });
+      return { kind: "retry", message: result.error, at: result.at };
   }
 }
 
@@ -297,8 +152,9 @@ async function sendBatch(
   // The other members' own jobs would each spend a turn of the rate limiter for nothing.
   const others = members.filter((m) => m.id !== leaderId);
   await deps.queues.removeDeliveryJobs(others.map((m) => m.id)).catch(() => undefined);
+  const batch = { key, lease: members.find((m) => m.id === leaderId)!.lease };
   if (members.some((m) => kindOf(deps, m).obsolete?.(m as never))) {
-    await dissolveBatch(deps.sql, key, "a member is not to be sent any more");
+    await dissolveBatch(deps.sql, batch, "a member is not to be sent any more");
     return { kind: "later", at: new Date(), reason: "batch dissolved" };
   }
   const emails = await Promise.all(members.map((m) => emailKindOf(deps, m).compose(m as never)));
@@ -310,7 +166,7 @@ async function sendBatch(
     await closeWith(
       deps,
       members,
-      members.map((m, i) => ({ id: m.id, messageId: result.messageIds[i]! })),
+      members.map((m, i) => ({ ...claimOf(m), messageId: result.messageIds[i]! })),
     );
     return { kind: "sent", messageId: result.messageIds[members.findIndex((m) => m.id === leaderId)]! };
   }
@@ -320,13 +176,13 @@ async function sendBatch(
     await closeWith(
       deps,
       members,
-      members.map((m) => ({ id: m.id, error: result.message })),
+      members.map((m) => ({ ...claimOf(m), error: result.message })),
     );
     return { kind: "failed", message: result.message };
   }
   if (result.kind === "permanent") {
     // The batch itself was refused and nothing went out: each member goes alone (no_batch).
-    const singles = await dissolveBatch(deps.sql, key, result.message);
+    const singles = await dissolveBatch(deps.sql, batch, result.message);
     await enqueueAfterCommit(deps, singles.filter((d) => d.id !== leaderId));
     return { kind: "later", at: new Date(), reason: `batch refused, sending one by one: ${result.message}` };
   }
@@ -334,11 +190,11 @@ async function sendBatch(
     await closeWith(
       deps,
       members,
-      members.map((m) => ({ id: m.id, error: result.message })),
+      members.map((m) => ({ ...claimOf(m), error: result.message })),
     );
     return { kind: "failed", message: result.message };
   }
-  await releaseBatch(deps.sql, key, result.message);
+  if ((await releaseBatch(deps.sql, batch, result.message)) === 0) lostClaim(deps, leaderId, "releasing a batch");
   if (result.kind === "rateLimited") return { kind: "rateLimited", retryAfterMs: result.retryAfterMs, message: result.message };
   return { kind: "retry", message: result.message };
 }
@@ -351,6 +207,24 @@ const COMMIT_RETRY_MS = [100, 300, 700, 1500, 3000];
 /** Records each member's result (sent or failed) with what its kind changes alongside. */
 async function closeWith(deps: CloseDeps, members: ClaimedMessage[], results: DeliveryResult[]): Promise<void> {
   await closeMessages(deps, members, (tx) => finishDeliveries(tx, results), { counted: true });
+}
+
+/** Gives a claim back to be tried again (src/db/queries/deliveries.ts `releaseDelivery`). */
+async function release(deps: SendDeps, message: ClaimedMessage, error: string, options: Parameters<typeof releaseDelivery>[3] = {}) {
+  if (!(await releaseDelivery(deps.sql, claimOf(message), error, options))) lostClaim(deps, message.id, "releasing it");
+}
+
+/**
+ * A claim that was no longer ours when its outcome came: its lease ran out and another worker
+ * claimed the row, whose outcome counts. Nothing was changed; said, since it means a call or a
+ * commit took longer than the lease.
+ */
+function lostClaim(deps: Pick<SendDeps, "logger">, deliveryId: number | undefined, doing: string): void {
+  deps.logger.warn({ deliveryId }, `the claim was no longer this worker's when ${doing}: nothing changed`);
+}
+
+function claimOf(message: ClaimedMessage): { id: number; lease: string } {
+  return { id: message.id, lease: message.lease };
 }
 
 /**
@@ -376,14 +250,21 @@ async function closeMessages(
   // Nothing changes alongside (a webhook call): the one statement is its own transaction —
   // two round trips fewer for each of up to 100 calls a second.
   const alone = members.every((m) => !deps.kinds[m.kind].afterClose);
-  for (let attempt = 0; ; attempt++) {
+  const mine = (ours: Set<number>) => {
+    const lost = members.filter((m) => !ours.has(m.id));
+    // A retried commit whose first try went through unseen finds nothing too: not a lost claim.
+    if (lost.length > 0 && attempt === 0) lostClaim(deps, lost[0]?.id, `recording ${lost.length} outcome(s)`);
+    return ours;
+  };
+  let attempt = 0;
+  for (; ; attempt++) {
     try {
       if (alone) {
-        await finish(deps.sql);
+        mine(await finish(deps.sql));
         return;
       }
       const created = await deps.sql.begin(async (tx) => {
-        const ours = await finish(tx);
+        const ours = mine(await finish(tx));
         const created: ScheduledDelivery[] = [];
         for (const [kind, closed] of byKind(members.filter((m) => ours.has(m.id)))) {
           const after = deps.kinds[kind].afterClose as MessageKindDefinition["afterClose"];

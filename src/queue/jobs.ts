@@ -1,6 +1,6 @@
 import type { JobsOptions } from "bullmq";
 import { z } from "zod";
-import type { MessageKind } from "../db/schema/deliveries.js";
+import { MESSAGE_CHANNELS, type MessageKind } from "../db/schema/deliveries.js";
 
 /** Queue names and job payloads: the one place producers and workers agree on. */
 export const QUEUE_NAMES = { send: "send", webhooks: "webhooks", maintenance: "maintenance", events: "events" } as const;
@@ -12,19 +12,12 @@ export const QUEUE_NAMES = { send: "send", webhooks: "webhooks", maintenance: "m
  * the same job: it names its row, and the row says what it is (src/outbound/send.ts).
  */
 export const SEND_JOB_NAME = "send";
-export const sendJobSchema = z.object({
-  deliveryId: z.number().int().positive(),
-  /**
-   * A webhook call that leads a run (src/outbound/kind.ts `run`): its run takes the calls to the
-   * same endpoint after it and before this id — the group the expansion made, so runs never overlap.
-   */
-  runUntil: z.number().int().positive().optional(),
-});
+export const sendJobSchema = z.object({ deliveryId: z.number().int().positive() });
 export type SendJob = z.infer<typeof sendJobSchema>;
 
-/** Which queue a message's job goes to. */
+/** Which queue a message's job goes to: its channel's (src/db/schema/deliveries.ts `MESSAGE_CHANNELS`). */
 export function queueOfKind(kind: MessageKind | undefined): typeof QUEUE_NAMES.send | typeof QUEUE_NAMES.webhooks {
-  return kind === "webhook" ? QUEUE_NAMES.webhooks : QUEUE_NAMES.send;
+  return kind && MESSAGE_CHANNELS[kind] === "call" ? QUEUE_NAMES.webhooks : QUEUE_NAMES.send;
 }
 
 export const MAINTENANCE_JOBS = {

@@ -58,8 +58,6 @@ export interface PendingDelivery {
   dueAt: Date;
   /** Routes the job (src/queue/jobs.ts `queueOfKind`); absent: an email, on the send queue. */
   kind?: MessageKind;
-  /** A call leading a run: where its run ends (src/queue/jobs.ts `sendJobSchema`). */
-  runUntil?: number;
 }
 
 /** The store behind the signup limiter: the queue's own connection, whichever backend. */
@@ -145,7 +143,7 @@ export class Queues {
   async enqueueDeliveries(deliveries: PendingDelivery[], now = Date.now()): Promise<void> {
     const job = (d: PendingDelivery) => ({
       name: SEND_JOB_NAME,
-      data: { deliveryId: d.id, ...(d.runUntil ? { runUntil: d.runUntil } : {}) },
+      data: { deliveryId: d.id },
       opts: { jobId: deliveryJobId(d.id), delay: Math.max(0, d.dueAt.getTime() - now) },
     });
     const emails = deliveries.filter((d) => queueOfKind(d.kind) === QUEUE_NAMES.send);

@@ -17,7 +17,6 @@ import {
   replayFailures,
   rotateEndpointSecret,
   sendTestCall,
-  waitingEvents,
   type Outcome,
 } from "../notify/endpoints.js";
 import {
@@ -95,7 +94,6 @@ export function adminWebhookPages(deps: WebhookPageDeps, auth: MiddlewareHandler
     c.html(
       <WebhooksPage
         endpoints={await listEndpoints(deps)}
-        waiting={await waitingEvents(deps)}
         form={EMPTY_FORM}
         allowPrivate={deps.allowPrivate}
         clinicName={deps.clinicName}

@@ -203,7 +203,7 @@ describe("outgoing webhooks", () => {
       { attempt: 2, outcome: "succeeded", status: 200, response: "ok" },
     ]);
     const [call] = await waitFor(async () => {
-      const rows = await s.deps.db.sql<{ id: number }[]>`select id from deliveries where kind = 'webhook' and state = 'sent'`;
+      const rows = await s.deps.db.sql<{ id: number; lease: string }[]>`select id, lease from deliveries where kind = 'webhook' and state = 'sent'`;
       return rows.length === 1 ? rows : undefined;
     }, 5_000, "the call recorded as sent");
     // The success ended the endpoint's failing streak that the first attempt started.
@@ -211,7 +211,7 @@ describe("outgoing webhooks", () => {
     expect(endpoint!.failing_since).toBeNull();
     // A close repeated (its first commit went through unseen) changes nothing and logs nothing again.
     const again = await finishDeliveries(s.deps.db.sql, [
-      { id: call!.id, messageId: "again", line: { attempt: 2, outcome: "succeeded", status: 200, durationMs: 1, response: "ok" } },
+      { id: call!.id, lease: call!.lease, messageId: "again", line: { attempt: 2, outcome: "succeeded", status: 200, durationMs: 1, response: "ok" } },
     ]);
     expect(again.size).toBe(0);
     const [logged] = await s.deps.db.sql<{ n: number }[]>`select count(*)::int as n from webhook_attempts`;

@@ -49,11 +49,11 @@ export async function formBatch(
      )
      update deliveries d
         set state = 'sending', attempts = case when d.id = $1 then d.attempts else d.attempts + 1 end,
-            claimed_at = now(), batch_key = b.key, updated_at = now()
+            claimed_at = now(), lease = $5::uuid, batch_key = b.key, updated_at = now()
        from members m, batch b, subscribers s
       where d.id = m.id and b.size > 1 and s.id = d.subscriber_id
      returning ${CLAIMED_COLUMNS}`,
-    [leader.id, options.kinds, options.steps, options.limit],
+    [leader.id, options.kinds, options.steps, options.limit, leader.lease],
     PREPARED,
   );
   if (rows.length === 0) return { key: undefined, members: [leader] };
@@ -63,14 +63,17 @@ export async function formBatch(
   return { key: members[0]!.batchKey!, members };
 }
 
-/** The members of a batch claimed before (a retry): claimed again, as they are, in id order. */
+/**
+ * The members of a batch claimed before (a retry): claimed again, as they are, in id order, under
+ * the leader's lease (the batch's claim is one).
+ */
 export async function reclaimBatch(sql: postgres.Sql, leader: ClaimedMessage): Promise<ClaimedMessage[]> {
   const rows = await sql.unsafe<ClaimedMessage[]>(
-    `update deliveries d set claimed_at = now(), attempts = d.attempts + 1, updated_at = now()
+    `update deliveries d set claimed_at = now(), lease = $3::uuid, attempts = d.attempts + 1, updated_at = now()
        from subscribers s
       where d.batch_key = $1 and d.state = 'sending' and d.id <> $2 and s.id = d.subscriber_id
      returning ${CLAIMED_COLUMNS}`,
-    [leader.batchKey, leader.id],
+    [leader.batchKey, leader.id, leader.lease],
     PREPARED,
   );
   return [leader, ...rows].sort((a, b) => a.id - b.id);
@@ -80,10 +83,12 @@ export async function reclaimBatch(sql: postgres.Sql, leader: ClaimedMessage): P
  * After a failed attempt that may be retried: the members stay together ("sending", same key)
  * but unheld, so the next attempt — by the leader's job or any member's — sends them again.
  */
-export async function releaseBatch(sql: postgres.Sql, key: string, error: string): Promise<void> {
-  await sql`
-    update deliveries set claimed_at = null, last_error = ${error}, updated_at = now()
-     where batch_key = ${key} and state = 'sending'`;
+export async function releaseBatch(sql: postgres.Sql, batch: { key: string; lease: string }, error: string): Promise<number> {
+  const rows = await sql`
+    update deliveries set claimed_at = null, lease = null, last_error = ${error}, updated_at = now()
+     where batch_key = ${batch.key} and state = 'sending' and lease = ${batch.lease}
+    returning id`;
+  return rows.length;
 }
 
 /**
@@ -91,10 +96,10 @@ export async function releaseBatch(sql: postgres.Sql, key: string, error: string
  * take: the members go out one by one instead, so one bad address cannot hold back the rest.
  * Regrouping is safe only here, because a refused request sent nothing.
  */
-export async function dissolveBatch(sql: postgres.Sql, key: string, error: string): Promise<ScheduledDelivery[]> {
+export async function dissolveBatch(sql: postgres.Sql, batch: { key: string; lease: string }, error: string): Promise<ScheduledDelivery[]> {
   return sql<ScheduledDelivery[]>`
     update deliveries
-       set state = 'scheduled', batch_key = null, no_batch = true, claimed_at = null, last_error = ${error}, updated_at = now()
-     where batch_key = ${key} and state = 'sending'
+       set state = 'scheduled', batch_key = null, no_batch = true, claimed_at = null, lease = null, last_error = ${error}, updated_at = now()
+     where batch_key = ${batch.key} and state = 'sending' and lease = ${batch.lease}
     returning id, due_at as "dueAt"`;
 }

@@ -9,6 +9,8 @@ import type { MessageKind } from "../schema/deliveries.js";
 
 interface ClaimedBase {
   id: number;
+  /** This claim's owner token: what finishes, releases or defers it must bring it back. */
+  lease: string;
   /** "sending": ours to send. "cancelled": the recipient no longer qualifies for this kind. */
   state: "sending" | "cancelled";
   attempts: number;
@@ -39,41 +41,22 @@ interface NoRecipient {
 }
 
 /**
- * What a webhook call sends, read with its claim (no second round trip): its event, and where,
- * with the secrets that sign it now.
- */
-export interface WebhookCall {
-  messageId: string;
-  type: string;
-  payload: unknown;
-  url: string;
-  /** The current secret, and the previous one while a rotation's overlap lasts (both sealed). */
-  secrets: string[];
-  /** The endpoint has a failing streak, which a success ends. */
-  failing: boolean;
-}
-
-/**
  * A claimed row joined with its recipient. A step names its enrollment and step; a webhook call
- * its endpoint and event (and no recipient) and what it sends (null: the event or the endpoint
- * is gone); the other kinds none of these.
+ * its endpoint and event (and no recipient); the other kinds none of these.
  */
 export type ClaimedMessage = ClaimedBase &
   (
-    | ({ kind: "step"; enrollmentId: number; step: string; endpointId: null; webhookEventId: null; webhook: null } & Recipient)
-    | ({ kind: "confirmation" | "fresh-link"; enrollmentId: null; step: null; endpointId: null; webhookEventId: null; webhook: null } & Recipient)
-    | ({ kind: "webhook"; enrollmentId: null; step: null; endpointId: string; webhookEventId: number; webhook: WebhookCall | null } & NoRecipient)
+    | ({ kind: "step"; enrollmentId: number; step: string; endpointId: null; webhookEventId: null } & Recipient)
+    | ({ kind: "confirmation" | "fresh-link"; enrollmentId: null; step: null; endpointId: null; webhookEventId: null } & Recipient)
+    | ({ kind: "webhook"; enrollmentId: null; step: null; endpointId: string; webhookEventId: number } & NoRecipient)
   );
 
 
 export type ClaimResult =
   | { claimed: ClaimedMessage }
   | { claimed: undefined; state: "sent" | "failed" | "cancelled" | "gone" }
-  /**
-   * inBatch: held as a member of another message's batch, which that message's job drives. A
-   * call may be held by another call's run the same way (src/outbound/kind.ts `run`).
-   */
-  | { claimed: undefined; state: "busy"; until: Date; inBatch: boolean; kind: MessageKind }
+  /** inBatch: held as a member of another message's batch, which that message's job drives. */
+  | { claimed: undefined; state: "busy"; until: Date; inBatch: boolean }
   | { claimed: undefined; state: "notDue"; dueAt: Date };
 
 /**
@@ -107,22 +90,11 @@ export const RECIPIENT_QUALIFIES = `(case d.kind ${Object.entries(RECIPIENT_RULE
  */
 export const PREPARED = { prepare: true } as const;
 
-/**
- * The columns of a ClaimedMessage, from `deliveries d` joined with `subscribers s`. A webhook
- * call's event and endpoint come along (read only for that kind): a call is made up to 100
- * times a second, and a round trip to Postgres costs the worker more than the call's own work.
- */
-export const CLAIMED_COLUMNS = `d.id, d.kind, d.enrollment_id as "enrollmentId", d.subscriber_id as "subscriberId", d.step,
+/** The columns of a ClaimedMessage, from `deliveries d` joined with `subscribers s`. */
+export const CLAIMED_COLUMNS = `d.id, d.lease, d.kind, d.enrollment_id as "enrollmentId", d.subscriber_id as "subscriberId", d.step,
   d.state, d.attempts, d.due_at as "dueAt", d.batch_key as "batchKey", d.no_batch as "noBatch",
   d.endpoint_id as "endpointId", d.webhook_event_id as "webhookEventId",
-  s.email, s.first_name as "firstName", s.timezone,
-  case when d.kind = 'webhook' then (
-    select json_build_object(
-             'messageId', e.message_id, 'type', e.type, 'payload', e.payload, 'url', w.url,
-             'secrets', array_remove(array[w.secret, case when w.previous_secret_until > now() then w.previous_secret end], null),
-             'failing', w.failing_since is not null)
-      from webhook_events e, webhook_endpoints w
-     where e.id = d.webhook_event_id and w.id = d.endpoint_id) end as webhook`;
+  s.email, s.first_name as "firstName", s.timezone`;
 
 /**
  * The claim (DESIGN.md invariants 3 and 4) of the rows `which` names ($1), as one statement. A
@@ -134,6 +106,7 @@ const claimStatement = (which: string) => `
      set state = case when ${RECIPIENT_QUALIFIES} then 'sending'::delivery_state else 'cancelled'::delivery_state end,
          attempts = d.attempts + 1,
          claimed_at = now(),
+         lease = gen_random_uuid(),
          updated_at = now()
     -- A self-join, so that a row without a subscriber (a webhook call) is claimed too.
     from deliveries x left join subscribers s on s.id = x.subscriber_id
@@ -146,14 +119,13 @@ const claimStatement = (which: string) => `
   returning ${CLAIMED_COLUMNS}`;
 /** One row by its id: every job's claim, so the planner sees `id = $1` and takes the primary key. */
 const CLAIM_ONE = claimStatement("d.id = $1");
-const CLAIM_MANY = claimStatement("d.id = any($1::bigint[])");
 
 /** Claims a message for sending; if it cannot be claimed, says why (busy, not due, done, gone). */
 export async function claimDelivery(sql: postgres.Sql, id: number, leaseSeconds: number): Promise<ClaimResult> {
   const [claimed] = await sql.unsafe<ClaimedMessage[]>(CLAIM_ONE, [id, leaseSeconds], PREPARED);
   if (claimed) return { claimed };
-  const [current] = await sql<{ state: string; dueAt: Date; claimedAt: Date | null; batchKey: string | null; kind: MessageKind }[]>`
-    select state, due_at as "dueAt", claimed_at as "claimedAt", batch_key as "batchKey", kind from deliveries where id = ${id}`;
+  const [current] = await sql<{ state: string; dueAt: Date; claimedAt: Date | null; batchKey: string | null }[]>`
+    select state, due_at as "dueAt", claimed_at as "claimedAt", batch_key as "batchKey" from deliveries where id = ${id}`;
   if (!current) return { claimed: undefined, state: "gone" };
   if (current.state === "sending") {
     return {
@@ -161,55 +133,10 @@ export async function claimDelivery(sql: postgres.Sql, id: number, leaseSeconds:
       state: "busy",
       until: new Date((current.claimedAt?.getTime() ?? 0) + leaseSeconds * 1000),
       inBatch: current.batchKey !== null,
-      kind: current.kind,
     };
   }
   if (current.state === "scheduled") return { claimed: undefined, state: "notDue", dueAt: current.dueAt };
   return { claimed: undefined, state: current.state as "sent" | "failed" | "cancelled" };
-}
-
-/**
- * Claims those of `ids` that are free to send, in one statement (a run's next few calls): the
- * rows claimed, in id order — a row whose recipient no longer qualifies comes back "cancelled".
- * A row busy, done or not due is left out, as claimDelivery would refuse it.
- */
-export async function claimDeliveries(sql: postgres.Sql, ids: number[], leaseSeconds: number): Promise<ClaimedMessage[]> {
-  if (ids.length === 0) return [];
-  const rows = await sql.unsafe<ClaimedMessage[]>(CLAIM_MANY, [ids, leaseSeconds], PREPARED);
-  return rows.sort((a, b) => a.id - b.id);
-}
-
-/**
- * Gives back claims that were never tried (a run that stopped before making them): scheduled
- * again as they were, the claim's attempt uncounted.
- */
-export async function unclaimDeliveries(sql: postgres.Sql, ids: number[]): Promise<void> {
-  if (ids.length === 0) return;
-  await sql`
-    update deliveries set state = 'scheduled', claimed_at = null, attempts = attempts - 1, updated_at = now()
-     where id = any(${ids}::bigint[]) and state = 'sending'`;
-}
-
-/**
- * The calls a run takes after its first one (src/outbound/kind.ts `run`): due, never tried, to
- * the same endpoint, in its group — after it and before `until`, the next group's first call
- * (src/db/queries/webhook-calls.ts `runLeaders`), so runs never overlap. Not claimed here: the
- * run claims a few at a time as its lanes reach them (claimDeliveries). Along
- * deliveries_endpoint_pending_idx.
- */
-export async function followingCalls(
-  sql: postgres.Sql,
-  leader: { id: number; endpointId: string },
-  until: number,
-  limit: number,
-): Promise<number[]> {
-  const rows = await sql<{ id: number }[]>`
-    select id from deliveries
-     where endpoint_id = ${leader.endpointId} and state = 'scheduled' and attempts = 0
-       and due_at <= now() and id > ${leader.id} and id < ${until}
-     order by id
-     limit ${limit}`;
-  return rows.map((r) => r.id);
 }
 
 /**
@@ -241,40 +168,43 @@ function withAttemptLines(db: postgres.Sql | postgres.TransactionSql, lines: (At
         join changed c on c.id = l.id)`;
 }
 
-/**
- * Gives a claim back with a new time to try (a webhook call's retry schedule, or a busy
- * endpoint): `attempted` false when nothing was sent, so the attempt does not count; `line`,
- * the attempt's line in the call's log.
- */
-export async function deferDelivery(
-  sql: postgres.Sql,
-  id: number,
-  at: Date,
-  error: string | null,
-  options: { attempted: boolean; line?: AttemptLine },
-): Promise<void> {
-  const deferred = sql`
-    update deliveries
-       set state = 'scheduled', claimed_at = null, due_at = ${at}, updated_at = now(),
-           last_error = coalesce(${error}, last_error),
-           attempts = attempts - ${options.attempted ? 0 : 1}
-     where id = ${id} and state = 'sending'`;
-  if (options.line) await sql`with changed as (${deferred} returning id), ${withAttemptLines(sql, [{ id, ...options.line }])} select 1`;
-  else await deferred;
+/** A claim as its holder names it: the row and the claim's lease. */
+export interface Claim {
+  id: number;
+  lease: string;
 }
 
-/** Gives a claim back after a failed attempt that may be retried; the error is kept. */
-export async function releaseDelivery(sql: postgres.Sql, id: number, error: string): Promise<void> {
-  await sql`
-    update deliveries set state = 'scheduled', claimed_at = null, last_error = ${error}, updated_at = now()
-     where id = ${id} and state = 'sending'`;
+/**
+ * Gives a claim back to be tried again: at once (`at` undefined: the queue's backoff decides
+ * when) or at `at` (a kind's own retry schedule, or a busy receiver). `attempted` false when
+ * nothing was sent, so the attempt does not count; `line`, the attempt's line in the call's log.
+ * Returns false when the claim was no longer this one (its lease ran out and another worker took
+ * the row): then nothing changed.
+ */
+export async function releaseDelivery(
+  sql: postgres.Sql,
+  claim: Claim,
+  error: string | null,
+  options: { at?: Date; attempted?: boolean; line?: AttemptLine } = {},
+): Promise<boolean> {
+  const released = sql`
+    update deliveries
+       set state = 'scheduled', claimed_at = null, lease = null, due_at = coalesce(${options.at ?? null}::timestamptz, due_at),
+           updated_at = now(), last_error = coalesce(${error}, last_error),
+           attempts = attempts - ${options.attempted === false ? 1 : 0}
+     where id = ${claim.id} and state = 'sending' and lease = ${claim.lease}
+    returning id`;
+  const rows = options.line
+    ? await sql`with changed as (${released}), ${withAttemptLines(sql, [{ id: claim.id, ...options.line }])} select id from changed`
+    : await released;
+  return rows.length === 1;
 }
 
 /**
  * What became of a claimed message: sent (with the provider's id) or failed for good. A call
  * brings its attempt's line for its log.
  */
-export type DeliveryResult = ({ id: number; messageId: string } | { id: number; error: string }) & { line?: AttemptLine };
+export type DeliveryResult = Claim & ({ messageId: string } | { error: string }) & { line?: AttemptLine };
 
 /**
  * Records the outcome of claimed messages in one statement. Returns the ids that were still
@@ -284,6 +214,7 @@ export type DeliveryResult = ({ id: number; messageId: string } | { id: number; 
 export async function finishDeliveries(tx: postgres.Sql | postgres.TransactionSql, results: DeliveryResult[]): Promise<Set<number>> {
   if (results.length === 0) return new Set();
   const ids = results.map((r) => r.id);
+  const leases = results.map((r) => r.lease);
   const messageIds = results.map((r) => ("messageId" in r ? r.messageId : null));
   const errors = results.map((r) => ("error" in r ? r.error : null));
   const finished = tx`
@@ -293,8 +224,8 @@ export async function finishDeliveries(tx: postgres.Sql | postgres.TransactionSq
            provider_message_id = coalesce(r.message_id, d.provider_message_id),
            last_error = r.error,
            updated_at = now()
-      from unnest(${ids}::bigint[], ${messageIds}::text[], ${errors}::text[]) as r(id, message_id, error)
-     where d.id = r.id and d.state = 'sending'
+      from unnest(${ids}::bigint[], ${leases}::uuid[], ${messageIds}::text[], ${errors}::text[]) as r(id, lease, message_id, error)
+     where d.id = r.id and d.state = 'sending' and d.lease = r.lease
     returning d.id`;
   // Calls log their attempts in the same round trip.
   const lines = results.flatMap((r) => (r.line ? [{ id: r.id, ...r.line }] : []));
@@ -307,21 +238,19 @@ export async function finishDeliveries(tx: postgres.Sql | postgres.TransactionSq
  * Removes a message this worker claimed but will not send (a step that left the sequence).
  * Nothing went to the provider under its key, so the row can go; its job finds it gone.
  */
-export async function discardClaimedDelivery(tx: postgres.Sql | postgres.TransactionSql, id: number): Promise<boolean> {
-  const rows = await tx`delete from deliveries where id = ${id} and state = 'sending' returning id`;
+export async function discardClaimedDelivery(tx: postgres.Sql | postgres.TransactionSql, claim: Claim): Promise<boolean> {
+  const rows = await tx`delete from deliveries where id = ${claim.id} and state = 'sending' and lease = ${claim.lease} returning id`;
   return rows.length === 1;
 }
 
 /**
  * A message row waiting for its job: enough to (re)create the job. `kind` routes it to its queue
- * (an email kind may leave it out; a webhook call must say so).
+ * (an email kind may leave it out; a call must say so).
  */
 export interface ScheduledDelivery {
   id: number;
   dueAt: Date;
   kind?: MessageKind;
-  /** A webhook call leading a run: its run takes the calls after it and before this id. */
-  runUntil?: number;
 }
 
 /**

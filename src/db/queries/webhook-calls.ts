@@ -1,5 +1,58 @@
 import type postgres from "postgres";
-import type { ScheduledDelivery } from "./deliveries.js";
+import type { Claim } from "./deliveries.js";
+
+/** What a webhook call sends: its event, and where, with the secrets that sign it now. */
+export interface WebhookCall {
+  messageId: string;
+  type: string;
+  payload: unknown;
+  url: string;
+  /** The current secret, and the previous one while a rotation's overlap lasts (both sealed). */
+  secrets: string[];
+  /** The endpoint has a failing streak, which a success ends. */
+  failing: boolean;
+}
+
+/** An endpoint's share of calls, summed over every process (migration 0010 `webhook_take_turn`). */
+export interface EndpointShare {
+  /** Calls in flight at once. */
+  concurrency: number;
+  /** Calls started within any `windowMs`. */
+  perSecond: number;
+  windowMs: number;
+  /** How long a call in flight counts at most (a killed worker's): longer than any call lasts. */
+  holdSeconds: number;
+}
+
+/**
+ * Takes the endpoint's turn for a claimed call and reads what the call sends, in one round trip.
+ * `again` undefined: the turn is this claim's (give it back with giveTurn). Otherwise `busy`
+ * (every call in flight: when one ends is unknown, `again` is the latest it will) or `again` is
+ * when the window frees a start. `call` undefined: the event or the endpoint is gone.
+ */
+export async function takeTurn(
+  sql: postgres.Sql,
+  claim: Claim & { endpointId: string; webhookEventId: number },
+  share: EndpointShare,
+): Promise<{ again: Date | undefined; busy: boolean; call: WebhookCall | undefined }> {
+  const [row] = await sql<{ again: Date | null; busy: boolean; call: WebhookCall | null }[]>`
+    select t.again, t.busy,
+           (select json_build_object(
+                     'messageId', e.message_id, 'type', e.type, 'payload', e.payload, 'url', w.url,
+                     'secrets', array_remove(array[w.secret, case when w.previous_secret_until > now() then w.previous_secret end], null),
+                     'failing', w.failing_since is not null)
+              from webhook_events e, webhook_endpoints w
+             where e.id = ${claim.webhookEventId} and w.id = ${claim.endpointId}) as call
+      from webhook_take_turn(${claim.endpointId}, ${claim.lease}, ${share.holdSeconds}, ${share.concurrency},
+                             ${share.perSecond}, ${share.windowMs}) t`;
+  return { again: row?.again ?? undefined, busy: row?.busy ?? false, call: row?.call ?? undefined };
+}
+
+/** The call under `lease` is over: the endpoint's turn goes to the next. */
+export async function giveTurn(sql: postgres.Sql, endpointId: string, lease: string): Promise<void> {
+  await sql`select webhook_give_turn(${endpointId}, ${lease})`;
+}
+
 
 /**
  * A failed attempt's mark on its endpoint, in one statement: it starts a failing streak or, after
@@ -38,54 +91,6 @@ export async function endFailingStreak(sql: postgres.Sql, endpointId: string): P
   await sql`update webhook_endpoints set failing_since = null, updated_at = now() where id = ${endpointId} and failing_since is not null`;
 }
 
-/**
- * Expands up to `limit` of the events the triggers recorded compactly (webhook_event_batches,
- * migration 0007) into events and their calls, oldest first, in one transaction — unless even
- * the least busy enabled endpoint has `lowWater` calls or more due (`paused`). `taken` events
- * (fewer than `limit`: nothing else waits, or another worker has it), `calls` the new calls'
- * ids, to enqueue once this has committed.
- */
-export async function expandWebhookEvents(
-  sql: postgres.Sql,
-  limit: number,
-  lowWater: number,
-): Promise<{ taken: number; calls: number[]; paused: boolean }> {
-  const [row] = await sql<{ taken: number; calls: string[]; paused: boolean }[]>`
-    select taken, calls, paused from webhook_expand(${limit}, ${lowWater})`;
-  return { taken: row?.taken ?? 0, calls: (row?.calls ?? []).map(Number), paused: row?.paused ?? false };
-}
-
-/**
- * The calls that lead a run (src/outbound/kind.ts `run`) among `ids`: per endpoint, the first of
- * every `size` in id order, each with where its group ends (`runUntil`: the next group's first
- * call, or past the last of `ids`). Their jobs make the rest (src/outbound/send.ts `callRun`).
- */
-export async function runLeaders(sql: postgres.Sql, ids: number[], size: number): Promise<ScheduledDelivery[]> {
-  if (ids.length === 0) return [];
-  return leadersAmong(sql, sql`id = any(${ids}::bigint[])`, size, ids.length);
-}
-
-/**
- * The run leaders among the webhook calls recorded but never tried, for the worker to enqueue
- * when it (re)starts listening for announcements (it may have missed some while away).
- */
-export async function untriedRunLeaders(sql: postgres.Sql, size: number, limit: number): Promise<ScheduledDelivery[]> {
-  return leadersAmong(sql, sql`state = 'scheduled' and kind = 'webhook' and attempts = 0`, size, limit);
-}
-
-/** The first of every `size` calls per endpoint among the calls `where` picks, with their groups' ends. */
-function leadersAmong(sql: postgres.Sql, where: postgres.PendingQuery<postgres.Row[]>, size: number, limit: number) {
-  return sql<ScheduledDelivery[]>`
-    select id, due_at as "dueAt", kind, run_until as "runUntil" from (
-      select id, due_at, kind, row_number() over w as n,
-             coalesce(lead(id, ${size}) over w, max(id) over (partition by endpoint_id) + 1) as run_until
-        from deliveries where ${where}
-      window w as (partition by endpoint_id order by id)) c
-     where (n - 1) % ${size} = 0
-     order by id
-     limit ${limit}`;
-}
-
 /** How long the outgoing webhook log keeps an event, its calls and every attempt. */
 export const WEBHOOK_LOG_DAYS = 30;
 
@@ -100,4 +105,13 @@ export async function forgetOldWebhookLog(sql: postgres.Sql, days: number): Prom
        and not exists (select 1 from deliveries d where d.webhook_event_id = e.id and d.state in ('scheduled', 'sending'))
     returning e.id`;
   return rows.length;
+}
+
+/** Calls recorded and never tried, for a worker (re)starting to listen for announcements. */
+export async function untriedCalls(sql: postgres.Sql, limit: number): Promise<{ id: number; dueAt: Date }[]> {
+  return sql<{ id: number; dueAt: Date }[]>`
+    select id, due_at as "dueAt" from deliveries
+     where state = 'scheduled' and kind = 'webhook' and attempts = 0
+     order by id
+     limit ${limit}`;
 }

@@ -18,6 +18,11 @@ export const deliveryState = pgEnum("delivery_state", ["scheduled", "sending", "
  */
 export const MESSAGE_KINDS = ["step", "confirmation", "fresh-link", "webhook"] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
+/**
+ * How each kind goes out: an email through the provider (one queue, the provider's rate limit) or
+ * a call the kind makes itself (a queue of its own, so a slow receiver never holds back an email).
+ */
+export const MESSAGE_CHANNELS: Record<MessageKind, "email" | "call"> = { step: "email", confirmation: "email", "fresh-link": "email", webhook: "call" };
 /** The kinds that are emails to a subscriber (all but the webhook call). */
 export type EmailKind = Exclude<MessageKind, "webhook">;
 
@@ -43,6 +48,11 @@ export const deliveries = pgTable(
     dueAt: timestamp("due_at", { withTimezone: true }).notNull(),
     attempts: integer("attempts").notNull().default(0),
     claimedAt: timestamp("claimed_at", { withTimezone: true }),
+    /**
+     * Written with each claim: the claim's owner. Finishing, releasing or deferring a claim checks
+     * it, so a worker whose lease ran out (and whose row another worker claimed) changes nothing.
+     */
+    lease: uuid("lease"),
     sentAt: timestamp("sent_at", { withTimezone: true }),
     providerMessageId: text("provider_message_id"),
     lastError: text("last_error"),
@@ -81,11 +91,6 @@ export const deliveries = pgTable(
     index("deliveries_endpoint_idx")
       .on(t.endpointId, t.id)
       .where(sql`endpoint_id is not null`),
-    // An endpoint's calls still to make: how busy it is, for pacing the expansion of recorded
-    // events (src/notify/expansion.ts).
-    index("deliveries_endpoint_pending_idx")
-      .on(t.endpointId, t.dueAt)
-      .where(sql`endpoint_id is not null and state in ('scheduled', 'sending')`),
     index("deliveries_webhook_event_idx")
       .on(t.webhookEventId)
       .where(sql`webhook_event_id is not null`),

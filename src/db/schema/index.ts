@@ -17,6 +17,6 @@ export * from "./admin-session-revocations.js";
 export * from "./webhook-endpoints.js";
 export * from "./webhook-events.js";
 export * from "./webhook-attempts.js";
-export * from "./webhook-event-batches.js";
 export * from "./link-visits.js";
 export * from "./check-in.js";
+export * from "./webhook-turns.js";
