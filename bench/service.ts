@@ -95,7 +95,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
       ...o.env,
     };
     // The production artifact (`npm run build`, what the Dockerfile runs) unless BENCH_RUNTIME=tsx.
-    const main = process.env.BENCH_RUNTIME === "tsx" ? "src/main.ts" : "dist/src/main.js";
+    const main = process.env.BENCH_RUNTIME === "tsx" ? "main.ts" : "dist/main.js";
     const api = startChild(main, ["api"], env);
     children.push(api);
     const apiUrl = `http://127.0.0.1:${apiPort}`;

@@ -30,7 +30,7 @@ import type { AdminRouteDeps } from "./routes/admin.js";
 import type { ActivationDeps } from "./campaign/activate.js";
 import { createWebhookVerifier } from "./feedback/verify.js";
 import { sessionRevocations } from "./db/queries/admin-sessions.js";
-import { recordRefusal } from "./admin/audit.js";
+import { recordRefusal } from "./audit/audit.js";
 import { DevLoginLinks } from "./admin/dev-login.js";
 import type { DevLoginRouteDeps } from "./routes/admin-dev-login.js";
 import { DEVELOPMENT_ADMIN_TOKEN_FILE } from "./secret.js";

@@ -6,7 +6,7 @@ import { subscriberAddress } from "../db/queries/subscriber-actions.js";
 import { eraseAddress, exportAddress, liftAddressSuppression } from "../data-rights/data-rights.js";
 import { requestFreshGuideLink } from "../guide/fresh-link.js";
 import type { Queues } from "../queue/queues.js";
-import { recordAdminAction } from "./audit.js";
+import { recordAdminAction, type Actor } from "../audit/audit.js";
 
 /**
  * What an admin can do to one subscriber from the dashboard. Each action calls the domain
@@ -18,11 +18,6 @@ export interface SubscriberActionDeps {
   db: Database;
   logger: Logger;
   queues: Pick<Queues, "enqueueDeliveries">;
-}
-
-export interface Actor {
-  actor: string;
-  clientAddress: string | undefined;
 }
 
 export const ACTIONS = ["unsubscribe", "lift-suppression", "fresh-link", "erase"] as const;

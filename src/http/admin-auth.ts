@@ -21,7 +21,7 @@ const INVALID_TOKEN = 'Bearer realm="admin", error="invalid_token"';
  * throttled guesser must not learn which guess was right from the one answer that is not a 429.
  * The budget is the Bearer header's own, not the login form's (issue 30: a person mistyping the
  * password on the form, or anyone behind the same address, locked a script's real token out).
- * Each refusal is reported to `onRefused`, which counts it in the audit (src/admin/audit.ts).
+ * Each refusal is reported to `onRefused`, which counts it in the audit (src/audit/audit.ts).
  */
 export interface GuessLimit {
   limiter: CredentialLimiter;

@@ -3,8 +3,7 @@ import type { Database } from "../db/client.js";
 import type { Logger } from "../logger.js";
 import * as queries from "../db/queries/webhook-endpoints.js";
 import type { DeliveryLogFilter, EndpointListItem, LoggedDelivery } from "../db/queries/webhook-endpoints.js";
-import { recordAdminAction } from "../admin/audit.js";
-import type { Actor } from "../admin/subscriber-actions.js";
+import { recordAdminAction, type Actor } from "../audit/audit.js";
 import { enqueueAfterCommit } from "../queue/after-commit.js";
 import type { Queues } from "../queue/queues.js";
 import { SUBSCRIBABLE_EVENT_TYPES, type WebhookEventType } from "./event-types.js";
@@ -18,7 +17,7 @@ import type { SecretBox } from "./secret-box.js";
  * delete, rotate the secret, enable, send a test, and send calls again. A refusal comes back as
  * a value the route turns into its 4xx; the database decides the races (a disable that commits
  * before a test or a replay wins: nothing is written). Every change is recorded in the admin
- * audit (src/admin/audit.ts) — the endpoint's id and host, never its secret nor its whole URL (a
+ * audit (src/audit/audit.ts) — the endpoint's id and host, never its secret nor its whole URL (a
  * Zapier or n8n hook URL is itself a capability, and logs travel further than the admin page).
  */
 export interface EndpointDeps {

@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import type { Database } from "../db/client.js";
 import type { Logger } from "../logger.js";
-import { recordAdminAction } from "../admin/audit.js";
+import { recordAdminAction } from "../audit/audit.js";
 import type { DevLoginLinks } from "../admin/dev-login.js";
 import { DevLoginPage } from "../admin/views/pages.js";
 import { startAdminSession, type AdminSessionSettings } from "../http/admin-session.js";

@@ -2,7 +2,7 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import type { Database } from "../db/client.js";
 import type { Logger } from "../logger.js";
-import { recordAdminAction, recordRefusal } from "../admin/audit.js";
+import { recordAdminAction, recordRefusal } from "../audit/audit.js";
 import { LoginPage } from "../admin/views/pages.js";
 import { isAdminToken, type AdminEnv } from "../http/admin-auth.js";
 import {

@@ -8,7 +8,7 @@ import type { Logger } from "../logger.js";
 import type { SequenceDefinition } from "../campaign/sequence.js";
 import type { Queues } from "../queue/queues.js";
 import { adminAsset } from "../admin/assets.js";
-import { recordAdminAction } from "../admin/audit.js";
+import { recordAdminAction } from "../audit/audit.js";
 import { csvLine } from "../admin/csv.js";
 import { campaignStats, filterFromQuery, statsQuerySchema } from "../admin/stats.js";
 import { ACTION_MESSAGES, ACTIONS, exportSubscriber, runSubscriberAction, type SubscriberAction } from "../admin/subscriber-actions.js";

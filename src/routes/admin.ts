@@ -4,7 +4,7 @@ import type { Database } from "../db/client.js";
 import type { Logger } from "../logger.js";
 import type { SequenceDefinition } from "../campaign/sequence.js";
 import type { AdminSessionSettings } from "../http/admin-session.js";
-import { recordRefusal } from "../admin/audit.js";
+import { recordRefusal } from "../audit/audit.js";
 import { requireAdmin, type AdminEnv, type GuessLimit } from "../http/admin-auth.js";
 import type { ProcessMetrics } from "../metrics/process-metrics.js";
 import type { SecretBox } from "../notify/secret-box.js";

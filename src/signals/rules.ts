@@ -39,6 +39,13 @@ export const BURST_ADDRESS_MINUTES = 10;
  * plus a second of margin for a fetch whose transaction is still running.
  */
 export const SETTLE_SECONDS = BURST_SECONDS + 1;
+/**
+ * A subscriber's downloads within one such window count once (issue 17: 2,000 GETs of one link
+ * counted 2,000 downloads). Long enough to fold a retried or double-clicked download, short
+ * enough that reading the guide again another day counts. Applied when a person's fetch of the
+ * guide settles (src/signals/signals.ts); a mail filter's fetches are not downloads at all.
+ */
+export const DOWNLOAD_WINDOW_SECONDS = 10 * 60;
 
 export interface Fetch {
   method: string;

@@ -1,9 +1,8 @@
 import type postgres from "postgres";
 import type { Logger } from "../logger.js";
 import { recordVisit, settleVisits } from "../db/queries/link-visits.js";
-import { DOWNLOAD_WINDOW_SECONDS } from "../guide/downloads.js";
 import type { VisitedLink } from "./link-keys.js";
-import { BURST_ADDRESS_MINUTES, BURST_SECONDS, EARLY_SECONDS, requestRule, SETTLE_SECONDS } from "./rules.js";
+import { BURST_ADDRESS_MINUTES, BURST_SECONDS, DOWNLOAD_WINDOW_SECONDS, EARLY_SECONDS, requestRule, SETTLE_SECONDS } from "./rules.js";
 
 export interface LinkFetch {
   link: VisitedLink;

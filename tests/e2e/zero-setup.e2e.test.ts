@@ -44,7 +44,7 @@ describe("zero set-up start", () => {
       LOG_LEVEL: "info",
     });
     let output = "";
-    child = spawn("node_modules/.bin/tsx", ["src/main.ts"], { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    child = spawn("node_modules/.bin/tsx", ["main.ts"], { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
     child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
 

@@ -23,7 +23,7 @@ export function startWorkerProcess(stack: TestStack, env: Record<string, string>
     ...env,
   };
   // Its own process group, so a signal reaches tsx and the node process it runs.
-  const child = spawn("node_modules/.bin/tsx", ["src/main.ts", "worker"], { env: full, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn("node_modules/.bin/tsx", ["main.ts", "worker"], { env: full, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout!.on("data", (c: Buffer) => output.push(c.toString()));
   child.stderr!.on("data", (c: Buffer) => output.push(c.toString()));
   return child;

@@ -1,5 +1,5 @@
 import type postgres from "postgres";
-import type { CheckInAnswer } from "../../campaign/links.js";
+import type { CheckInAnswerRow } from "../schema/check-in.js";
 
 /** The SQL of the check-in's answers and of goals (src/campaign/check-in.ts, conversions.ts). */
 
@@ -17,7 +17,7 @@ export interface AnsweredEmail {
  */
 export async function insertAnswer(
   tx: postgres.TransactionSql,
-  a: { deliveryId: number; answer: CheckInAnswer; ip: string | undefined; userAgent: string | undefined },
+  a: { deliveryId: number; answer: CheckInAnswerRow["answer"]; ip: string | undefined; userAgent: string | undefined },
   askingSteps: string[],
 ): Promise<AnsweredEmail | undefined> {
   const [row] = await tx<AnsweredEmail[]>`

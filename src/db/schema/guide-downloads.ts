@@ -15,9 +15,9 @@ export const guideDownloads = pgTable(
     downloadedAt: timestamp("downloaded_at", { withTimezone: true }).notNull().defaultNow(),
     userAgent: text("user_agent"),
     /**
-     * Which short window (src/guide/downloads.ts) the download fell in: a subscriber's repeat
-     * downloads within one window count once (issue 17: 2,000 GETs of one link counted 2,000).
-     * Null on rows from before the rule.
+     * Which short window (src/signals/rules.ts DOWNLOAD_WINDOW_SECONDS) the download fell in: a
+     * subscriber's repeat downloads within one window count once (issue 17: 2,000 GETs of one
+     * link counted 2,000). Null on rows from before the rule.
      */
     countedWindow: bigint("counted_window", { mode: "number" }),
   },

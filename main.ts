@@ -1,9 +1,9 @@
 import path from "node:path";
-import { bootstrap, prepareStores } from "./bootstrap.js";
-import { createDeps } from "./deps.js";
-import { devLoginPath, LINK_MINUTES } from "./admin/dev-login.js";
-import { STARTED, startupBanner, startupFields, type StartupFacts } from "./banner.js";
-import { DEVELOPMENT_ADMIN_TOKEN_FILE } from "./secret.js";
+import { bootstrap, prepareStores } from "./src/bootstrap.js";
+import { createDeps } from "./src/deps.js";
+import { devLoginPath, LINK_MINUTES } from "./src/admin/dev-login.js";
+import { STARTED, startupBanner, startupFields, type StartupFacts } from "./src/banner.js";
+import { DEVELOPMENT_ADMIN_TOKEN_FILE } from "./src/secret.js";
 
 /**
  * `npm start` (API + workers), `npm run start:api`, `npm run start:worker`.
@@ -28,11 +28,11 @@ const deps = createDeps(config, logger);
 
 // Each half loads only its own code: a worker process never loads the HTTP routes, and the
 // API process never loads the workers.
-const api = mode === "worker" ? undefined : await import("./server.js").then((m) => m.startApi(deps));
+const api = mode === "worker" ? undefined : await import("./src/server.js").then((m) => m.startApi(deps));
 const workers =
   mode === "api"
     ? undefined
-    : await import("../workers/index.js").then((m) =>
+    : await import("./workers/index.js").then((m) =>
         m.startWorkers(deps, { concurrency: config.workerConcurrency, reconcileEveryMs: 5000 }),
       );
 

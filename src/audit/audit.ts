@@ -12,6 +12,12 @@ export interface AuditDeps {
   logger: Logger;
 }
 
+/** Who acted: the admin (and how it authenticated) and the address it acted from. */
+export interface Actor {
+  actor: string;
+  clientAddress: string | undefined;
+}
+
 export async function recordAdminAction(deps: AuditDeps, entry: AuditEntry): Promise<void> {
   deps.logger.info(
     { audit: true, actor: entry.actor, client: entry.clientAddress, action: entry.action, subscriberId: entry.subscriberId, detail: entry.detail },

@@ -1,7 +1,7 @@
-import { bootstrap } from "../bootstrap.js";
-import { createDb } from "./client.js";
-import { migrateDatabase } from "./migrate.js";
-import { migrateQueueSchema } from "../queue/store.js";
+import { bootstrap } from "./bootstrap.js";
+import { createDb } from "./db/client.js";
+import { migrateDatabase } from "./db/migrate.js";
+import { migrateQueueSchema } from "./queue/store.js";
 
 /** `npm run db:migrate`: applies the SQL in drizzle/ (also done at every start). */
 const { config, logger, embedded } = await bootstrap(process.env, { admin: false });
