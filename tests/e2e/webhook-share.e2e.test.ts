@@ -1,0 +1,105 @@
+import type { ChildProcess } from "node:child_process";
+import { afterAll, describe, expect, it } from "vitest";
+import { WEBHOOK_ENDPOINT_SHARE } from "../../src/deps.js";
+import { newWebhookSecret } from "../../src/notify/signing.js";
+import { createStack, postJson, uniqueEmail, waitForRowsTerminal, type TestStack } from "../support/stack.js";
+import { startWebhookReceiver, type ReceivedCall, type WebhookReceiver } from "../support/webhook-receiver.js";
+import { killHard, startWorkerProcess, stopWorkerProcess, untilRunning } from "../support/worker-process.js";
+
+/**
+ * Each endpoint's share holds across processes (issue 28, DESIGN.md invariant 10): three worker
+ * processes on one database and one queue store, as on three machines. A slow CRM never has more
+ * than 4 calls in flight, a fast one never gets more than 50 in any second it measures, and every
+ * event arrives — once, deduplicated on `webhook-id` — though one worker is SIGKILLed mid-run.
+ */
+const READERS = 160;
+const WORKERS = 3;
+
+/** The most calls that arrived within any 1,000 ms. */
+function busiestSecond(calls: ReceivedCall[]): number {
+  const at = calls.map((c) => c.at).sort((a, b) => a - b);
+  let most = 0;
+  for (let first = 0, last = 0; last < at.length; last++) {
+    while (at[last]! - at[first]! >= 1000) first++;
+    most = Math.max(most, last - first + 1);
+  }
+  return most;
+}
+
+describe("each endpoint's share, over three worker processes", () => {
+  let stack: TestStack | undefined;
+  const workers: ChildProcess[] = [];
+  const receivers: WebhookReceiver[] = [];
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => stopWorkerProcess(w)));
+    await stack?.close();
+    await Promise.all(receivers.map((r) => r.close()));
+  });
+
+  it("a slow endpoint never has more than 4 calls in flight, a fast one never more than 50 a second; a killed worker loses and doubles nothing", async () => {
+    stack = await createStack();
+    const s = stack;
+    const endpoint = async (delayMs: number) => {
+      const receiver = await startWebhookReceiver();
+      receivers.push(receiver);
+      receiver.secret = newWebhookSecret();
+      receiver.delayMs = delayMs;
+      await s.deps.db.sql`
+        insert into webhook_endpoints (url, secret, events)
+        values (${receiver.url}, ${s.deps.webhooks.secrets.seal(receiver.secret)}, ${["subscriber.created"]})`;
+      return receiver;
+    };
+    const slow = await endpoint(250);
+    const fast = await endpoint(0);
+    const start = async () => {
+      const output: string[] = [];
+      const worker = startWorkerProcess(s, { WEBHOOK_ALLOW_PRIVATE_URLS: "true" }, output);
+      workers.push(worker);
+      await untilRunning(worker, output, 0);
+    };
+    const startAll = () => Promise.all(Array.from({ length: WORKERS }, start));
+    await startAll();
+
+    // Readers sign up faster than the fast endpoint's 50 a second: its calls queue for turns.
+    const signups = Array.from({ length: READERS }, (_, i) => i);
+    for (let i = 0; i < signups.length; i += 20) {
+      const answers = await Promise.all(signups.slice(i, i + 20).map((n) => postJson(s, { email: uniqueEmail(`share${n}`) })));
+      expect(answers.every((a) => a.status === 202)).toBe(true);
+    }
+
+    // Mid-run: one worker is killed with calls to the slow endpoint in its hands.
+    await slow.waitFor((calls) => calls.length >= 12, 30_000, "the slow endpoint's first calls");
+    await killHard(workers[0]!);
+    // The others finish what they hold and stop; what is still claimed then is the killed one's.
+    await Promise.all(workers.slice(1).map((w) => stopWorkerProcess(w)));
+    const orphans = await s.deps.db.sql<{ id: number }[]>`select id from deliveries where kind = 'webhook' and state = 'sending'`;
+    // Their lease and their turns run out (as after 60 s and 20 s: the stored times moved back).
+    await s.deps.db.sql`update deliveries set claimed_at = claimed_at - interval '61 seconds' where state = 'sending'`;
+    await s.deps.db.sql`update webhook_turns set lease_ends = array(select e - interval '21 seconds' from unnest(lease_ends) e)`;
+    await startAll();
+
+    await waitForRowsTerminal(() => s.deps.db.sql<{ state: string }[]>`select state::text from deliveries where kind = 'webhook'`, 120_000);
+    const events = await s.deps.db.sql<{ message_id: string }[]>`select message_id from webhook_events`;
+    expect(events).toHaveLength(READERS);
+    const expected = new Set(events.map((e) => e.message_id));
+    for (const receiver of [slow, fast]) {
+      await receiver.waitFor((calls) => new Set(calls.map((c) => c.webhookId)).size === expected.size, 10_000, "every event");
+      const received = new Set(receiver.calls.map((c) => c.webhookId));
+      expect([...expected].filter((id) => !received.has(id))).toEqual([]); // none lost
+      expect([...received].filter((id) => !expected.has(id))).toEqual([]); // none invented
+      expect(receiver.calls.every((c) => c.verified)).toBe(true);
+      // A repeat only of a call in flight at the kill (whether it arrived cannot be known).
+      expect(receiver.calls.length - received.size).toBeLessThanOrEqual(orphans.length);
+    }
+    const [sent] = await s.deps.db.sql<{ n: number }[]>`select count(*)::int as n from deliveries where kind = 'webhook' and state = 'sent'`;
+    expect(sent!.n).toBe(2 * READERS);
+
+    expect(slow.maxOpen).toBeLessThanOrEqual(WEBHOOK_ENDPOINT_SHARE.concurrency);
+    expect(slow.maxOpen).toBeGreaterThan(1);
+    const busiest = busiestSecond(fast.calls);
+    expect(busiest).toBeLessThanOrEqual(WEBHOOK_ENDPOINT_SHARE.perSecond);
+    // The share is used, not just respected: the fast endpoint saw seconds near its 50.
+    expect(busiest).toBeGreaterThan(WEBHOOK_ENDPOINT_SHARE.perSecond / 2);
+    console.log(JSON.stringify({ queueBackend: s.config.queueBackend, slowMaxOpen: slow.maxOpen, fastBusiestSecond: busiest, orphans: orphans.length }));
+  }, 240_000);
+});
