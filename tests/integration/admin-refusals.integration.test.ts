@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { maintenanceTasks } from "../../workers/maintenance-tasks.js";
 import { MAINTENANCE_JOBS } from "../../src/queue/jobs.js";
+import { createApp } from "../../src/app.js";
+import { appDeps, createDeps } from "../../src/deps.js";
 import { createStack, type TestStack } from "../support/stack.js";
 
 /**
@@ -47,6 +49,19 @@ describe("admin refusals in the audit", () => {
     expect(rows.filter((r) => r.action === "login.failed")).toHaveLength(10);
     expect(rows.filter((r) => r.action === "login.rate_limited")).toEqual([{ action: "login.rate_limited", count: 20 }]);
     expect(logLines(client, "login.rate_limited")).toHaveLength(1);
+  });
+
+  it("the guess budget holds across API processes: another process refuses the address that spent it here", async () => {
+    const client = "198.51.100.33";
+    for (let i = 0; i < 10; i++) expect((await bearer(client, `wrong-token-${i}-wrong-wrong`)).status).toBe(401);
+    const other = createDeps(stack.config, stack.deps.logger);
+    try {
+      const otherApp = createApp(appDeps(other));
+      const answer = await otherApp.request("/admin/api/stats", { headers: { authorization: "Bearer wrong-token-elsewhere-wrong", "x-forwarded-for": client } });
+      expect(answer.status).toBe(429);
+    } finally {
+      await other.close();
+    }
   });
 
   it("20 wrong Bearer tokens leave a trace: one counted row for the failures, one for the refusals", async () => {

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../src/app.js";
+import { appDeps, createDeps } from "../../src/deps.js";
 import { createStack, postJson, TEST_API_KEY, TEST_SECRET, uniqueEmail, type TestStack } from "../support/stack.js";
 
 describe("signup security: rate limit, CORS, headers, secrets", () => {
@@ -19,6 +21,28 @@ describe("signup security: rate limit, CORS, headers, secrets", () => {
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(((await limited.json()) as { error: { code: string } }).error.code).toBe("rate_limited");
     expect((await postJson(stack, { email: uniqueEmail() }, from("198.51.100.2"))).status).toBe(202);
+  });
+
+  it("the limit holds across API processes: a second process's signups count against the same minute (counted in the store)", async () => {
+    // Another API process on the same database and queue store: its own dependencies, its own app.
+    const other = createDeps(stack.config, stack.deps.logger);
+    try {
+      const otherApp = createApp(appDeps(other));
+      const post = (app: typeof otherApp) =>
+        app.request("/api/subscribe", {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-forwarded-for": "203.0.113.9, 198.51.100.7" },
+          body: JSON.stringify({ email: uniqueEmail("two-apis") }),
+        });
+      expect((await post(stack.app)).status).toBe(202);
+      expect((await post(otherApp)).status).toBe(202);
+      expect((await post(stack.app)).status).toBe(202);
+      // The fourth of the minute, whichever process takes it.
+      expect((await post(otherApp)).status).toBe(429);
+      expect((await post(stack.app)).status).toBe(429);
+    } finally {
+      await other.close();
+    }
   });
 
   it("CORS allows the clinic's origin and no other", async () => {
