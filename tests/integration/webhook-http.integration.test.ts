@@ -171,7 +171,6 @@ describe("webhook-http against a local receiver", () => {
     });
 
     it("reads 1 KB of a 100 MB answer and drops the rest without reading it", async () => {
-      const started = Date.now();
       const answer = answered(await client.post(`${base}/huge`, {}, "{}"));
       expect(answer.status).toBe(200);
       expect(answer.excerpt).toBe("a".repeat(1024));
@@ -179,7 +178,6 @@ describe("webhook-http against a local receiver", () => {
       await waitFor(async () => huge.closed, 5000, "the huge answer's connection to close");
       expect(huge.finished).toBe(false);
       expect(huge.written).toBeLessThan(HUGE_BYTES / 10);
-      expect(Date.now() - started).toBeLessThan(5000);
     });
 
     it("reads Retry-After as delta-seconds and as an HTTP date", async () => {
