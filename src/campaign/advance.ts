@@ -1,6 +1,6 @@
 import type postgres from "postgres";
 import type { ScheduledDelivery } from "../db/queries/deliveries.js";
-import { completeEnrollments, finishedSteps, latestAnswers, scheduleNextDeliveries, type NextStep } from "../db/queries/sequence-steps.js";
+import { completeEnrollments, finishedSteps, latestAnswers, lockEnrollments, scheduleNextDeliveries, type NextStep } from "../db/queries/sequence-steps.js";
 import { planNext, type ScheduleSettings } from "./plan.js";
 import type { SequenceDefinition } from "./sequence.js";
 
@@ -20,7 +20,7 @@ export interface EnrollmentRef {
 /**
  * Inside the transaction that closes steps (or re-plans an enrollment): for each enrollment the
  * row of the step the definition says comes next, or — when none is left — the enrollment ends
- * as completed. Four statements however many enrollments (a batch of 100 closes as cheaply as
+ * as completed. Five statements however many enrollments (a batch of 100 closes as cheaply as
  * one). The caller enqueues the returned deliveries after the commit.
  */
 export async function advanceEnrollments(
@@ -30,6 +30,7 @@ export async function advanceEnrollments(
 ): Promise<ScheduledDelivery[]> {
   if (advancing.length === 0) return [];
   const ids = advancing.map((a) => a.enrollment.id);
+  await lockEnrollments(tx, ids);
   const [finished, answers] = [await finishedSteps(tx, ids), await latestAnswers(tx, ids)];
   const next: NextStep[] = [];
   const done: { enrollmentId: number; lastStep: string | undefined }[] = [];

@@ -20,6 +20,16 @@ export async function finishedSteps(
   return byEnrollment;
 }
 
+/**
+ * Locks the enrollments about to be planned, in id order, before their steps and answers are read:
+ * an answer committed meanwhile (src/campaign/check-in.ts, which locks the enrollment first) is
+ * then either seen by this plan or re-plans after it — never lost between the two.
+ */
+export async function lockEnrollments(tx: postgres.TransactionSql, enrollmentIds: number[]): Promise<void> {
+  if (enrollmentIds.length === 0) return;
+  await tx`select id from enrollments where id = any(${enrollmentIds}::bigint[]) order by id for update`;
+}
+
 /** Each enrollment's latest check-in answer (the latest wins): the planner's other input. */
 export async function latestAnswers(
   tx: postgres.TransactionSql,
