@@ -53,3 +53,36 @@ export async function stopWorkerProcess(child: ChildProcess | undefined): Promis
   process.kill(-child.pid!, "SIGTERM");
   await exited;
 }
+
+/** A call as a receiver in its own process saw it (tests/support/webhook-receiver-cli.ts). */
+export interface RemoteCall {
+  webhookId: string;
+  type: string;
+  at: number;
+}
+
+/**
+ * The loopback webhook receiver as a process of its own: the arrival times it records are not
+ * held up by the test's own event loop (which runs the API), so a rate measured on them is the
+ * endpoint's.
+ */
+export async function startReceiverProcess(): Promise<{ url: string; calls(): Promise<RemoteCall[]>; close(): Promise<void> }> {
+  const child = spawn("node_modules/.bin/tsx", ["tests/support/webhook-receiver-cli.ts", "--keep-alive-ms", "5000"], {
+    detached: true,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (c: Buffer) => {
+      out += c.toString();
+      if (out.includes("\n")) resolve(out.split("\n")[0]!);
+    });
+    child.once("exit", (code) => reject(new Error(`the receiver exited (${code}) before it listened`)));
+  });
+  const [url, control] = line.split(" ") as [string, string];
+  return {
+    url,
+    calls: async () => (await (await fetch(`${control}/calls?from=0`)).json()) as RemoteCall[],
+    close: () => stopWorkerProcess(child),
+  };
+}
