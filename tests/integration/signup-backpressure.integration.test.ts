@@ -28,7 +28,7 @@ describe("signup: the same work before the answer, and backpressure", () => {
              pendingGapSeconds: PENDING_RESEND_GAP_SECONDS, returningGapSeconds: RETURNING_GAP_SECONDS };
   };
 
-  it("a new address's enqueue starts only after its 202 is out; a known address enqueues nothing", async () => {
+  it("a new address's enqueue starts only after its 202 is out; a known address's the same way", async () => {
     // The real queue, watched: which deliveries were handed to it, and when.
     const queues = stack.deps.queues;
     const enqueue = queues.enqueueDeliveries.bind(queues);
@@ -49,15 +49,22 @@ describe("signup: the same work before the answer, and backpressure", () => {
         select d.id from deliveries d join subscribers s on s.id = d.subscriber_id where s.email = ${email}`;
       expect(calls).toEqual([[delivery!.id]]);
 
-      // The same address again is a known one: answered the same, nothing to enqueue — the next
-      // call is the next new address's.
+      // The same address again is a known one: answered the same, and its message row (a
+      // confirmation an active address is not sent: written cancelled, skipped at the claim) is
+      // enqueued after the answer just like a new one's — the same work after the answer too.
       expect((await postJson(stack, { email })).status).toBe(202);
+      expect(calls).toHaveLength(1);
+      await waitFor(async () => calls.length === 2, 5000, "the known address's enqueue after the answer");
+      const [cancelled] = await stack.deps.db.sql<{ id: number }[]>`
+        select d.id from deliveries d join subscribers s on s.id = d.subscriber_id
+         where s.email = ${email} and d.kind = 'confirmation' and d.state = 'cancelled'`;
+      expect(calls[1]).toEqual([cancelled!.id]);
       const third = uniqueEmail("order");
       expect((await postJson(stack, { email: third })).status).toBe(202);
-      await waitFor(async () => calls.length === 2, 5000, "the third signup's enqueue");
+      await waitFor(async () => calls.length === 3, 5000, "the third signup's enqueue");
       const [thirdDelivery] = await stack.deps.db.sql<{ id: number }[]>`
         select d.id from deliveries d join subscribers s on s.id = d.subscriber_id where s.email = ${third}`;
-      expect(calls[1]).toEqual([thirdDelivery!.id]);
+      expect(calls[2]).toEqual([thirdDelivery!.id]);
     } finally {
       queues.enqueueDeliveries = enqueue;
     }

@@ -55,8 +55,10 @@ export interface SignupBatchRow extends SignupRow {
  * The rate limit lives on the subscriber row: the conflict arm locks the latest version of the row
  * and evaluates `confirmation_requested_at` on it, so two racing requests cannot both pass.
  * Rows go in sorted by address, so two concurrent batches lock in the same order and cannot
- * deadlock. Returns the messages to send: a welcome per new address, a confirmation per
- * returning address that is due one; an address suppressed by an admin's erase has neither.
+ * deadlock. Returns the message row written for each address — a welcome, or a confirmation, due
+ * or cancelled — so the caller enqueues one job either way (a cancelled one is skipped at its
+ * claim): the work after the answer is the same too. An address suppressed by an admin's erase has
+ * none.
  */
 export async function insertSignups(sql: postgres.Sql, batch: NewSignup[]): Promise<SignupBatchRow[]> {
   if (batch.length === 0) return [];
@@ -118,6 +120,5 @@ export async function insertSignups(sql: postgres.Sql, batch: NewSignup[]): Prom
       returning subscriber_id, id, due_at, kind, state
     )
     select u.email, d.subscriber_id as "subscriberId", d.id as "deliveryId", d.due_at as "dueAt", d.kind
-      from delivery d join upsert u on u.id = d.subscriber_id
-     where d.state = 'scheduled'`;
+      from delivery d join upsert u on u.id = d.subscriber_id`;
 }
