@@ -2,7 +2,7 @@ import type postgres from "postgres";
 import type { Logger } from "../logger.js";
 import type { Queues } from "../queue/queues.js";
 import type { SignupBatcher } from "./signup-batcher.js";
-import { requestOptIn } from "./opt-in.js";
+import { PENDING_RESEND_GAP_SECONDS, requestOptIn, RETURNING_GAP_SECONDS } from "./opt-in.js";
 import { signupFields } from "./signup-fields.js";
 import type { SequenceDefinition } from "./sequence.js";
 import type { SignupInput } from "./signup-input.js";
@@ -24,33 +24,26 @@ export interface SignupMeta {
 }
 
 /**
- * Signs a reader up (DESIGN.md invariant 1). When this resolves, the subscriber, the consent
- * record, the enrollment and the welcome delivery are committed (src/campaign/signup-batcher.ts).
- * The enqueue comes after the commit and may fail: the reconciler enqueues any delivery that has
- * no job, so nothing is lost.
- * A known address is answered the same by the caller; only a pending or unsubscribed one gets
- * a confirmation email (rate limited). With DOUBLE_OPT_IN the subscriber is stored pending and
- * the confirmation email row is what is committed (src/campaign/opt-in.ts).
+ * Signs a reader up (DESIGN.md invariant 1). When this resolves, what the signup promises is
+ * committed, in one statement whether the address is new or known (src/db/queries/signup.ts): a
+ * new address's subscriber, consent record, enrollment and welcome; a known address's consent
+ * record and, for a pending or unsubscribed one, the confirmation email (rate limited) — whoever
+ * typed it may not own it; active, bounced and complained get nothing. Both write the same tables
+ * in the same statement, so the time taken does not tell them apart (issue 30). The enqueue comes
+ * after the answer and may fail: the reconciler enqueues any message that has no job, so nothing
+ * is lost. With DOUBLE_OPT_IN the subscriber is stored pending and the confirmation email row is
+ * what is committed (src/campaign/opt-in.ts).
  */
 export async function signUp(deps: SignupDeps, input: SignupInput, meta: SignupMeta): Promise<void> {
   const first = deps.sequence.steps[0];
   if (!first) throw new Error(`sequence ${deps.sequence.key} has no steps`);
   if (deps.doubleOptIn) return requestOptIn(deps, input, meta, { createIfNew: true });
-  // Committed (and its welcome enqueued) in a batch with whatever else arrived meanwhile. A known
-  // address is written too (its last_signup_at), so both cost one committed statement.
-  const row = await deps.signups.submit({ ...signupFields(input, meta), sequence: deps.sequence.key, firstStep: first.key });
-  // A known address: an unsubscribed one opting back in (or a pending one) is asked to confirm
-  // by email — whoever typed it may not own it; active, bounced and complained get nothing.
-  // That is work only a known address does, so it happens after the answer (issue 17: waiting
-  // for it told a known address from a new one by the time taken). If it fails, the reader who
-  // gets no email can simply ask again; nothing of a new signup depends on it.
-  // Started on the next turn of the event loop, so not even its first query is sent before the
-  // answer (the batcher defers a new address's enqueue the same way).
-  if (!row) {
-    setImmediate(() =>
-      void requestOptIn(deps, input, meta, { createIfNew: false }).catch((error: unknown) =>
-        deps.logger.warn({ err: error }, "confirmation request for a returning address failed"),
-      ),
-    );
-  }
+  // Committed (and its message enqueued) in a batch with whatever else arrived meanwhile.
+  await deps.signups.submit({
+    ...signupFields(input, meta),
+    sequence: deps.sequence.key,
+    firstStep: first.key,
+    pendingGapSeconds: PENDING_RESEND_GAP_SECONDS,
+    returningGapSeconds: RETURNING_GAP_SECONDS,
+  });
 }

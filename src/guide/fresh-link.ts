@@ -25,13 +25,15 @@ export interface FreshLinkRequestDeps {
 }
 
 /**
- * `email` is already validated and normalised (trimmed, lower-case), as at signup. The email is
- * a row before it is a job (invariant 2): if the enqueue fails, or the queue store loses it, the
- * reconciler offers it again.
+ * `email` is already validated and normalised (trimmed, lower-case), as at signup. Resolves once
+ * the request is committed (the email's row, when one is due). The email is a row before it is a
+ * job (invariant 2); its enqueue starts on the next turn of the event loop, after the caller has
+ * answered, so only a known address's answer would otherwise wait for it — and if it fails, or
+ * the queue store loses it, the reconciler offers it again.
  */
 export async function requestFreshGuideLink(deps: FreshLinkRequestDeps, email: string): Promise<void> {
   const row = await requestFreshLinkEmail(deps.sql, email, FRESH_LINK_GAP_SECONDS);
-  if (row) await enqueueAfterCommit(deps, [row]);
+  if (row) setImmediate(() => void enqueueAfterCommit(deps, [row]));
 }
 
 export interface FreshLinkRecipient {

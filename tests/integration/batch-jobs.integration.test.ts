@@ -1,5 +1,6 @@
 import type { Worker } from "bullmq";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { PENDING_RESEND_GAP_SECONDS, RETURNING_GAP_SECONDS } from "../../src/campaign/opt-in.js";
 import { insertSignups } from "../../src/db/queries/signup.js";
 import { sendDeps } from "../../src/deps.js";
 import { startSendWorker } from "../../workers/send-worker.js";
@@ -69,6 +70,8 @@ describe("one send job per batch's worth of welcomes", () => {
         wording: "test",
         sequence: stack.deps.sequence.key,
         firstStep: "welcome",
+        pendingGapSeconds: PENDING_RESEND_GAP_SECONDS,
+        returningGapSeconds: RETURNING_GAP_SECONDS,
       })),
     );
 

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
+import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { leave } from "../../src/campaign/leave.js";
-import { requestFreshLinkEmail } from "../../src/db/queries/guide.js";
+import { FRESH_LINK_LOCK, requestFreshLinkEmail } from "../../src/db/queries/guide.js";
 import { FRESH_LINK_GAP_SECONDS } from "../../src/guide/fresh-link.js";
 import { verifyToken } from "../../src/tokens.js";
 import { createStack, postJson, TEST_SECRET, uniqueEmail, waitFor, waitForQuiet, type TestStack } from "../support/stack.js";
@@ -80,6 +81,48 @@ describe("POST /guide/fresh-link", () => {
     expect(await unknown.text()).toBe(await known.text());
     await stack.fake!.waitFor(() => freshLinks(email).length === 1, 10_000);
     expect(stack.fake!.acceptedTo(stranger)).toHaveLength(0);
+  });
+
+  it("answers once the request is committed; a known and an unknown address run the same transaction", async () => {
+    // Issue 28: the request ran after the answer, so a crash lost it. Issue 30's rule: an unknown
+    // address must not be answered faster, so it takes the same per-address lock and a
+    // transaction id (its commit is flushed like a write) before the page is answered.
+    const { email, id } = await signedUp("committed");
+    const holder = postgres(stack.databaseUrl, { max: 1, onnotice: () => {} });
+    try {
+      for (const address of [email, uniqueEmail("unknown")]) {
+        let release!: () => void;
+        const released = new Promise<void>((r) => (release = r));
+        let locked!: () => void;
+        const isLocked = new Promise<void>((r) => (locked = r));
+        const holding = holder.begin(async (tx) => {
+          await tx`select pg_advisory_xact_lock(${FRESH_LINK_LOCK}, hashtext(${address}))`;
+          locked();
+          await released;
+        });
+        await isLocked;
+        let answered = false;
+        const answer = Promise.resolve(ask(address)).then((r) => ((answered = true), r));
+        // The request waits for the address's lock, holding a transaction id of its own.
+        const waiting = await waitFor(async () => {
+          const [row] = await stack.deps.db.sql<{ xid: boolean }[]>`
+            select exists (select 1 from pg_locks t where t.pid = l.pid and t.locktype = 'transactionid') as xid
+              from pg_locks l
+             where l.locktype = 'advisory' and not l.granted and l.classid = ${FRESH_LINK_LOCK}
+               and l.database = (select oid from pg_database where datname = current_database())`;
+          return row;
+        }, 5000, `the request for ${address} to wait for its lock`);
+        expect(waiting.xid).toBe(true);
+        expect(answered).toBe(false);
+        release();
+        await holding;
+        expect((await answer).status).toBe(200);
+      }
+      // Committed by the time the page was answered (the worker may have sent it since).
+      expect(await stack.deps.db.sql`select 1 from deliveries where kind = 'fresh-link' and subscriber_id = ${id}`).toHaveLength(1);
+    } finally {
+      await holder.end();
+    }
   });
 
   it("sends at most one fresh link an hour per reader, however often and however fast they ask", async () => {

@@ -1,6 +1,8 @@
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SignupBacklogFull, SignupBatcher } from "../../src/campaign/signup-batcher.js";
+import { PENDING_RESEND_GAP_SECONDS, RETURNING_GAP_SECONDS } from "../../src/campaign/opt-in.js";
+import { leave } from "../../src/campaign/leave.js";
 import { signupFields } from "../../src/campaign/signup-fields.js";
 import { parseSignup } from "../../src/campaign/signup-input.js";
 import type { NewSignup } from "../../src/db/queries/signup.js";
@@ -22,10 +24,11 @@ describe("signup: the same work before the answer, and backpressure", () => {
     const parsed = parseSignup({ email });
     if (!parsed.ok) throw new Error(parsed.error.message);
     const first = stack.deps.sequence.steps[0]!;
-    return { ...signupFields(parsed.input, { ip: "192.0.2.1", userAgent: "test" }), sequence: stack.deps.sequence.key, firstStep: first.key };
+    return { ...signupFields(parsed.input, { ip: "192.0.2.1", userAgent: "test" }), sequence: stack.deps.sequence.key, firstStep: first.key,
+             pendingGapSeconds: PENDING_RESEND_GAP_SECONDS, returningGapSeconds: RETURNING_GAP_SECONDS };
   };
 
-  it("a new address's enqueue starts only after its 202 is out; a known address enqueues nothing", async () => {
+  it("a new address's enqueue starts only after its 202 is out; a known address's the same way", async () => {
     // The real queue, watched: which deliveries were handed to it, and when.
     const queues = stack.deps.queues;
     const enqueue = queues.enqueueDeliveries.bind(queues);
@@ -46,15 +49,76 @@ describe("signup: the same work before the answer, and backpressure", () => {
         select d.id from deliveries d join subscribers s on s.id = d.subscriber_id where s.email = ${email}`;
       expect(calls).toEqual([[delivery!.id]]);
 
-      // The same address again is a known one: answered the same, nothing to enqueue — the next
-      // call is the next new address's.
+      // The same address again is a known one: answered the same, and its message row (a
+      // confirmation an active address is not sent: written cancelled, skipped at the claim) is
+      // enqueued after the answer just like a new one's — the same work after the answer too.
       expect((await postJson(stack, { email })).status).toBe(202);
+      expect(calls).toHaveLength(1);
+      await waitFor(async () => calls.length === 2, 5000, "the known address's enqueue after the answer");
+      const [cancelled] = await stack.deps.db.sql<{ id: number }[]>`
+        select d.id from deliveries d join subscribers s on s.id = d.subscriber_id
+         where s.email = ${email} and d.kind = 'confirmation' and d.state = 'cancelled'`;
+      expect(calls[1]).toEqual([cancelled!.id]);
       const third = uniqueEmail("order");
       expect((await postJson(stack, { email: third })).status).toBe(202);
-      await waitFor(async () => calls.length === 2, 5000, "the third signup's enqueue");
+      await waitFor(async () => calls.length === 3, 5000, "the third signup's enqueue");
       const [thirdDelivery] = await stack.deps.db.sql<{ id: number }[]>`
         select d.id from deliveries d join subscribers s on s.id = d.subscriber_id where s.email = ${third}`;
-      expect(calls[1]).toEqual([thirdDelivery!.id]);
+      expect(calls[2]).toEqual([thirdDelivery!.id]);
+    } finally {
+      queues.enqueueDeliveries = enqueue;
+    }
+  });
+
+  /** The rows a signup writes for this address, by table (consents, and messages by kind/state). */
+  const writtenFor = async (email: string) => {
+    const [row] = await stack.deps.db.sql<{ consents: number; messages: string[] }[]>`
+      select (select count(*)::int from consents c where c.subscriber_id = s.id) as consents,
+             (select coalesce(array_agg(d.kind || ':' || d.state order by d.id), '{}') from deliveries d where d.subscriber_id = s.id) as messages
+        from subscribers s where s.email = ${email}`;
+    return row!;
+  };
+
+  it("a known address writes into the same tables as a new one, in the one statement before its 202", async () => {
+    // Issue 30: a known address that only updated a column was answered faster. Now each
+    // submission writes its consent record and a message row whether the address is new or
+    // known; an active address's message is written cancelled, so it is never sent.
+    const email = uniqueEmail("same-work");
+    expect((await postJson(stack, { email })).status).toBe(202);
+    expect(await writtenFor(email)).toEqual({ consents: 1, messages: ["step:scheduled"] });
+    expect((await postJson(stack, { email })).status).toBe(202);
+    expect(await writtenFor(email)).toEqual({ consents: 2, messages: ["step:scheduled", "confirmation:cancelled"] });
+  });
+
+  it("a returning address's confirmation is committed by its 202, even with the queue store down", async () => {
+    // Issue 28: it was requested after the answer (fire and forget), so a crash could lose it.
+    const queues = stack.deps.queues;
+    const enqueue = queues.enqueueDeliveries;
+    const signedUp = async (label: string) => {
+      const email = uniqueEmail(label);
+      expect((await postJson(stack, { email })).status).toBe(202);
+      const [row] = await stack.deps.db.sql<{ id: string }[]>`select id from subscribers where email = ${email}`;
+      return { email, id: row!.id };
+    };
+    const left = await signedUp("returning");
+    await leave(stack.deps.db.sql, left.id, "unsubscribed");
+    const pending = await signedUp("pending-again");
+    await stack.deps.db.sql`
+      update subscribers set status = 'pending', confirmed_at = null, confirmation_requested_at = now() - interval '11 minutes'
+       where id = ${pending.id}`;
+    queues.enqueueDeliveries = () => Promise.reject(new Error("the queue store is down"));
+    try {
+      for (const reader of [left, pending]) {
+        expect((await postJson(stack, { email: reader.email })).status).toBe(202);
+        expect((await writtenFor(reader.email)).messages).toContain("confirmation:scheduled");
+      }
+      // Asked again at once: within the rate limit, so written, but cancelled.
+      expect((await postJson(stack, { email: left.email })).status).toBe(202);
+      expect(await writtenFor(left.email)).toEqual({
+        consents: 3,
+        messages: ["step:cancelled", "confirmation:scheduled", "confirmation:cancelled"],
+      });
+      expect((await stack.deps.db.sql<{ status: string }[]>`select status from subscribers where id = ${left.id}`)[0]!.status).toBe("unsubscribed");
     } finally {
       queues.enqueueDeliveries = enqueue;
     }

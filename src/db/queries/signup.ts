@@ -20,6 +20,10 @@ export interface SignupFields {
 export interface NewSignup extends SignupFields {
   sequence: string;
   firstStep: string;
+  /** A known pending address is sent the confirmation again at most this often. */
+  pendingGapSeconds: number;
+  /** A known unsubscribed address (opting back in) is sent a confirmation at most this often. */
+  returningGapSeconds: number;
 }
 
 export interface SignupRow {
@@ -30,18 +34,31 @@ export interface SignupRow {
 
 export interface SignupBatchRow extends SignupRow {
   email: string;
+  /** A new address's welcome (a step), or a returning address's confirmation. */
+  kind: "step" | "confirmation";
 }
 
 /**
- * Subscriber, consent, enrollment and the first delivery for a whole batch of signups in ONE
- * statement: one round trip and one commit (one WAL flush) for many readers, atomic, and
- * committed before the API answers any of them. A repeat signup only touches the known row's
- * `last_signup_at` (`xmax = 0` tells a row just inserted from one updated): decided by the unique
- * index, so racing requests for one address cannot both insert — and it still writes and
- * commits, so a known address is not answered faster than a new one (issue 17).
+ * Every signup of a batch in ONE statement: one round trip and one commit (one WAL flush) for
+ * many readers, atomic, and committed before the API answers any of them (DESIGN.md invariant 1).
+ *
+ * A new address gets its subscriber, consent record, enrollment and first delivery (the welcome).
+ * A known address — decided by the unique index (`xmax = 0` tells a row just inserted from one
+ * updated), so racing requests for one address cannot both insert — writes rows into the same
+ * tables: its last_signup_at, a consent record of this submission, and a confirmation message.
+ * That message is due now for a pending address asking again, or an unsubscribed one opting back
+ * in (whoever typed it may not own it), within the rate limit; for every other known address
+ * (active, bounced, complained, asked too recently) it is written already cancelled, so it is never
+ * sent. Both kinds of address thus cost the same statement with comparable writes (issue 30: a
+ * known address that only updated a column was answered faster, z = -6), and a returning
+ * address's confirmation is committed before the answer rather than requested after it (issue 28).
+ * The rate limit lives on the subscriber row: the conflict arm locks the latest version of the row
+ * and evaluates `confirmation_requested_at` on it, so two racing requests cannot both pass.
  * Rows go in sorted by address, so two concurrent batches lock in the same order and cannot
- * deadlock. Returns a row per address that was inserted; a known address, or one whose hash is
- * suppressed (an admin's erase), has none.
+ * deadlock. Returns the message row written for each address — a welcome, or a confirmation, due
+ * or cancelled — so the caller enqueues one job either way (a cancelled one is skipped at its
+ * claim): the work after the answer is the same too. An address suppressed by an admin's erase has
+ * none.
  */
 export async function insertSignups(sql: postgres.Sql, batch: NewSignup[]): Promise<SignupBatchRow[]> {
   if (batch.length === 0) return [];
@@ -49,6 +66,17 @@ export async function insertSignups(sql: postgres.Sql, batch: NewSignup[]): Prom
   const column = <T>(pick: (s: NewSignup) => T | undefined) => batch.map((s) => pick(s) ?? null);
   // The raw pool parses int8 as a number and timestamptz as a Date (src/db/client.ts): the row is
   // already what the caller gets, so the names are aliased in SQL and nothing is mapped here.
+  // The one test of "asks for a confirmation" (src/campaign/opt-in.ts has the gaps), on the row
+  // the conflict arm locked: used for both columns it sets.
+  const asks = sql`
+    s.erased_at is null
+    and (   (s.status = 'pending'
+             and (s.confirmation_requested_at is null
+                  or s.confirmation_requested_at < now() - make_interval(secs => ${first.pendingGapSeconds})))
+         or (s.status = 'unsubscribed'
+             and (s.confirmation_requested_at is null
+                  or s.confirmation_requested_at <= s.left_at  -- the first request since leaving
+                  or s.confirmation_requested_at < now() - make_interval(secs => ${first.returningGapSeconds}))))`;
   return sql<SignupBatchRow[]>`
     with input as (
       select distinct on (email) *
@@ -61,28 +89,36 @@ export async function insertSignups(sql: postgres.Sql, batch: NewSignup[]): Prom
         ) as i(email, email_hash, first_name, timezone, source, utm_source, utm_medium, utm_campaign, ip, user_agent)
        order by email
     ), upsert as (
-      insert into subscribers (email, first_name, timezone, source, utm_source, utm_medium, utm_campaign, status, confirmed_at, last_signup_at)
+      insert into subscribers as s (email, first_name, timezone, source, utm_source, utm_medium, utm_campaign, status, confirmed_at, last_signup_at)
       select email, first_name, timezone, source, utm_source, utm_medium, utm_campaign, 'active', now(), now()
         from input i
        where not exists (select 1 from email_suppressions x where x.email_hash = i.email_hash)
        order by email
-      on conflict (email) do update set last_signup_at = excluded.last_signup_at
-      returning id, email, xmax = 0 as inserted
-    ), subscriber as (
-      select id, email from upsert where inserted
+      on conflict (email) do update
+         set last_signup_at = excluded.last_signup_at,
+             confirmation_requested_at = case when ${asks} then now() else s.confirmation_requested_at end,
+             updated_at = case when ${asks} then now() else s.updated_at end
+      -- A known row asked for a confirmation iff the conflict arm just set it (now() is this
+      -- transaction's start; a row inserted here has none).
+      returning id, email, xmax = 0 as inserted,
+                xmax <> 0 and confirmation_requested_at = now() and status in ('pending', 'unsubscribed') as asked
     ), consent as (
       insert into consents (subscriber_id, kind, ip, user_agent, form_version, wording)
-      select s.id, 'signup', i.ip, i.user_agent, ${first.formVersion}, ${first.wording}
-        from subscriber s join input i using (email)
+      select u.id, 'signup', i.ip, i.user_agent, ${first.formVersion}, ${first.wording}
+        from upsert u join input i using (email)
     ), enrollment as (
       insert into enrollments (subscriber_id, sequence, state, next_step, next_send_at)
-      select id, ${first.sequence}, 'active', ${first.firstStep}, now() from subscriber
+      select id, ${first.sequence}, 'active', ${first.firstStep}, now() from upsert where inserted
       returning id, subscriber_id
     ), delivery as (
-      insert into deliveries (enrollment_id, subscriber_id, step, state, due_at)
-      select id, subscriber_id, ${first.firstStep}, 'scheduled', now() from enrollment
-      returning subscriber_id, id, due_at
+      insert into deliveries (kind, enrollment_id, subscriber_id, step, state, due_at, last_error)
+      select 'step', id, subscriber_id, ${first.firstStep}::text, 'scheduled'::delivery_state, now(), null::text from enrollment
+      union all
+      select 'confirmation', null, id, null, case when asked then 'scheduled' else 'cancelled' end::delivery_state, now(),
+             case when asked then null else 'not sent: a repeat signup with nothing to confirm, or asked too recently' end
+        from upsert where not inserted
+      returning subscriber_id, id, due_at, kind, state
     )
-    select s.email, d.subscriber_id as "subscriberId", d.id as "deliveryId", d.due_at as "dueAt"
-      from delivery d join subscriber s on s.id = d.subscriber_id`;
+    select u.email, d.subscriber_id as "subscriberId", d.id as "deliveryId", d.due_at as "dueAt", d.kind
+      from delivery d join upsert u on u.id = d.subscriber_id`;
 }
