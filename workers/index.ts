@@ -5,7 +5,8 @@ import { maintenanceTasks } from "./maintenance-tasks.js";
 import { startEventsWorker } from "./events-worker.js";
 import { startMaintenanceWorker } from "./maintenance-worker.js";
 import { startSendWorker } from "./send-worker.js";
-import { listenForWebhookCalls } from "../src/notify/announcements.js";
+import { listenForWebhookEvents } from "../src/notify/announcements.js";
+import { WebhookExpansion } from "../src/notify/expansion.js";
 import { QUEUE_NAMES } from "../src/queue/jobs.js";
 import { startStatsFoldLoop } from "../src/admin/stats-fold-loop.js";
 import { instrumentReconciler, startSnapshotPublisher } from "../src/metrics/process-metrics.js";
@@ -44,8 +45,9 @@ export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<
   // Outgoing webhook calls: their own queue and workers, so a slow CRM never holds back an
   // email; each endpoint is held to its own share (src/notify/webhook-calls.ts).
   const calls = startSendWorker(deps.queues, sending, { queue: QUEUE_NAMES.webhooks, concurrency: WEBHOOK_CONCURRENCY, ratePerSecond: undefined });
-  const announcements = await listenForWebhookCalls({ sql: deps.db.sql, queues: deps.queues, logger: deps.logger }).catch((error: unknown) => {
-    deps.logger.warn({ err: error }, "could not listen for webhook calls; the reconciler's passes enqueue them instead");
+  const expansion = new WebhookExpansion({ sql: deps.db.sql, queues: deps.queues, logger: deps.logger });
+  const announcements = await listenForWebhookEvents({ sql: deps.db.sql, queues: deps.queues, logger: deps.logger, expansion }).catch((error: unknown) => {
+    deps.logger.warn({ err: error }, "could not listen for webhook events; the reconciler's passes expand them instead");
     return undefined;
   });
   const events = startEventsWorker(deps.queues, { sql: deps.db.sql, logger: deps.logger }, deps.logger);
@@ -55,6 +57,7 @@ export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<
     logger: deps.logger,
     leaseSeconds: CLAIM_LEASE_SECONDS,
     planner,
+    webhookEvents: expansion,
   }), deps.metrics);
   // Keeps the stats rollup caught up (src/db/stats-functions.ts); publishes this process's metrics for /metrics.
   const statsFolder = startStatsFoldLoop(deps.db.sql, deps.logger);
@@ -76,6 +79,7 @@ export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<
   return {
     async close() {
       maintenance.stop();
+      await expansion.stop();
       await announcements?.stop().catch(() => undefined);
       await Promise.all([send.close(), calls.close(), events.close(), maintenance.worker.close()]);
       await Promise.all([statsFolder.stop(), metricsPublisher.stop()]);

@@ -101,6 +101,10 @@ export function listEndpoints(deps: Pick<EndpointDeps, "db">): Promise<EndpointL
   return queries.listEndpoints(deps.db);
 }
 
+export function waitingEvents(deps: Pick<EndpointDeps, "db">): Promise<number> {
+  return queries.waitingEvents(deps.db);
+}
+
 export function findEndpoint(deps: Pick<EndpointDeps, "db">, id: string): Promise<EndpointListItem | undefined> {
   return queries.findEndpoint(deps.db, id);
 }

@@ -37,6 +37,8 @@ export interface ReconcileDeps {
   leaseSeconds: number;
   /** Re-plans the enrollments for a changed sequence until that has succeeded once (replan.ts). */
   planner?: { ensureApplied(): Promise<unknown> };
+  /** Expands the webhook events recorded compactly (src/notify/expansion.ts): whatever a lost notification or a crash left waiting. */
+  webhookEvents?: { kick(): void };
 }
 
 export interface ReconcileReport {
@@ -66,6 +68,7 @@ export class Reconciler {
     } catch (error) {
       this.deps.logger.warn({ err: error }, "re-planning for the changed sequence failed; the next pass retries");
     }
+    this.deps.webhookEvents?.kick();
     const full = !(await queues.storeIsIntact());
     const horizonEnd = new Date(startedAt.getTime() + QUEUE_HORIZON_MS);
 

@@ -17,6 +17,7 @@ import {
   replayFailures,
   rotateEndpointSecret,
   sendTestCall,
+  waitingEvents,
   type Outcome,
 } from "../notify/endpoints.js";
 import {
@@ -94,6 +95,7 @@ export function adminWebhookPages(deps: WebhookPageDeps, auth: MiddlewareHandler
     c.html(
       <WebhooksPage
         endpoints={await listEndpoints(deps)}
+        waiting={await waitingEvents(deps)}
         form={EMPTY_FORM}
         allowPrivate={deps.allowPrivate}
         clinicName={deps.clinicName}

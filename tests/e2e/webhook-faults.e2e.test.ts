@@ -2,7 +2,7 @@ import type { ChildProcess } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import { newWebhookSecret } from "../../src/notify/signing.js";
 import { wipeQueueStore } from "../support/queue-faults.js";
-import { createStack, postJson, uniqueEmail, waitForRowsTerminal, type TestStack } from "../support/stack.js";
+import { createStack, postJson, uniqueEmail, waitFor, waitForRowsTerminal, type TestStack } from "../support/stack.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver.js";
 import { killHard, startWorkerProcess, stopWorkerProcess, untilRunning } from "../support/worker-process.js";
 
@@ -57,7 +57,9 @@ describe("outgoing webhooks under faults: a killed worker, a wiped queue store",
     for (let i = 0; i < WHILE_DOWN; i++) expect((await postJson(stack, { email: uniqueEmail(`whd${i}`) })).status).toBe(202);
     await restart();
 
-    // Two events per reader (created, activated under single opt-in), recorded at signup.
+    // Two events per reader (created, activated under single opt-in), recorded at signup and
+    // expanded by the restarted worker: wait for nothing left compact.
+    await waitFor(async () => (await stack!.deps.db.sql`select 1 from webhook_event_batches limit 1`).length === 0, 30_000, "the recorded events expanded");
     const events = await stack.deps.db.sql<{ message_id: string; body: unknown }[]>`select message_id, payload as body from webhook_events`;
     expect(events).toHaveLength(2 * (BEFORE + WHILE_DOWN));
     // Calls claimed by the killed worker go again, their lease over.

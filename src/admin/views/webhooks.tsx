@@ -242,12 +242,13 @@ const NewEndpointForm: FC<{ form: EndpointForm; allowPrivate: boolean }> = ({ fo
 export const WebhooksPage: FC<{
   endpoints: EndpointListItem[];
   /** Events recorded and not yet handed to the endpoints. */
+  waiting: number;
   form: EndpointForm;
   shown?: ShownSecret | undefined;
   flash?: Flash | undefined;
   allowPrivate: boolean;
   clinicName: string;
-}> = ({ endpoints, form, shown, flash, allowPrivate, clinicName }) => (
+}> = ({ endpoints, waiting, form, shown, flash, allowPrivate, clinicName }) => (
   <AdminPage title="Webhooks" path="/admin/webhooks" clinicName={clinicName}>
     <h1>Outgoing webhooks</h1>
     <p class="muted small">
@@ -259,6 +260,12 @@ export const WebhooksPage: FC<{
     <section aria-labelledby="endpoints-title">
       <h2 id="endpoints-title">Endpoints</h2>
       {endpoints.length === 0 ? <p class="card muted">No endpoint yet: add one below.</p> : null}
+      {waiting > 0 ? (
+        <p class="small" role="status">
+          {waiting.toLocaleString("en")} {waiting === 1 ? "event waits" : "events wait"} to be handed to the endpoints, at the pace they
+          take calls: a burst of signups is sent on over the next minutes.
+        </p>
+      ) : null}
       {endpoints.map((e) => (
         <EndpointCard endpoint={e} />
       ))}

@@ -107,6 +107,23 @@ export async function forgetOldWebhookLog(sql: postgres.Sql, days: number): Prom
   return rows.length;
 }
 
+/**
+ * Expands up to `limit` of the events the triggers recorded compactly (webhook_event_batches,
+ * migration 0007) into events and their calls, oldest first, in one transaction — unless even
+ * the least busy enabled endpoint has `lowWater` calls or more due (`paused`). `taken` events
+ * (fewer than `limit`: nothing else waits, or another worker has it), `calls` the new calls'
+ * ids, to enqueue once this has committed.
+ */
+export async function expandWebhookEvents(
+  sql: postgres.Sql,
+  limit: number,
+  lowWater: number,
+): Promise<{ taken: number; calls: number[]; paused: boolean }> {
+  const [row] = await sql<{ taken: number; calls: string[]; paused: boolean }[]>`
+    select taken, calls, paused from webhook_expand(${limit}, ${lowWater})`;
+  return { taken: row?.taken ?? 0, calls: (row?.calls ?? []).map(Number), paused: row?.paused ?? false };
+}
+
 /** Calls recorded and never tried, for a worker (re)starting to listen for announcements. */
 export async function untriedCalls(sql: postgres.Sql, limit: number): Promise<{ id: number; dueAt: Date }[]> {
   return sql<{ id: number; dueAt: Date }[]>`

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, lt, sql as dsql } from "drizzle-orm";
 import type postgres from "postgres";
 import type { Database } from "../client.js";
-import { deliveries, webhookAttempts, webhookEndpoints, webhookEvents, type Delivery, type WebhookAttempt, type WebhookEndpoint } from "../schema/index.js";
+import { deliveries, webhookAttempts, webhookEndpoints, webhookEventBatches, webhookEvents, type Delivery, type WebhookAttempt, type WebhookEndpoint } from "../schema/index.js";
 import type { ScheduledDelivery } from "./deliveries.js";
 
 /**
@@ -39,6 +39,14 @@ export async function insertEndpoint(
 
 export async function listEndpoints(db: Database): Promise<EndpointListItem[]> {
   return db.select(listColumns).from(webhookEndpoints).orderBy(asc(webhookEndpoints.createdAt), asc(webhookEndpoints.id));
+}
+
+/** Events recorded and not yet handed to the endpoints (a burst waits compact: src/notify/expansion.ts). */
+export async function waitingEvents(db: Database): Promise<number> {
+  const [row] = await db
+    .select({ n: dsql<number>`coalesce(sum(cardinality(${webhookEventBatches.subscriberIds})), 0)::int` })
+    .from(webhookEventBatches);
+  return row?.n ?? 0;
 }
 
 export async function findEndpoint(db: Database, id: string): Promise<EndpointListItem | undefined> {

@@ -91,6 +91,11 @@ export const deliveries = pgTable(
     index("deliveries_endpoint_idx")
       .on(t.endpointId, t.id)
       .where(sql`endpoint_id is not null`),
+    // An endpoint's calls still to make: how busy it is, for pacing the expansion of recorded
+    // events (src/notify/expansion.ts).
+    index("deliveries_endpoint_pending_idx")
+      .on(t.endpointId, t.dueAt)
+      .where(sql`endpoint_id is not null and state in ('scheduled', 'sending')`),
     index("deliveries_webhook_event_idx")
       .on(t.webhookEventId)
       .where(sql`webhook_event_id is not null`),

@@ -20,3 +20,4 @@ export * from "./webhook-attempts.js";
 export * from "./link-visits.js";
 export * from "./check-in.js";
 export * from "./webhook-turns.js";
+export * from "./webhook-event-batches.js";

@@ -4,10 +4,11 @@ import { subscribers } from "./subscribers.js";
 
 /**
  * One row per thing that happened that an endpoint listens for, written in the same transaction
- * as the change that caused it (DESIGN.md invariant 8) — by the triggers (migration 0010
- * `webhook_batch`), with one call row per endpoint that wants it, so no code path that changes a
- * subscriber can forget it. Only recorded when an enabled endpoint wants the type: with none
- * configured it costs a lookup of an empty table.
+ * as the change that caused it (DESIGN.md invariant 8) — by the triggers of migration 0007, so no
+ * code path that changes a subscriber can forget it; they record it compactly
+ * (`webhook_event_batches`) and the worker writes this row from that, as the endpoints take
+ * calls. Only recorded when an enabled endpoint wants the type: with none configured it costs a
+ * lookup of an empty table.
  *
  * `message_id` is the `webhook-id` every call of this event carries, on every retry and replay
  * (receivers dedupe on it); `payload` is the whole Standard Webhooks body `{type, timestamp, data}`,
