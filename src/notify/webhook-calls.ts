@@ -24,7 +24,10 @@ export interface WebhookCallDeps {
 /**
  * A receiver whose share is taken: the call waits in this process for a turn, looking again
  * after 50 ms, then 100, 200 … (or exactly when the window frees a start), up to TURN_WAIT_MS in
- * all; past that it is given back, not an attempt, and its job looks again after a second or so.
+ * all, the time spent in line included; past that it is given back, not an attempt, and its job
+ * looks again after a second or so. A process's calls to one endpoint queue up in line (the first
+ * asks the store, the rest wait for it): a dozen calls waiting for the same freed start would
+ * otherwise all ask at that moment, and all but one ask for nothing.
  */
 const TURN_WAIT_MS = 2_000;
 const FIRST_LOOK_MS = 50;
@@ -46,18 +49,31 @@ export function webhookCalls(deps: WebhookCallDeps): CallKindDefinition<"webhook
   const now = deps.now ?? (() => new Date());
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 
-  /** The endpoint's turn and the call, or when to come back. */
-  async function turnFor(message: ClaimedMessage & { kind: "webhook" }) {
-    let waited = 0;
+  /** Per endpoint: the end of this process's line of calls waiting for a turn. */
+  const lines = new Map<string, Promise<unknown>>();
+
+  /** The endpoint's turn and the call, or when to come back: in line behind this process's others. */
+  function turnFor(message: ClaimedMessage & { kind: "webhook" }) {
+    const since = now().getTime();
+    const ahead = lines.get(message.endpointId) ?? Promise.resolve();
+    const mine = ahead.then(() => lookForTurn(message, since));
+    const end = mine.catch(() => undefined);
+    lines.set(message.endpointId, end);
+    void end.then(() => {
+      if (lines.get(message.endpointId) === end) lines.delete(message.endpointId);
+    });
+    return mine;
+  }
+
+  async function lookForTurn(message: ClaimedMessage & { kind: "webhook" }, since: number) {
     for (let look = FIRST_LOOK_MS; ; ) {
       const taken = await takeTurn(deps.sql, message, deps.share);
       if (!taken.again) return taken;
       // Every call in flight: look again later each time. The window full: exactly when it frees a start.
       const ms = taken.busy ? look : Math.max(1, taken.again.getTime() - now().getTime());
       if (taken.busy) look *= 2;
-      if (waited + ms > TURN_WAIT_MS) return taken;
+      if (now().getTime() - since + ms > TURN_WAIT_MS) return taken;
       await sleep(ms);
-      waited += ms;
     }
   }
 
