@@ -99,49 +99,49 @@ export function webhookCalls(deps: WebhookCallDeps): CallKindDefinition<"webhook
   };
 
   async function make(message: ClaimedMessage & { kind: "webhook" }, call: WebhookCall): Promise<CallResult> {
-      let secrets: string[];
-      try {
-        secrets = call.secrets.map((sealed) => deps.secrets.open(sealed));
-      } catch {
-        return { kind: "failed", error: "the endpoint's secret cannot be read (was APP_SECRET changed?): rotate it, then replay" };
-      }
-      const body = JSON.stringify(call.payload);
-      const answer = await deps.http.post(call.url, signedHeaders(secrets, call.messageId, now(), body), body);
+    let secrets: string[];
+    try {
+      secrets = call.secrets.map((sealed) => deps.secrets.open(sealed));
+    } catch {
+      return { kind: "failed", error: "the endpoint's secret cannot be read (was APP_SECRET changed?): rotate it, then replay" };
+    }
+    const body = JSON.stringify(call.payload);
+    const answer = await deps.http.post(call.url, signedHeaders(secrets, call.messageId, now(), body), body);
 
-      const line: AttemptLine =
-        answer.kind === "answered"
-          ? {
-              attempt: message.attempts,
-              outcome: answer.status >= 200 && answer.status < 300 ? "succeeded" : "failed",
-              status: answer.status,
-              durationMs: answer.durationMs,
-              response: answer.excerpt,
-            }
-          : {
-              attempt: message.attempts,
-              outcome: answer.blocked ? "blocked" : "unreachable",
-              status: null,
-              durationMs: answer.durationMs,
-              response: answer.error,
-            };
-      if (line.outcome === "succeeded") {
-        if (call.failing) await endFailingStreak(deps.sql, message.endpointId);
-        return { kind: "delivered", reference: call.messageId, line };
-      }
+    const line: AttemptLine =
+      answer.kind === "answered"
+        ? {
+            attempt: message.attempts,
+            outcome: answer.status >= 200 && answer.status < 300 ? "succeeded" : "failed",
+            status: answer.status,
+            durationMs: answer.durationMs,
+            response: answer.excerpt,
+          }
+        : {
+            attempt: message.attempts,
+            outcome: answer.blocked ? "blocked" : "unreachable",
+            status: null,
+            durationMs: answer.durationMs,
+            response: answer.error,
+          };
+    if (line.outcome === "succeeded") {
+      if (call.failing) await endFailingStreak(deps.sql, message.endpointId);
+      return { kind: "delivered", reference: call.messageId, line };
+    }
 
-      const gone = answer.kind === "answered" && answer.status === 410;
-      const { disabled } = await markEndpointFailing(deps.sql, message.endpointId, {
-        disableAfterMs: DISABLE_AFTER_FAILING_MS,
-        ...(gone ? { disableReason: "the receiver answered 410 Gone" } : {}),
-      });
-      const error = answer.kind === "answered" ? `HTTP ${answer.status}` : answer.error;
-      if (disabled) {
-        deps.logger.warn({ endpointId: message.endpointId, error }, "webhook endpoint disabled");
-        return { kind: "failed", error: `${error}; endpoint disabled`, line };
-      }
-      const retryAfterMs = answer.kind === "answered" && (answer.status === 429 || answer.status === 503) ? answer.retryAfterMs : undefined;
-      const at = nextAttemptAt(message.attempts, now(), { retryAfterMs });
-      if (!at) return { kind: "failed", error: `${error} (attempt ${message.attempts}, the last)`, line };
-      return { kind: "retry", at, error, attempted: true, line };
+    const gone = answer.kind === "answered" && answer.status === 410;
+    const { disabled } = await markEndpointFailing(deps.sql, message.endpointId, {
+      disableAfterMs: DISABLE_AFTER_FAILING_MS,
+      ...(gone ? { disableReason: "the receiver answered 410 Gone" } : {}),
+    });
+    const error = answer.kind === "answered" ? `HTTP ${answer.status}` : answer.error;
+    if (disabled) {
+      deps.logger.warn({ endpointId: message.endpointId, error }, "webhook endpoint disabled");
+      return { kind: "failed", error: `${error}; endpoint disabled`, line };
+    }
+    const retryAfterMs = answer.kind === "answered" && (answer.status === 429 || answer.status === 503) ? answer.retryAfterMs : undefined;
+    const at = nextAttemptAt(message.attempts, now(), { retryAfterMs });
+    if (!at) return { kind: "failed", error: `${error} (attempt ${message.attempts}, the last)`, line };
+    return { kind: "retry", at, error, attempted: true, line };
   }
 }
