@@ -36,26 +36,6 @@ describe("guide links under attack", () => {
     expect(await downloads(id)).toBe(2);
   });
 
-  it("answers a fresh-link request before the work only a known address costs", async () => {
-    const { id, email } = await subscriber("fresh");
-    // Hold the subscriber's row: the request's own work must wait for it, its answer must not.
-    await stack.deps.db.sql.begin(async (tx) => {
-      await tx`select id from subscribers where id = ${id} for update`;
-      const res = await stack.app.request("/guide/fresh-link", {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ email }).toString(),
-      });
-      expect(res.status).toBe(200);
-      expect(await res.text()).toContain("If that address is signed up");
-    });
-    // Released: the work is done after all.
-    await waitFor(async () => {
-      const [row] = await stack.deps.db.sql<{ id: number }[]>`select id from deliveries where kind = 'fresh-link' and subscriber_id = ${id}`;
-      return row;
-    }, 5000, "the fresh-link row");
-  });
-
   it("answers an oversized fresh-link form with 413, not a 400 page", async () => {
     const res = await stack.app.request("/guide/fresh-link", {
       method: "POST",

@@ -45,7 +45,9 @@ export async function convertSubscriber(
 ): Promise<{ subscriberId: string; cancelled: number } | undefined> {
   const [row] = await sql<{ subscriberId: string; cancelled: number }[]>`
     with subscriber as (
-      select id from subscribers where email = ${email} and erased_at is null for update
+      -- No key update: a step's close holds the enrollment and then checks its new row's key
+      -- against this subscriber (src/campaign/advance.ts): FOR UPDATE here would wait on it in turn.
+      select id from subscribers where email = ${email} and erased_at is null for no key update
     ), goal as (
       insert into conversions (subscriber_id, goal) select id, ${goal} from subscriber
       on conflict (subscriber_id, goal) do nothing
