@@ -22,12 +22,14 @@ export async function finishedSteps(
 
 /**
  * Locks the enrollments about to be planned, in id order, before their steps and answers are read:
- * an answer committed meanwhile (src/campaign/check-in.ts, which locks the enrollment first) is
- * then either seen by this plan or re-plans after it — never lost between the two.
+ * an answer committed meanwhile (src/campaign/check-in.ts, which locks the enrollment FOR UPDATE)
+ * is then either seen by this plan or re-plans after it — never lost between the two. No key
+ * update, as the UPDATE that follows takes anyway: an answer's or a goal's insert checks its key
+ * against the row (FOR KEY SHARE) before it locks it, and FOR UPDATE here would deadlock with that.
  */
 export async function lockEnrollments(tx: postgres.TransactionSql, enrollmentIds: number[]): Promise<void> {
   if (enrollmentIds.length === 0) return;
-  await tx`select id from enrollments where id = any(${enrollmentIds}::bigint[]) order by id for update`;
+  await tx`select id from enrollments where id = any(${enrollmentIds}::bigint[]) order by id for no key update`;
 }
 
 /** Each enrollment's latest check-in answer (the latest wins): the planner's other input. */
