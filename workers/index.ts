@@ -1,6 +1,6 @@
 import { Reconciler } from "../src/outbound/reconcile.js";
 import { SequencePlanner } from "../src/campaign/replan.js";
-import { activationDeps, CLAIM_LEASE_SECONDS, sendDeps, type Deps } from "../src/deps.js";
+import { activationDeps, CLAIM_LEASE_SECONDS, sendDeps, WEBHOOK_ENDPOINT_SHARE, type Deps } from "../src/deps.js";
 import { maintenanceTasks } from "./maintenance-tasks.js";
 import { startEventsWorker } from "./events-worker.js";
 import { startMaintenanceWorker } from "./maintenance-worker.js";
@@ -45,8 +45,13 @@ export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<
   // Outgoing webhook calls: their own queue and workers, so a slow CRM never holds back an
   // email; each endpoint is held to its own share (src/notify/webhook-calls.ts).
   const calls = startSendWorker(deps.queues, sending, { queue: QUEUE_NAMES.webhooks, concurrency: WEBHOOK_CONCURRENCY, ratePerSecond: undefined });
-  const expansion = new WebhookExpansion({ sql: deps.db.sql, queues: deps.queues, logger: deps.logger });
-  const announcements = await listenForWebhookEvents({ sql: deps.db.sql, queues: deps.queues, logger: deps.logger, expansion }).catch((error: unknown) => {
+  const expansion = new WebhookExpansion({
+    sql: deps.db.sql,
+    queues: deps.queues,
+    logger: deps.logger,
+    jobsPerEndpoint: WEBHOOK_ENDPOINT_SHARE.concurrency,
+  });
+  const announcements = await listenForWebhookEvents({ sql: deps.db.sql, logger: deps.logger, expansion }).catch((error: unknown) => {
     deps.logger.warn({ err: error }, "could not listen for webhook events; the reconciler's passes expand them instead");
     return undefined;
   });

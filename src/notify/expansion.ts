@@ -3,11 +3,17 @@ import type { Logger } from "../logger.js";
 import type { Queues } from "../queue/queues.js";
 import { enqueueAfterCommit } from "../queue/after-commit.js";
 import { expandWebhookEvents } from "../db/queries/webhook-calls.js";
+import { callHeads } from "../db/queries/deliveries.js";
 
 export interface ExpansionDeps {
   sql: postgres.Sql;
   queues: Pick<Queues, "enqueueDeliveries">;
   logger: Logger;
+  /**
+   * Jobs per endpoint: its share of calls in flight (src/deps.ts). Each job goes on along the
+   * endpoint's due calls (src/outbound/send.ts `followLine`), so the rest need none.
+   */
+  jobsPerEndpoint: number;
 }
 
 /** Events expanded in one transaction. */
@@ -58,6 +64,11 @@ export class WebhookExpansion {
       });
   }
 
+  /** Gives a job to the first due calls of each endpoint `calls` go to (or of every endpoint). */
+  async offer(calls: number[] | "every endpoint"): Promise<void> {
+    await enqueueAfterCommit(this.deps, await callHeads(this.deps.sql, calls, this.deps.jobsPerEndpoint));
+  }
+
   /** Expands no more; resolves once the expansion under way has enqueued its calls. */
   async stop(): Promise<void> {
     this.stopped = true;
@@ -68,8 +79,7 @@ export class WebhookExpansion {
   private async drain(): Promise<void> {
     while (!this.stopped) {
       const { taken, calls, paused } = await expandWebhookEvents(this.deps.sql, CHUNK, LOW_WATER);
-      const now = new Date();
-      await enqueueAfterCommit(this.deps, calls.map((id) => ({ id, dueAt: now, kind: "webhook" as const })));
+      await this.offer(calls);
       if (paused) return this.lookAgainSoon();
       // Less than a chunk: nothing else waits (or another worker holds it, and expands it).
       if (taken < CHUNK) return;

@@ -4,7 +4,9 @@ import type { Transport } from "../mail/transport.js";
 import type { Queues } from "../queue/queues.js";
 import { enqueueAfterCommit } from "../queue/after-commit.js";
 import {
+  callHeads,
   claimDelivery,
+  claimNextCall,
   discardClaimedDelivery,
   finishDeliveries,
   oldestDueDelivery,
@@ -60,7 +62,39 @@ export async function sendMessage(
     if (claim.state === "notDue") return { kind: "later", at: claim.dueAt, reason: "not due yet" };
     return { kind: "skipped", reason: `message is ${claim.state}` };
   }
-  return sendClaimed(deps, claim.claimed, options);
+  const outcome = await sendClaimed(deps, claim.claimed, options);
+  if (claim.claimed.endpointId !== null && (outcome.kind === "sent" || outcome.kind === "failed")) {
+    await followLine(deps, claim.claimed.id, options).catch((error: unknown) =>
+      deps.logger.warn({ deliveryId: id, err: (error as Error).message }, "a run along an endpoint's calls stopped; the reconciler hands them on"),
+    );
+  }
+  return outcome;
+}
+
+/** Calls one job makes along a receiver's line before it hands on, so other receivers' jobs get the worker too. */
+const RUN_CALLS = 50;
+
+/**
+ * A call's job goes on with the next due calls to the same receiver (claimNextCall), each taking
+ * its turn of the receiver's share and recorded like any call. So most calls need no job of
+ * their own (the expansion gives a job to the first few per endpoint: src/notify/expansion.ts):
+ * a job cost about twice what the call itself costs (docs/performance.md). The run stops at a
+ * call that must wait, which gets a job of its own for its time, and after RUN_CALLS, handing
+ * on to the oldest due call left.
+ */
+async function followLine(deps: SendDeps, after: number, options: { finalAttempt: boolean }): Promise<void> {
+  let last = after;
+  for (let n = 1; n < RUN_CALLS; n++) {
+    const next = await claimNextCall(deps.sql, last, deps.leaseSeconds);
+    if (!next) return;
+    const outcome = await sendClaimed(deps, next, options);
+    if (outcome.kind === "retry" || outcome.kind === "later") {
+      await enqueueAfterCommit(deps, [{ id: next.id, dueAt: outcome.at ?? new Date(), kind: next.kind }]);
+      return;
+    }
+    last = next.id;
+  }
+  await enqueueAfterCommit(deps, await callHeads(deps.sql, [last], 1));
 }
 
 /** A message this worker holds the claim of. */

@@ -55,7 +55,7 @@ export type ClaimedMessage = ClaimedBase &
 export type ClaimResult =
   | { claimed: ClaimedMessage }
   | { claimed: undefined; state: "sent" | "failed" | "cancelled" | "gone" }
-  /** inBatch: held as a member of another message's batch, which that message's job drives. */
+  /** inBatch: held as a member of another message's batch or run, which that message's job drives. */
   | { claimed: undefined; state: "busy"; until: Date; inBatch: boolean }
   | { claimed: undefined; state: "notDue"; dueAt: Date };
 
@@ -124,19 +124,59 @@ const CLAIM_ONE = claimStatement("d.id = $1");
 export async function claimDelivery(sql: postgres.Sql, id: number, leaseSeconds: number): Promise<ClaimResult> {
   const [claimed] = await sql.unsafe<ClaimedMessage[]>(CLAIM_ONE, [id, leaseSeconds], PREPARED);
   if (claimed) return { claimed };
-  const [current] = await sql<{ state: string; dueAt: Date; claimedAt: Date | null; batchKey: string | null }[]>`
-    select state, due_at as "dueAt", claimed_at as "claimedAt", batch_key as "batchKey" from deliveries where id = ${id}`;
+  const [current] = await sql<{ state: string; dueAt: Date; claimedAt: Date | null; batchKey: string | null; endpointId: string | null }[]>`
+    select state, due_at as "dueAt", claimed_at as "claimedAt", batch_key as "batchKey", endpoint_id as "endpointId"
+      from deliveries where id = ${id}`;
   if (!current) return { claimed: undefined, state: "gone" };
   if (current.state === "sending") {
     return {
       claimed: undefined,
       state: "busy",
       until: new Date((current.claimedAt?.getTime() ?? 0) + leaseSeconds * 1000),
-      inBatch: current.batchKey !== null,
+      // A call is held by its own job's retry or by another call's run (claimNextCall).
+      inBatch: current.batchKey !== null || current.endpointId !== null,
     };
   }
   if (current.state === "scheduled") return { claimed: undefined, state: "notDue", dueAt: current.dueAt };
   return { claimed: undefined, state: current.state as "sent" | "failed" | "cancelled" };
+}
+
+/**
+ * A run along one receiver's line (src/outbound/send.ts `followLine`): claims the next due call
+ * to the endpoint of call $1, oldest first, skipping one another run holds. Along
+ * deliveries_endpoint_pending_idx.
+ */
+const CLAIM_NEXT_CALL = claimStatement(`d.id = (
+    select n.id from deliveries n
+     where n.endpoint_id = (select endpoint_id from deliveries where id = $1)
+       and n.state = 'scheduled' and n.due_at <= now()
+     order by n.due_at, n.id
+     limit 1
+       for update skip locked)`);
+
+/** The next due call to the endpoint `after` went to, claimed; undefined when none is due. */
+export async function claimNextCall(sql: postgres.Sql, after: number, leaseSeconds: number): Promise<ClaimedMessage | undefined> {
+  const [claimed] = await sql.unsafe<ClaimedMessage[]>(CLAIM_NEXT_CALL, [after, leaseSeconds], PREPARED);
+  return claimed;
+}
+
+/**
+ * The oldest `perEndpoint` due calls to each endpoint the calls `of` go to (every enabled
+ * endpoint when `of` is "every endpoint"): the ones to give a job, whose runs then make the rest.
+ */
+export async function callHeads(sql: postgres.Sql, of: number[] | "every endpoint", perEndpoint: number): Promise<ScheduledDelivery[]> {
+  const ids = of === "every endpoint" ? null : of;
+  if (ids?.length === 0) return [];
+  return sql<ScheduledDelivery[]>`
+    select h.id, h.due_at as "dueAt", h.kind
+      from webhook_endpoints w
+     cross join lateral (
+       select n.id, n.due_at, n.kind from deliveries n
+        where n.endpoint_id = w.id and n.state = 'scheduled' and n.due_at <= now()
+        order by n.due_at, n.id
+        limit ${perEndpoint}) h
+     where ${ids}::bigint[] is null and w.status = 'enabled'
+        or w.id in (select endpoint_id from deliveries where id = any(${ids}::bigint[]))`;
 }
 
 /**

@@ -123,12 +123,3 @@ export async function expandWebhookEvents(
     select taken, calls, paused from webhook_expand(${limit}, ${lowWater})`;
   return { taken: row?.taken ?? 0, calls: (row?.calls ?? []).map(Number), paused: row?.paused ?? false };
 }
-
-/** Calls recorded and never tried, for a worker (re)starting to listen for announcements. */
-export async function untriedCalls(sql: postgres.Sql, limit: number): Promise<{ id: number; dueAt: Date }[]> {
-  return sql<{ id: number; dueAt: Date }[]>`
-    select id, due_at as "dueAt" from deliveries
-     where state = 'scheduled' and kind = 'webhook' and attempts = 0
-     order by id
-     limit ${limit}`;
-}
