@@ -21,20 +21,17 @@ export const PENDING_RESEND_GAP_SECONDS = 10 * 60;
 export const RETURNING_GAP_SECONDS = 24 * 3600;
 
 /**
- * Asks an address to confirm by email (double opt-in). `createIfNew`: store a new address as
- * pending (DOUBLE_OPT_IN=true); false only handles a known address — a pending one asking again,
- * or an unsubscribed one opting back in. Like signup, the rows are committed before this resolves
- * and the enqueue after the commit may fail: the reconciler enqueues what has no job.
+ * Asks an address to confirm by email (double opt-in): a new address is stored as pending; a
+ * known one is handled as requestConfirmation says. Like signup, the rows are committed before
+ * this resolves and the enqueue after the commit may fail: the reconciler enqueues what has no job.
  */
 export async function requestOptIn(
   deps: OptInDeps,
   input: SignupInput,
   meta: { ip: string | undefined; userAgent: string | undefined },
-  options: { createIfNew: boolean },
 ): Promise<void> {
   const rows = await requestConfirmation(deps.sql, {
     ...signupFields(input, meta),
-    createIfNew: options.createIfNew,
     pendingGapSeconds: PENDING_RESEND_GAP_SECONDS,
     returningGapSeconds: RETURNING_GAP_SECONDS,
   });

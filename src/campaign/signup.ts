@@ -37,7 +37,7 @@ export interface SignupMeta {
 export async function signUp(deps: SignupDeps, input: SignupInput, meta: SignupMeta): Promise<void> {
   const first = deps.sequence.steps[0];
   if (!first) throw new Error(`sequence ${deps.sequence.key} has no steps`);
-  if (deps.doubleOptIn) return requestOptIn(deps, input, meta, { createIfNew: true });
+  if (deps.doubleOptIn) return requestOptIn(deps, input, meta);
   // Committed (and its message enqueued) in a batch with whatever else arrived meanwhile.
   await deps.signups.submit({
     ...signupFields(input, meta),

@@ -5,8 +5,6 @@ import type { ScheduledDelivery } from "./deliveries.js";
 /** Double opt-in: the SQL behind confirmation requests, and the purge of the unconfirmed. */
 
 export interface ConfirmationRequest extends SignupFields {
-  /** True when a new address may be stored (as pending); false for a known address only. */
-  createIfNew: boolean;
   /** A pending address asking again gets a new email at most this often. */
   pendingGapSeconds: number;
   /** An unsubscribed address asking to come back gets a confirmation at most this often. */
@@ -29,8 +27,7 @@ export async function requestConfirmation(sql: postgres.Sql, r: ConfirmationRequ
                                status, confirmation_requested_at, last_signup_at)
       select ${r.email}, ${r.firstName ?? null}, ${r.timezone ?? null}, ${r.source ?? null},
              ${r.utmSource ?? null}, ${r.utmMedium ?? null}, ${r.utmCampaign ?? null}, 'pending', now(), now()
-       where ${r.createIfNew}
-         and not exists (select 1 from email_suppressions where email_hash = ${r.emailHash})
+       where not exists (select 1 from email_suppressions where email_hash = ${r.emailHash})
       on conflict (email) do nothing
       returning id
     ), known as (
