@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import { Hono, type Context, type MiddlewareHandler } from "hono";
-import { EMPTY_FORM, WebhookDetailPage, WebhooksPage, type EndpointForm, type Flash } from "../admin/views/webhooks.js";
+import type { Flash } from "../admin/views/layout.js";
+import { EMPTY_FORM, WebhookDetailPage, WebhooksPage, type EndpointForm } from "../admin/views/webhooks.js";
 import type { AdminEnv } from "../http/admin-auth.js";
 import { ADMIN_CSP } from "../http/content-security.js";
 import { ApiError } from "../http/errors.js";
