@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { bearerAuth } from "hono/bearer-auth";
 import type { CredentialLimiter } from "../queue/rate-limiter.js";
 import { ApiError } from "./errors.js";
@@ -161,6 +161,12 @@ export function requireAdmin(options: RequireAdminOptions): MiddlewareHandler<Ad
     );
   };
 }
+
+/** Who did an admin action, as the audit records it. */
+export const adminActor = (c: Context<AdminEnv>, trustProxy: boolean) => ({
+  actor: `admin (${c.get("admin").via})`,
+  clientAddress: clientAddress(c, trustProxy),
+});
 
 /** Constant-time check of a login password against ADMIN_TOKEN (both hashed first, as above). */
 export function isAdminToken(token: string | undefined, given: string): boolean {

@@ -87,8 +87,6 @@ export function valuesFromBody(body: unknown): SignupFormValues {
   return values;
 }
 
-const FIELD_LABELS: Record<string, string> = { email: "Email address", firstName: "First name" };
-
 /**
  * A message a reader can act on, from the server's validation (src/campaign/signup-input.ts).
  * Hidden fields they cannot fix get a general one.

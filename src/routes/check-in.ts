@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { recordAnswer, type CheckInDeps } from "../campaign/check-in.js";
 import type { CheckInAnswer } from "../campaign/links.js";
-import { clientAddress } from "../http/client-address.js";
+import { requester } from "../http/client-address.js";
 import { isPersonsPost } from "../http/person-post.js";
 import { answerRecordedPage, checkInActionPage } from "../pages/check-in-pages.js";
 import type { PageSettings } from "../pages/layout.js";
@@ -39,8 +39,7 @@ export function checkInRoutes(deps: CheckInRouteDeps) {
       await deps.signals.record({
         link: `answer-${answer.answer}`,
         method: c.req.method,
-        userAgent: c.req.header("user-agent"),
-        ip: clientAddress(c, deps.trustProxy),
+        ...requester(c, deps.trustProxy),
         deliveryId: answer.deliveryId,
       });
       return checkInActionPage(c, deps.pages, c.req.path, answer.answer);
@@ -49,11 +48,7 @@ export function checkInRoutes(deps: CheckInRouteDeps) {
       const answer = check(c);
       if (!answer) return linkInvalidPage(c, deps.pages);
       if (!isPersonsPost(c, deps.publicUrl)) return checkInActionPage(c, deps.pages, c.req.path, answer.answer);
-      const outcome = await recordAnswer(deps.checkIn, {
-        ...answer,
-        ip: clientAddress(c, deps.trustProxy),
-        userAgent: c.req.header("user-agent"),
-      });
+      const outcome = await recordAnswer(deps.checkIn, { ...answer, ...requester(c, deps.trustProxy) });
       if (outcome === "not-a-question") return linkInvalidPage(c, deps.pages);
       return answerRecordedPage(c, deps.pages, answer.answer);
     });

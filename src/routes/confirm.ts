@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import { activate, activationOutlook, type ActivationDeps, type ActivationOutcome } from "../campaign/activate.js";
-import { clientAddress } from "../http/client-address.js";
+import { requester } from "../http/client-address.js";
 import { isPersonsPost } from "../http/person-post.js";
 import {
   confirmActionPage,
@@ -49,12 +49,8 @@ export function confirmRoutes(deps: ConfirmDeps) {
       const token = check(c);
       if (!token.ok) return problem(c, token.reason);
       if (!isPersonsPost(c, deps.publicUrl)) return confirmActionPage(c, deps.pages, c.req.path);
-      const outcome = await activate(deps.activation, {
-        subscriberId: token.subject,
-        via: "confirm",
-        ip: clientAddress(c, deps.trustProxy),
-        userAgent: c.req.header("user-agent"),
-      });
+      const who = requester(c, deps.trustProxy);
+      const outcome = await activate(deps.activation, { subscriberId: token.subject, via: "confirm", ...who });
       return outcomePage(c, outcome);
     });
 

@@ -3,7 +3,7 @@ import type postgres from "postgres";
 import { signupSchema } from "../campaign/signup-input.js";
 import { requestFreshGuideLink, type FreshLinkRequestDeps } from "../guide/fresh-link.js";
 import type { GuidePdfStore } from "../guide/pdf.js";
-import { clientAddress } from "../http/client-address.js";
+import { clientAddress, requester } from "../http/client-address.js";
 import { readFormFields } from "../http/request-body.js";
 import {
   freshLinkFormErrorPage,
@@ -59,8 +59,7 @@ export function guideRoutes(deps: GuideRouteDeps) {
       await deps.signals.record({
         link: "guide",
         method: c.req.method,
-        userAgent: c.req.header("user-agent"),
-        ip: clientAddress(c, deps.trustProxy),
+        ...requester(c, deps.trustProxy),
         subscriberId: check.subject,
         deliveryId: check.detail === undefined ? undefined : Number(check.detail),
       });

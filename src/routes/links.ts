@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { clientAddress } from "../http/client-address.js";
+import { requester } from "../http/client-address.js";
 import { linkGonePage, linkInvalidPage } from "../pages/link-pages.js";
 import type { PageSettings } from "../pages/layout.js";
 import { isLinkKey, linkTarget, type OutsideLinks } from "../signals/link-keys.js";
@@ -30,8 +30,7 @@ export function linkRoutes(deps: LinkRouteDeps) {
     await deps.signals.record({
       link: check.detail,
       method: c.req.method,
-      userAgent: c.req.header("user-agent"),
-      ip: clientAddress(c, deps.trustProxy),
+      ...requester(c, deps.trustProxy),
       deliveryId: Number(check.subject),
     });
     c.header("Cache-Control", "private, no-store");

@@ -3,7 +3,7 @@ import { isBot, parseSignup } from "../campaign/signup-input.js";
 import { signUp, type SignupDeps } from "../campaign/signup.js";
 import { SignupBacklogFull } from "../campaign/signup-batcher.js";
 import { ApiError } from "../http/errors.js";
-import { clientAddress } from "../http/client-address.js";
+import { requester } from "../http/client-address.js";
 import { bodyKind, readFormFields, readJsonBody } from "../http/request-body.js";
 import type { RateLimiter } from "../queue/rate-limiter.js";
 import { signupFormErrorPage, thanksLocation } from "../pages/landing.js";
@@ -24,8 +24,8 @@ export function subscribeRoute(deps: SubscribeDeps) {
   return new Hono().post(
     "/api/subscribe",
     async (c) => {
-      const ip = clientAddress(c, deps.trustProxy);
-      const limit = await deps.limiter.consume(ip ?? "unknown");
+      const who = requester(c, deps.trustProxy);
+      const limit = await deps.limiter.consume(who.ip ?? "unknown");
       if (!limit.allowed) {
         throw new ApiError("rate_limited", "Too many signups from this address. Please try again shortly.", undefined, {
           "Retry-After": String(limit.retryAfterSeconds),
@@ -43,7 +43,7 @@ export function subscribeRoute(deps: SubscribeDeps) {
       // A bot that filled the honeypot gets the same answer as a person, and nothing is stored.
       if (!isBot(parsed.input)) {
         try {
-          await signUp(deps, parsed.input, { ip, userAgent: c.req.header("user-agent") });
+          await signUp(deps, parsed.input, who);
         } catch (error) {
           if (!(error instanceof SignupBacklogFull)) throw error;
           // Backpressure: nothing was stored; the reader (or the form's script) tries again shortly.

@@ -1,7 +1,7 @@
-import { Hono, type Context } from "hono";
+import { Hono } from "hono";
 import { activate, type ActivationDeps } from "../campaign/activate.js";
 import { unsubscribe, unsubscribePageState } from "../campaign/unsubscribe.js";
-import { clientAddress } from "../http/client-address.js";
+import { requester } from "../http/client-address.js";
 import { ApiError } from "../http/errors.js";
 import { readFormFields } from "../http/request-body.js";
 import { sameOrigin } from "../http/same-origin.js";
@@ -54,7 +54,7 @@ export function unsubscribeRoutes(deps: UnsubscribeDeps) {
         await deps.signals.record({
           link: "unsubscribe",
           method: c.req.method,
-          ...who(c, deps.trustProxy),
+          ...requester(c, deps.trustProxy),
           subscriberId,
           deliveryId: Number(check.detail),
         });
@@ -68,7 +68,7 @@ export function unsubscribeRoutes(deps: UnsubscribeDeps) {
       // The body is not required (nor need it be readable): a client that posts without it still means "unsubscribe".
       const form = await readFormFields(c);
       const via = form?.from === "page" ? "page" : "one-click";
-      await unsubscribe(sql, { subscriberId, via, ...who(c, deps.trustProxy) });
+      await unsubscribe(sql, { subscriberId, via, ...requester(c, deps.trustProxy) });
       const state = await unsubscribePageState(sql, subscriberId);
       return unsubscribePage(c, deps.pages, state === "subscribed" ? "unsubscribed" : state, token);
     })
@@ -77,11 +77,7 @@ export function unsubscribeRoutes(deps: UnsubscribeDeps) {
       const subscriberId = subscriberOf(token);
       if (!subscriberId) return unsubscribeLinkInvalidPage(c, deps.pages);
       if (!sameOrigin(c.req.raw, deps.publicUrl)) throw new ApiError("forbidden", "This request did not come from the unsubscribe page.");
-      const outcome = await activate(deps.activation, { subscriberId, via: "resubscribe", ...who(c, deps.trustProxy) });
+      const outcome = await activate(deps.activation, { subscriberId, via: "resubscribe", ...requester(c, deps.trustProxy) });
       return resubscribedPage(c, deps.pages, outcome, token);
     });
-}
-
-function who(c: Context, trustProxy: boolean) {
-  return { ip: clientAddress(c, trustProxy), userAgent: c.req.header("user-agent") };
 }
