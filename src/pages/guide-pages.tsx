@@ -2,7 +2,7 @@
 import type { Context } from "hono";
 import type { FC } from "hono/jsx";
 import { describeDays } from "../../emails/components/describe-days.js";
-import { htmlPage, Notice, Shell, type PageSettings } from "./layout.js";
+import { emailInput, Field, htmlPage, Notice, Shell, type PageSettings } from "./layout.js";
 
 /**
  * The pages around a personal guide link: a link that is not ours (400), one that expired (410),
@@ -21,27 +21,7 @@ const FreshLinkForm: FC<{ email?: string; error?: string | undefined }> = ({ ema
         </p>
       </div>
     ) : null}
-    <div class="field">
-      <label for="fresh-email">The email address you signed up with</label>
-      <input
-        id="fresh-email"
-        name="email"
-        type="email"
-        inputmode="email"
-        autocomplete="email"
-        required
-        maxlength={254}
-        value={email ?? ""}
-        aria-invalid={error ? "true" : undefined}
-        aria-describedby={error ? "fresh-email-error" : undefined}
-        autofocus={error ? true : undefined}
-      />
-      {error ? (
-        <p class="field-error" id="fresh-email-error">
-          {error}
-        </p>
-      ) : null}
-    </div>
+    <Field id="fresh-email" label="The email address you signed up with" error={error} input={emailInput(email ?? "")} />
     <button type="submit">Email me a fresh link</button>
   </form>
 );

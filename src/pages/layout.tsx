@@ -97,6 +97,41 @@ export const Notice: FC<PropsWithChildren<{ heading: string }>> = ({ heading, ch
   </div>
 );
 
+/** A form's labelled input; its error is shown under it, announced, and the input focused. */
+export const Field: FC<{ id: string; label: Child; error: string | undefined; input: Record<string, string | number | boolean> }> = ({
+  id,
+  label,
+  error,
+  input,
+}) => (
+  <div class="field">
+    <label for={id}>{label}</label>
+    <input
+      id={id}
+      {...input}
+      aria-invalid={error ? "true" : undefined}
+      aria-describedby={error ? `${id}-error` : undefined}
+      autofocus={error ? true : undefined}
+    />
+    {error ? (
+      <p class="field-error" id={`${id}-error`}>
+        {error}
+      </p>
+    ) : null}
+  </div>
+);
+
+/** The email address input of the signup and fresh-link forms (254: RFC 5321's longest address). */
+export const emailInput = (value: string) => ({
+  name: "email",
+  type: "email",
+  inputmode: "email",
+  autocomplete: "email",
+  required: true,
+  maxlength: 254,
+  value,
+});
+
 /**
  * A page reached from a link in one of our emails (confirm, unsubscribe): one card, titled
  * "… · CLINIC", no script, not indexed.
