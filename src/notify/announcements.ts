@@ -38,9 +38,5 @@ export async function listenForWebhookEvents(deps: AnnouncementDeps): Promise<{ 
     () => deps.expansion.kick(),
     () => void catchUp(),
   );
-  return {
-    async stop() {
-      await listening.unlisten();
-    },
-  };
+  return { stop: () => listening.unlisten() };
 }

@@ -121,11 +121,6 @@ export function nonPublicReason(ip: string): string | undefined {
   return range === "unicast" ? undefined : phraseFor(range);
 }
 
-/** True only for a plain unicast address, with no non-public IPv4 address inside it. */
-export function isPublicAddress(ip: string): boolean {
-  return nonPublicReason(ip) === undefined;
-}
-
 /** A URL's hostname as an address, when it is one (`[::1]` → `::1`); undefined for a name. */
 export function literalAddress(hostname: string): string | undefined {
   const bare = hostname.startsWith("[") && hostname.endsWith("]") ? hostname.slice(1, -1) : hostname;

@@ -20,12 +20,9 @@ export interface CheckInRouteDeps {
 
 /**
  * The check-in's answers, each a one-visit page (DESIGN.md invariant 9, src/pages/action-page.tsx):
- *  - GET /check-in/:token changes nothing — a mail filter fetches all three answers as the email
- *    lands; the fetch is recorded for the signals (a burst) and answered with the page whose
- *    script POSTs the answer at once (a button without scripts).
- *  - POST /check-in/:token, from that page, records the answer and re-plans the reader's last
- *    email by it, then says what comes next ("worse": the emergency signs first).
- * The token names the check-in email and the answer, never the address.
+ * the GET changes nothing — a mail filter fetches all three answers as the email lands — and is
+ * recorded for the signals (a burst); the page's POST records the answer and re-plans the reader's
+ * last email by it. The token names the check-in email and the answer, never the address.
  */
 export function checkInRoutes(deps: CheckInRouteDeps) {
   const check = (c: Context) => {

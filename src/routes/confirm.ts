@@ -21,16 +21,11 @@ export interface ConfirmDeps {
 }
 
 /**
- * The double opt-in link, in one visit (DESIGN.md invariant 9):
- *  - GET /confirm/:token changes nothing: mail filters fetch every link as the message lands,
- *    and a filter's fetch must not confirm anyone nor stand in the consent record. It answers a
- *    page whose script POSTs at once (a button without scripts).
- *  - POST /confirm/:token, sent by that page, activates the subscriber, records the POST's time,
- *    address and user agent in the consent record, and starts the sequence (welcome with the
- *    guide first). Twice is harmless. A POST from another site, or from a client that says it is
- *    a bot, confirms nothing and gets the page again.
- * A token that does not verify gets a 400 page; an expired one (or a request already purged) a
- * 410 page that points back to the form.
+ * The double opt-in link, in one visit (DESIGN.md invariant 9; each answer: docs/http.md). The GET
+ * changes nothing: mail filters fetch every link as the message lands, and a filter's fetch must
+ * not confirm anyone nor stand in the consent record. It answers a page whose script sends the
+ * POST at once, which activates the subscriber and records its own time, address and user agent
+ * as the consent. A POST from another site, or from a client that says it is a bot, confirms nothing.
  */
 export function confirmRoutes(deps: ConfirmDeps) {
   const check = (c: Context) => verifyToken(deps.appSecret, c.req.param("token") ?? "", "confirm");

@@ -21,19 +21,14 @@ export interface UnsubscribeDeps {
 }
 
 /**
- * Leaving, as RFC 8058 and the Gmail/Yahoo bulk-sender rules want it:
- *  - GET /unsubscribe/:token shows one button and changes nothing: link scanners and prefetchers
- *    follow GETs, so a GET must never unsubscribe (RFC 8058 §4 is why the one-click is a POST).
- *  - POST /unsubscribe/:token is the one-click: the mail client POSTs `List-Unsubscribe=One-Click`
- *    with no cookies and no JavaScript; the signed token is the only credential. It answers 200
- *    and is idempotent. Our own button posts here too.
- *  - POST /unsubscribe/:token/resubscribe is the undo: it restarts nothing already sent, and is
- *    recorded as a consent event. Only our own page may send it (the admin forms' same-origin
- *    check): the token travels in every forwarded email, and a cross-site page holding one must
- *    not opt the reader back in (issue 30). Leaving needs no such check: RFC 8058's one-click
- *    comes from a mail client, and opting out on someone's behalf harms no one.
- * A token that does not verify gets a 400 page. Unsubscribe tokens never expire. Bodies are
- * limited to 8 KB by the app (src/http/body-limit.ts).
+ * Leaving, as RFC 8058 and the Gmail/Yahoo bulk-sender rules want it (each answer: docs/http.md):
+ *  - GET shows one button and changes nothing: link scanners and prefetchers follow GETs, so a GET
+ *    must never unsubscribe (RFC 8058 §4 is why the one-click is a POST).
+ *  - POST is the one-click: the mail client posts with no cookie and no JavaScript; the signed
+ *    token is the only credential. Our own button posts here too.
+ *  - POST …/resubscribe, the undo, comes from our own page only: the token travels in every
+ *    forwarded email, and a cross-site page holding one must not opt the reader back in (issue
+ *    30). Leaving needs no such check: opting out on someone's behalf harms no one.
  */
 export function unsubscribeRoutes(deps: UnsubscribeDeps) {
   const sql = deps.activation.sql;
