@@ -15,13 +15,11 @@ const CHALLENGE = 'Bearer realm="admin"';
 const INVALID_TOKEN = 'Bearer realm="admin", error="invalid_token"';
 
 /**
- * Failed Bearer checks count against the client's budget of Bearer guesses (issue 17: the header
- * took 500 guesses in 0.2 s while the form stopped at 10). Once it is spent every Bearer request
- * from that client is answered 429 before its token is looked at, the right token included: a
- * throttled guesser must not learn which guess was right from the one answer that is not a 429.
- * The budget is the Bearer header's own, not the login form's (issue 30: a person mistyping the
- * password on the form, or anyone behind the same address, locked a script's real token out).
- * Each refusal is reported to `onRefused`, which counts it in the audit (src/audit/audit.ts).
+ * Failed Bearer checks count against the client's own budget of Bearer guesses (issues 17 and 30;
+ * docs/security.md "Refusals are counted"). Once it is spent every Bearer request from that client
+ * is answered 429 before its token is looked at, the right token included: a throttled guesser must
+ * not learn which guess was right from the one answer that is not a 429. Each refusal is reported
+ * to `onRefused`, which counts it in the audit (src/audit/audit.ts).
  */
 export interface GuessLimit {
   limiter: CredentialLimiter;

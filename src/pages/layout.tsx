@@ -148,6 +148,21 @@ export const EmailLinkPage: FC<PropsWithChildren<{ settings: PageSettings; headi
   </Shell>
 );
 
+/** Sends an EmailLinkPage holding `body`, with htmlPage's headers. */
+export function emailLinkPage(
+  c: Context,
+  settings: PageSettings,
+  page: { heading: string; title?: string; status?: ContentfulStatusCode },
+  body: Child,
+) {
+  const frame = (
+    <EmailLinkPage settings={settings} heading={page.heading} title={page.title}>
+      {body}
+    </EmailLinkPage>
+  );
+  return htmlPage(c, frame, { settings, status: page.status });
+}
+
 /**
  * Sends a page with the headers every reader page needs: the CSP that allows exactly our inline
  * style and script, framing limited to 'self' (or to ALLOWED_ORIGINS for the embeddable ones),
