@@ -39,12 +39,9 @@ const GuideNotice: FC<PropsWithChildren<{ settings: PageSettings; title: string;
   </Shell>
 );
 
-const LinkProblemPage: FC<{ settings: PageSettings; problem: LinkProblem | "ask"; email?: string; error?: string }> = ({
-  settings,
-  problem,
-  email,
-  error,
-}) => (
+type LinkProblemPageProps = { settings: PageSettings; problem: LinkProblem | "ask"; email?: string; error?: string };
+
+const LinkProblemPage: FC<LinkProblemPageProps> = ({ settings, problem, email, error }) => (
   <GuideNotice settings={settings} title={`${error ? "Please check the form · " : ""}${HEADINGS[problem]}`} heading={HEADINGS[problem]}>
     {problem === "expired" ? (
       <p>

@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import type { FC } from "hono/jsx";
 import { DEFAULT_CARE, reminderEmergency, reminderSameDay } from "../../emails/components/red-flags-wording.js";
 import { CONSENT_WORDING } from "../campaign/consent.js";
-import { FIRST_NAME_MAX } from "../campaign/signup-input.js";
+import { FIRST_NAME_MAX, type SignupFieldError as SignupFormError } from "../campaign/signup-input.js";
 import { emailInput, Field, htmlPage, MEDICAL_DISCLAIMER, Notice, Shell, type PageSettings } from "./layout.js";
 import { describeDays } from "../../emails/components/describe-days.js";
 
@@ -50,11 +50,6 @@ export interface SignupFormValues {
   utm_source?: string;
   utm_medium?: string;
   utm_campaign?: string;
-}
-
-export interface SignupFormError {
-  field: string;
-  message: string;
 }
 
 /** Limits matching the server's (src/campaign/signup-input.ts), so a carried value stays valid. */

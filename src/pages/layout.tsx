@@ -98,12 +98,9 @@ export const Notice: FC<PropsWithChildren<{ heading: string }>> = ({ heading, ch
 );
 
 /** A form's labelled input; its error is shown under it, announced, and the input focused. */
-export const Field: FC<{ id: string; label: Child; error: string | undefined; input: Record<string, string | number | boolean> }> = ({
-  id,
-  label,
-  error,
-  input,
-}) => (
+type FieldProps = { id: string; label: Child; error: string | undefined; input: Record<string, string | number | boolean> };
+
+export const Field: FC<FieldProps> = ({ id, label, error, input }) => (
   <div class="field">
     <label for={id}>{label}</label>
     <input
@@ -136,13 +133,9 @@ export const emailInput = (value: string) => ({
  * A page reached from a link in one of our emails (confirm, unsubscribe): one card, titled
  * "… · CLINIC", no script, not indexed.
  */
-export const EmailLinkPage: FC<PropsWithChildren<{ settings: PageSettings; heading: string; title?: string; autoSubmit?: boolean }>> = ({
-  settings,
-  heading,
-  title = heading,
-  autoSubmit,
-  children,
-}) => (
+type EmailLinkPageProps = PropsWithChildren<{ settings: PageSettings; heading: string; title?: string; autoSubmit?: boolean }>;
+
+export const EmailLinkPage: FC<EmailLinkPageProps> = ({ settings, heading, title = heading, autoSubmit, children }) => (
   <Shell title={`${title} · ${settings.clinicName}`} settings={settings} fromEmail autoSubmit={autoSubmit}>
     <Notice heading={heading}>{children}</Notice>
   </Shell>

@@ -14,6 +14,7 @@ import * as queries from "../db/queries/admin.js";
 import { campaignStats, filterFromQuery, statsQuerySchema } from "../admin/stats.js";
 import { ACTION_MESSAGES, ACTIONS, exportSubscriber, runSubscriberAction, type SubscriberAction } from "../admin/subscriber-actions.js";
 import { Dashboard } from "../admin/views/dashboard.js";
+import { flashFrom } from "../admin/views/layout.js";
 import { sequenceGraph } from "../admin/sequence-graph.js";
 import { listEndpoints } from "../db/queries/webhook-endpoints.js";
 import { AuditPage, FailuresPage, OutboxEmailPage, OutboxPage } from "../admin/views/pages.js";
@@ -122,11 +123,7 @@ export function adminPageRoutes(deps: AdminPageDeps, auth: MiddlewareHandler<Adm
     .get("/admin/subscribers/:id", auth, pageHeaders, async (c) => {
       const record = await queries.subscriberRecord(deps.db, subscriberId(c));
       if (!record) throw new ApiError("not_found", "No such subscriber.");
-      const done = c.req.query("done");
-      const flash =
-        done && (ACTIONS as readonly string[]).includes(done)
-          ? { ok: c.req.query("ok") === "1", message: ACTION_MESSAGES[done as SubscriberAction][c.req.query("ok") === "1" ? "ok" : "failed"] }
-          : undefined;
+      const flash = flashFrom((name) => c.req.query(name), ACTION_MESSAGES);
       return c.html(<SubscriberDetail record={record} flash={flash} clinicName={deps.clinicName} />);
     })
     .get("/admin/subscribers/:id/export", auth, async (c) => {

@@ -1,6 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import { Hono, type Context, type MiddlewareHandler } from "hono";
-import type { Flash } from "../admin/views/layout.js";
+import { flashFrom, type Flash } from "../admin/views/layout.js";
 import { EMPTY_FORM, WebhookDetailPage, WebhooksPage, type EndpointForm } from "../admin/views/webhooks.js";
 import * as queries from "../db/queries/webhook-endpoints.js";
 import { adminActor, type AdminEnv } from "../http/admin-auth.js";
@@ -35,13 +35,12 @@ const DONE = {
 
 type Done = keyof typeof DONE;
 
-function flashFrom(c: Context): Flash | undefined {
-  const done = c.req.query("done");
-  if (!done || !Object.hasOwn(DONE, done)) return undefined;
-  const ok = c.req.query("ok") === "1";
+/** The action's flash; a replay of failures says how many went again. */
+function flash(c: Context): Flash | undefined {
+  const said = flashFrom((name) => c.req.query(name), DONE);
   const count = c.req.query("n");
-  const message = DONE[done as Done][ok ? "ok" : "failed"];
-  return { ok, message: done === "replay-failures" && ok && count && /^\d{1,9}$/.test(count) ? `${message} ${count}.` : message };
+  if (said?.ok && c.req.query("done") === "replay-failures" && count && /^\d{1,9}$/.test(count)) said.message += ` ${count}.`;
+  return said;
 }
 
 /**
@@ -93,7 +92,7 @@ export function adminWebhookPages(deps: WebhookPageDeps, auth: MiddlewareHandler
   };
 
   return new Hono<AdminEnv>()
-    .get("/admin/webhooks", auth, pageHeaders, (c) => listPage(c, { flash: flashFrom(c) }))
+    .get("/admin/webhooks", auth, pageHeaders, (c) => listPage(c, { flash: flash(c) }))
     .post("/admin/webhooks", auth, pageHeaders, async (c) => {
       const body = await formBody(c);
       const form: EndpointForm = {
@@ -163,7 +162,7 @@ export function adminWebhookPages(deps: WebhookPageDeps, auth: MiddlewareHandler
           filter={{ eventType, outcome }}
           next={page.length === limit ? page.at(-1)!.id : undefined}
           sinceDefault={sinceDefault}
-          flash={flashFrom(c)}
+          flash={flash(c)}
           clinicName={deps.clinicName}
         />,
       );

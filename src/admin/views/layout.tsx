@@ -106,6 +106,14 @@ export interface Flash {
   message: string;
 }
 
+/** What a page says after an action: its redirect carries ?done=ACTION&ok=0|1, never free text. */
+export function flashFrom(query: (name: string) => string | undefined, said: Record<string, { ok: string; failed: string }>) {
+  const done = query("done");
+  if (!done || !Object.hasOwn(said, done)) return undefined;
+  const ok = query("ok") === "1";
+  return { ok, message: said[done]![ok ? "ok" : "failed"] } satisfies Flash;
+}
+
 export const FlashLine: FC<{ flash: Flash | undefined }> = ({ flash }) =>
   flash ? (
     <p class={`flash${flash.ok ? "" : " bad"}`} role="status">

@@ -3,11 +3,9 @@ import type { FC, PropsWithChildren } from "hono/jsx";
 import type { AuditListItem, FailureRow, OutboxEmailRow, OutboxListItem, UnprocessableEventRow } from "../../db/queries/admin.js";
 import { AdminPage, BackLink, ClearLink, KeyRow, OlderLink, TableHead, when } from "./layout.js";
 
-export const FailuresPage: FC<{ failures: FailureRow[]; unprocessableEvents: UnprocessableEventRow[]; clinicName: string }> = ({
-  failures,
-  unprocessableEvents,
-  clinicName,
-}) => (
+type FailuresPageProps = { failures: FailureRow[]; unprocessableEvents: UnprocessableEventRow[]; clinicName: string };
+
+export const FailuresPage: FC<FailuresPageProps> = ({ failures, unprocessableEvents, clinicName }) => (
   <AdminPage title="Failures" path="/admin/failures" clinicName={clinicName}>
     <h1>Failed sends</h1>
     <div class="card">
@@ -59,13 +57,9 @@ export const FailuresPage: FC<{ failures: FailureRow[]; unprocessableEvents: Unp
   </AdminPage>
 );
 
-export const OutboxPage: FC<{ emails: OutboxListItem[]; next: number | undefined; q: string; transport: string; clinicName: string }> = ({
-  emails,
-  next,
-  q,
-  transport,
-  clinicName,
-}) => (
+type OutboxPageProps = { emails: OutboxListItem[]; next: number | undefined; q: string; transport: string; clinicName: string };
+
+export const OutboxPage: FC<OutboxPageProps> = ({ emails, next, q, transport, clinicName }) => (
   <AdminPage title="Outbox" path="/admin/outbox" clinicName={clinicName}>
     <h1>Outbox</h1>
     <div class="card">
@@ -160,12 +154,9 @@ export const OutboxEmailPage: FC<{ email: OutboxEmailRow; clinicName: string }> 
   </AdminPage>
 );
 
-export const AuditPage: FC<{ rows: AuditListItem[]; next: number | undefined; retentionDays: number; clinicName: string }> = ({
-  rows,
-  next,
-  retentionDays,
-  clinicName,
-}) => (
+type AuditPageProps = { rows: AuditListItem[]; next: number | undefined; retentionDays: number; clinicName: string };
+
+export const AuditPage: FC<AuditPageProps> = ({ rows, next, retentionDays, clinicName }) => (
   <AdminPage title="Audit" path="/admin/audit" clinicName={clinicName}>
     <h1>Admin actions</h1>
     <form method="post" action="/admin/logout-everywhere" class="card">
@@ -234,12 +225,9 @@ const LoginFrame: FC<PropsWithChildren<{ clinicName: string; refresh?: boolean }
 );
 
 /** The one-time development login link's landing (src/routes/admin-dev-login.tsx). */
-export const DevLoginPage: FC<{ ok: boolean; reason?: keyof typeof DEV_LINK_REFUSED; tokenFile: string; clinicName: string }> = ({
-  ok,
-  reason,
-  tokenFile,
-  clinicName,
-}) => (
+type DevLoginPageProps = { ok: boolean; reason?: keyof typeof DEV_LINK_REFUSED; tokenFile: string; clinicName: string };
+
+export const DevLoginPage: FC<DevLoginPageProps> = ({ ok, reason, tokenFile, clinicName }) => (
   <LoginFrame clinicName={clinicName} refresh={ok}>
     {ok ? (
       <p>

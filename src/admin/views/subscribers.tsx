@@ -3,12 +3,9 @@ import type { FC } from "hono/jsx";
 import type { SubscriberListItem, SubscriberRecord } from "../../db/queries/admin.js";
 import { AdminPage, BackLink, FlashLine, KeyRow, TableHead, type Flash, when } from "./layout.js";
 
-export const SubscriberSearch: FC<{ q: string; results: SubscriberListItem[]; recent: boolean; clinicName: string }> = ({
-  q,
-  results,
-  recent,
-  clinicName,
-}) => (
+type SubscriberSearchProps = { q: string; results: SubscriberListItem[]; recent: boolean; clinicName: string };
+
+export const SubscriberSearch: FC<SubscriberSearchProps> = ({ q, results, recent, clinicName }) => (
   <AdminPage title="Subscribers" path="/admin/subscribers" clinicName={clinicName}>
     <h1>Subscribers</h1>
     <div class="card">
@@ -93,11 +90,9 @@ function timeline(r: SubscriberRecord): TimelineItem[] {
   return items.sort((a, b) => a.at.getTime() - b.at.getTime());
 }
 
-export const SubscriberDetail: FC<{ record: SubscriberRecord; flash?: Flash; clinicName: string }> = ({
-  record,
-  flash,
-  clinicName,
-}) => {
+type SubscriberDetailProps = { record: SubscriberRecord; flash?: Flash; clinicName: string };
+
+export const SubscriberDetail: FC<SubscriberDetailProps> = ({ record, flash, clinicName }) => {
   const s = record.subscriber;
   const erased = s.erasedAt !== null;
   const enrollment = record.enrollments[0];
