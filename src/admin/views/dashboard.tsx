@@ -31,6 +31,14 @@ const Kpi: FC<{ label: string; value: number; sub?: string; id?: string }> = (p)
   </div>
 );
 
+/** A number cell; with `of`, its share of that whole too. */
+const Num: FC<{ n: number; of?: number }> = ({ n, of }) => (
+  <td class="n">
+    {fmt(n)}
+    {of === undefined ? null : <span class="pct">{pct(n, of)}</span>}
+  </td>
+);
+
 const hostOf = (url: string) => URL.parse(url)?.host ?? url;
 
 /** The sequence as a small graph: the main line, the question, and one path per answer. */
@@ -200,23 +208,14 @@ export const Dashboard: FC<DashboardProps> = ({ stats, query, failures, disabled
             {stats.steps.map((st) => (
               <tr data-step={st.step}>
                 <td>{st.step}</td>
-                <td class="n">{fmt(st.sent)}</td>
-                <td class="n">
-                  {fmt(st.delivered)}
-                  <span class="pct">{pct(st.delivered, st.sent)}</span>
-                </td>
-                <td class="n">
-                  {fmt(st.opened)}
-                  <span class="pct">{pct(st.opened, st.delivered)}</span>
-                </td>
-                <td class="n">
-                  {fmt(st.clicked)}
-                  <span class="pct">{pct(st.clicked, st.delivered)}</span>
-                </td>
-                <td class="n">{fmt(st.bounced)}</td>
-                <td class="n">{fmt(st.complained)}</td>
-                <td class="n">{fmt(st.failed)}</td>
-                <td class="n">{fmt(st.unsubscribed)}</td>
+                <Num n={st.sent} />
+                <Num n={st.delivered} of={st.sent} />
+                <Num n={st.opened} of={st.delivered} />
+                <Num n={st.clicked} of={st.delivered} />
+                <Num n={st.bounced} />
+                <Num n={st.complained} />
+                <Num n={st.failed} />
+                <Num n={st.unsubscribed} />
               </tr>
             ))}
           </tbody>
@@ -243,15 +242,12 @@ export const Dashboard: FC<DashboardProps> = ({ stats, query, failures, disabled
                   <td>{label(src.utmSource)}</td>
                   <td>{label(src.utmMedium)}</td>
                   <td>{label(src.utmCampaign)}</td>
-                  <td class="n">{fmt(src.signups)}</td>
-                  <td class="n">{fmt(src.active)}</td>
-                  <td class="n">
-                    {fmt(src.guideDownloaders)}
-                    <span class="pct">{pct(src.guideDownloaders, src.signups)}</span>
-                  </td>
-                  <td class="n">{fmt(src.emailsClicked)}</td>
-                  <td class="n">{fmt(src.booked)}</td>
-                  <td class="n">{fmt(src.unsubscribed)}</td>
+                  <Num n={src.signups} />
+                  <Num n={src.active} />
+                  <Num n={src.guideDownloaders} of={src.signups} />
+                  <Num n={src.emailsClicked} />
+                  <Num n={src.booked} />
+                  <Num n={src.unsubscribed} />
                 </tr>
               ))}
             </tbody>
