@@ -99,15 +99,8 @@ export function bearerCheck(options: {
   };
 }
 
-export interface AdminAuthOptions {
-  /** ADMIN_TOKEN; undefined keeps every admin route closed. */
-  token: string | undefined;
-  /** Failed Bearer checks per client. */
-  guesses?: GuessLimit | undefined;
-}
-
 /** `Authorization: Bearer ADMIN_TOKEN` only (the data-rights API: scripts, never a browser session). */
-export function adminAuth(options: AdminAuthOptions): MiddlewareHandler<AdminEnv> {
+export function adminAuth(options: Pick<RequireAdminOptions, "token" | "guesses">): MiddlewareHandler<AdminEnv> {
   return bearerCheck({
     tokens: [options.token],
     closedMessage: "The admin API is closed: set ADMIN_TOKEN to open it.",
@@ -122,6 +115,7 @@ export function adminAuth(options: AdminAuthOptions): MiddlewareHandler<AdminEnv
  * answers 401.
  */
 export interface RequireAdminOptions {
+  /** ADMIN_TOKEN; undefined keeps every admin route closed. */
   token: string | undefined;
   session: AdminSessionSettings;
   /** "page": redirect to the login page; "api": 401 JSON. */

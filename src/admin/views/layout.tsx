@@ -66,15 +66,21 @@ header{padding:.5rem .75rem;gap:.4rem 1rem}header nav{gap:.25rem .9rem}main{padd
 }
 `;
 
+/** Every admin page's head; `refresh` sends the browser on to the dashboard at once. */
+export const AdminHead: FC<{ title: string; css: string; refresh?: boolean | undefined }> = ({ title, css, refresh }) => (
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <meta name="robots" content="noindex" />
+    {refresh ? <meta http-equiv="refresh" content="0;url=/admin" /> : null}
+    <title>{title}</title>
+    <style>{css}</style>
+  </head>
+);
+
 export const AdminPage: FC<PropsWithChildren<{ title: string; path: string; clinicName: string }>> = ({ title, path, clinicName, children }) => (
   <html lang="en">
-    <head>
-      <meta charset="utf-8" />
-      <meta name="viewport" content="width=device-width, initial-scale=1" />
-      <meta name="robots" content="noindex" />
-      <title>{`${title} · ${clinicName} admin`}</title>
-      <style>{CSS}</style>
-    </head>
+    <AdminHead title={`${title} · ${clinicName} admin`} css={CSS} />
     <body>
       <header>
         <span class="brand">{clinicName} · admin</span>

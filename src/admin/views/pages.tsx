@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import type { FC, PropsWithChildren } from "hono/jsx";
 import type { AuditListItem, FailureRow, OutboxEmailRow, OutboxListItem, UnprocessableEventRow } from "../../db/queries/admin.js";
-import { AdminPage, BackLink, ClearLink, KeyRow, OlderLink, TableHead, when } from "./layout.js";
+import { AdminHead, AdminPage, BackLink, ClearLink, KeyRow, OlderLink, TableHead, when } from "./layout.js";
 
 type FailuresPageProps = { failures: FailureRow[]; unprocessableEvents: UnprocessableEventRow[]; clinicName: string };
 
@@ -207,14 +207,7 @@ const DEV_LINK_REFUSED = {
 /** The login pages' frame: no navigation, one small stylesheet. */
 const LoginFrame: FC<PropsWithChildren<{ clinicName: string; refresh?: boolean }>> = ({ clinicName, refresh, children }) => (
   <html lang="en">
-    <head>
-      <meta charset="utf-8" />
-      <meta name="viewport" content="width=device-width, initial-scale=1" />
-      <meta name="robots" content="noindex" />
-      {refresh ? <meta http-equiv="refresh" content="0;url=/admin" /> : null}
-      <title>{`Log in · ${clinicName} admin`}</title>
-      <style>{LOGIN_CSS}</style>
-    </head>
+    <AdminHead title={`Log in · ${clinicName} admin`} css={LOGIN_CSS} refresh={refresh} />
     <body>
       <main>
         <h1>{clinicName} admin</h1>

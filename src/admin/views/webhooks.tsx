@@ -286,6 +286,21 @@ const AttemptList: FC<{ delivery: LoggedDelivery }> = ({ delivery }) =>
     </ol>
   );
 
+/** A filter's drop-down: "any", then each value. */
+const Choice: FC<{ label: string; name: string; values: readonly string[]; selected: string | undefined }> = (p) => (
+  <label>
+    {p.label}
+    <select name={p.name}>
+      <option value="">any</option>
+      {p.values.map((v) => (
+        <option value={v} selected={p.selected === v}>
+          {v}
+        </option>
+      ))}
+    </select>
+  </label>
+);
+
 export const WebhookDetailPage: FC<{
   endpoint: EndpointListItem;
   deliveries: LoggedDelivery[];
@@ -332,28 +347,8 @@ export const WebhookDetailPage: FC<{
       <section class="card" aria-labelledby="log-title">
         <h2 id="log-title">Delivery log</h2>
         <form class="filters" method="get" action={`/admin/webhooks/${endpoint.id}`} role="search" aria-label="Filter the log">
-          <label>
-            Event type
-            <select name="eventType">
-              <option value="">any</option>
-              {WEBHOOK_EVENT_TYPE_NAMES.map((t) => (
-                <option value={t} selected={filter.eventType === t}>
-                  {t}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Outcome
-            <select name="outcome">
-              <option value="">any</option>
-              {OUTCOMES.map((o) => (
-                <option value={o} selected={filter.outcome === o}>
-                  {o}
-                </option>
-              ))}
-            </select>
-          </label>
+          <Choice label="Event type" name="eventType" values={WEBHOOK_EVENT_TYPE_NAMES} selected={filter.eventType} />
+          <Choice label="Outcome" name="outcome" values={OUTCOMES} selected={filter.outcome} />
           <button type="submit">Filter</button>
           <ClearLink href={`/admin/webhooks/${endpoint.id}`} shown={filter.eventType || filter.outcome} />
         </form>
