@@ -103,14 +103,10 @@ export function adminPageRoutes(deps: AdminPageDeps, auth: MiddlewareHandler<Adm
       c.header("Cache-Control", "no-store");
       // Streamed from a database cursor, a batch at a time: memory stays flat at any list size.
       return stream(c, async (out) => {
-        let aborted = false;
-        out.onAbort(() => {
-          aborted = true;
-        });
         await out.write(csvLine(queries.EXPORT_COLUMNS));
         try {
           for await (const rows of queries.exportSubscribers(deps.sql, filter)) {
-            if (aborted) break;
+            if (out.aborted) break;
             await out.write(rows.map((r) => csvLine(queries.EXPORT_COLUMNS.map((col) => r[col]))).join(""));
           }
         } catch (error) {
