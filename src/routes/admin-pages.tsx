@@ -39,11 +39,6 @@ export interface AdminPageDeps {
   auditRetentionDays: number;
 }
 
-/**
- * The admin's pages. Each attaches `auth` itself (a sub-app's use("*") would guard the whole
- * app once mounted at "/"). Pages hold personal data: never cached, never indexed, and a CSP
- * that lets them load scripts and styles from this origin only (ADMIN_CSP, src/http/content-security.ts).
- */
 /** The outbox email's own HTML: a sandbox (RFC-less, CSP Level 2) with no script, no forms, no origin. */
 const EMAIL_CSP = "sandbox; default-src 'none'; img-src https: http: data:; style-src 'unsafe-inline'; font-src https: data:";
 
@@ -53,6 +48,11 @@ const before = (c: Context) => {
   return id && ROW_ID.test(id) ? Number(id) : undefined;
 };
 
+/**
+ * The admin's pages. Each attaches `auth` itself (a sub-app's use("*") would guard the whole
+ * app once mounted at "/"). Pages hold personal data: never cached, never indexed, and a CSP
+ * that lets them load scripts and styles from this origin only (ADMIN_CSP, src/http/content-security.ts).
+ */
 export function adminPageRoutes(deps: AdminPageDeps, auth: MiddlewareHandler<AdminEnv>) {
   const who = (c: Context<AdminEnv>) => adminActor(c, deps.trustProxy);
   const subscriberId = (c: Context) => uuidParam(c, "No such subscriber.");
