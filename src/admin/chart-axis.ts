@@ -1,12 +1,8 @@
 /**
  * The time axis of the dashboard's "Signups per day" chart (issue 18), worked out on the server
  * where it can be tested: left alone, uPlot sizes a time axis around a single day as if it were
- * years wide (one bar at the left edge of 2027–2029). Pure: days in, the scale and ticks out.
- *
- * The chart's days (src/admin/stats.ts fillDays) already span the data or the filter's range,
- * zero days included; each day is a bar centred on its midnight UTC, so the scale reaches half
- * a day past the first and last. Ticks are whole days, weeks (Mondays), or the first of months,
- * whichever is the finest that keeps to `maxTicks` labels.
+ * years wide. Each day is a bar centred on its midnight UTC, so the scale reaches half a day past
+ * the first and last; ticks are the finest of days, Mondays or months that keeps to `maxTicks`.
  */
 export interface TimeAxis {
   /** Unix seconds: the scale's ends and the ticks, as uPlot takes them. */

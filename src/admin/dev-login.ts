@@ -1,16 +1,11 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 
 /**
- * One-time admin login links for development (issue 18): when bootstrap made the development
- * ADMIN_TOKEN, the API prints `PUBLIC_URL/admin/dev-login/LINK` at start and opening it logs the
- * browser in (src/routes/admin-dev-login.ts). Never built in production.
- *
- * A link is `base64url(nonce).expiry.mac`: HMAC-SHA256 keyed by APP_SECRET and the admin token
- * (a changed token voids every link), so a tampered link fails before anything is looked up;
- * it lasts LINK_MINUTES; and it works once — its nonce is kept in this process until it is
- * used or expires, so a second use, or a link printed before a restart, is refused. (In memory
- * on purpose: only the API process that printed the link can honour it, which is all a
- * developer's single `npm start` needs.)
+ * One-time admin login links for development (issue 18; README "Two commands"). Never built in
+ * production. A link is `base64url(nonce).expiry.mac`: HMAC-SHA256 keyed by APP_SECRET and the
+ * admin token (a changed token voids every link), so a tampered link fails before anything is
+ * looked up. Its nonce is kept in this process until used or expired — in memory on purpose: only
+ * the process that printed the link can honour it, which is all a developer's `npm start` needs.
  */
 export const LINK_MINUTES = 15;
 

@@ -18,16 +18,12 @@ export interface StepStats {
   step: string;
   sent: number;
   delivered: number;
-  /** An estimate: Apple Mail Privacy Protection and image proxies open emails nobody read. */
   opened: number;
-  /** Subscribers who opened one of this email's links as a person (first-party links, src/signals/). */
   clicked: number;
-  /** Fetches of this email's links that were not a person's (mail scanners, link checkers): left out. */
   automatedClicks: number;
   bounced: number;
   complained: number;
   failed: number;
-  /** Subscribers now unsubscribed whose last email sent was this step. */
   unsubscribed: number;
 }
 
@@ -40,10 +36,8 @@ export interface SourceStats {
   confirmed: number;
   active: number;
   guideDownloaders: number;
-  /** Emails of the sequence clicked at least once (distinct deliveries). */
   emailsClicked: number;
   unsubscribed: number;
-  /** Subscribers who booked (POST /admin/api/conversions, goal "booked"). */
   booked: number;
 }
 
@@ -56,25 +50,17 @@ export interface CampaignStats {
     unsubscribed: number;
     bounced: number;
     complained: number;
-    /** Extra: confirmed their address (everyone, without double opt-in). */
     confirmed: number;
   };
-  /** People only; `automated`: guide fetches that were not a person's, left out of the others. */
   guide: { downloads: number; uniqueSubscribers: number; automated: number };
   steps: StepStats[];
   signupsByDay: { date: string; count: number }[];
-  /** Extra: unsubscribed before any email of the sequence was sent. */
   unsubscribedBeforeFirstEmail: number;
-  /** Extra: steps found in the data that the sequence no longer has. */
   retiredSteps: StepStats[];
-  /** Extra: per source/UTM combination, most signups first. */
   sources: SourceStats[];
-  /** The check-in: asked = check-in emails sent; the rest by each reader's latest answer. */
   checkIn: { asked: number; better: number; same: number; worse: number; unanswered: number };
   conversions: { booked: number };
-  /** Extra: subscribers who opened the booking link as a person (apart from those who booked). */
   bookingClicks: number;
-  /** Extra: which numbers are estimates, and why. */
   estimates: { "steps.opened": string };
   filter: CohortFilter;
   generatedAt: string;

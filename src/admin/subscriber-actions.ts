@@ -23,11 +23,6 @@ export interface SubscriberActionDeps {
 export const ACTIONS = ["unsubscribe", "lift-suppression", "fresh-link", "erase"] as const;
 export type SubscriberAction = (typeof ACTIONS)[number];
 
-export interface ActionResult {
-  ok: boolean;
-  message: string;
-}
-
 /** What the page says after each action, by outcome (the route redirects with ?done=ACTION&ok=0|1). */
 export const ACTION_MESSAGES: Record<SubscriberAction, { ok: string; failed: string }> = {
   unsubscribe: { ok: "Unsubscribed: every future email is stopped.", failed: "Nothing changed." },
@@ -42,59 +37,47 @@ export const ACTION_MESSAGES: Record<SubscriberAction, { ok: string; failed: str
   erase: { ok: "Personal data erased. The anonymous counts remain.", failed: "Nothing was erased." },
 };
 
+/**
+ * Runs one action: undefined for an unknown subscriber, else whether it changed anything (the
+ * page says what: ACTION_MESSAGES).
+ */
 export async function runSubscriberAction(
   deps: SubscriberActionDeps,
   who: Actor,
   subscriberId: string,
   action: SubscriberAction,
   options: { suppress?: boolean } = {},
-): Promise<ActionResult | undefined> {
+): Promise<boolean | undefined> {
   const subscriber = await subscriberAddress(deps.db, subscriberId);
   if (!subscriber) return undefined;
-  let result: ActionResult;
-  if (subscriber.erased && action !== "unsubscribe") {
-    result = { ok: false, message: "This subscriber's data was erased: nothing is left to act on." };
-  } else {
+  const suppress = options.suppress ?? false;
+  let ok = false;
+  // An erased subscriber's data is gone: nothing is left to act on but leaving.
+  if (!subscriber.erased || action === "unsubscribe") {
     switch (action) {
-      case "unsubscribe": {
+      case "unsubscribe":
         await leave(deps.sql, subscriberId, "removed");
-        result = { ok: true, message: "Unsubscribed: every future email is stopped." };
+        ok = true;
         break;
-      }
-      case "lift-suppression": {
-        const { lifted } = await liftAddressSuppression(deps, subscriber.email);
-        result = lifted
-          ? { ok: true, message: "Suppression lifted: the address may sign up again (nothing is sent because of this)." }
-          : { ok: false, message: "There was no bounce, complaint or erasure suppression to lift." };
+      case "lift-suppression":
+        ok = (await liftAddressSuppression(deps, subscriber.email)).lifted;
         break;
-      }
-      case "fresh-link": {
+      case "fresh-link":
         await requestFreshGuideLink(deps, subscriber.email);
-        result = {
-          ok: true,
-          message: "A fresh guide link is queued, if the subscriber is still subscribed and got none in the last hour.",
-        };
+        ok = true;
         break;
-      }
-      case "erase": {
-        const erased = await eraseAddress(deps, subscriber.email, { suppress: options.suppress ?? false });
-        result = {
-          ok: erased.erased,
-          message: erased.erased
-            ? `Personal data erased${erased.suppressed ? "; the address stays suppressed" : ""}. The anonymous counts remain.`
-            : "Nothing was erased.",
-        };
+      case "erase":
+        ok = (await eraseAddress(deps, subscriber.email, { suppress })).erased;
         break;
-      }
     }
   }
   await recordAdminAction(deps, {
     ...who,
     action: `subscriber.${action}`,
     subscriberId,
-    detail: { ok: result.ok, ...(action === "erase" ? { suppress: options.suppress ?? false } : {}) },
+    detail: { ok, ...(action === "erase" ? { suppress } : {}) },
   });
-  return result;
+  return ok;
 }
 
 /** GDPR art. 15/20 export, as the data-rights API gives it; recorded in the audit. */

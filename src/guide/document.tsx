@@ -215,15 +215,22 @@ function Block({ block }: { block: GuideBlock }) {
   }
 }
 
+/** A section's numbered heading; the red flags' number is drawn in the warning colour. */
+function SectionHead({ number, heading, warning = false }: { number: number; heading: string; warning?: boolean }) {
+  return (
+    <View style={s.sectionHead}>
+      <Text style={warning ? [s.sectionNumber, { backgroundColor: color.careBorder }] : s.sectionNumber}>{number}</Text>
+      <Text style={s.sectionTitle}>{heading}</Text>
+    </View>
+  );
+}
+
 function Section({ section, number }: { section: GuideSection; number: number }) {
   return (
     <View style={s.section}>
       {/* Keep a heading with the start of its text: never alone at the foot of a page. */}
       <View wrap={false} minPresenceAhead={80}>
-        <View style={s.sectionHead}>
-          <Text style={s.sectionNumber}>{number}</Text>
-          <Text style={s.sectionTitle}>{section.heading}</Text>
-        </View>
+        <SectionHead number={number} heading={section.heading} />
         <Text style={s.lead}>{section.lead}</Text>
       </View>
       {section.blocks.map((block, i) => (
@@ -376,17 +383,11 @@ export function GuideDocument({ content, clinicName, bookingUrl, reading }: Guid
           <Section key={section.id} section={section} number={i + 1} />
         ))}
         <View wrap={false}>
-          <View style={s.sectionHead}>
-            <Text style={[s.sectionNumber, { backgroundColor: color.careBorder }]}>{sections.length + 1}</Text>
-            <Text style={s.sectionTitle}>{content.redFlags.heading}</Text>
-          </View>
+          <SectionHead number={sections.length + 1} heading={content.redFlags.heading} warning />
           <RedFlags content={content.redFlags} />
         </View>
         <View break>
-          <View style={s.sectionHead}>
-            <Text style={s.sectionNumber}>{sections.length + 2}</Text>
-            <Text style={s.sectionTitle}>{content.notes.heading}</Text>
-          </View>
+          <SectionHead number={sections.length + 2} heading={content.notes.heading} />
           <Text style={s.lead}>{content.notes.lead}</Text>
           {content.notes.prompts.map((prompt) => (
             <View key={prompt} style={s.notePrompt} wrap={false}>

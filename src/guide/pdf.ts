@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { createElement } from "react";
 import type { Logger } from "../logger.js";
@@ -9,11 +8,7 @@ import type { GuideLinks } from "./document.js";
 /** The PDF served at GET /guide/:token, with what the response headers need. */
 export interface GuidePdf {
   bytes: Buffer;
-  /** A strong validator: the SHA-256 of the bytes (RFC 9110 §8.8.3). */
-  etag: string;
   source: "built" | "file";
-  /** How long building (or reading) it took, in milliseconds. */
-  ms: number;
 }
 
 /**
@@ -83,9 +78,8 @@ export function createGuidePdfStore(settings: GuidePdfSettings): GuidePdfStore {
       source = "built";
     }
     const ms = Math.round(performance.now() - started);
-    const etag = `"${createHash("sha256").update(bytes).digest("base64url")}"`;
     settings.logger.info({ source, bytes: bytes.length, ms }, "guide PDF ready");
-    return { bytes, etag, source, ms };
+    return { bytes, source };
   }
 
   function get(): Promise<GuidePdf> {

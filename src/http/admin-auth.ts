@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { bearerAuth } from "hono/bearer-auth";
 import type { CredentialLimiter } from "../queue/rate-limiter.js";
 import { ApiError } from "./errors.js";
@@ -15,13 +15,11 @@ const CHALLENGE = 'Bearer realm="admin"';
 const INVALID_TOKEN = 'Bearer realm="admin", error="invalid_token"';
 
 /**
- * Failed Bearer checks count against the client's budget of Bearer guesses (issue 17: the header
- * took 500 guesses in 0.2 s while the form stopped at 10). Once it is spent every Bearer request
- * from that client is answered 429 before its token is looked at, the right token included: a
- * throttled guesser must not learn which guess was right from the one answer that is not a 429.
- * The budget is the Bearer header's own, not the login form's (issue 30: a person mistyping the
- * password on the form, or anyone behind the same address, locked a script's real token out).
- * Each refusal is reported to `onRefused`, which counts it in the audit (src/audit/audit.ts).
+ * Failed Bearer checks count against the client's own budget of Bearer guesses (issues 17 and 30;
+ * docs/security.md "Refusals are counted"). Once it is spent every Bearer request from that client
+ * is answered 429 before its token is looked at, the right token included: a throttled guesser must
+ * not learn which guess was right from the one answer that is not a 429. Each refusal is reported
+ * to `onRefused`, which counts it in the audit (src/audit/audit.ts).
  */
 export interface GuessLimit {
   limiter: CredentialLimiter;
@@ -101,15 +99,8 @@ export function bearerCheck(options: {
   };
 }
 
-export interface AdminAuthOptions {
-  /** ADMIN_TOKEN; undefined keeps every admin route closed. */
-  token: string | undefined;
-  /** Failed Bearer checks per client. */
-  guesses?: GuessLimit | undefined;
-}
-
 /** `Authorization: Bearer ADMIN_TOKEN` only (the data-rights API: scripts, never a browser session). */
-export function adminAuth(options: AdminAuthOptions): MiddlewareHandler<AdminEnv> {
+export function adminAuth(options: Pick<RequireAdminOptions, "token" | "guesses">): MiddlewareHandler<AdminEnv> {
   return bearerCheck({
     tokens: [options.token],
     closedMessage: "The admin API is closed: set ADMIN_TOKEN to open it.",
@@ -124,6 +115,7 @@ export function adminAuth(options: AdminAuthOptions): MiddlewareHandler<AdminEnv
  * answers 401.
  */
 export interface RequireAdminOptions {
+  /** ADMIN_TOKEN; undefined keeps every admin route closed. */
   token: string | undefined;
   session: AdminSessionSettings;
   /** "page": redirect to the login page; "api": 401 JSON. */
@@ -161,6 +153,12 @@ export function requireAdmin(options: RequireAdminOptions): MiddlewareHandler<Ad
     );
   };
 }
+
+/** Who did an admin action, as the audit records it. */
+export const adminActor = (c: Context<AdminEnv>, trustProxy: boolean) => ({
+  actor: `admin (${c.get("admin").via})`,
+  clientAddress: clientAddress(c, trustProxy),
+});
 
 /** Constant-time check of a login password against ADMIN_TOKEN (both hashed first, as above). */
 export function isAdminToken(token: string | undefined, given: string): boolean {

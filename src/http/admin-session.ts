@@ -3,13 +3,10 @@ import type { Context } from "hono";
 import { deleteCookie, getSignedCookie, setSignedCookie } from "hono/cookie";
 
 /**
- * The dashboard's session: a signed cookie (HMAC-SHA256, hono/cookie) holding a random session
- * id and when it was issued. httpOnly (no script reads it), SameSite=Strict (never sent on a
- * request another site starts: the first defence against CSRF), Secure and `__Host-` prefixed
- * when PUBLIC_URL is https. The signing key is derived from APP_SECRET *and* ADMIN_TOKEN, so
- * changing the token ends every session. A session lasts SESSION_HOURS unless it is revoked
- * first: logout revokes its own id, "log out everywhere" every session issued until then
- * (src/db/schema/admin-session-revocations.ts) — issue 17: a logged-out cookie stayed valid.
+ * The dashboard's session: a signed cookie (hono/cookie) holding a random session id and when it
+ * was issued (its attributes: docs/admin-and-stats.md "Security"). The signing key is derived from
+ * APP_SECRET *and* ADMIN_TOKEN, so changing the token ends every session; logout revokes the
+ * session server-side (issue 17: a logged-out cookie stayed valid).
  */
 export interface AdminSessionSettings {
   appSecret: string;

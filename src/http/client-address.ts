@@ -19,3 +19,8 @@ export function clientAddress(c: Context, trustProxy: boolean): string | undefin
     return undefined;
   }
 }
+
+/** Who sent a request, as the consent record and the link signals keep it. */
+export function requester(c: Context, trustProxy: boolean) {
+  return { ip: clientAddress(c, trustProxy), userAgent: c.req.header("user-agent") };
+}

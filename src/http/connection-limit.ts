@@ -2,11 +2,9 @@ import type { Server } from "node:net";
 
 /**
  * At most `max` open connections per client address, in this process: past it, a new connection
- * is answered 503 with Retry-After and closed before a byte of its request is read. Issue 30:
- * 6,000 connections trickling 255 KB bodies from one address took the API from 771 MB to
- * 1,847 MB. Counted per process on purpose — what it protects is this process's memory and
- * sockets. Behind a proxy (TRUST_PROXY) every connection comes from the proxy, so the cap is the
- * proxy's job there and this one is off.
+ * is answered 503 with Retry-After and closed before a byte of its request is read (issue 30,
+ * measured in docs/security.md). Per process on purpose: it protects this process's memory and
+ * sockets. Behind a proxy (TRUST_PROXY) the cap is the proxy's job, and this one is off.
  */
 export function limitConnectionsPerClient(server: Server, max: number): void {
   const open = new Map<string, number>();

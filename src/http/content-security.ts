@@ -32,6 +32,17 @@ export function policyFor(path: string): string {
   return path === "/admin" || path.startsWith("/admin/") ? ADMIN_CSP : FALLBACK_CSP;
 }
 
+/**
+ * The admin pages' headers: ADMIN_CSP, and neither a cache (the pages that show a secret must
+ * never be kept by a cache or the browser's history store) nor a search engine keeps them.
+ */
+export const adminPageHeaders: MiddlewareHandler = async (c, next) => {
+  await next();
+  c.header("Content-Security-Policy", ADMIN_CSP);
+  c.header("Cache-Control", "no-store");
+  c.header("X-Robots-Tag", "noindex");
+};
+
 export function contentSecurity(): MiddlewareHandler {
   return async function contentSecurity(c, next) {
     await next();

@@ -4,15 +4,10 @@ import { ApiError } from "./errors.js";
 import { bodyKind } from "./request-body.js";
 
 /**
- * Every text field of every request — the query string, a JSON body, a form — is checked here,
- * once, for what PostgreSQL cannot store (src/unsafe-text.ts): a 400 naming the field, before any
- * route reads it (issue 30: a NUL in `source`, `q` or `description` was a 500 behind the admin
- * login). Bodies are read through hono's cached readers, so the route reads the same text again
- * without a second read of the socket. Cheap on the hot path: the raw text is searched for the
- * only spellings that can decode to such characters, and parsed here only when one is found.
- *
- * `except` lists paths whose body is not ours to refuse: a signed provider event is stored as
- * unprocessable instead (src/feedback/ingest.ts), or its sender retries it for days.
+ * Every text field of every request, checked once for what PostgreSQL cannot store: a 400 naming
+ * the field before any route reads it (issue 30; how and why: docs/security.md "Text PostgreSQL
+ * cannot store"). `except` lists paths whose body is not ours to refuse: a signed provider event
+ * is stored as unprocessable instead (src/feedback/ingest.ts), or its sender retries it for days.
  */
 const QUERY_NUL = /%00/;
 // "\u0000", any "\uD8xx"–"\uDFxx" escape (a valid pair too: the parse then decides), or a raw NUL.

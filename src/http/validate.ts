@@ -1,5 +1,5 @@
 import { zValidator } from "@hono/zod-validator";
-import type { ValidationTargets } from "hono";
+import type { Context, ValidationTargets } from "hono";
 import type { z } from "zod";
 import { ApiError } from "./errors.js";
 
@@ -24,4 +24,20 @@ export function validate<Target extends keyof ValidationTargets, Schema extends 
   return zValidator(target, schema, (result) => {
     if (!result.success) throw invalidInput(result.error, target);
   });
+}
+
+/** Ids in paths: a malformed one is an unknown one (404 `notFound`), never a database error. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const ROW_ID = /^[1-9][0-9]{0,15}$/;
+
+export function uuidParam(c: Context, notFound: string): string {
+  const id = c.req.param("id") ?? "";
+  if (!UUID.test(id)) throw new ApiError("not_found", notFound);
+  return id;
+}
+
+export function rowIdParam(c: Context, notFound: string): number {
+  const id = c.req.param("id") ?? "";
+  if (!ROW_ID.test(id)) throw new ApiError("not_found", notFound);
+  return Number(id);
 }

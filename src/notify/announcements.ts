@@ -12,12 +12,10 @@ export interface AnnouncementDeps {
 }
 
 /**
- * Webhook events are recorded by triggers, inside whatever transaction changed a subscriber — a
- * signup, an unsubscribe, a bounce — so the code that committed does not know one was. The
- * triggers NOTIFY, which Postgres delivers only when (and if) that transaction commits; this
- * listener, in each worker process, starts the expansion into calls within milliseconds.
- * Whenever it (re)connects it also offers every endpoint's due calls and expands what waits (it may
- * have missed announcements while away); the reconciler kicks the expansion on every pass.
+ * Webhook events are recorded by triggers inside whatever transaction changed a subscriber, so the
+ * code that committed does not know one was; the triggers NOTIFY, which Postgres delivers only if
+ * that transaction commits (docs/architecture.md "One webhook call"). On every (re)connect this
+ * listener also catches up on what it may have missed while away.
  */
 export async function listenForWebhookEvents(deps: AnnouncementDeps): Promise<{ stop(): Promise<void> }> {
   const catchUp = async () => {
@@ -33,9 +31,5 @@ export async function listenForWebhookEvents(deps: AnnouncementDeps): Promise<{ 
     () => deps.expansion.kick(),
     () => void catchUp(),
   );
-  return {
-    async stop() {
-      await listening.unlisten();
-    },
-  };
+  return { stop: () => listening.unlisten() };
 }

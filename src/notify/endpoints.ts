@@ -2,7 +2,7 @@ import type postgres from "postgres";
 import type { Database } from "../db/client.js";
 import type { Logger } from "../logger.js";
 import * as queries from "../db/queries/webhook-endpoints.js";
-import type { DeliveryLogFilter, EndpointListItem, LoggedDelivery } from "../db/queries/webhook-endpoints.js";
+import type { EndpointListItem } from "../db/queries/webhook-endpoints.js";
 import { recordAdminAction, type Actor } from "../audit/audit.js";
 import { enqueueAfterCommit } from "../queue/after-commit.js";
 import type { Queues } from "../queue/queues.js";
@@ -13,10 +13,10 @@ import type { SecretBox } from "./secret-box.js";
 
 /**
  * What an admin does with outgoing webhook endpoints (issue 16), for the JSON API and the admin
- * page alike: create one (its URL checked, its secret made here and returned this once), list,
- * delete, rotate the secret, enable, send a test, and send calls again. A refusal comes back as
- * a value the route turns into its 4xx; the database decides the races (a disable that commits
- * before a test or a replay wins: nothing is written). Every change is recorded in the admin
+ * page alike: create one (its URL checked, its secret made here and returned this once), delete,
+ * rotate the secret, enable, send a test, and send calls again (the reads are the queries'). A
+ * refusal comes back as a value the route turns into its 4xx; the database decides the races (a
+ * disable that commits before a test or a replay wins: nothing is written). Every change is recorded in the admin
  * audit (src/audit/audit.ts) — the endpoint's id and host, never its secret nor its whole URL (a
  * Zapier or n8n hook URL is itself a capability, and logs travel further than the admin page).
  */
@@ -97,18 +97,6 @@ export async function createEndpoint(deps: EndpointDeps, who: Actor, input: NewE
   return { ok: { ...endpoint, secret } };
 }
 
-export function listEndpoints(deps: Pick<EndpointDeps, "db">): Promise<EndpointListItem[]> {
-  return queries.listEndpoints(deps.db);
-}
-
-export function waitingEvents(deps: Pick<EndpointDeps, "db">): Promise<number> {
-  return queries.waitingEvents(deps.db);
-}
-
-export function findEndpoint(deps: Pick<EndpointDeps, "db">, id: string): Promise<EndpointListItem | undefined> {
-  return queries.findEndpoint(deps.db, id);
-}
-
 export async function deleteEndpoint(deps: AuditedDeps, who: Actor, id: string): Promise<Outcome<true>> {
   const deleted = await queries.deleteEndpoint(deps.db, id);
   if (!deleted) return notFound;
@@ -142,10 +130,6 @@ export async function sendTestCall(deps: EndpointDeps, who: Actor, id: string): 
   await enqueueAfterCommit(deps, [row]);
   await audit(deps, who, "test", { endpointId: id, deliveryId: row.id });
   return { ok: { deliveryId: row.id } };
-}
-
-export function deliveryLog(deps: Pick<EndpointDeps, "db">, endpointId: string, filter: DeliveryLogFilter): Promise<LoggedDelivery[]> {
-  return queries.deliveryLogPage(deps.db, endpointId, filter);
 }
 
 /**

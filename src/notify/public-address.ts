@@ -3,18 +3,12 @@ import net from "node:net";
 import ipaddr from "ipaddr.js";
 
 /**
- * Which addresses an outgoing webhook may reach (DESIGN.md invariant 8: the service never calls a
- * private address unless told to). An address is public only when ipaddr.js ranges it plain
- * `unicast`; every special range (loopback, private, link-local, carrier-grade NAT, multicast,
- * reserved, and the IPv6 forms that carry an IPv4 address: mapped, translated, NAT64, 6to4,
- * Teredo) is refused. The embedded IPv4 address is unwrapped too, so the refusal names what it
- * hides (`::ffff:7f00:1` is 127.0.0.1), and the IPv4-compatible form `::a.b.c.d`, which ipaddr.js
- * calls unicast, is refused whatever it embeds: RFC 4291 §2.5.5.1 deprecated it, no receiver uses
- * it, and a host with a legacy tunnel may still route it to the IPv4 address.
- *
- * This runs twice: when the admin API creates an endpoint (`checkWebhookUrl`, a clear 400) and at
- * every connection (webhook-http.ts's checked lookup), so a name that later resolves elsewhere
- * (DNS rebinding) is still refused.
+ * Which addresses an outgoing webhook may reach (DESIGN.md invariant 8; docs/webhooks.md "Only
+ * public addresses"): only what ipaddr.js ranges plain `unicast`, with the IPv4 address an IPv6
+ * form carries unwrapped, so the refusal names what it hides (`::ffff:7f00:1` is 127.0.0.1). The
+ * IPv4-compatible form `::a.b.c.d`, which ipaddr.js calls unicast, is refused whatever it embeds:
+ * RFC 4291 §2.5.5.1 deprecated it, and a host with a legacy tunnel may still route it. Checked when
+ * an endpoint is created and again at every connection (webhook-http.ts), against DNS rebinding.
  */
 
 /** Every address a host name resolves to (all of them: one non-public address refuses the name). */
@@ -119,11 +113,6 @@ export function nonPublicReason(ip: string): string | undefined {
     if (isIPv4Compatible(v6)) return `${outer} (deprecated)`;
   }
   return range === "unicast" ? undefined : phraseFor(range);
-}
-
-/** True only for a plain unicast address, with no non-public IPv4 address inside it. */
-export function isPublicAddress(ip: string): boolean {
-  return nonPublicReason(ip) === undefined;
 }
 
 /** A URL's hostname as an address, when it is one (`[::1]` → `::1`); undefined for a name. */

@@ -1,12 +1,9 @@
 /**
- * When a failed webhook call is tried again: Svix's schedule, which receivers and the no-code
- * tools expect — immediately, then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (8 attempts over
- * about 27.5 hours) — each delay spread by ±10 % so that many calls failing together (a CRM
- * restarting) do not come back together. A receiver that answered 429 or 503 with `Retry-After`
- * is not called again before it asked.
+ * When a failed webhook call is tried again: Svix's schedule, which receivers and the no-code tools
+ * expect (docs/webhooks.md), each delay spread by ±10 % so that calls failing together (a CRM
+ * restarting) do not come back together, and never before a `Retry-After` the receiver sent.
  */
 export const RETRY_DELAYS_MS = [5_000, 5 * 60_000, 30 * 60_000, 2 * 3600_000, 5 * 3600_000, 10 * 3600_000, 10 * 3600_000];
-export const MAX_ATTEMPTS = RETRY_DELAYS_MS.length + 1;
 const JITTER = 0.1;
 
 /**

@@ -7,17 +7,13 @@ import { literalAddress, nonPublicReason, systemResolve } from "./public-address
 import type { Resolve } from "./public-address.js";
 
 /**
- * The network edge of outgoing webhooks: one POST to a receiver, told back as what happened.
- * It knows nothing of endpoints, events or signing — the caller brings the URL, the headers and
- * the body, and decides what an answer means (2xx, 410, 429 …).
+ * The network edge of outgoing webhooks: one POST to a receiver, told back as what happened; the
+ * caller brings the URL, the headers and the body, and decides what an answer means.
  *
  * The address check runs where the connection is made (DESIGN.md invariant 8): the Agent's
- * `connect.lookup` resolves the name and refuses it unless EVERY address is public, on every new
- * connection, so a name that resolved to a public address when the endpoint was created and to
- * 127.0.0.1 now (DNS rebinding) is still refused. A literal IP never reaches a lookup, so it is
- * checked before the request. Redirects are never followed: undici's `request` follows none
- * unless a redirect interceptor is added, so a 3xx is just an answer and its Location is never
- * requested (it could point anywhere, a private address included).
+ * `connect.lookup` refuses a name unless EVERY address is public, on every new connection (DNS
+ * rebinding); a literal IP never reaches a lookup, so it is checked before the request. Redirects
+ * are never followed (undici's `request` follows none): a Location could point anywhere.
  */
 
 export type CallAnswer =

@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import { emergencyAction, EMERGENCY_SIGNS, sameDayAction, SAME_DAY_SIGNS } from "../../emails/components/red-flags-wording.js";
 import type { CheckInAnswer } from "../campaign/links.js";
 import { actionPage } from "./action-page.js";
-import { EmailLinkPage, htmlPage, type PageSettings } from "./layout.js";
+import { emailLinkPage, type PageSettings } from "./layout.js";
 
 /** The check-in's answer pages (src/routes/check-in.ts): the one-visit page, then what comes next. */
 
@@ -19,7 +19,24 @@ export function checkInActionPage(c: Context, settings: PageSettings, action: st
 }
 
 export function answerRecordedPage(c: Context, settings: PageSettings, answer: CheckInAnswer) {
-  return htmlPage(c, <AnswerRecorded settings={settings} answer={answer} />, { settings });
+  if (answer === "worse") {
+    return emailLinkPage(c, settings, { title: "Thank you", heading: "Thank you — first, please check these signs" }, [
+      <SignsBox id="emergency" class="care" title="Emergency care now" signs={EMERGENCY_SIGNS} action={emergencyAction(settings.care)} />,
+      <SignsBox id="same-day" class="same-day" title="A clinician the same day" signs={SAME_DAY_SIGNS} action={sameDayAction(settings.care)} />,
+      <p>
+        If none of these apply, we are sending you an email now with how to reach same-day care, and with gentler strategies
+        that may help while a flare-up settles. {settings.clinicName} is here if your symptoms are not settling.
+      </p>,
+    ]);
+  }
+  const next =
+    answer === "same"
+      ? "Tomorrow we will send you ideas for bringing movement back gradually, and when it is worth booking an assessment."
+      : "Good to hear. Tomorrow we will send you a few ways to keep it going, and your flare-up notes page.";
+  return emailLinkPage(c, settings, { title: "Thank you", heading: "Thank you for letting us know" }, [
+    <p>{next}</p>,
+    <p class="small">Changed your mind? Open another answer from the same email: the latest one counts.</p>,
+  ]);
 }
 
 /** One group of signs: a title, short lines, what to do. The two groups look different on purpose. */
@@ -36,30 +53,5 @@ function SignsBox(props: { id: string; class: string; title: string; signs: read
       </ul>
       <p>{props.action}</p>
     </div>
-  );
-}
-
-function AnswerRecorded({ settings, answer }: { settings: PageSettings; answer: CheckInAnswer }) {
-  if (answer === "worse") {
-    return (
-      <EmailLinkPage settings={settings} title="Thank you" heading="Thank you — first, please check these signs">
-        <SignsBox id="emergency" class="care" title="Emergency care now" signs={EMERGENCY_SIGNS} action={emergencyAction(settings.care)} />
-        <SignsBox id="same-day" class="same-day" title="A clinician the same day" signs={SAME_DAY_SIGNS} action={sameDayAction(settings.care)} />
-        <p>
-          If none of these apply, we are sending you an email now with how to reach same-day care, and with gentler
-          strategies that may help while a flare-up settles. {settings.clinicName} is here if your symptoms are not settling.
-        </p>
-      </EmailLinkPage>
-    );
-  }
-  const next =
-    answer === "same"
-      ? "Tomorrow we will send you ideas for bringing movement back gradually, and when it is worth booking an assessment."
-      : "Good to hear. Tomorrow we will send you a few ways to keep it going, and your flare-up notes page.";
-  return (
-    <EmailLinkPage settings={settings} title="Thank you" heading="Thank you for letting us know">
-      <p>{next}</p>
-      <p class="small">Changed your mind? Open another answer from the same email: the latest one counts.</p>
-    </EmailLinkPage>
   );
 }

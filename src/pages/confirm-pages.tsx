@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import type { Context } from "hono";
 import { actionPage } from "./action-page.js";
-import { EmailLinkPage, htmlPage, type PageSettings } from "./layout.js";
+import { emailLinkPage, type PageSettings } from "./layout.js";
 
 /**
  * The pages of a double opt-in link: the one-visit page the link opens (its POST confirms),
@@ -19,51 +19,43 @@ export function confirmActionPage(c: Context, settings: PageSettings, action: st
 }
 
 export function confirmedPage(c: Context, settings: PageSettings) {
-  return htmlPage(
+  return emailLinkPage(
     c,
-    <EmailLinkPage settings={settings} title="You are confirmed" heading="Thank you — you are confirmed">
-      <p>
-        Your Flare-Up Reset Guide is on its way: the email holds your personal download link. If it is not in your inbox
-        in a few minutes, please look in your spam or promotions folder.
-      </p>
-    </EmailLinkPage>,
-    { settings },
+    settings,
+    { title: "You are confirmed", heading: "Thank you — you are confirmed" },
+    <p>
+      Your Flare-Up Reset Guide is on its way: the email holds your personal download link. If it is not in your inbox in
+      a few minutes, please look in your spam or promotions folder.
+    </p>,
   );
 }
 
+const SIGN_UP_AGAIN = (
+  <p>
+    <a href="/">Get the Flare-Up Reset Guide</a>
+  </p>
+);
+
 export function confirmLinkInvalidPage(c: Context, settings: PageSettings) {
-  return htmlPage(
-    c,
-    <EmailLinkPage settings={settings} heading="This link does not work">
-      <p>It may have been cut short when it was copied. Please open the link from the email again, or sign up again.</p>
-      <p>
-        <a href="/">Get the Flare-Up Reset Guide</a>
-      </p>
-    </EmailLinkPage>,
-    { settings, status: 400 },
-  );
+  return emailLinkPage(c, settings, { heading: "This link does not work", status: 400 }, [
+    <p>It may have been cut short when it was copied. Please open the link from the email again, or sign up again.</p>,
+    SIGN_UP_AGAIN,
+  ]);
 }
 
 /** 410 Gone: the link existed and will not work again (RFC 9110 §15.5.11). */
 export function confirmLinkExpiredPage(c: Context, settings: PageSettings) {
-  return htmlPage(
-    c,
-    <EmailLinkPage settings={settings} heading="This link has expired">
-      <p>Confirmation links work for a limited time. Please sign up again and we will send you a fresh one.</p>
-      <p>
-        <a href="/">Get the Flare-Up Reset Guide</a>
-      </p>
-    </EmailLinkPage>,
-    { settings, status: 410 },
-  );
+  return emailLinkPage(c, settings, { heading: "This link has expired", status: 410 }, [
+    <p>Confirmation links work for a limited time. Please sign up again and we will send you a fresh one.</p>,
+    SIGN_UP_AGAIN,
+  ]);
 }
 
 export function confirmSuppressedPage(c: Context, settings: PageSettings) {
-  return htmlPage(
+  return emailLinkPage(
     c,
-    <EmailLinkPage settings={settings} heading="We cannot email this address">
-      <p>Our emails could not be delivered to this address before. Please contact the clinic to receive the guide.</p>
-    </EmailLinkPage>,
-    { settings },
+    settings,
+    { heading: "We cannot email this address" },
+    <p>Our emails could not be delivered to this address before. Please contact the clinic to receive the guide.</p>,
   );
 }

@@ -1,8 +1,8 @@
 /** @jsxImportSource hono/jsx */
 import type { Context } from "hono";
-import type { FC } from "hono/jsx";
+import type { FC, PropsWithChildren } from "hono/jsx";
 import { describeDays } from "../../emails/components/describe-days.js";
-import { htmlPage, Notice, Shell, type PageSettings } from "./layout.js";
+import { emailInput, Field, htmlPage, Notice, Shell, type PageSettings } from "./layout.js";
 
 /**
  * The pages around a personal guide link: a link that is not ours (400), one that expired (410),
@@ -21,27 +21,7 @@ const FreshLinkForm: FC<{ email?: string; error?: string | undefined }> = ({ ema
         </p>
       </div>
     ) : null}
-    <div class="field">
-      <label for="fresh-email">The email address you signed up with</label>
-      <input
-        id="fresh-email"
-        name="email"
-        type="email"
-        inputmode="email"
-        autocomplete="email"
-        required
-        maxlength={254}
-        value={email ?? ""}
-        aria-invalid={error ? "true" : undefined}
-        aria-describedby={error ? "fresh-email-error" : undefined}
-        autofocus={error ? true : undefined}
-      />
-      {error ? (
-        <p class="field-error" id="fresh-email-error">
-          {error}
-        </p>
-      ) : null}
-    </div>
+    <Field id="fresh-email" label="The email address you signed up with" error={error} input={emailInput(email ?? "")} />
     <button type="submit">Email me a fresh link</button>
   </form>
 );
@@ -52,76 +32,45 @@ const HEADINGS: Record<LinkProblem | "ask", string> = {
   ask: "Get a fresh link to your guide",
 };
 
-const LinkProblemPage: FC<{ settings: PageSettings; problem: LinkProblem | "ask"; email?: string; error?: string }> = ({
-  settings,
-  problem,
-  email,
-  error,
-}) => (
-  <Shell
-    title={`${error ? "Please check the form · " : ""}${HEADINGS[problem]} · Flare-Up Reset Guide`}
-    settings={settings}
-  >
-    <Notice heading={HEADINGS[problem]}>
-      {problem === "expired" ? (
-        <p>
-          Personal links to the Flare-Up Reset Guide work for {describeDays(settings.guideLinkTtlDays)}, and this one has
-          run out. Enter your email address and we will send you a fresh link.
-        </p>
-      ) : problem === "invalid" ? (
-        <p>
-          Part of the link may have been lost when it was copied. Try selecting the button in your email again, or enter
-          your email address and we will send you a fresh link.
-        </p>
-      ) : (
-        <p>Enter the email address you signed up with, and we will send you a fresh link to the guide.</p>
-      )}
-      <FreshLinkForm email={email} error={error} />
-      <p class="privacy">
-        New here? <a href="/">Get the free guide</a>.
-      </p>
-    </Notice>
+/** A page of the guide's links: one card, titled "… · Flare-Up Reset Guide". */
+const GuideNotice: FC<PropsWithChildren<{ settings: PageSettings; title: string; heading?: string }>> = (props) => (
+  <Shell title={`${props.title} · Flare-Up Reset Guide`} settings={props.settings}>
+    <Notice heading={props.heading ?? props.title}>{props.children}</Notice>
   </Shell>
 );
 
-const FreshLinkSent: FC<{ settings: PageSettings }> = ({ settings }) => (
-  <Shell title="Check your inbox · Flare-Up Reset Guide" settings={settings}>
-    <Notice heading="Check your inbox">
-      {/* The same words whatever the address: this page never tells who is on the list. */}
+type LinkProblemPageProps = { settings: PageSettings; problem: LinkProblem | "ask"; email?: string; error?: string };
+
+const LinkProblemPage: FC<LinkProblemPageProps> = ({ settings, problem, email, error }) => (
+  <GuideNotice settings={settings} title={`${error ? "Please check the form · " : ""}${HEADINGS[problem]}`} heading={HEADINGS[problem]}>
+    {problem === "expired" ? (
       <p>
-        If that address is signed up for the Flare-Up Reset Guide, a fresh download link is on its way from{" "}
-        {settings.clinicName}. It can take a few minutes; if it does not arrive, look in your spam or promotions folder.
+        Personal links to the Flare-Up Reset Guide work for {describeDays(settings.guideLinkTtlDays)}, and this one has run
+        out. Enter your email address and we will send you a fresh link.
       </p>
-      <p>To keep inboxes calm, we send at most one fresh link an hour.</p>
-      <p class="privacy">
-        Not signed up yet? <a href="/">Get the free guide</a>.
-      </p>
-    </Notice>
-  </Shell>
-);
-
-const TooMany: FC<{ settings: PageSettings; minutes: number }> = ({ settings, minutes }) => (
-  <Shell title="Please wait a moment · Flare-Up Reset Guide" settings={settings}>
-    <Notice heading="Please wait a moment">
+    ) : problem === "invalid" ? (
       <p>
-        We have had several requests from your connection. Please try again in{" "}
-        {minutes === 1 ? "a minute" : `${minutes} minutes`}.
+        Part of the link may have been lost when it was copied. Try selecting the button in your email again, or enter your
+        email address and we will send you a fresh link.
       </p>
-    </Notice>
-  </Shell>
-);
-
-const Unavailable: FC<{ settings: PageSettings }> = ({ settings }) => (
-  <Shell title="Please try again shortly · Flare-Up Reset Guide" settings={settings}>
-    <Notice heading="Please try again in a moment">
-      <p>We could not prepare your guide just now. Your link is fine: please select it again in a minute or two.</p>
-    </Notice>
-  </Shell>
+    ) : (
+      <p>Enter the email address you signed up with, and we will send you a fresh link to the guide.</p>
+    )}
+    <FreshLinkForm email={email} error={error} />
+    <p class="privacy">
+      New here? <a href="/">Get the free guide</a>.
+    </p>
+  </GuideNotice>
 );
 
 export function guideUnavailablePage(c: Context, settings: PageSettings) {
   c.header("Retry-After", "60");
-  return htmlPage(c, <Unavailable settings={settings} />, { settings, status: 503 });
+  const page = (
+    <GuideNotice settings={settings} title="Please try again shortly" heading="Please try again in a moment">
+      <p>We could not prepare your guide just now. Your link is fine: please select it again in a minute or two.</p>
+    </GuideNotice>
+  );
+  return htmlPage(c, page, { settings, status: 503 });
 }
 
 export function linkProblemPage(c: Context, settings: PageSettings, problem: LinkProblem) {
@@ -140,13 +89,31 @@ export function freshLinkFormErrorPage(c: Context, settings: PageSettings, email
 }
 
 export function freshLinkSentPage(c: Context, settings: PageSettings) {
-  return htmlPage(c, <FreshLinkSent settings={settings} />, { settings });
+  const page = (
+    <GuideNotice settings={settings} title="Check your inbox">
+      {/* The same words whatever the address: this page never tells who is on the list. */}
+      <p>
+        If that address is signed up for the Flare-Up Reset Guide, a fresh download link is on its way from{" "}
+        {settings.clinicName}. It can take a few minutes; if it does not arrive, look in your spam or promotions folder.
+      </p>
+      <p>To keep inboxes calm, we send at most one fresh link an hour.</p>
+      <p class="privacy">
+        Not signed up yet? <a href="/">Get the free guide</a>.
+      </p>
+    </GuideNotice>
+  );
+  return htmlPage(c, page, { settings });
 }
 
 export function tooManyRequestsPage(c: Context, settings: PageSettings, retryAfterSeconds: number) {
   c.header("Retry-After", String(retryAfterSeconds));
-  return htmlPage(c, <TooMany settings={settings} minutes={Math.max(1, Math.ceil(retryAfterSeconds / 60))} />, {
-    settings,
-    status: 429,
-  });
+  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+  const page = (
+    <GuideNotice settings={settings} title="Please wait a moment">
+      <p>
+        We have had several requests from your connection. Please try again in {minutes === 1 ? "a minute" : `${minutes} minutes`}.
+      </p>
+    </GuideNotice>
+  );
+  return htmlPage(c, page, { settings, status: 429 });
 }

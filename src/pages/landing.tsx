@@ -3,8 +3,8 @@ import type { Context } from "hono";
 import type { FC } from "hono/jsx";
 import { DEFAULT_CARE, reminderEmergency, reminderSameDay } from "../../emails/components/red-flags-wording.js";
 import { CONSENT_WORDING } from "../campaign/consent.js";
-import { FIRST_NAME_MAX } from "../campaign/signup-input.js";
-import { htmlPage, MEDICAL_DISCLAIMER, Notice, Shell, type PageSettings } from "./layout.js";
+import { FIRST_NAME_MAX, type SignupFieldError as SignupFormError } from "../campaign/signup-input.js";
+import { emailInput, Field, htmlPage, MEDICAL_DISCLAIMER, Notice, Shell, type PageSettings } from "./layout.js";
 import { describeDays } from "../../emails/components/describe-days.js";
 
 /**
@@ -52,11 +52,6 @@ export interface SignupFormValues {
   utm_campaign?: string;
 }
 
-export interface SignupFormError {
-  field: string;
-  message: string;
-}
-
 /** Limits matching the server's (src/campaign/signup-input.ts), so a carried value stays valid. */
 const CARRIED_MAX: Record<(typeof CARRIED)[number], number> = {
   source: 100,
@@ -86,8 +81,6 @@ export function valuesFromBody(body: unknown): SignupFormValues {
   }
   return values;
 }
-
-const FIELD_LABELS: Record<string, string> = { email: "Email address", firstName: "First name" };
 
 /**
  * A message a reader can act on, from the server's validation (src/campaign/signup-input.ts).
@@ -130,48 +123,17 @@ export const SignupForm: FC<SignupFormProps> = ({ values, error, variant, privac
           </p>
         </div>
       ) : null}
-      <div class="field">
-        <label for="email">Email address</label>
-        <input
-          id="email"
-          name="email"
-          type="email"
-          inputmode="email"
-          autocomplete="email"
-          required
-          maxlength={254}
-          value={values.email ?? ""}
-          aria-invalid={emailError ? "true" : undefined}
-          aria-describedby={emailError ? "email-error" : undefined}
-          autofocus={emailError ? true : undefined}
-        />
-        {emailError ? (
-          <p class="field-error" id="email-error">
-            {emailError}
-          </p>
-        ) : null}
-      </div>
-      <div class="field">
-        <label for="firstName">
-          First name <span class="optional">(optional)</span>
-        </label>
-        <input
-          id="firstName"
-          name="firstName"
-          type="text"
-          autocomplete="given-name"
-          maxlength={FIRST_NAME_MAX}
-          value={values.firstName ?? ""}
-          aria-invalid={nameError ? "true" : undefined}
-          aria-describedby={nameError ? "firstName-error" : undefined}
-          autofocus={nameError ? true : undefined}
-        />
-        {nameError ? (
-          <p class="field-error" id="firstName-error">
-            {nameError}
-          </p>
-        ) : null}
-      </div>
+      <Field id="email" label="Email address" error={emailError} input={emailInput(values.email ?? "")} />
+      <Field
+        id="firstName"
+        label={
+          <>
+            First name <span class="optional">(optional)</span>
+          </>
+        }
+        error={nameError}
+        input={{ name: "firstName", type: "text", autocomplete: "given-name", maxlength: FIRST_NAME_MAX, value: values.firstName ?? "" }}
+      />
       {/* Honeypot: hidden from people and from assistive technology; bots fill it in. */}
       <div class="hp" aria-hidden="true">
         <label for="website">Leave this field empty</label>
@@ -199,11 +161,9 @@ export const SignupForm: FC<SignupFormProps> = ({ values, error, variant, privac
   );
 };
 
-const Landing: FC<{ settings: PageSettings; values: SignupFormValues; error?: SignupFormError | undefined }> = ({
-  settings,
-  values,
-  error,
-}) => (
+type FormPageProps = { settings: PageSettings; values: SignupFormValues; error?: SignupFormError | undefined };
+
+const Landing: FC<FormPageProps> = ({ settings, values, error }) => (
   <Shell title={error ? `Please check the form · ${CALL_TO_ACTION}` : CALL_TO_ACTION} description={PROMISE} settings={settings}>
     <section class="hero" aria-labelledby="title">
       <div class="wrap">
@@ -238,11 +198,7 @@ const Landing: FC<{ settings: PageSettings; values: SignupFormValues; error?: Si
   </Shell>
 );
 
-const Embed: FC<{ settings: PageSettings; values: SignupFormValues; error?: SignupFormError | undefined }> = ({
-  settings,
-  values,
-  error,
-}) => (
+const Embed: FC<FormPageProps> = ({ settings, values, error }) => (
   <Shell title={CALL_TO_ACTION} embed settings={settings}>
     <section class="card" aria-labelledby="embed-title">
       <h2 id="embed-title">{CALL_TO_ACTION}</h2>
@@ -255,39 +211,27 @@ const Embed: FC<{ settings: PageSettings; values: SignupFormValues; error?: Sign
   </Shell>
 );
 
-
 const Thanks: FC<{ settings: PageSettings; embed: boolean }> = ({ settings, embed }) => (
   <Shell title="Check your inbox · Flare-Up Reset Guide" embed={embed} settings={settings}>
     <Notice heading="Check your inbox">
       {settings.doubleOptIn ? (
-        <>
-          <p>
-            We have sent you an email to confirm your address. Select the button in it, and your Flare-Up Reset Guide
-            follows straight away.
-          </p>
-          <ol class="steps">
-            <li>Open the email from {settings.clinicName} (it can take a few minutes).</li>
-            <li>
-              Select <strong>Yes, send me the guide</strong>.
-            </li>
-            <li>Not there? Look in your spam or promotions folder, and mark us as "not spam".</li>
-          </ol>
-        </>
+        <p>
+          We have sent you an email to confirm your address. Select the button in it, and your Flare-Up Reset Guide
+          follows straight away.
+        </p>
       ) : (
-        <>
-          <p>
-            Your Flare-Up Reset Guide is on its way. The email holds your personal download link, which works for{" "}
-            {describeDays(settings.guideLinkTtlDays)}: save the PDF and it is yours to keep.
-          </p>
-          <ol class="steps">
-            <li>Open the email from {settings.clinicName} (it can take a few minutes).</li>
-            <li>
-              Select <strong>Download your guide</strong>.
-            </li>
-            <li>Not there? Look in your spam or promotions folder, and mark us as "not spam".</li>
-          </ol>
-        </>
+        <p>
+          Your Flare-Up Reset Guide is on its way. The email holds your personal download link, which works for{" "}
+          {describeDays(settings.guideLinkTtlDays)}: save the PDF and it is yours to keep.
+        </p>
       )}
+      <ol class="steps">
+        <li>Open the email from {settings.clinicName} (it can take a few minutes).</li>
+        <li>
+          Select <strong>{settings.doubleOptIn ? "Yes, send me the guide" : "Download your guide"}</strong>.
+        </li>
+        <li>Not there? Look in your spam or promotions folder, and mark us as "not spam".</li>
+      </ol>
       <p>
         Over the next week or so we will send a few short emails: common triggers, calming positions, a common mistake
         (with suggestions of supportive tools and supplements; the clinic may earn a commission from some links), the signs that need a
@@ -323,12 +267,12 @@ export function thanksPage(c: Context, settings: PageSettings, embed: boolean) {
  */
 export function signupFormErrorPage(c: Context, settings: PageSettings, body: unknown, error: SignupFormError) {
   const values = valuesFromBody(body);
-  const embed = typeof body === "object" && body !== null && (body as Record<string, unknown>).form === "embed";
-  return embed ? embedPage(c, settings, values, error) : landingPage(c, settings, values, error);
+  return fromEmbed(body) ? embedPage(c, settings, values, error) : landingPage(c, settings, values, error);
 }
 
 /** Where a successful form post goes: the embed's thanks stays compact inside its iframe. */
 export function thanksLocation(body: unknown): string {
-  const embed = typeof body === "object" && body !== null && (body as Record<string, unknown>).form === "embed";
-  return embed ? "/thanks?embed=1" : "/thanks";
+  return fromEmbed(body) ? "/thanks?embed=1" : "/thanks";
 }
+
+const fromEmbed = (body: unknown) => typeof body === "object" && body !== null && (body as Record<string, unknown>).form === "embed";

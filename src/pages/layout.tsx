@@ -97,21 +97,64 @@ export const Notice: FC<PropsWithChildren<{ heading: string }>> = ({ heading, ch
   </div>
 );
 
+/** A form's labelled input; its error is shown under it, announced, and the input focused. */
+type FieldProps = { id: string; label: Child; error: string | undefined; input: Record<string, string | number | boolean> };
+
+export const Field: FC<FieldProps> = ({ id, label, error, input }) => (
+  <div class="field">
+    <label for={id}>{label}</label>
+    <input
+      id={id}
+      {...input}
+      aria-invalid={error ? "true" : undefined}
+      aria-describedby={error ? `${id}-error` : undefined}
+      autofocus={error ? true : undefined}
+    />
+    {error ? (
+      <p class="field-error" id={`${id}-error`}>
+        {error}
+      </p>
+    ) : null}
+  </div>
+);
+
+/** The email address input of the signup and fresh-link forms (254: RFC 5321's longest address). */
+export const emailInput = (value: string) => ({
+  name: "email",
+  type: "email",
+  inputmode: "email",
+  autocomplete: "email",
+  required: true,
+  maxlength: 254,
+  value,
+});
+
 /**
  * A page reached from a link in one of our emails (confirm, unsubscribe): one card, titled
  * "… · CLINIC", no script, not indexed.
  */
-export const EmailLinkPage: FC<PropsWithChildren<{ settings: PageSettings; heading: string; title?: string; autoSubmit?: boolean }>> = ({
-  settings,
-  heading,
-  title = heading,
-  autoSubmit,
-  children,
-}) => (
+type EmailLinkPageProps = PropsWithChildren<{ settings: PageSettings; heading: string; title?: string; autoSubmit?: boolean }>;
+
+export const EmailLinkPage: FC<EmailLinkPageProps> = ({ settings, heading, title = heading, autoSubmit, children }) => (
   <Shell title={`${title} · ${settings.clinicName}`} settings={settings} fromEmail autoSubmit={autoSubmit}>
     <Notice heading={heading}>{children}</Notice>
   </Shell>
 );
+
+/** Sends an EmailLinkPage holding `body`, with htmlPage's headers. */
+export function emailLinkPage(
+  c: Context,
+  settings: PageSettings,
+  page: { heading: string; title?: string; status?: ContentfulStatusCode },
+  body: Child,
+) {
+  const frame = (
+    <EmailLinkPage settings={settings} heading={page.heading} title={page.title}>
+      {body}
+    </EmailLinkPage>
+  );
+  return htmlPage(c, frame, { settings, status: page.status });
+}
 
 /**
  * Sends a page with the headers every reader page needs: the CSP that allows exactly our inline

@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import type { FC } from "hono/jsx";
 import type { ActivationOutcome } from "../campaign/activate.js";
 import type { UnsubscribePageState } from "../campaign/unsubscribe.js";
-import { EmailLinkPage, htmlPage, type PageSettings } from "./layout.js";
+import { EmailLinkPage, emailLinkPage, htmlPage, type PageSettings } from "./layout.js";
 
 /**
  * The pages of leaving (src/routes/unsubscribe.ts says which request gets which): one button,
@@ -64,25 +64,20 @@ export function resubscribedPage(c: Context, settings: PageSettings, outcome: Ac
   if (outcome !== "activated" && outcome !== "already") {
     return unsubscribePage(c, settings, outcome === "suppressed" ? "suppressed" : "gone", token);
   }
-  return htmlPage(
-    c,
-    <EmailLinkPage settings={settings} heading="Welcome back">
-      <p>You are subscribed again. The series picks up where it stopped; nothing you already received is sent again.</p>
-      <OneClickForm token={token} label="Unsubscribe again" secondary />
-    </EmailLinkPage>,
-    { settings },
-  );
+  return emailLinkPage(c, settings, { heading: "Welcome back" }, [
+    <p>You are subscribed again. The series picks up where it stopped; nothing you already received is sent again.</p>,
+    <OneClickForm token={token} label="Unsubscribe again" secondary />,
+  ]);
 }
 
 export function unsubscribeLinkInvalidPage(c: Context, settings: PageSettings) {
-  return htmlPage(
+  return emailLinkPage(
     c,
-    <EmailLinkPage settings={settings} heading="This link does not work">
-      <p>
-        It may have been cut short when it was copied. Please use the “Unsubscribe” link at the bottom of any email from
-        us, or your mail app's unsubscribe button — or simply reply to one of our emails and we will take you off the list.
-      </p>
-    </EmailLinkPage>,
-    { settings, status: 400 },
+    settings,
+    { heading: "This link does not work", status: 400 },
+    <p>
+      It may have been cut short when it was copied. Please use the “Unsubscribe” link at the bottom of any email from us,
+      or your mail app's unsubscribe button — or simply reply to one of our emails and we will take you off the list.
+    </p>,
   );
 }

@@ -4,7 +4,7 @@ import type { Database } from "../db/client.js";
 import type { Logger } from "../logger.js";
 import { recordAdminAction, recordRefusal } from "../audit/audit.js";
 import { LoginPage } from "../admin/views/pages.js";
-import { isAdminToken, type AdminEnv } from "../http/admin-auth.js";
+import { adminActor, isAdminToken, type AdminEnv } from "../http/admin-auth.js";
 import {
   revokeAdminSession,
   revokeEveryAdminSession,
@@ -92,16 +92,12 @@ export function adminLoginRoutes(deps: AdminLoginDeps, auth: MiddlewareHandler<A
     })
     .post("/admin/logout", auth, async (c) => {
       if (deps.adminToken) await revokeAdminSession(c, deps.adminToken, deps.session);
-      await recordAdminAction(deps, { actor: `admin (${c.get("admin").via})`, clientAddress: clientAddress(c, deps.trustProxy), action: "logout" });
+      await recordAdminAction(deps, { ...adminActor(c, deps.trustProxy), action: "logout" });
       return c.redirect("/admin/login", 303);
     })
     .post("/admin/logout-everywhere", auth, async (c) => {
       await revokeEveryAdminSession(c, deps.session);
-      await recordAdminAction(deps, {
-        actor: `admin (${c.get("admin").via})`,
-        clientAddress: clientAddress(c, deps.trustProxy),
-        action: "logout.everywhere",
-      });
+      await recordAdminAction(deps, { ...adminActor(c, deps.trustProxy), action: "logout.everywhere" });
       return c.redirect("/admin/login", 303);
     });
 }

@@ -10,30 +10,20 @@ import type { Queues } from "../queue/queues.js";
 import { adminAsset } from "../admin/assets.js";
 import { recordAdminAction } from "../audit/audit.js";
 import { csvLine } from "../admin/csv.js";
+import * as queries from "../db/queries/admin.js";
 import { campaignStats, filterFromQuery, statsQuerySchema } from "../admin/stats.js";
 import { ACTION_MESSAGES, ACTIONS, exportSubscriber, runSubscriberAction, type SubscriberAction } from "../admin/subscriber-actions.js";
 import { Dashboard } from "../admin/views/dashboard.js";
+import { flashFrom } from "../admin/views/layout.js";
 import { sequenceGraph } from "../admin/sequence-graph.js";
-import { listEndpoints } from "../notify/endpoints.js";
+import { listEndpoints } from "../db/queries/webhook-endpoints.js";
 import { AuditPage, FailuresPage, OutboxEmailPage, OutboxPage } from "../admin/views/pages.js";
 import { SubscriberDetail, SubscriberSearch } from "../admin/views/subscribers.js";
-import {
-  EXPORT_COLUMNS,
-  exportSubscribers,
-  findSubscribers,
-  outboxEmail,
-  outboxPage,
-  auditPage,
-  recentFailures,
-  recentUnprocessableEvents,
-  subscriberRecord,
-} from "../admin/records.js";
-import type { AdminEnv } from "../http/admin-auth.js";
-import { clientAddress } from "../http/client-address.js";
-import { ADMIN_CSP } from "../http/content-security.js";
+import { adminActor, type AdminEnv } from "../http/admin-auth.js";
+import { adminPageHeaders as pageHeaders } from "../http/content-security.js";
 import { ApiError } from "../http/errors.js";
 import { readFormFields } from "../http/request-body.js";
-import { validate } from "../http/validate.js";
+import { ROW_ID, rowIdParam, uuidParam, validate } from "../http/validate.js";
 
 export interface AdminPageDeps {
   /** The raw pool: the CSV export's cursor and the subscriber actions' leave(). */
@@ -49,30 +39,27 @@ export interface AdminPageDeps {
   auditRetentionDays: number;
 }
 
+/** The outbox email's own HTML: a sandbox (RFC-less, CSP Level 2) with no script, no forms, no origin. */
+const EMAIL_CSP = "sandbox; default-src 'none'; img-src https: http: data:; style-src 'unsafe-inline'; font-src https: data:";
+
+/** A list's `?before=ID`: where its next page starts. */
+const before = (c: Context) => {
+  const id = c.req.query("before");
+  return id && ROW_ID.test(id) ? Number(id) : undefined;
+};
+
 /**
  * The admin's pages. Each attaches `auth` itself (a sub-app's use("*") would guard the whole
  * app once mounted at "/"). Pages hold personal data: never cached, never indexed, and a CSP
  * that lets them load scripts and styles from this origin only (ADMIN_CSP, src/http/content-security.ts).
  */
-/** The outbox email's own HTML: a sandbox (RFC-less, CSP Level 2) with no script, no forms, no origin. */
-const EMAIL_CSP = "sandbox; default-src 'none'; img-src https: http: data:; style-src 'unsafe-inline'; font-src https: data:";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const ID = /^[1-9][0-9]{0,15}$/;
-
-const pageHeaders: MiddlewareHandler = async (c, next) => {
-  await next();
-  c.header("Content-Security-Policy", ADMIN_CSP);
-  c.header("Cache-Control", "no-store");
-  c.header("X-Robots-Tag", "noindex");
-};
-
 export function adminPageRoutes(deps: AdminPageDeps, auth: MiddlewareHandler<AdminEnv>) {
-  const who = (c: Context<AdminEnv>) => ({ actor: `admin (${c.get("admin").via})`, clientAddress: clientAddress(c, deps.trustProxy) });
-  const subscriberId = (c: Context) => {
-    const id = c.req.param("id") ?? "";
-    if (!UUID.test(id)) throw new ApiError("not_found", "No such subscriber.");
-    return id;
+  const who = (c: Context<AdminEnv>) => adminActor(c, deps.trustProxy);
+  const subscriberId = (c: Context) => uuidParam(c, "No such subscriber.");
+  const outboxEmail = async (c: Context) => {
+    const email = await queries.outboxEmail(deps.db, rowIdParam(c, "No such email in the outbox."));
+    if (!email) throw new ApiError("not_found", "No such email in the outbox.");
+    return email;
   };
 
   return new Hono<AdminEnv>()
@@ -80,8 +67,8 @@ export function adminPageRoutes(deps: AdminPageDeps, auth: MiddlewareHandler<Adm
       const query = c.req.query();
       const [stats, failures, endpoints] = await Promise.all([
         campaignStats(deps, filterFromQuery(c.req.valid("query"))),
-        recentFailures(deps, 5),
-        listEndpoints(deps),
+        queries.recentFailures(deps.db, 5),
+        listEndpoints(deps.db),
       ]);
       const disabledEndpoints = endpoints.filter((e) => e.status === "disabled");
       return c.html(
@@ -104,7 +91,7 @@ export function adminPageRoutes(deps: AdminPageDeps, auth: MiddlewareHandler<Adm
     })
     .get("/admin/subscribers", auth, pageHeaders, async (c) => {
       const q = (c.req.query("q") ?? "").trim().toLowerCase().slice(0, 254);
-      const results = await findSubscribers(deps, q);
+      const results = await (q ? queries.searchSubscribers(deps.db, q, 50) : queries.recentSubscribers(deps.db, 25));
       return c.html(<SubscriberSearch q={q} results={results} recent={!q} clinicName={deps.clinicName} />);
     })
     .get("/admin/subscribers.csv", auth, validate("query", exportQuerySchema), async (c) => {
@@ -116,15 +103,11 @@ export function adminPageRoutes(deps: AdminPageDeps, auth: MiddlewareHandler<Adm
       c.header("Cache-Control", "no-store");
       // Streamed from a database cursor, a batch at a time: memory stays flat at any list size.
       return stream(c, async (out) => {
-        let aborted = false;
-        out.onAbort(() => {
-          aborted = true;
-        });
-        await out.write(csvLine(EXPORT_COLUMNS));
+        await out.write(csvLine(queries.EXPORT_COLUMNS));
         try {
-          for await (const rows of exportSubscribers(deps, filter)) {
-            if (aborted) break;
-            await out.write(rows.map((r) => csvLine(EXPORT_COLUMNS.map((col) => r[col]))).join(""));
+          for await (const rows of queries.exportSubscribers(deps.sql, filter)) {
+            if (out.aborted) break;
+            await out.write(rows.map((r) => csvLine(queries.EXPORT_COLUMNS.map((col) => r[col]))).join(""));
           }
         } catch (error) {
           // The status line is long gone: the truncated file ends with a line saying so.
@@ -134,13 +117,9 @@ export function adminPageRoutes(deps: AdminPageDeps, auth: MiddlewareHandler<Adm
       });
     })
     .get("/admin/subscribers/:id", auth, pageHeaders, async (c) => {
-      const record = await subscriberRecord(deps, subscriberId(c));
+      const record = await queries.subscriberRecord(deps.db, subscriberId(c));
       if (!record) throw new ApiError("not_found", "No such subscriber.");
-      const done = c.req.query("done");
-      const flash =
-        done && (ACTIONS as readonly string[]).includes(done)
-          ? { ok: c.req.query("ok") === "1", message: ACTION_MESSAGES[done as SubscriberAction][c.req.query("ok") === "1" ? "ok" : "failed"] }
-          : undefined;
+      const flash = flashFrom((name) => c.req.query(name), ACTION_MESSAGES);
       return c.html(<SubscriberDetail record={record} flash={flash} clinicName={deps.clinicName} />);
     })
     .get("/admin/subscribers/:id/export", auth, async (c) => {
@@ -158,38 +137,34 @@ export function adminPageRoutes(deps: AdminPageDeps, auth: MiddlewareHandler<Adm
       if (action === "erase" && form.confirm !== "yes") {
         throw new ApiError("invalid_input", "Tick the box that confirms the erasure.", "confirm");
       }
-      const result = await runSubscriberAction(deps, who(c), id, action as SubscriberAction, { suppress: form.suppress === "yes" });
-      if (!result) throw new ApiError("not_found", "No such subscriber.");
-      return c.redirect(`/admin/subscribers/${id}?done=${action}&ok=${result.ok ? 1 : 0}`, 303);
+      const ok = await runSubscriberAction(deps, who(c), id, action as SubscriberAction, { suppress: form.suppress === "yes" });
+      if (ok === undefined) throw new ApiError("not_found", "No such subscriber.");
+      return c.redirect(`/admin/subscribers/${id}?done=${action}&ok=${ok ? 1 : 0}`, 303);
     })
     .get("/admin/failures", auth, pageHeaders, async (c) => {
-      const [failures, events] = await Promise.all([recentFailures(deps, 200), recentUnprocessableEvents(deps, 200)]);
+      const [failures, events] = await Promise.all([
+        queries.recentFailures(deps.db, 200),
+        queries.recentUnprocessableEvents(deps.db, 200),
+      ]);
       return c.html(<FailuresPage failures={failures} unprocessableEvents={events} clinicName={deps.clinicName} />);
     })
     .get("/admin/outbox", auth, pageHeaders, async (c) => {
-      const before = c.req.query("before");
       const q = (c.req.query("q") ?? "").trim().slice(0, 254);
-      const page = await outboxPage(deps, before && ID.test(before) ? Number(before) : undefined, 50, q);
+      const page = await queries.outboxPage(deps.db, before(c), 50, q);
       const next = page.length === 50 ? page.at(-1)!.id : undefined;
       return c.html(<OutboxPage emails={page} next={next} q={q} transport={deps.transportName} clinicName={deps.clinicName} />);
     })
     .get("/admin/outbox/:id", auth, pageHeaders, async (c) => {
-      const id = c.req.param("id");
-      const email = ID.test(id) ? await outboxEmail(deps, Number(id)) : undefined;
-      if (!email) throw new ApiError("not_found", "No such email in the outbox.");
-      return c.html(<OutboxEmailPage email={email} clinicName={deps.clinicName} />);
+      return c.html(<OutboxEmailPage email={await outboxEmail(c)} clinicName={deps.clinicName} />);
     })
     .get("/admin/outbox/:id/html", auth, async (c) => {
-      const id = c.req.param("id");
-      const email = ID.test(id) ? await outboxEmail(deps, Number(id)) : undefined;
-      if (!email) throw new ApiError("not_found", "No such email in the outbox.");
+      const email = await outboxEmail(c);
       c.header("Content-Security-Policy", EMAIL_CSP);
       c.header("Cache-Control", "no-store");
       return c.html(email.html);
     })
     .get("/admin/audit", auth, pageHeaders, async (c) => {
-      const before = c.req.query("before");
-      const rows = await auditPage(deps, before && ID.test(before) ? Number(before) : undefined, AUDIT_PAGE);
+      const rows = await queries.auditPage(deps.db, before(c), AUDIT_PAGE);
       const next = rows.length === AUDIT_PAGE ? rows.at(-1)!.id : undefined;
       return c.html(<AuditPage rows={rows} next={next} retentionDays={deps.auditRetentionDays} clinicName={deps.clinicName} />);
     });

@@ -1,33 +1,24 @@
 /** @jsxImportSource hono/jsx */
 import { Hono, type Context, type MiddlewareHandler } from "hono";
-import { EMPTY_FORM, WebhookDetailPage, WebhooksPage, type EndpointForm, type Flash } from "../admin/views/webhooks.js";
-import type { AdminEnv } from "../http/admin-auth.js";
-import { ADMIN_CSP } from "../http/content-security.js";
+import { flashFrom, type Flash } from "../admin/views/layout.js";
+import { EMPTY_FORM, WebhookDetailPage, WebhooksPage, type EndpointForm } from "../admin/views/webhooks.js";
+import * as queries from "../db/queries/webhook-endpoints.js";
+import { adminActor, type AdminEnv } from "../http/admin-auth.js";
+import { adminPageHeaders as pageHeaders } from "../http/content-security.js";
 import { ApiError } from "../http/errors.js";
 import { bodyKind } from "../http/request-body.js";
 import { validate } from "../http/validate.js";
 import {
   createEndpoint,
   deleteEndpoint,
-  deliveryLog,
   enableEndpoint,
-  findEndpoint,
-  listEndpoints,
   replayCall,
   replayFailures,
   rotateEndpointSecret,
   sendTestCall,
-  waitingEvents,
   type Outcome,
 } from "../notify/endpoints.js";
-import {
-  actor,
-  deliveriesQuerySchema,
-  deliveryIdParam,
-  endpointIdParam,
-  refusalError,
-  type WebhookAdminDeps,
-} from "./webhook-endpoints-api.js";
+import { deliveriesQuerySchema, deliveryIdParam, endpointIdParam, refusalError, type WebhookAdminDeps } from "./webhook-endpoints-api.js";
 
 export interface WebhookPageDeps extends WebhookAdminDeps {
   clinicName: string;
@@ -44,22 +35,13 @@ const DONE = {
 
 type Done = keyof typeof DONE;
 
-function flashFrom(c: Context): Flash | undefined {
-  const done = c.req.query("done");
-  if (!done || !Object.hasOwn(DONE, done)) return undefined;
-  const ok = c.req.query("ok") === "1";
+/** The action's flash; a replay of failures says how many went again. */
+function flash(c: Context): Flash | undefined {
+  const said = flashFrom((name) => c.req.query(name), DONE);
   const count = c.req.query("n");
-  const message = DONE[done as Done][ok ? "ok" : "failed"];
-  return { ok, message: done === "replay-failures" && ok && count && /^\d{1,9}$/.test(count) ? `${message} ${count}.` : message };
+  if (said?.ok && c.req.query("done") === "replay-failures" && count && /^\d{1,9}$/.test(count)) said.message += ` ${count}.`;
+  return said;
 }
-
-const pageHeaders: MiddlewareHandler = async (c, next) => {
-  await next();
-  c.header("Content-Security-Policy", ADMIN_CSP);
-  // The pages that show a secret must never be kept by a cache or the browser's history store.
-  c.header("Cache-Control", "no-store");
-  c.header("X-Robots-Tag", "noindex");
-};
 
 /**
  * The posted form, every value of each name (the events are checkboxes); empty when the body is
@@ -90,12 +72,12 @@ const LOCAL_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,3})?)?$/;
  * this once and must never travel in a URL.
  */
 export function adminWebhookPages(deps: WebhookPageDeps, auth: MiddlewareHandler<AdminEnv>) {
-  const who = (c: Context<AdminEnv>) => actor(c, deps.trustProxy);
+  const who = (c: Context<AdminEnv>) => adminActor(c, deps.trustProxy);
   const listPage = async (c: Context<AdminEnv>, props: Partial<Parameters<typeof WebhooksPage>[0]>, status: 200 | 201 | 400 = 200) =>
     c.html(
       <WebhooksPage
-        endpoints={await listEndpoints(deps)}
-        waiting={await waitingEvents(deps)}
+        endpoints={await queries.listEndpoints(deps.db)}
+        waiting={await queries.waitingEvents(deps.db)}
         form={EMPTY_FORM}
         allowPrivate={deps.allowPrivate}
         clinicName={deps.clinicName}
@@ -110,7 +92,7 @@ export function adminWebhookPages(deps: WebhookPageDeps, auth: MiddlewareHandler
   };
 
   return new Hono<AdminEnv>()
-    .get("/admin/webhooks", auth, pageHeaders, (c) => listPage(c, { flash: flashFrom(c) }))
+    .get("/admin/webhooks", auth, pageHeaders, (c) => listPage(c, { flash: flash(c) }))
     .post("/admin/webhooks", auth, pageHeaders, async (c) => {
       const body = await formBody(c);
       const form: EndpointForm = {
@@ -133,7 +115,7 @@ export function adminWebhookPages(deps: WebhookPageDeps, auth: MiddlewareHandler
     .post("/admin/webhooks/:id/rotate-secret", auth, pageHeaders, async (c) => {
       const id = endpointIdParam(c);
       const rotated = await rotateEndpointSecret(deps, who(c), id);
-      const endpoint = await findEndpoint(deps, id);
+      const endpoint = await queries.findEndpoint(deps.db, id);
       if (!("ok" in rotated) || !endpoint) throw new ApiError("not_found", "No such webhook endpoint.");
       return listPage(c, { shown: { endpoint, secret: rotated.ok.secret, previousSecretUntil: rotated.ok.previousSecretUntil } });
     })
@@ -168,10 +150,10 @@ export function adminWebhookPages(deps: WebhookPageDeps, auth: MiddlewareHandler
       return c.redirect(`/admin/webhooks?done=replay&ok=0`, 303);
     })
     .get("/admin/webhooks/:id", auth, pageHeaders, validate("query", deliveriesQuerySchema), async (c) => {
-      const endpoint = await findEndpoint(deps, endpointIdParam(c));
+      const endpoint = await queries.findEndpoint(deps.db, endpointIdParam(c));
       if (!endpoint) throw new ApiError("not_found", "No such webhook endpoint.");
       const { eventType, outcome, before, limit } = c.req.valid("query");
-      const page = await deliveryLog(deps, endpoint.id, { eventType, outcome, before, limit });
+      const page = await queries.deliveryLogPage(deps.db, endpoint.id, { eventType, outcome, before, limit });
       const sinceDefault = new Date(Date.now() - 24 * 3600_000).toISOString().slice(0, 16);
       return c.html(
         <WebhookDetailPage
@@ -180,7 +162,7 @@ export function adminWebhookPages(deps: WebhookPageDeps, auth: MiddlewareHandler
           filter={{ eventType, outcome }}
           next={page.length === limit ? page.at(-1)!.id : undefined}
           sinceDefault={sinceDefault}
-          flash={flashFrom(c)}
+          flash={flash(c)}
           clinicName={deps.clinicName}
         />,
       );

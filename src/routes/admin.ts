@@ -1,43 +1,25 @@
 import { Hono } from "hono";
-import type postgres from "postgres";
-import type { Database } from "../db/client.js";
-import type { Logger } from "../logger.js";
-import type { SequenceDefinition } from "../campaign/sequence.js";
-import type { AdminSessionSettings } from "../http/admin-session.js";
 import { recordRefusal } from "../audit/audit.js";
 import { requireAdmin, type AdminEnv, type GuessLimit } from "../http/admin-auth.js";
-import type { ProcessMetrics } from "../metrics/process-metrics.js";
+import type { ScrapeDeps } from "../metrics/scrape.js";
 import type { SecretBox } from "../notify/secret-box.js";
 import type { Resolve } from "../notify/public-address.js";
 import type { Queues } from "../queue/queues.js";
 import type { CredentialLimiter } from "../queue/rate-limiter.js";
 import { adminApiRoutes } from "./admin-api.js";
 import { conversionsApi } from "./conversions-api.js";
-import { adminLoginRoutes } from "./admin-login.js";
-import { adminPageRoutes } from "./admin-pages.js";
+import { adminLoginRoutes, type AdminLoginDeps } from "./admin-login.js";
+import { adminPageRoutes, type AdminPageDeps } from "./admin-pages.js";
 import { adminQueueRoutes } from "./admin-queues.js";
 import { metricsRoutes } from "./metrics.js";
 import { adminWebhookPages } from "./admin-webhooks.js";
 import { webhookEndpointsApi, type WebhookAdminDeps } from "./webhook-endpoints-api.js";
 
-export interface AdminRouteDeps {
-  sql: postgres.Sql;
-  db: Database;
-  logger: Logger;
+export interface AdminRouteDeps extends AdminLoginDeps, AdminPageDeps, ScrapeDeps {
   queues: Queues;
-  sequence: SequenceDefinition;
-  metrics: ProcessMetrics;
-  adminToken: string | undefined;
   metricsToken: string | undefined;
-  session: AdminSessionSettings;
-  trustProxy: boolean;
-  /** Admin-token guesses per client on the login form. */
-  loginLimiter: CredentialLimiter;
   /** Failed Bearer checks per client: a budget of its own (src/http/admin-auth.ts says why). */
   bearerLimiter: CredentialLimiter;
-  auditRetentionDays: number;
-  transportName: string;
-  clinicName: string;
   /**
    * Outgoing webhook endpoints: how a new one's URL is checked (WEBHOOK_ALLOW_PRIVATE_URLS, the
    * resolver) and how its secret is sealed for storage.

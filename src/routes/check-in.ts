@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { recordAnswer, type CheckInDeps } from "../campaign/check-in.js";
 import type { CheckInAnswer } from "../campaign/links.js";
-import { clientAddress } from "../http/client-address.js";
+import { requester } from "../http/client-address.js";
 import { isPersonsPost } from "../http/person-post.js";
 import { answerRecordedPage, checkInActionPage } from "../pages/check-in-pages.js";
 import type { PageSettings } from "../pages/layout.js";
@@ -20,12 +20,9 @@ export interface CheckInRouteDeps {
 
 /**
  * The check-in's answers, each a one-visit page (DESIGN.md invariant 9, src/pages/action-page.tsx):
- *  - GET /check-in/:token changes nothing — a mail filter fetches all three answers as the email
- *    lands; the fetch is recorded for the signals (a burst) and answered with the page whose
- *    script POSTs the answer at once (a button without scripts).
- *  - POST /check-in/:token, from that page, records the answer and re-plans the reader's last
- *    email by it, then says what comes next ("worse": the emergency signs first).
- * The token names the check-in email and the answer, never the address.
+ * the GET changes nothing — a mail filter fetches all three answers as the email lands — and is
+ * recorded for the signals (a burst); the page's POST records the answer and re-plans the reader's
+ * last email by it. The token names the check-in email and the answer, never the address.
  */
 export function checkInRoutes(deps: CheckInRouteDeps) {
   const check = (c: Context) => {
@@ -39,8 +36,7 @@ export function checkInRoutes(deps: CheckInRouteDeps) {
       await deps.signals.record({
         link: `answer-${answer.answer}`,
         method: c.req.method,
-        userAgent: c.req.header("user-agent"),
-        ip: clientAddress(c, deps.trustProxy),
+        ...requester(c, deps.trustProxy),
         deliveryId: answer.deliveryId,
       });
       return checkInActionPage(c, deps.pages, c.req.path, answer.answer);
@@ -49,11 +45,7 @@ export function checkInRoutes(deps: CheckInRouteDeps) {
       const answer = check(c);
       if (!answer) return linkInvalidPage(c, deps.pages);
       if (!isPersonsPost(c, deps.publicUrl)) return checkInActionPage(c, deps.pages, c.req.path, answer.answer);
-      const outcome = await recordAnswer(deps.checkIn, {
-        ...answer,
-        ip: clientAddress(c, deps.trustProxy),
-        userAgent: c.req.header("user-agent"),
-      });
+      const outcome = await recordAnswer(deps.checkIn, { ...answer, ...requester(c, deps.trustProxy) });
       if (outcome === "not-a-question") return linkInvalidPage(c, deps.pages);
       return answerRecordedPage(c, deps.pages, answer.answer);
     });

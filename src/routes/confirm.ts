@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import { activate, activationOutlook, type ActivationDeps, type ActivationOutcome } from "../campaign/activate.js";
-import { clientAddress } from "../http/client-address.js";
+import { requester } from "../http/client-address.js";
 import { isPersonsPost } from "../http/person-post.js";
 import {
   confirmActionPage,
@@ -21,16 +21,11 @@ export interface ConfirmDeps {
 }
 
 /**
- * The double opt-in link, in one visit (DESIGN.md invariant 9):
- *  - GET /confirm/:token changes nothing: mail filters fetch every link as the message lands,
- *    and a filter's fetch must not confirm anyone nor stand in the consent record. It answers a
- *    page whose script POSTs at once (a button without scripts).
- *  - POST /confirm/:token, sent by that page, activates the subscriber, records the POST's time,
- *    address and user agent in the consent record, and starts the sequence (welcome with the
- *    guide first). Twice is harmless. A POST from another site, or from a client that says it is
- *    a bot, confirms nothing and gets the page again.
- * A token that does not verify gets a 400 page; an expired one (or a request already purged) a
- * 410 page that points back to the form.
+ * The double opt-in link, in one visit (DESIGN.md invariant 9; each answer: docs/http.md). The GET
+ * changes nothing: mail filters fetch every link as the message lands, and a filter's fetch must
+ * not confirm anyone nor stand in the consent record. It answers a page whose script sends the
+ * POST at once, which activates the subscriber and records its own time, address and user agent
+ * as the consent. A POST from another site, or from a client that says it is a bot, confirms nothing.
  */
 export function confirmRoutes(deps: ConfirmDeps) {
   const check = (c: Context) => verifyToken(deps.appSecret, c.req.param("token") ?? "", "confirm");
@@ -49,12 +44,8 @@ export function confirmRoutes(deps: ConfirmDeps) {
       const token = check(c);
       if (!token.ok) return problem(c, token.reason);
       if (!isPersonsPost(c, deps.publicUrl)) return confirmActionPage(c, deps.pages, c.req.path);
-      const outcome = await activate(deps.activation, {
-        subscriberId: token.subject,
-        via: "confirm",
-        ip: clientAddress(c, deps.trustProxy),
-        userAgent: c.req.header("user-agent"),
-      });
+      const who = requester(c, deps.trustProxy);
+      const outcome = await activate(deps.activation, { subscriberId: token.subject, via: "confirm", ...who });
       return outcomePage(c, outcome);
     });
 

@@ -14,11 +14,8 @@ const conversionSchema = z.object({
 });
 
 /**
- * POST /admin/api/conversions {email, goal} (Bearer ADMIN_TOKEN): a reader reached a goal — the
- * clinic's booking tool calls it through Zapier, Make or n8n when someone books (docs/sequence.md
- * "Goals: a reader who booked").
- * 200 {"status":"converted"}, the same again; 404 for an address not on the list; 400 naming the
- * field for anything else.
+ * POST /admin/api/conversions {email, goal}: a reader reached a goal — the clinic's booking tool
+ * calls it through Zapier, Make or n8n when someone books (docs/sequence.md "Goals: a reader who booked").
  */
 export function conversionsApi(deps: { sql: postgres.Sql }, auth: MiddlewareHandler<AdminEnv>) {
   return new Hono<AdminEnv>().post("/admin/api/conversions", auth, jsonBody, validate("json", conversionSchema), async (c) => {

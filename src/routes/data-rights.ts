@@ -22,12 +22,8 @@ const eraseSchema = z.object({ email: emailField, suppress: z.boolean({ error: "
 const liftSchema = z.object({ email: emailField });
 
 /**
- * The admin's data-rights API (Bearer ADMIN_TOKEN, src/http/admin-auth.ts):
- *  GET  /admin/api/subscribers/export?email=…          everything held about one address (JSON)
- *  POST /admin/api/subscribers/erase {email, suppress?} delete personal data, keep anonymous counts
- *  POST /admin/api/subscribers/lift-suppression {email} undo a bounce/complaint/erase suppression
- *  GET  /admin/api/webhook-events                       provider events per type, unmatched, pending
- * The auth middleware is attached per route: a sub-app's `use("*")` would guard the whole app.
+ * The admin's data-rights API, Bearer ADMIN_TOKEN only (each route: docs/http.md). The auth
+ * middleware is attached per route: a sub-app's `use("*")` would guard the whole app.
  */
 export function dataRightsRoutes(deps: DataRightsRouteDeps) {
   const auth = adminAuth({ token: deps.adminToken, guesses: deps.guesses });

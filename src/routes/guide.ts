@@ -3,7 +3,7 @@ import type postgres from "postgres";
 import { signupSchema } from "../campaign/signup-input.js";
 import { requestFreshGuideLink, type FreshLinkRequestDeps } from "../guide/fresh-link.js";
 import type { GuidePdfStore } from "../guide/pdf.js";
-import { clientAddress } from "../http/client-address.js";
+import { clientAddress, requester } from "../http/client-address.js";
 import { readFormFields } from "../http/request-body.js";
 import {
   freshLinkFormErrorPage,
@@ -35,11 +35,9 @@ export interface GuideRouteDeps {
 export const GUIDE_FILE_NAME = "Flare-Up Reset Guide.pdf";
 
 /**
- * GET /guide/:token — the PDF behind a personal, signed link (DESIGN.md invariant 7). The token
- * names the subscriber and the email the link was in, so every fetch is recorded and judged
- * (src/signals/): a person's counts as a download, a mail filter's is kept apart. The
- * subscriber's status is not checked: an unsubscribed reader asked for the guide, and their link
- * keeps working.
+ * GET /guide/:token — the PDF behind a personal, signed link (DESIGN.md invariant 7), every fetch
+ * recorded and judged (src/signals/). The subscriber's status is not checked: an unsubscribed
+ * reader asked for the guide, and their link keeps working.
  * POST /guide/fresh-link — "mail me a fresh link" from an expired (or broken) link.
  */
 export function guideRoutes(deps: GuideRouteDeps) {
@@ -59,8 +57,7 @@ export function guideRoutes(deps: GuideRouteDeps) {
       await deps.signals.record({
         link: "guide",
         method: c.req.method,
-        userAgent: c.req.header("user-agent"),
-        ip: clientAddress(c, deps.trustProxy),
+        ...requester(c, deps.trustProxy),
         subscriberId: check.subject,
         deliveryId: check.detail === undefined ? undefined : Number(check.detail),
       });
@@ -74,24 +71,21 @@ export function guideRoutes(deps: GuideRouteDeps) {
         "X-Robots-Tag": "noindex, nofollow",
       });
     })
-    .post(
-      "/guide/fresh-link",
-      async (c) => {
-        const limit = await deps.freshLinkLimiter.consume(clientAddress(c, deps.trustProxy) ?? "unknown");
-        if (!limit.allowed) return tooManyRequestsPage(c, deps.pages, limit.retryAfterSeconds);
+    .post("/guide/fresh-link", async (c) => {
+      const limit = await deps.freshLinkLimiter.consume(clientAddress(c, deps.trustProxy) ?? "unknown");
+      if (!limit.allowed) return tooManyRequestsPage(c, deps.pages, limit.retryAfterSeconds);
 
-        const raw = (await readFormFields(c))?.email ?? "";
-        const email = signupSchema.shape.email.safeParse(raw);
-        if (!email.success) {
-          const message = raw.trim() === "" ? "Please enter your email address." : "Please enter a valid email address, like name@example.com.";
-          return freshLinkFormErrorPage(c, deps.pages, raw.slice(0, 254), message);
-        }
-        // The same page whether or not the address is known, mailed, or asked too recently, and
-        // only once the request is committed (issue 28; invariant 2: the row before its job). It
-        // costs the same transaction for every address (src/db/queries/guide.ts), so the time
-        // taken tells nothing either (issue 30). A database failure is an error like signup's.
-        await requestFreshGuideLink(deps.freshLink, email.data);
-        return freshLinkSentPage(c, deps.pages);
-      },
-    );
+      const raw = (await readFormFields(c))?.email ?? "";
+      const email = signupSchema.shape.email.safeParse(raw);
+      if (!email.success) {
+        const message = raw.trim() === "" ? "Please enter your email address." : "Please enter a valid email address, like name@example.com.";
+        return freshLinkFormErrorPage(c, deps.pages, raw.slice(0, 254), message);
+      }
+      // The same page whether or not the address is known, mailed, or asked too recently, and
+      // only once the request is committed (issue 28; invariant 2: the row before its job). It
+      // costs the same transaction for every address (src/db/queries/guide.ts), so the time
+      // taken tells nothing either (issue 30). A database failure is an error like signup's.
+      await requestFreshGuideLink(deps.freshLink, email.data);
+      return freshLinkSentPage(c, deps.pages);
+    });
 }

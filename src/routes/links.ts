@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { clientAddress } from "../http/client-address.js";
+import { requester } from "../http/client-address.js";
 import { linkGonePage, linkInvalidPage } from "../pages/link-pages.js";
 import type { PageSettings } from "../pages/layout.js";
 import { isLinkKey, linkTarget, type OutsideLinks } from "../signals/link-keys.js";
@@ -15,11 +15,10 @@ export interface LinkRouteDeps {
 }
 
 /**
- * GET /l/:token — an outside link of one of our emails (booking, related reading, tools,
- * supplement; DESIGN.md "Signals"): the fetch is recorded for that email (a person's click or a
- * machine's, src/signals/rules.ts) and answered with a redirect to what the link's key names in
- * the configuration now. The provider's click tracking is not needed, and no third party learns
- * which reader read what. The app's Referrer-Policy (no-referrer) keeps the token from the target.
+ * GET /l/:token — an outside link of one of our emails (DESIGN.md "Signals"): the fetch is recorded
+ * for that email (src/signals/rules.ts judges it) and redirected to what the link's key names in
+ * the configuration now, so no third party learns which reader read what. The app's
+ * Referrer-Policy (no-referrer) keeps the token from the target.
  */
 export function linkRoutes(deps: LinkRouteDeps) {
   return new Hono().get("/l/:token", async (c) => {
@@ -30,8 +29,7 @@ export function linkRoutes(deps: LinkRouteDeps) {
     await deps.signals.record({
       link: check.detail,
       method: c.req.method,
-      userAgent: c.req.header("user-agent"),
-      ip: clientAddress(c, deps.trustProxy),
+      ...requester(c, deps.trustProxy),
       deliveryId: Number(check.subject),
     });
     c.header("Cache-Control", "private, no-store");

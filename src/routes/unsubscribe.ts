@@ -1,7 +1,7 @@
-import { Hono, type Context } from "hono";
+import { Hono } from "hono";
 import { activate, type ActivationDeps } from "../campaign/activate.js";
 import { unsubscribe, unsubscribePageState } from "../campaign/unsubscribe.js";
-import { clientAddress } from "../http/client-address.js";
+import { requester } from "../http/client-address.js";
 import { ApiError } from "../http/errors.js";
 import { readFormFields } from "../http/request-body.js";
 import { sameOrigin } from "../http/same-origin.js";
@@ -21,19 +21,14 @@ export interface UnsubscribeDeps {
 }
 
 /**
- * Leaving, as RFC 8058 and the Gmail/Yahoo bulk-sender rules want it:
- *  - GET /unsubscribe/:token shows one button and changes nothing: link scanners and prefetchers
- *    follow GETs, so a GET must never unsubscribe (RFC 8058 §4 is why the one-click is a POST).
- *  - POST /unsubscribe/:token is the one-click: the mail client POSTs `List-Unsubscribe=One-Click`
- *    with no cookies and no JavaScript; the signed token is the only credential. It answers 200
- *    and is idempotent. Our own button posts here too.
- *  - POST /unsubscribe/:token/resubscribe is the undo: it restarts nothing already sent, and is
- *    recorded as a consent event. Only our own page may send it (the admin forms' same-origin
- *    check): the token travels in every forwarded email, and a cross-site page holding one must
- *    not opt the reader back in (issue 30). Leaving needs no such check: RFC 8058's one-click
- *    comes from a mail client, and opting out on someone's behalf harms no one.
- * A token that does not verify gets a 400 page. Unsubscribe tokens never expire. Bodies are
- * limited to 8 KB by the app (src/http/body-limit.ts).
+ * Leaving, as RFC 8058 and the Gmail/Yahoo bulk-sender rules want it (each answer: docs/http.md):
+ *  - GET shows one button and changes nothing: link scanners and prefetchers follow GETs, so a GET
+ *    must never unsubscribe (RFC 8058 §4 is why the one-click is a POST).
+ *  - POST is the one-click: the mail client posts with no cookie and no JavaScript; the signed
+ *    token is the only credential. Our own button posts here too.
+ *  - POST …/resubscribe, the undo, comes from our own page only: the token travels in every
+ *    forwarded email, and a cross-site page holding one must not opt the reader back in (issue
+ *    30). Leaving needs no such check: opting out on someone's behalf harms no one.
  */
 export function unsubscribeRoutes(deps: UnsubscribeDeps) {
   const sql = deps.activation.sql;
@@ -54,7 +49,7 @@ export function unsubscribeRoutes(deps: UnsubscribeDeps) {
         await deps.signals.record({
           link: "unsubscribe",
           method: c.req.method,
-          ...who(c, deps.trustProxy),
+          ...requester(c, deps.trustProxy),
           subscriberId,
           deliveryId: Number(check.detail),
         });
@@ -68,7 +63,7 @@ export function unsubscribeRoutes(deps: UnsubscribeDeps) {
       // The body is not required (nor need it be readable): a client that posts without it still means "unsubscribe".
       const form = await readFormFields(c);
       const via = form?.from === "page" ? "page" : "one-click";
-      await unsubscribe(sql, { subscriberId, via, ...who(c, deps.trustProxy) });
+      await unsubscribe(sql, { subscriberId, via, ...requester(c, deps.trustProxy) });
       const state = await unsubscribePageState(sql, subscriberId);
       return unsubscribePage(c, deps.pages, state === "subscribed" ? "unsubscribed" : state, token);
     })
@@ -77,11 +72,7 @@ export function unsubscribeRoutes(deps: UnsubscribeDeps) {
       const subscriberId = subscriberOf(token);
       if (!subscriberId) return unsubscribeLinkInvalidPage(c, deps.pages);
       if (!sameOrigin(c.req.raw, deps.publicUrl)) throw new ApiError("forbidden", "This request did not come from the unsubscribe page.");
-      const outcome = await activate(deps.activation, { subscriberId, via: "resubscribe", ...who(c, deps.trustProxy) });
+      const outcome = await activate(deps.activation, { subscriberId, via: "resubscribe", ...requester(c, deps.trustProxy) });
       return resubscribedPage(c, deps.pages, outcome, token);
     });
-}
-
-function who(c: Context, trustProxy: boolean) {
-  return { ip: clientAddress(c, trustProxy), userAgent: c.req.header("user-agent") };
 }

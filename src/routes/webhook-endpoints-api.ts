@@ -1,18 +1,15 @@
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { z } from "zod";
+import * as queries from "../db/queries/webhook-endpoints.js";
 import { OUTCOME_STATES, outcomeOf, type DeliveryOutcome, type LoggedDelivery } from "../db/queries/webhook-endpoints.js";
-import type { AdminEnv } from "../http/admin-auth.js";
-import { clientAddress } from "../http/client-address.js";
+import { adminActor, type AdminEnv } from "../http/admin-auth.js";
 import { ApiError } from "../http/errors.js";
 import { jsonBody } from "../http/request-body.js";
-import { validate } from "../http/validate.js";
+import { ROW_ID, rowIdParam, uuidParam, validate } from "../http/validate.js";
 import {
   createEndpoint,
   deleteEndpoint,
-  deliveryLog,
   enableEndpoint,
-  findEndpoint,
-  listEndpoints,
   replayCall,
   replayFailures,
   rotateEndpointSecret,
@@ -27,21 +24,8 @@ export interface WebhookAdminDeps extends EndpointDeps {
   trustProxy: boolean;
 }
 
-/** Ids in paths: a malformed one is an unknown one (404), never a database error. */
-export const ENDPOINT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const DELIVERY_ID = /^[1-9][0-9]{0,15}$/;
-
-export function endpointIdParam(c: Context): string {
-  const id = c.req.param("id") ?? "";
-  if (!ENDPOINT_ID.test(id)) throw new ApiError("not_found", "No such webhook endpoint.");
-  return id;
-}
-
-export function deliveryIdParam(c: Context): number {
-  const id = c.req.param("id") ?? "";
-  if (!DELIVERY_ID.test(id)) throw new ApiError("not_found", "No such webhook delivery.");
-  return Number(id);
-}
+export const endpointIdParam = (c: Context) => uuidParam(c, "No such webhook endpoint.");
+export const deliveryIdParam = (c: Context) => rowIdParam(c, "No such webhook delivery.");
 
 export function refusalError(refusal: Refusal): ApiError {
   if (refusal.refused === "invalid") return new ApiError("invalid_input", refusal.message, refusal.field);
@@ -49,15 +33,10 @@ export function refusalError(refusal: Refusal): ApiError {
 }
 
 /** The value of an outcome, or its refusal thrown as the one error type. */
-export function orThrow<T>(outcome: Outcome<T>): T {
+function orThrow<T>(outcome: Outcome<T>): T {
   if ("ok" in outcome) return outcome.ok;
   throw refusalError(outcome);
 }
-
-export const actor = (c: Context<AdminEnv>, trustProxy: boolean) => ({
-  actor: `admin (${c.get("admin").via})`,
-  clientAddress: clientAddress(c, trustProxy),
-});
 
 const createSchema = z.object({
   url: z.string({ error: "must be a string" }),
@@ -77,7 +56,7 @@ export const deliveriesQuerySchema = z.object({
   outcome: z.preprocess((v) => v || undefined, z.enum(OUTCOMES, { error: `must be one of ${OUTCOMES.join(", ")}` }).optional()),
   before: z
     .string()
-    .regex(DELIVERY_ID, { error: "must be a delivery id" })
+    .regex(ROW_ID, { error: "must be a delivery id" })
     .transform(Number)
     .optional(),
   limit: z.coerce.number({ error: "must be a number" }).int().min(1).max(100).default(PAGE_SIZE),
@@ -103,21 +82,13 @@ function deliveryJson(d: LoggedDelivery) {
 }
 
 /**
- * The outgoing webhooks' admin API (issue 16; DESIGN.md "Outgoing webhooks"), behind the same
- * check as /admin/api/stats (`auth`: Bearer ADMIN_TOKEN, or the dashboard's session with its
- * same-origin check on POSTs):
- *  POST   /admin/api/webhook-endpoints                     {url, events?, description?} → 201 with the secret, once
- *  GET    /admin/api/webhook-endpoints                     the list, never a secret
- *  DELETE /admin/api/webhook-endpoints/:id                 204
- *  POST   /admin/api/webhook-endpoints/:id/rotate-secret   {secret}; the old one signs 24 h more
- *  POST   /admin/api/webhook-endpoints/:id/enable          200
- *  POST   /admin/api/webhook-endpoints/:id/test            202 {deliveryId}
- *  GET    /admin/api/webhook-endpoints/:id/deliveries      ?eventType=&outcome=&before=&limit= → {deliveries, next}
- *  POST   /admin/api/webhook-deliveries/:id/replay         202
- *  POST   /admin/api/webhook-endpoints/:id/replay-failures {since} → 202 {replayed}
+ * The outgoing webhooks' admin API under /admin/api/webhook-endpoints and
+ * /admin/api/webhook-deliveries (issue 16; each route in docs/http.md), behind the same check as
+ * /admin/api/stats (`auth`: Bearer ADMIN_TOKEN, or the dashboard's session with its same-origin
+ * check on POSTs).
  */
 export function webhookEndpointsApi(deps: WebhookAdminDeps, auth: MiddlewareHandler<AdminEnv>) {
-  const who = (c: Context<AdminEnv>) => actor(c, deps.trustProxy);
+  const who = (c: Context<AdminEnv>) => adminActor(c, deps.trustProxy);
   const noStore: MiddlewareHandler = async (c, next) => {
     await next();
     c.header("Cache-Control", "no-store");
@@ -127,7 +98,7 @@ export function webhookEndpointsApi(deps: WebhookAdminDeps, auth: MiddlewareHand
       const { id, url, description, events, status, secret } = orThrow(await createEndpoint(deps, who(c), c.req.valid("json")));
       return c.json({ id, url, description, events, status, secret }, 201);
     })
-    .get("/admin/api/webhook-endpoints", auth, noStore, async (c) => c.json({ endpoints: await listEndpoints(deps) }))
+    .get("/admin/api/webhook-endpoints", auth, noStore, async (c) => c.json({ endpoints: await queries.listEndpoints(deps.db) }))
     .delete("/admin/api/webhook-endpoints/:id", auth, async (c) => {
       orThrow(await deleteEndpoint(deps, who(c), endpointIdParam(c)));
       return c.body(null, 204);
@@ -145,9 +116,9 @@ export function webhookEndpointsApi(deps: WebhookAdminDeps, auth: MiddlewareHand
     })
     .get("/admin/api/webhook-endpoints/:id/deliveries", auth, noStore, validate("query", deliveriesQuerySchema), async (c) => {
       const id = endpointIdParam(c);
-      if (!(await findEndpoint(deps, id))) throw new ApiError("not_found", "No such webhook endpoint.");
+      if (!(await queries.findEndpoint(deps.db, id))) throw new ApiError("not_found", "No such webhook endpoint.");
       const filter = c.req.valid("query");
-      const page = await deliveryLog(deps, id, filter);
+      const page = await queries.deliveryLogPage(deps.db, id, filter);
       return c.json({ deliveries: page.map(deliveryJson), next: page.length === filter.limit ? page.at(-1)!.id : null });
     })
     .post("/admin/api/webhook-deliveries/:id/replay", auth, async (c) => {

@@ -5,7 +5,7 @@ import type { CampaignStats } from "../stats.js";
 import type { FailureRow } from "../../db/queries/admin.js";
 import type { EndpointListItem } from "../../db/queries/webhook-endpoints.js";
 import { signupsAxis } from "../chart-axis.js";
-import { AdminPage, fmt, pct, when } from "./layout.js";
+import { AdminPage, ClearLink, fmt, numeric, pct, TableHead, when } from "./layout.js";
 
 export interface DashboardProps {
   stats: CampaignStats;
@@ -29,6 +29,14 @@ const Kpi: FC<{ label: string; value: number; sub?: string; id?: string }> = (p)
     </div>
     {p.sub ? <div class="sub">{p.sub}</div> : null}
   </div>
+);
+
+/** A number cell; with `of`, its share of that whole too. */
+const Num: FC<{ n: number; of?: number }> = ({ n, of }) => (
+  <td class="n">
+    {fmt(n)}
+    {of === undefined ? null : <span class="pct">{pct(n, of)}</span>}
+  </td>
 );
 
 const hostOf = (url: string) => URL.parse(url)?.host ?? url;
@@ -115,11 +123,7 @@ export const Dashboard: FC<DashboardProps> = ({ stats, query, failures, disabled
           utm_campaign<input name="utm_campaign" value={query.utm_campaign ?? ""} placeholder="any" size={12} />
         </label>
         <button type="submit">Apply</button>
-        {filtered ? (
-          <a class="button secondary" href="/admin">
-            Clear
-          </a>
-        ) : null}
+        <ClearLink href="/admin" shown={filtered} />
         <span class="muted small">
           Filters pick the subscribers who signed up in the range with those labels; <code>(none)</code> matches an empty one.
         </span>
@@ -193,42 +197,25 @@ export const Dashboard: FC<DashboardProps> = ({ stats, query, failures, disabled
       <section class="card">
         <h2>Each email</h2>
         <table id="steps-table">
-          <thead>
-            <tr>
-              <th>Step</th>
-              <th class="n">Sent</th>
-              <th class="n">Delivered</th>
-              <th class="n">
-                Opened <span class="est" title={stats.estimates["steps.opened"]}>estimate</span>
-              </th>
-              <th class="n">Clicked</th>
-              <th class="n">Bounced</th>
-              <th class="n">Complained</th>
-              <th class="n">Failed</th>
-              <th class="n">Unsubscribed after</th>
-            </tr>
-          </thead>
+          <TableHead
+            cols={[
+              "Step",
+              ...numeric("Sent", "Delivered", <>Opened <span class="est" title={stats.estimates["steps.opened"]}>estimate</span></>),
+              ...numeric("Clicked", "Bounced", "Complained", "Failed", "Unsubscribed after"),
+            ]}
+          />
           <tbody>
             {stats.steps.map((st) => (
               <tr data-step={st.step}>
                 <td>{st.step}</td>
-                <td class="n">{fmt(st.sent)}</td>
-                <td class="n">
-                  {fmt(st.delivered)}
-                  <span class="pct">{pct(st.delivered, st.sent)}</span>
-                </td>
-                <td class="n">
-                  {fmt(st.opened)}
-                  <span class="pct">{pct(st.opened, st.delivered)}</span>
-                </td>
-                <td class="n">
-                  {fmt(st.clicked)}
-                  <span class="pct">{pct(st.clicked, st.delivered)}</span>
-                </td>
-                <td class="n">{fmt(st.bounced)}</td>
-                <td class="n">{fmt(st.complained)}</td>
-                <td class="n">{fmt(st.failed)}</td>
-                <td class="n">{fmt(st.unsubscribed)}</td>
+                <Num n={st.sent} />
+                <Num n={st.delivered} of={st.sent} />
+                <Num n={st.opened} of={st.delivered} />
+                <Num n={st.clicked} of={st.delivered} />
+                <Num n={st.bounced} />
+                <Num n={st.complained} />
+                <Num n={st.failed} />
+                <Num n={st.unsubscribed} />
               </tr>
             ))}
           </tbody>
@@ -242,20 +229,12 @@ export const Dashboard: FC<DashboardProps> = ({ stats, query, failures, disabled
         <div class="card">
           <h2>Sources</h2>
           <table>
-            <thead>
-              <tr>
-                <th>Source</th>
-                <th>utm_source</th>
-                <th>utm_medium</th>
-                <th>utm_campaign</th>
-                <th class="n">Signups</th>
-                <th class="n">Active</th>
-                <th class="n">Got the guide</th>
-                <th class="n">Emails clicked</th>
-                <th class="n">Booked</th>
-                <th class="n">Unsubscribed</th>
-              </tr>
-            </thead>
+            <TableHead
+              cols={[
+                ...["Source", "utm_source", "utm_medium", "utm_campaign"],
+                ...numeric("Signups", "Active", "Got the guide", "Emails clicked", "Booked", "Unsubscribed"),
+              ]}
+            />
             <tbody>
               {stats.sources.slice(0, 12).map((src) => (
                 <tr>
@@ -263,15 +242,12 @@ export const Dashboard: FC<DashboardProps> = ({ stats, query, failures, disabled
                   <td>{label(src.utmSource)}</td>
                   <td>{label(src.utmMedium)}</td>
                   <td>{label(src.utmCampaign)}</td>
-                  <td class="n">{fmt(src.signups)}</td>
-                  <td class="n">{fmt(src.active)}</td>
-                  <td class="n">
-                    {fmt(src.guideDownloaders)}
-                    <span class="pct">{pct(src.guideDownloaders, src.signups)}</span>
-                  </td>
-                  <td class="n">{fmt(src.emailsClicked)}</td>
-                  <td class="n">{fmt(src.booked)}</td>
-                  <td class="n">{fmt(src.unsubscribed)}</td>
+                  <Num n={src.signups} />
+                  <Num n={src.active} />
+                  <Num n={src.guideDownloaders} of={src.signups} />
+                  <Num n={src.emailsClicked} />
+                  <Num n={src.booked} />
+                  <Num n={src.unsubscribed} />
                 </tr>
               ))}
             </tbody>

@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import type { FC, PropsWithChildren } from "hono/jsx";
+import type { Child, FC, PropsWithChildren } from "hono/jsx";
 
 /**
  * The admin pages' frame: server-rendered, one stylesheet inline, scripts only from
@@ -66,15 +66,21 @@ header{padding:.5rem .75rem;gap:.4rem 1rem}header nav{gap:.25rem .9rem}main{padd
 }
 `;
 
+/** Every admin page's head; `refresh` sends the browser on to the dashboard at once. */
+export const AdminHead: FC<{ title: string; css: string; refresh?: boolean | undefined }> = ({ title, css, refresh }) => (
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <meta name="robots" content="noindex" />
+    {refresh ? <meta http-equiv="refresh" content="0;url=/admin" /> : null}
+    <title>{title}</title>
+    <style>{css}</style>
+  </head>
+);
+
 export const AdminPage: FC<PropsWithChildren<{ title: string; path: string; clinicName: string }>> = ({ title, path, clinicName, children }) => (
   <html lang="en">
-    <head>
-      <meta charset="utf-8" />
-      <meta name="viewport" content="width=device-width, initial-scale=1" />
-      <meta name="robots" content="noindex" />
-      <title>{`${title} · ${clinicName} admin`}</title>
-      <style>{CSS}</style>
-    </head>
+    <AdminHead title={`${title} · ${clinicName} admin`} css={CSS} />
     <body>
       <header>
         <span class="brand">{clinicName} · admin</span>
@@ -99,3 +105,68 @@ export const fmt = (n: number) => n.toLocaleString("en-US");
 export const pct = (part: number, whole: number) => (whole > 0 ? `${((part / whole) * 100).toFixed(1)}%` : "–");
 export const when = (d: Date | string | null | undefined) =>
   d ? new Date(d).toISOString().replace("T", " ").slice(0, 16) + " UTC" : "–";
+
+/** The message a page shows after an action (the redirect's ?done=…&ok=…). */
+export interface Flash {
+  ok: boolean;
+  message: string;
+}
+
+/** What a page says after an action: its redirect carries ?done=ACTION&ok=0|1, never free text. */
+export function flashFrom(query: (name: string) => string | undefined, said: Record<string, { ok: string; failed: string }>) {
+  const done = query("done");
+  if (!done || !Object.hasOwn(said, done)) return undefined;
+  const ok = query("ok") === "1";
+  return { ok, message: said[done]![ok ? "ok" : "failed"] } satisfies Flash;
+}
+
+export const FlashLine: FC<{ flash: Flash | undefined }> = ({ flash }) =>
+  flash ? (
+    <p class={`flash${flash.ok ? "" : " bad"}`} role="status">
+      {flash.message}
+    </p>
+  ) : null;
+
+/** A header cell; `{ n: label }` is a number column, right-aligned. */
+type Column = Child | { n: Child };
+export const numeric = (...labels: Child[]): Column[] => labels.map((n) => ({ n }));
+
+export const TableHead: FC<{ cols: Column[] }> = ({ cols }) => (
+  <thead>
+    <tr>
+      {cols.map((col) =>
+        typeof col === "object" && col !== null && "n" in col ? <th class="n">{col.n}</th> : <th>{col}</th>,
+      )}
+    </tr>
+  </thead>
+);
+
+/** One line of a two-column record table: the name, then the value. */
+export const KeyRow: FC<PropsWithChildren<{ name: string }>> = ({ name, children }) => (
+  <tr>
+    <th>{name}</th>
+    <td>{children}</td>
+  </tr>
+);
+
+export const BackLink: FC<{ href: string; label: string }> = ({ href, label }) => (
+  <p class="small">
+    <a href={href}>← {label}</a>
+  </p>
+);
+
+/** The filter forms' reset; shown only while a filter is set. */
+export const ClearLink: FC<{ href: string; shown: unknown }> = ({ href, shown }) =>
+  shown ? (
+    <a class="button secondary" href={href}>
+      Clear
+    </a>
+  ) : null;
+
+/** The next page of a list, newest first; none after the last. */
+export const OlderLink: FC<{ href: string | undefined }> = ({ href }) =>
+  href ? (
+    <p>
+      <a href={href}>Older →</a>
+    </p>
+  ) : null;

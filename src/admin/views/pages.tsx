@@ -1,13 +1,11 @@
 /** @jsxImportSource hono/jsx */
-import type { FC } from "hono/jsx";
+import type { FC, PropsWithChildren } from "hono/jsx";
 import type { AuditListItem, FailureRow, OutboxEmailRow, OutboxListItem, UnprocessableEventRow } from "../../db/queries/admin.js";
-import { AdminPage, when } from "./layout.js";
+import { AdminHead, AdminPage, BackLink, ClearLink, KeyRow, OlderLink, TableHead, when } from "./layout.js";
 
-export const FailuresPage: FC<{ failures: FailureRow[]; unprocessableEvents: UnprocessableEventRow[]; clinicName: string }> = ({
-  failures,
-  unprocessableEvents,
-  clinicName,
-}) => (
+type FailuresPageProps = { failures: FailureRow[]; unprocessableEvents: UnprocessableEventRow[]; clinicName: string };
+
+export const FailuresPage: FC<FailuresPageProps> = ({ failures, unprocessableEvents, clinicName }) => (
   <AdminPage title="Failures" path="/admin/failures" clinicName={clinicName}>
     <h1>Failed sends</h1>
     <div class="card">
@@ -15,15 +13,7 @@ export const FailuresPage: FC<{ failures: FailureRow[]; unprocessableEvents: Unp
         Deliveries the provider refused for good (a 4xx other than 429) or that kept failing through every retry, newest first.
       </p>
       <table>
-        <thead>
-          <tr>
-            <th>When</th>
-            <th>Step</th>
-            <th>Subscriber</th>
-            <th class="n">Attempts</th>
-            <th>Error</th>
-          </tr>
-        </thead>
+        <TableHead cols={["When", "Step", "Subscriber", { n: "Attempts" }, "Error"]} />
         <tbody>
           {failures.map((f) => (
             <tr>
@@ -49,13 +39,7 @@ export const FailuresPage: FC<{ failures: FailureRow[]; unprocessableEvents: Unp
         nesting too deep). They were answered 200 so the provider does not retry them for days.
       </p>
       <table>
-        <thead>
-          <tr>
-            <th>When</th>
-            <th>Event id</th>
-            <th>Why</th>
-          </tr>
-        </thead>
+        <TableHead cols={["When", "Event id", "Why"]} />
         <tbody>
           {unprocessableEvents.map((e) => (
             <tr>
@@ -73,13 +57,9 @@ export const FailuresPage: FC<{ failures: FailureRow[]; unprocessableEvents: Unp
   </AdminPage>
 );
 
-export const OutboxPage: FC<{ emails: OutboxListItem[]; next: number | undefined; q: string; transport: string; clinicName: string }> = ({
-  emails,
-  next,
-  q,
-  transport,
-  clinicName,
-}) => (
+type OutboxPageProps = { emails: OutboxListItem[]; next: number | undefined; q: string; transport: string; clinicName: string };
+
+export const OutboxPage: FC<OutboxPageProps> = ({ emails, next, q, transport, clinicName }) => (
   <AdminPage title="Outbox" path="/admin/outbox" clinicName={clinicName}>
     <h1>Outbox</h1>
     <div class="card">
@@ -94,23 +74,12 @@ export const OutboxPage: FC<{ emails: OutboxListItem[]; next: number | undefined
           <input type="search" name="q" value={q} size={30} placeholder="ana@example.com" />
         </label>
         <button type="submit">Search</button>
-        {q ? (
-          <a class="button secondary" href="/admin/outbox">
-            Clear
-          </a>
-        ) : null}
+        <ClearLink href="/admin/outbox" shown={q} />
       </form>
     </div>
     <div class="card">
       <table id="outbox">
-        <thead>
-          <tr>
-            <th>When</th>
-            <th>Step</th>
-            <th>To</th>
-            <th>Subject</th>
-          </tr>
-        </thead>
+        <TableHead cols={["When", "Step", "To", "Subject"]} />
         <tbody>
           {emails.map((e) => (
             <tr data-id={String(e.id)}>
@@ -127,20 +96,14 @@ export const OutboxPage: FC<{ emails: OutboxListItem[]; next: number | undefined
         </tbody>
       </table>
       {emails.length === 0 ? <p class="muted">{q ? "No email to an address like that." : "The outbox is empty."}</p> : null}
-      {next !== undefined ? (
-        <p>
-          <a href={`/admin/outbox?before=${next}${q ? `&q=${encodeURIComponent(q)}` : ""}`}>Older →</a>
-        </p>
-      ) : null}
+      <OlderLink href={next === undefined ? undefined : `/admin/outbox?before=${next}${q ? `&q=${encodeURIComponent(q)}` : ""}`} />
     </div>
   </AdminPage>
 );
 
 export const OutboxEmailPage: FC<{ email: OutboxEmailRow; clinicName: string }> = ({ email, clinicName }) => (
   <AdminPage title={email.subject} path="/admin/outbox" clinicName={clinicName}>
-    <p class="small">
-      <a href="/admin/outbox">← Outbox</a>
-    </p>
+    <BackLink href="/admin/outbox" label="Outbox" />
     <h1>{email.subject}</h1>
     {/* The email's own HTML is a separate response with CSP "sandbox", shown in sandboxed frames:
         it runs no script and gets no access to this origin, whatever it holds. Two widths, as
@@ -163,52 +126,23 @@ export const OutboxEmailPage: FC<{ email: OutboxEmailRow; clinicName: string }> 
         <h2>Headers</h2>
         <table id="email-headers">
           <tbody>
-            <tr>
-              <th>Step</th>
-              <td>
-                <span class="status">{email.step}</span>
-              </td>
-            </tr>
-            <tr>
-              <th>From</th>
-              <td>{email.from}</td>
-            </tr>
-            <tr>
-              <th>To</th>
-              <td>{email.to}</td>
-            </tr>
-            {email.replyTo ? (
-              <tr>
-                <th>Reply-To</th>
-                <td>{email.replyTo}</td>
-              </tr>
-            ) : null}
-            <tr>
-              <th>Subject</th>
-              <td>{email.subject}</td>
-            </tr>
-            <tr>
-              <th>Kept</th>
-              <td>{when(email.createdAt)}</td>
-            </tr>
+            <KeyRow name="Step">
+              <span class="status">{email.step}</span>
+            </KeyRow>
+            <KeyRow name="From">{email.from}</KeyRow>
+            <KeyRow name="To">{email.to}</KeyRow>
+            {email.replyTo ? <KeyRow name="Reply-To">{email.replyTo}</KeyRow> : null}
+            <KeyRow name="Subject">{email.subject}</KeyRow>
+            <KeyRow name="Kept">{when(email.createdAt)}</KeyRow>
             {Object.entries(email.headers).map(([name, value]) => (
-              <tr>
-                <th>{name}</th>
-                <td>
-                  <code>{value}</code>
-                </td>
-              </tr>
+              <KeyRow name={name}>
+                <code>{value}</code>
+              </KeyRow>
             ))}
-            <tr>
-              <th>Tags</th>
-              <td>{email.tags.map((t) => `${t.name}=${t.value}`).join(", ")}</td>
-            </tr>
-            <tr>
-              <th>Idempotency key</th>
-              <td>
-                <code>{email.idempotencyKey}</code>
-              </td>
-            </tr>
+            <KeyRow name="Tags">{email.tags.map((t) => `${t.name}=${t.value}`).join(", ")}</KeyRow>
+            <KeyRow name="Idempotency key">
+              <code>{email.idempotencyKey}</code>
+            </KeyRow>
           </tbody>
         </table>
       </div>
@@ -220,12 +154,9 @@ export const OutboxEmailPage: FC<{ email: OutboxEmailRow; clinicName: string }> 
   </AdminPage>
 );
 
-export const AuditPage: FC<{ rows: AuditListItem[]; next: number | undefined; retentionDays: number; clinicName: string }> = ({
-  rows,
-  next,
-  retentionDays,
-  clinicName,
-}) => (
+type AuditPageProps = { rows: AuditListItem[]; next: number | undefined; retentionDays: number; clinicName: string };
+
+export const AuditPage: FC<AuditPageProps> = ({ rows, next, retentionDays, clinicName }) => (
   <AdminPage title="Audit" path="/admin/audit" clinicName={clinicName}>
     <h1>Admin actions</h1>
     <form method="post" action="/admin/logout-everywhere" class="card">
@@ -234,14 +165,7 @@ export const AuditPage: FC<{ rows: AuditListItem[]; next: number | undefined; re
     </form>
     <div class="card">
       <table>
-        <thead>
-          <tr>
-            <th>When</th>
-            <th>Who</th>
-            <th>What</th>
-            <th>Subscriber</th>
-          </tr>
-        </thead>
+        <TableHead cols={["When", "Who", "What", "Subscriber"]} />
         <tbody>
           {rows.map((r) => (
             <tr>
@@ -262,11 +186,7 @@ export const AuditPage: FC<{ rows: AuditListItem[]; next: number | undefined; re
         Newest first; kept {retentionDays} days (AUDIT_RETENTION_DAYS). Refused logins and failed Bearer checks are counted in one row per
         client every 15 minutes.
       </p>
-      {next !== undefined ? (
-        <p>
-          <a href={`/admin/audit?before=${next}`}>Older →</a>
-        </p>
-      ) : null}
+      <OlderLink href={next === undefined ? undefined : `/admin/audit?before=${next}`} />
     </div>
   </AdminPage>
 );
@@ -284,74 +204,59 @@ const DEV_LINK_REFUSED = {
   used: "This login link has been used already (each one works once), or was printed before a restart.",
 } as const;
 
-/** The one-time development login link's landing (src/routes/admin-dev-login.tsx). */
-export const DevLoginPage: FC<{ ok: boolean; reason?: keyof typeof DEV_LINK_REFUSED; tokenFile: string; clinicName: string }> = ({
-  ok,
-  reason,
-  tokenFile,
-  clinicName,
-}) => (
+/** The login pages' frame: no navigation, one small stylesheet. */
+const LoginFrame: FC<PropsWithChildren<{ clinicName: string; refresh?: boolean }>> = ({ clinicName, refresh, children }) => (
   <html lang="en">
-    <head>
-      <meta charset="utf-8" />
-      <meta name="viewport" content="width=device-width, initial-scale=1" />
-      <meta name="robots" content="noindex" />
-      {ok ? <meta http-equiv="refresh" content="0;url=/admin" /> : null}
-      <title>{`Log in · ${clinicName} admin`}</title>
-      <style>{LOGIN_CSS}</style>
-    </head>
+    <AdminHead title={`Log in · ${clinicName} admin`} css={LOGIN_CSS} refresh={refresh} />
     <body>
       <main>
         <h1>{clinicName} admin</h1>
-        {ok ? (
-          <p>
-            You are logged in. <a href="/admin">Open the dashboard</a>.
-          </p>
-        ) : (
-          <>
-            <p class="error" role="alert">
-              {DEV_LINK_REFUSED[reason ?? "malformed"]}
-            </p>
-            <p>
-              Restart the service for a new link, or <a href="/admin/login">log in</a> with the development admin token kept in{" "}
-              <code>{tokenFile}</code>.
-            </p>
-          </>
-        )}
+        {children}
       </main>
     </body>
   </html>
 );
 
+/** The one-time development login link's landing (src/routes/admin-dev-login.tsx). */
+type DevLoginPageProps = { ok: boolean; reason?: keyof typeof DEV_LINK_REFUSED; tokenFile: string; clinicName: string };
+
+export const DevLoginPage: FC<DevLoginPageProps> = ({ ok, reason, tokenFile, clinicName }) => (
+  <LoginFrame clinicName={clinicName} refresh={ok}>
+    {ok ? (
+      <p>
+        You are logged in. <a href="/admin">Open the dashboard</a>.
+      </p>
+    ) : (
+      <>
+        <p class="error" role="alert">
+          {DEV_LINK_REFUSED[reason ?? "malformed"]}
+        </p>
+        <p>
+          Restart the service for a new link, or <a href="/admin/login">log in</a> with the development admin token kept in{" "}
+          <code>{tokenFile}</code>.
+        </p>
+      </>
+    )}
+  </LoginFrame>
+);
+
 export const LoginPage: FC<{ next: string; error?: string; closed: boolean; clinicName: string }> = ({ next, error, closed, clinicName }) => (
-  <html lang="en">
-    <head>
-      <meta charset="utf-8" />
-      <meta name="viewport" content="width=device-width, initial-scale=1" />
-      <meta name="robots" content="noindex" />
-      <title>{`Log in · ${clinicName} admin`}</title>
-      <style>{LOGIN_CSS}</style>
-    </head>
-    <body>
-      <main>
-        <h1>{clinicName} admin</h1>
-        {closed ? (
-          <p class="error">The admin is closed: set ADMIN_TOKEN (16 characters or more) and restart.</p>
-        ) : (
-          <form method="post" action="/admin/login">
-            {error ? (
-              <p class="error" role="alert">
-                {error}
-              </p>
-            ) : null}
-            <input type="hidden" name="next" value={next} />
-            <label for="password">Admin token</label>
-            <input id="password" name="password" type="password" autocomplete="current-password" required autofocus />
-            <button type="submit">Log in</button>
-            <p class="muted">The ADMIN_TOKEN this service runs with. The session lasts 12 hours.</p>
-          </form>
-        )}
-      </main>
-    </body>
-  </html>
+  <LoginFrame clinicName={clinicName}>
+    {closed ? (
+      <p class="error">The admin is closed: set ADMIN_TOKEN (16 characters or more) and restart.</p>
+    ) : (
+      <form method="post" action="/admin/login">
+        {error ? (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        <input type="hidden" name="next" value={next} />
+        <label for="password">Admin token</label>
+        <input id="password" name="password" type="password" autocomplete="current-password" required autofocus />
+        <button type="submit">Log in</button>
+        <p class="muted">The ADMIN_TOKEN this service runs with. The session lasts 12 hours.</p>
+      </form>
+    )}
+  </LoginFrame>
 );

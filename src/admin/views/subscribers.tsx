@@ -1,14 +1,11 @@
 /** @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
 import type { SubscriberListItem, SubscriberRecord } from "../../db/queries/admin.js";
-import { AdminPage, when } from "./layout.js";
+import { AdminPage, BackLink, FlashLine, KeyRow, TableHead, type Flash, when } from "./layout.js";
 
-export const SubscriberSearch: FC<{ q: string; results: SubscriberListItem[]; recent: boolean; clinicName: string }> = ({
-  q,
-  results,
-  recent,
-  clinicName,
-}) => (
+type SubscriberSearchProps = { q: string; results: SubscriberListItem[]; recent: boolean; clinicName: string };
+
+export const SubscriberSearch: FC<SubscriberSearchProps> = ({ q, results, recent, clinicName }) => (
   <AdminPage title="Subscribers" path="/admin/subscribers" clinicName={clinicName}>
     <h1>Subscribers</h1>
     <div class="card">
@@ -26,14 +23,7 @@ export const SubscriberSearch: FC<{ q: string; results: SubscriberListItem[]; re
     <div class="card">
       <h2>{recent ? "Latest signups" : `${results.length} found${results.length === 50 ? " (first 50)" : ""}`}</h2>
       <table id="results">
-        <thead>
-          <tr>
-            <th>Email</th>
-            <th>Status</th>
-            <th>Source</th>
-            <th>Signed up</th>
-          </tr>
-        </thead>
+        <TableHead cols={["Email", "Status", "Source", "Signed up"]} />
         <tbody>
           {results.map((r) => (
             <tr>
@@ -100,65 +90,39 @@ function timeline(r: SubscriberRecord): TimelineItem[] {
   return items.sort((a, b) => a.at.getTime() - b.at.getTime());
 }
 
-export const SubscriberDetail: FC<{ record: SubscriberRecord; flash?: { ok: boolean; message: string }; clinicName: string }> = ({
-  record,
-  flash,
-  clinicName,
-}) => {
+type SubscriberDetailProps = { record: SubscriberRecord; flash?: Flash; clinicName: string };
+
+export const SubscriberDetail: FC<SubscriberDetailProps> = ({ record, flash, clinicName }) => {
   const s = record.subscriber;
   const erased = s.erasedAt !== null;
   const enrollment = record.enrollments[0];
   const action = (name: string) => `/admin/subscribers/${s.id}/${name}`;
   return (
     <AdminPage title={s.email} path="/admin/subscribers" clinicName={clinicName}>
-      <p class="small">
-        <a href="/admin/subscribers">← Subscribers</a>
-      </p>
+      <BackLink href="/admin/subscribers" label="Subscribers" />
       <h1>
         {s.email} <span class={`status ${s.status}`}>{erased ? "erased" : s.status}</span>
       </h1>
-      {flash ? (
-        <p class={`flash${flash.ok ? "" : " bad"}`} role="status">
-          {flash.message}
-        </p>
-      ) : null}
+      <FlashLine flash={flash} />
       <section class="grid g2">
         <div class="card">
           <h2>Record</h2>
           <table>
             <tbody>
-              <tr>
-                <th>Name</th>
-                <td>{s.firstName ?? <span class="muted">–</span>}</td>
-              </tr>
-              <tr>
-                <th>Time zone</th>
-                <td>{s.timezone ?? <span class="muted">–</span>}</td>
-              </tr>
-              <tr>
-                <th>Source / UTM</th>
-                <td>{[s.source, s.utmSource, s.utmMedium, s.utmCampaign].map((v) => v ?? "–").join(" · ")}</td>
-              </tr>
-              <tr>
-                <th>Sequence</th>
-                <td>
-                  {enrollment
-                    ? `${enrollment.state}; last sent: ${enrollment.currentStep ?? "none"}${
-                        enrollment.nextStep ? `; next: ${enrollment.nextStep} at ${when(enrollment.nextSendAt)}` : ""
-                      }`
-                    : "not enrolled"}
-                </td>
-              </tr>
-              <tr>
-                <th>Guide downloads</th>
-                <td>{record.downloads.length}</td>
-              </tr>
-              <tr>
-                <th>Id</th>
-                <td>
-                  <code>{s.id}</code>
-                </td>
-              </tr>
+              <KeyRow name="Name">{s.firstName ?? <span class="muted">–</span>}</KeyRow>
+              <KeyRow name="Time zone">{s.timezone ?? <span class="muted">–</span>}</KeyRow>
+              <KeyRow name="Source / UTM">{[s.source, s.utmSource, s.utmMedium, s.utmCampaign].map((v) => v ?? "–").join(" · ")}</KeyRow>
+              <KeyRow name="Sequence">
+                {enrollment
+                  ? `${enrollment.state}; last sent: ${enrollment.currentStep ?? "none"}${
+                      enrollment.nextStep ? `; next: ${enrollment.nextStep} at ${when(enrollment.nextSendAt)}` : ""
+                    }`
+                  : "not enrolled"}
+              </KeyRow>
+              <KeyRow name="Guide downloads">{record.downloads.length}</KeyRow>
+              <KeyRow name="Id">
+                <code>{s.id}</code>
+              </KeyRow>
             </tbody>
           </table>
         </div>

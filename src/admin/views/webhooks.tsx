@@ -2,18 +2,13 @@
 import type { FC } from "hono/jsx";
 import { outcomeOf, type DeliveryOutcome, type EndpointListItem, type LoggedDelivery } from "../../db/queries/webhook-endpoints.js";
 import { SUBSCRIBABLE_EVENT_TYPES, WEBHOOK_EVENT_TYPES, WEBHOOK_EVENT_TYPE_NAMES } from "../../notify/event-types.js";
-import { AdminPage, when } from "./layout.js";
+import { AdminPage, BackLink, ClearLink, FlashLine, OlderLink, TableHead, type Flash, when } from "./layout.js";
 
 /**
  * The outgoing webhooks' pages (issue 16): the endpoints with the form that adds one, and one
  * endpoint's delivery log. Everything a receiver answered is untrusted text: hono/jsx escapes it,
  * and no script runs here (ADMIN_CSP). The confirm steps are forms (a ticked box), not script.
  */
-
-export interface Flash {
-  ok: boolean;
-  message: string;
-}
 
 /** A secret shown this once: right after creation, or after a rotation. */
 export interface ShownSecret {
@@ -34,13 +29,6 @@ export interface EndpointForm {
 
 export const EMPTY_FORM: EndpointForm = { url: "", description: "", scope: "all", events: [] };
 
-
-const FlashLine: FC<{ flash: Flash | undefined }> = ({ flash }) =>
-  flash ? (
-    <p class={`flash${flash.ok ? "" : " bad"}`} role="status">
-      {flash.message}
-    </p>
-  ) : null;
 
 const SecretCard: FC<{ shown: ShownSecret }> = ({ shown }) => (
   <section class="card secret" aria-labelledby="secret-title">
@@ -279,12 +267,7 @@ export interface LogFilter {
   outcome: DeliveryOutcome | undefined;
 }
 
-const OUTCOME_LABELS: Record<DeliveryOutcome, string> = {
-  delivered: "delivered",
-  failed: "failed",
-  pending: "pending",
-  cancelled: "cancelled",
-};
+const OUTCOMES: DeliveryOutcome[] = ["delivered", "failed", "pending", "cancelled"];
 
 const AttemptList: FC<{ delivery: LoggedDelivery }> = ({ delivery }) =>
   delivery.log.length === 0 ? (
@@ -303,6 +286,21 @@ const AttemptList: FC<{ delivery: LoggedDelivery }> = ({ delivery }) =>
     </ol>
   );
 
+/** A filter's drop-down: "any", then each value. */
+const Choice: FC<{ label: string; name: string; values: readonly string[]; selected: string | undefined }> = (p) => (
+  <label>
+    {p.label}
+    <select name={p.name}>
+      <option value="">any</option>
+      {p.values.map((v) => (
+        <option value={v} selected={p.selected === v}>
+          {v}
+        </option>
+      ))}
+    </select>
+  </label>
+);
+
 export const WebhookDetailPage: FC<{
   endpoint: EndpointListItem;
   deliveries: LoggedDelivery[];
@@ -318,9 +316,7 @@ export const WebhookDetailPage: FC<{
   if (filter.outcome) query.set("outcome", filter.outcome);
   return (
     <AdminPage title={`Webhook ${endpoint.url}`} path="/admin/webhooks" clinicName={clinicName}>
-      <p class="small">
-        <a href="/admin/webhooks">← Webhooks</a>
-      </p>
+      <BackLink href="/admin/webhooks" label="Webhooks" />
       <h1 class="wrap url-title">
         {endpoint.url} <span class={`status ${endpoint.status}`}>{endpoint.status}</span>
       </h1>
@@ -351,47 +347,13 @@ export const WebhookDetailPage: FC<{
       <section class="card" aria-labelledby="log-title">
         <h2 id="log-title">Delivery log</h2>
         <form class="filters" method="get" action={`/admin/webhooks/${endpoint.id}`} role="search" aria-label="Filter the log">
-          <label>
-            Event type
-            <select name="eventType">
-              <option value="">any</option>
-              {WEBHOOK_EVENT_TYPE_NAMES.map((t) => (
-                <option value={t} selected={filter.eventType === t}>
-                  {t}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Outcome
-            <select name="outcome">
-              <option value="">any</option>
-              {(Object.keys(OUTCOME_LABELS) as DeliveryOutcome[]).map((o) => (
-                <option value={o} selected={filter.outcome === o}>
-                  {OUTCOME_LABELS[o]}
-                </option>
-              ))}
-            </select>
-          </label>
+          <Choice label="Event type" name="eventType" values={WEBHOOK_EVENT_TYPE_NAMES} selected={filter.eventType} />
+          <Choice label="Outcome" name="outcome" values={OUTCOMES} selected={filter.outcome} />
           <button type="submit">Filter</button>
-          {filter.eventType || filter.outcome ? (
-            <a class="button secondary" href={`/admin/webhooks/${endpoint.id}`}>
-              Clear
-            </a>
-          ) : null}
+          <ClearLink href={`/admin/webhooks/${endpoint.id}`} shown={filter.eventType || filter.outcome} />
         </form>
         <table id="deliveries">
-          <thead>
-            <tr>
-              <th>Call</th>
-              <th>Event</th>
-              <th>Outcome</th>
-              <th>Attempts: time, result, status, duration, answer</th>
-              <th>
-                <span class="sr-only">Replay</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead cols={["Call", "Event", "Outcome", "Attempts: time, result, status, duration, answer", <span class="sr-only">Replay</span>]} />
           <tbody>
             {deliveries.map((d) => {
               const outcome = outcomeOf(d.state);
@@ -429,11 +391,9 @@ export const WebhookDetailPage: FC<{
           </tbody>
         </table>
         {deliveries.length === 0 ? <p class="muted">No calls{filter.eventType || filter.outcome ? " match these filters" : " yet"}.</p> : null}
-        {next !== undefined ? (
-          <p>
-            <a href={`/admin/webhooks/${endpoint.id}?${new URLSearchParams([...query, ["before", String(next)]]).toString()}`}>Older →</a>
-          </p>
-        ) : null}
+        <OlderLink
+          href={next === undefined ? undefined : `/admin/webhooks/${endpoint.id}?${new URLSearchParams([...query, ["before", String(next)]]).toString()}`}
+        />
       </section>
       <section class="card" aria-labelledby="delete-title">
         <h2 id="delete-title">Delete</h2>
