@@ -63,7 +63,8 @@ export async function sendMessage(
     return { kind: "skipped", reason: `message is ${claim.state}` };
   }
   const outcome = await sendClaimed(deps, claim.claimed, options);
-  if (claim.claimed.endpointId !== null && (outcome.kind === "sent" || outcome.kind === "failed")) {
+  // A call done with (a cancelled one too: its endpoint disabled, whose line then drains as cancellations).
+  if (claim.claimed.endpointId !== null && (outcome.kind === "sent" || outcome.kind === "failed" || outcome.kind === "skipped")) {
     await followLine(deps, claim.claimed.id, options).catch((error: unknown) =>
       deps.logger.warn({ deliveryId: id, err: (error as Error).message }, "a run along an endpoint's calls stopped; the reconciler hands them on"),
     );
