@@ -1,39 +1,14 @@
 /**
- * How the stats stay exact and fast (docs/admin-and-stats.md "The stats: what each number means").
- *
- * A subscriber's contribution to the numbers is a pure function of their rows: stats_state_of()
- * reads it (status, confirmed, completed enrollment, downloads, last sent step, and per step
- * sent/failed/delivered/opened/clicked/bounced/complained) and expandLateral() turns it into
- * rollup rows. Triggers on every table a number depends on insert the subscriber's id into stats_dirty,
- * in the same transaction as the change — insert-only, so concurrent signups never queue on a hot
- * counter row. The fold (src/db/queries/stats.ts) drains stats_dirty: for each id it subtracts the
- * stored contribution (stats_subscriber_state), adds the fresh one, and stores it, in one
- * statement. A read sums stats_rollup and adds, for the ids still marked, fresh minus stored: in
- * one snapshot that is exactly the numbers the base tables give, whether or not the fold has run.
- *
- * The function stats_state_of() and the triggers are SQL of their own, written as custom
- * migrations in drizzle/ (the latest that defines them: 0009_listening.sql). Changing them is a
- * new migration that re-creates them, then truncates the rollup and marks every subscriber, so the
- * fold rebuilds it while reads stay exact (only slower). This file holds what the READS need to
- * agree with them: the bits of the per-step facts and the rollup's columns.
+ * What the stats reads must agree with: the bits of the per-step facts and the rollup's columns.
+ * The scheme (rollup, marks, fold, exact reads) is docs/admin-and-stats.md "Exact and fast"; the
+ * SQL function stats_state_of() and the triggers are custom migrations (the latest: 0009_listening.sql).
  */
 
 /** The nil UUID: the contribution of downloads whose subscriber row was deleted. */
 export const ORPHAN_ID = "00000000-0000-0000-0000-000000000000";
 
 /** Bits of the per-step facts in stats_subscriber_state.steps. */
-export const STEP_BITS = { sent: 1, failed: 2, delivered: 4, opened: 8, clicked: 16, bounced: 32, complained: 64 } as const;
-
-/**
- * Provider webhook event types (Resend) that set a per-step fact (the migration's CASE). Not
- * email.clicked: a click is a person's fetch of one of our own links (drizzle/0008_signals.sql).
- */
-export const EVENT_BITS: Record<string, number> = {
-  "email.delivered": STEP_BITS.delivered,
-  "email.opened": STEP_BITS.opened,
-  "email.bounced": STEP_BITS.bounced,
-  "email.complained": STEP_BITS.complained,
-};
+const STEP_BITS = { sent: 1, failed: 2, delivered: 4, opened: 8, clicked: 16, bounced: 32, complained: 64 } as const;
 
 /** The rollup's counters, in table order (src/db/schema/stats-rollup.ts). */
 export const ROLLUP_COUNTERS = [
@@ -64,7 +39,6 @@ export const ROLLUP_COUNTERS = [
   "booking_clicked",
 ] as const;
 export type RollupCounter = (typeof ROLLUP_COUNTERS)[number];
-export const ROLLUP_KEY = ["day", "source", "utm_source", "utm_medium", "utm_campaign", "step"] as const;
 
 const has = (bit: number) => `((k.bits & ${bit}) <> 0)`;
 const subscriberRow: Record<RollupCounter, string> = {

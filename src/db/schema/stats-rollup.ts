@@ -1,4 +1,3 @@
-import type { InferSelectModel } from "drizzle-orm";
 import { bigint, date, pgTable, text, unique } from "drizzle-orm/pg-core";
 
 /** The cohort key and the counters: the rollup's columns, and the engagement archive's. */
@@ -70,5 +69,3 @@ export const statsRollup = pgTable("stats_rollup", rollupColumns(), (t) => [
 export const engagementArchive = pgTable("engagement_archive", rollupColumns(), (t) => [
   unique("engagement_archive_key").on(t.day, t.source, t.utmSource, t.utmMedium, t.utmCampaign, t.step).nullsNotDistinct(),
 ]);
-
-export type StatsRollupRow = InferSelectModel<typeof statsRollup>;
