@@ -1,10 +1,6 @@
 import type postgres from "postgres";
-import type { Logger } from "../logger.js";
-import type { Queues } from "../queue/queues.js";
 import { enqueueAfterCommit } from "../queue/after-commit.js";
-import { advanceEnrollment } from "./advance.js";
-import type { ScheduleSettings } from "./plan.js";
-import type { SequenceDefinition } from "./sequence.js";
+import { advanceEnrollment, type CampaignDeps } from "./advance.js";
 import {
   insertConsent,
   lockSubscriber,
@@ -18,13 +14,7 @@ import {
 import type { ScheduledDelivery } from "../db/queries/deliveries.js";
 import { CONFIRM_CONSENT, RESUBSCRIBE_CONSENT } from "./wording.js";
 
-export interface ActivationDeps {
-  sql: postgres.Sql;
-  queues: Pick<Queues, "enqueueDeliveries">;
-  logger: Logger;
-  sequence: SequenceDefinition;
-  schedule: ScheduleSettings;
-}
+export type ActivationDeps = CampaignDeps;
 
 export interface ActivationRequest {
   subscriberId: string;

@@ -1,16 +1,10 @@
-import type postgres from "postgres";
-import type { Logger } from "../logger.js";
-import type { Queues } from "../queue/queues.js";
 import { enqueueAfterCommit } from "../queue/after-commit.js";
 import { requestConfirmation } from "../db/queries/confirmations.js";
+import type { CampaignDeps } from "./advance.js";
 import { signupFields } from "./signup-fields.js";
 import type { SignupInput } from "./signup-input.js";
 
-export interface OptInDeps {
-  sql: postgres.Sql;
-  queues: Pick<Queues, "enqueueDeliveries">;
-  logger: Logger;
-}
+export type OptInDeps = Pick<CampaignDeps, "sql" | "queues" | "logger">;
 
 /** A pending address that asks again gets the confirmation again, at most this often. */
 export const PENDING_RESEND_GAP_SECONDS = 10 * 60;

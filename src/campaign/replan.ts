@@ -1,6 +1,4 @@
 import type postgres from "postgres";
-import type { Logger } from "../logger.js";
-import type { Queues } from "../queue/queues.js";
 import type { ScheduledDelivery } from "../db/queries/deliveries.js";
 import {
   activeEnrollmentIds,
@@ -12,9 +10,9 @@ import {
   recordFingerprint,
   withSequenceLock,
 } from "../db/queries/replan.js";
-import { advanceEnrollment } from "./advance.js";
-import { planNext, sequenceFingerprint, type ScheduleSettings } from "./plan.js";
-import { assertValidSequence, type SequenceDefinition } from "./sequence.js";
+import { advanceEnrollment, type CampaignDeps } from "./advance.js";
+import { planNext, sequenceFingerprint } from "./plan.js";
+import { assertValidSequence } from "./sequence.js";
 import { enqueueAfterCommit } from "../queue/after-commit.js";
 import { latestAnswers } from "../db/queries/sequence-steps.js";
 
@@ -30,13 +28,7 @@ import { latestAnswers } from "../db/queries/sequence-steps.js";
  * provider error, are in flight: they finish as they are, and the step after them is planned
  * with the new definition by the worker that closes them.
  */
-export interface ReplanDeps {
-  sql: postgres.Sql;
-  queues: Pick<Queues, "enqueueDeliveries">;
-  logger: Logger;
-  sequence: SequenceDefinition;
-  schedule: ScheduleSettings;
-}
+export type ReplanDeps = CampaignDeps;
 
 export type ReplanOutcome =
   | { kind: "unchanged" }

@@ -1,7 +1,5 @@
-import type postgres from "postgres";
-import type { Logger } from "../logger.js";
-import type { Queues } from "../queue/queues.js";
 import { insertSignups, type NewSignup, type SignupBatchRow } from "../db/queries/signup.js";
+import type { CampaignDeps } from "./advance.js";
 
 /**
  * Group commit for signups. Under load, every request paying its own INSERT round trip, commit
@@ -54,7 +52,7 @@ export class SignupBatcher {
   private scheduled = false;
 
   constructor(
-    private readonly deps: { sql: postgres.Sql; queues: Pick<Queues, "enqueueDeliveries">; logger: Logger },
+    private readonly deps: Pick<CampaignDeps, "sql" | "queues" | "logger">,
     private readonly options: SignupBatcherOptions = { maxInFlight: 4, maxBatch: 200, maxWaiting: 2000, rowsPerJob: 1 },
   ) {}
 

@@ -1,17 +1,10 @@
-import type postgres from "postgres";
-import type { Logger } from "../logger.js";
-import type { Queues } from "../queue/queues.js";
+import type { CampaignDeps } from "./advance.js";
 import type { SignupBatcher } from "./signup-batcher.js";
-import { PENDING_RESEND_GAP_SECONDS, requestOptIn, RETURNING_GAP_SECONDS } from "./opt-in.js";
+import { PENDING_RESEND_GAP_SECONDS, requestOptIn, RETURNING_GAP_SECONDS, type OptInDeps } from "./opt-in.js";
 import { signupFields } from "./signup-fields.js";
-import type { SequenceDefinition } from "./sequence.js";
 import type { SignupInput } from "./signup-input.js";
 
-export interface SignupDeps {
-  sql: postgres.Sql;
-  queues: Pick<Queues, "enqueueDeliveries">;
-  logger: Logger;
-  sequence: SequenceDefinition;
+export interface SignupDeps extends OptInDeps, Pick<CampaignDeps, "sequence"> {
   /** DOUBLE_OPT_IN: a new address is stored pending and asked to confirm before anything else. */
   doubleOptIn: boolean;
   /** Writes new signups in group commits (one per process, built in deps). */

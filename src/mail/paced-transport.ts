@@ -1,4 +1,4 @@
-import type { Transport } from "./transport.js";
+import { aroundCalls, type Transport } from "./transport.js";
 
 /**
  * Spaces this process's provider calls at least `1000 / rate` ms apart (plus 4 %), at the
@@ -22,19 +22,8 @@ export function pacedTransport(transport: Transport, ratePerSecond: number): Tra
     nextSlot = slot + interval;
     if (slot > now) await new Promise((resolve) => setTimeout(resolve, slot - now));
   };
-  return {
-    name: transport.name,
-    async send(email) {
-      await gate();
-      return transport.send(email);
-    },
-    ...(transport.sendBatch
-      ? {
-          async sendBatch(emails, key) {
-            await gate();
-            return transport.sendBatch!(emails, key);
-          },
-        }
-      : {}),
-  };
+  return aroundCalls(transport, async (call) => {
+    await gate();
+    return call();
+  });
 }
