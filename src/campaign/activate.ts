@@ -3,7 +3,6 @@ import { enqueueAfterCommit } from "../queue/after-commit.js";
 import { advanceEnrollment, type CampaignDeps } from "./advance.js";
 import {
   insertConsent,
-  lockSubscriber,
   markActive,
   readSubscriber,
   reopenEnrollment,
@@ -42,7 +41,7 @@ export type ActivationOutcome = "activated" | "already" | "suppressed" | "gone" 
  */
 export async function activate(deps: ActivationDeps, request: ActivationRequest): Promise<ActivationOutcome> {
   const result = await deps.sql.begin(async (tx) => {
-    const subscriber = await lockSubscriber(tx, request.subscriberId);
+    const subscriber = await readSubscriber(tx, request.subscriberId, true);
     const refusal = refuse(subscriber, request.via);
     if (refusal || !subscriber) return { outcome: refusal ?? "gone", deliveries: [] as ScheduledDelivery[] };
     const consent = request.via === "confirm" ? CONFIRM_CONSENT : RESUBSCRIBE_CONSENT;

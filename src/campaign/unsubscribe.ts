@@ -1,6 +1,6 @@
 import type postgres from "postgres";
 import { leave } from "./leave.js";
-import { subscriberState } from "../db/queries/activation.js";
+import { readSubscriber } from "../db/queries/activation.js";
 import { ONE_CLICK_WITHDRAWAL, PAGE_WITHDRAWAL } from "./wording.js";
 
 export interface UnsubscribeRequest {
@@ -34,8 +34,8 @@ export async function unsubscribe(sql: postgres.Sql, request: UnsubscribeRequest
 export type UnsubscribePageState = "subscribed" | "unsubscribed" | "suppressed" | "gone";
 
 export async function unsubscribePageState(sql: postgres.Sql, subscriberId: string): Promise<UnsubscribePageState> {
-  const state = await subscriberState(sql, subscriberId);
-  if (!state || state.erased) return "gone";
+  const state = await readSubscriber(sql, subscriberId);
+  if (!state || state.erasedAt) return "gone";
   if (state.status === "active" || state.status === "pending") return "subscribed";
   if (state.status === "unsubscribed") return "unsubscribed";
   return "suppressed";

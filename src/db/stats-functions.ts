@@ -39,6 +39,8 @@ export const ROLLUP_COUNTERS = [
   "booking_clicked",
 ] as const;
 export type RollupCounter = (typeof ROLLUP_COUNTERS)[number];
+/** The rollup's key: a cohort (signup day, source, UTM labels) and a step ('' for the subscriber row). */
+const KEY = "day, source, utm_source, utm_medium, utm_campaign, step";
 
 const has = (bit: number) => `((k.bits & ${bit}) <> 0)`;
 const subscriberRow: Record<RollupCounter, string> = {
@@ -110,4 +112,18 @@ export function expandLateral(alias: string, sign: 1 | -1): string {
       from (select coalesce(kb.key, ka.key) as step, coalesce(kb.value::int, 0) as bits, coalesce(ka.value::int, 0) as automated
               from jsonb_each_text(m.steps) kb full join jsonb_each_text(m.automated_clicks) ka on ka.key = kb.key) k`;
   return `lateral (${body.replaceAll("m.", `${alias}.`)}) `;
+}
+
+/**
+ * Adds `rows` (a query of the key and the counters, such as contributions from expandLateral) into
+ * `table`, summed per key: an existing row gains the sums; a key whose sums are all 0 is skipped.
+ */
+export function addRollupRows(table: "stats_rollup" | "engagement_archive", rows: string): string {
+  return `
+    insert into ${table} (${KEY}, ${ROLLUP_COUNTERS.join(", ")})
+    select ${KEY}, ${ROLLUP_COUNTERS.map((c) => `sum(${c})`).join(", ")}
+      from (${rows}) added
+     group by ${KEY}
+    having ${ROLLUP_COUNTERS.map((c) => `sum(${c}) <> 0`).join(" or ")}
+    on conflict (${KEY}) do update set ${ROLLUP_COUNTERS.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(", ")}`;
 }

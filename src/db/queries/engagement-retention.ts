@@ -1,8 +1,5 @@
 import type postgres from "postgres";
-import { expandLateral, ORPHAN_ID, ROLLUP_COUNTERS } from "../stats-functions.js";
-
-const counters = ROLLUP_COUNTERS.join(", ");
-const key = "day, source, utm_source, utm_medium, utm_campaign, step";
+import { addRollupRows, expandLateral, ORPHAN_ID } from "../stats-functions.js";
 
 /**
  * Folds the per-person engagement older than `days` — guide downloads, link fetches, the
@@ -44,20 +41,11 @@ export async function foldOldEngagement(sql: postgres.Sql, days: number, limit: 
        where d.id = ev.delivery_id and d.subscriber_id = any(${ids}::uuid[])
          and ev.type in ('email.opened', 'email.clicked')
          and coalesce(ev.occurred_at, ev.received_at) < now() - make_interval(days => ${days})`;
-    await tx.unsafe(
-      `
-      insert into engagement_archive (${key}, ${counters})
-      select ${key}, ${ROLLUP_COUNTERS.map((c) => `sum(${c})`).join(", ")}
-        from (
-          select e.* from engagement_before eb cross join ${expandLateral("eb", 1)} e
-          union all
-          select e.* from stats_state_of($1::uuid[]) ea cross join ${expandLateral("ea", -1)} e
-        ) delta
-       group by ${key}
-      having ${ROLLUP_COUNTERS.map((c) => `sum(${c}) <> 0`).join(" or ")}
-      on conflict (${key}) do update set ${ROLLUP_COUNTERS.map((c) => `${c} = engagement_archive.${c} + excluded.${c}`).join(", ")}`,
-      [ids],
-    );
+    const delta = `
+      select e.* from engagement_before eb cross join ${expandLateral("eb", 1)} e
+      union all
+      select e.* from stats_state_of($1::uuid[]) ea cross join ${expandLateral("ea", -1)} e`;
+    await tx.unsafe(addRollupRows("engagement_archive", delta), [ids]);
     return ids.length;
   });
 }
