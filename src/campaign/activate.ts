@@ -46,14 +46,7 @@ export async function activate(deps: ActivationDeps, request: ActivationRequest)
     if (refusal || !subscriber) return { outcome: refusal ?? "gone", deliveries: [] as ScheduledDelivery[] };
     const consent = request.via === "confirm" ? CONFIRM_CONSENT : RESUBSCRIBE_CONSENT;
     await markActive(tx, subscriber.id, request.via === "confirm");
-    await insertConsent(tx, {
-      subscriberId: subscriber.id,
-      kind: consent.kind,
-      ip: request.ip,
-      userAgent: request.userAgent?.slice(0, 512),
-      formVersion: consent.formVersion,
-      wording: consent.wording,
-    });
+    await insertConsent(tx, { ...consent, subscriberId: subscriber.id, ip: request.ip, userAgent: request.userAgent?.slice(0, 512) });
     return { outcome: "activated" as const, deliveries: await startOrResume(deps, tx, subscriber) };
   });
   await enqueueAfterCommit(deps, result.deliveries);

@@ -17,15 +17,10 @@ export interface SignupMeta {
 }
 
 /**
- * Signs a reader up (DESIGN.md invariant 1). When this resolves, what the signup promises is
- * committed, in one statement whether the address is new or known (src/db/queries/signup.ts): a
- * new address's subscriber, consent record, enrollment and welcome; a known address's consent
- * record and, for a pending or unsubscribed one, the confirmation email (rate limited) — whoever
- * typed it may not own it; active, bounced and complained get nothing. Both write the same tables
- * in the same statement, so the time taken does not tell them apart (issue 30). The enqueue comes
- * after the answer and may fail: the reconciler enqueues any message that has no job, so nothing
- * is lost. With DOUBLE_OPT_IN the subscriber is stored pending and the confirmation email row is
- * what is committed (src/campaign/opt-in.ts).
+ * Signs a reader up (DESIGN.md invariant 1): when this resolves, what the signup promises is
+ * committed, in one statement whether the address is new or known (src/db/queries/signup.ts says
+ * what each gets). The enqueue comes after the answer and may fail: the reconciler enqueues any
+ * message without a job. With DOUBLE_OPT_IN the subscriber is stored pending (src/campaign/opt-in.ts).
  */
 export async function signUp(deps: SignupDeps, input: SignupInput, meta: SignupMeta): Promise<void> {
   const first = deps.sequence.steps[0];

@@ -20,14 +20,8 @@ export interface UnsubscribeRequest {
  */
 export async function unsubscribe(sql: postgres.Sql, request: UnsubscribeRequest): Promise<boolean> {
   const wording = request.via === "one-click" ? ONE_CLICK_WITHDRAWAL : PAGE_WITHDRAWAL;
-  return leave(sql, request.subscriberId, "unsubscribed", {
-    subscriberId: request.subscriberId,
-    kind: wording.kind,
-    ip: request.ip,
-    userAgent: request.userAgent?.slice(0, 512),
-    formVersion: wording.formVersion,
-    wording: wording.wording,
-  });
+  const { subscriberId, ip } = request;
+  return leave(sql, subscriberId, "unsubscribed", { ...wording, subscriberId, ip, userAgent: request.userAgent?.slice(0, 512) });
 }
 
 /** What the unsubscribe page shows: the button, the undo, or neither (nothing left to change). */

@@ -3,11 +3,8 @@ import type { Enrollment, Subscriber } from "../schema/index.js";
 import type { ScheduledDelivery } from "./deliveries.js";
 
 /**
- * The SQL behind (re)activating a subscriber: a double opt-in confirmation, or the "resubscribe"
- * undo on the unsubscribe page. Each function runs inside the caller's postgres.js transaction
- * (src/campaign/activate.ts, which also plans the next step with the sending queries), so they stay
- * postgres.js, typed with the schema's row types: the raw pool reads int8 as a number and
- * timestamptz as a Date (src/db/client.ts), and the columns are aliased to the row's names.
+ * The SQL behind (re)activating a subscriber (a double opt-in confirmation, or "resubscribe"), run
+ * in the caller's postgres.js transaction (src/campaign/activate.ts): typed SQL, docs/architecture.md "Queries".
  */
 
 export type LockedSubscriber = Pick<Subscriber, "id" | "status" | "leftAt" | "confirmationRequestedAt" | "erasedAt" | "timezone">;
