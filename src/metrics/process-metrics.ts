@@ -5,11 +5,8 @@ import type { Logger } from "../logger.js";
 import { aroundCalls, type Transport } from "../mail/transport.js";
 
 /**
- * Metrics only the process doing the work can count (prom-client, one registry per process):
- * how long provider calls take and how they end, and what the reconciler had to repair. The
- * worker publishes its registry to Postgres every few seconds (metric_snapshots) so the API's
- * GET /metrics can add every live process up; everything else /metrics shows is read from
- * Postgres and the queue at scrape time (src/metrics/scrape.ts).
+ * Metrics only the process doing the work can count (prom-client, one registry per process),
+ * published to metric_snapshots for GET /metrics to add up (docs/admin-and-stats.md "Metrics").
  */
 export interface ProcessMetrics {
   registry: Registry;

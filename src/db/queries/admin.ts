@@ -217,12 +217,9 @@ export async function auditPage(db: Database, before: number | undefined, limit:
 }
 
 /**
- * Counts a refusal (a rate-limited login, a failed Bearer check) in ONE row per action, client
- * and window: the window's row gets `count` + 1 and `last`, or is inserted with count 1. A flood
- * of refusals is then a few rows, not one each (issue 30: 6,353 rows in 25 s drowned the real
- * events). Windows are aligned to the epoch, so every process counts into the same row; two
- * processes inserting a window's first row at the same instant may make two, which is harmless.
- * Returns whether this refusal opened the window's row.
+ * Counts a refusal in ONE row per action, client and epoch-aligned window (docs/security.md
+ * "Refusals are counted, not written one by one"); two processes opening a window at the same
+ * instant may make two rows, which is harmless. Returns whether this refusal opened the row.
  */
 export async function countAuditRefusal(
   db: Database,

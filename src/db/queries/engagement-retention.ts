@@ -2,13 +2,10 @@ import type postgres from "postgres";
 import { addRollupRows, expandLateral, ORPHAN_ID } from "../stats-functions.js";
 
 /**
- * Folds the per-person engagement older than `days` — guide downloads, link fetches, the
- * provider's open and click events — of up to `limit` subscribers into engagement_archive, and
- * deletes it. The archive gains exactly what the deleted rows contributed to the numbers (the
- * subscribers' contribution before, minus after, per cohort and step), so no number moves.
- * REPEATABLE READ: before, delete and after see one snapshot (plus this transaction's own
- * deletes), so a fetch committed meanwhile is neither archived nor lost. Returns how many
- * subscribers it folded; 0 when nothing is that old.
+ * Folds the engagement older than `days` (downloads, link fetches, opens, clicks) of up to `limit`
+ * subscribers into engagement_archive — their contribution before minus after, so no number moves —
+ * and deletes it. REPEATABLE READ: before, delete and after see one snapshot, so a fetch committed
+ * meanwhile is neither archived nor lost. Returns how many subscribers it folded.
  */
 export async function foldOldEngagement(sql: postgres.Sql, days: number, limit: number): Promise<number> {
   return sql.begin("isolation level repeatable read", async (tx) => {
