@@ -1,7 +1,7 @@
 import { enqueueAfterCommit } from "../queue/after-commit.js";
 import { requestConfirmation } from "../db/queries/confirmations.js";
 import type { CampaignDeps } from "./advance.js";
-import { signupFields } from "./signup-fields.js";
+import { signupFields, type SignupMeta } from "./signup-fields.js";
 import type { SignupInput } from "./signup-input.js";
 
 export type OptInDeps = Pick<CampaignDeps, "sql" | "queues" | "logger">;
@@ -23,7 +23,7 @@ export const RETURNING_GAP_SECONDS = 24 * 3600;
 export async function requestOptIn(
   deps: OptInDeps,
   input: SignupInput,
-  meta: { ip: string | undefined; userAgent: string | undefined },
+  meta: SignupMeta,
   options: { createIfNew: boolean },
 ): Promise<void> {
   const rows = await requestConfirmation(deps.sql, {

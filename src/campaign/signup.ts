@@ -1,7 +1,7 @@
 import type { CampaignDeps } from "./advance.js";
 import type { SignupBatcher } from "./signup-batcher.js";
 import { PENDING_RESEND_GAP_SECONDS, requestOptIn, RETURNING_GAP_SECONDS, type OptInDeps } from "./opt-in.js";
-import { signupFields } from "./signup-fields.js";
+import { signupFields, type SignupMeta } from "./signup-fields.js";
 import type { SignupInput } from "./signup-input.js";
 
 export interface SignupDeps extends OptInDeps, Pick<CampaignDeps, "sequence"> {
@@ -9,11 +9,6 @@ export interface SignupDeps extends OptInDeps, Pick<CampaignDeps, "sequence"> {
   doubleOptIn: boolean;
   /** Writes new signups in group commits (one per process, built in deps). */
   signups: SignupBatcher;
-}
-
-export interface SignupMeta {
-  ip: string | undefined;
-  userAgent: string | undefined;
 }
 
 /**

@@ -26,13 +26,10 @@ export interface NewSignup extends SignupFields {
   returningGapSeconds: number;
 }
 
-export interface SignupRow {
+export interface SignupBatchRow {
   subscriberId: string;
   deliveryId: number;
   dueAt: Date;
-}
-
-export interface SignupBatchRow extends SignupRow {
   email: string;
   /** A new address's welcome (a step), or a returning address's confirmation. */
   kind: "step" | "confirmation";
