@@ -43,7 +43,10 @@ export type RollupCounter = (typeof ROLLUP_COUNTERS)[number];
 const KEY = "day, source, utm_source, utm_medium, utm_campaign, step";
 
 const has = (bit: number) => `((k.bits & ${bit}) <> 0)`;
+/** Each counter's flag in the subscriber row and in a step row (false unless set; counts below). */
+const noFlags = () => Object.fromEntries(ROLLUP_COUNTERS.map((c) => [c, "false"])) as Record<RollupCounter, string>;
 const subscriberRow: Record<RollupCounter, string> = {
+  ...noFlags(),
   subscribers: "m.status <> 'none'",
   pending: "m.status = 'pending'",
   active: "m.status = 'active'",
@@ -52,18 +55,7 @@ const subscriberRow: Record<RollupCounter, string> = {
   bounced: "m.status = 'bounced'",
   complained: "m.status = 'complained'",
   confirmed: "m.status <> 'none' and m.confirmed",
-  downloads: "", // a count, not a flag: below
   downloaders: "m.status <> 'none' and m.downloads > 0",
-  sent: "false",
-  delivered: "false",
-  opened: "false",
-  clicked: "false",
-  step_bounced: "false",
-  step_complained: "false",
-  failed: "false",
-  left_after: "false",
-  automated_downloads: "", // a count: below
-  automated_clicks: "false",
   answered_better: "m.answer = 'better'",
   answered_same: "m.answer = 'same'",
   answered_worse: "m.answer = 'worse'",
@@ -71,7 +63,7 @@ const subscriberRow: Record<RollupCounter, string> = {
   booking_clicked: "m.booking_clicked",
 };
 const stepRow: Record<RollupCounter, string> = {
-  ...Object.fromEntries(ROLLUP_COUNTERS.map((c) => [c, "false"])),
+  ...noFlags(),
   sent: has(STEP_BITS.sent),
   failed: has(STEP_BITS.failed),
   delivered: has(STEP_BITS.delivered),
@@ -80,7 +72,7 @@ const stepRow: Record<RollupCounter, string> = {
   step_bounced: has(STEP_BITS.bounced),
   step_complained: has(STEP_BITS.complained),
   left_after: "m.status = 'unsubscribed' and m.last_step = k.step",
-} as Record<RollupCounter, string>;
+};
 
 /** Counters that are counts, not flags: the expression of the count in each kind of row. */
 const counts: Partial<Record<RollupCounter, { subscriber?: string; step?: string }>> = {
@@ -94,7 +86,7 @@ const counterList = (row: Record<RollupCounter, string>, sign: 1 | -1) =>
     const count = counts[c]?.[row === subscriberRow ? "subscriber" : "step"];
     return count
       ? `(${sign} * ${count})::bigint as ${c}`
-      : `(${sign} * coalesce(${row[c] || "false"}, false)::int)::bigint as ${c}`;
+      : `(${sign} * coalesce(${row[c]}, false)::int)::bigint as ${c}`;
   }).join(",\n           ");
 
 /**
