@@ -1,4 +1,4 @@
-import { sql, type InferSelectModel } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { bigint, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { subscribers } from "./subscribers.js";
 
@@ -23,5 +23,3 @@ export const webhookEvents = pgTable(
   },
   (t) => [index("webhook_events_created_at_idx").on(t.createdAt), index("webhook_events_subscriber_idx").on(t.subscriberId)],
 );
-
-export type WebhookEvent = InferSelectModel<typeof webhookEvents>;
