@@ -19,18 +19,13 @@ export interface NewEmailEvent {
   occurredAt: Date | undefined;
 }
 
-/** A stored event; `settled`: matched to our email and marked processed as it was stored. */
-export interface InsertedEvent {
-  id: number;
-  settled: boolean;
-}
-
 /**
  * Stores an event once: the unique provider event id (svix-id) makes a replay, even a racing one,
  * a no-op (undefined). With `settle`, an event matching one of our emails (subscriber not erased)
- * is stored already processed, needing no job; anything else is left for its job (src/feedback/process.ts).
+ * is stored already processed (`settled`), needing no job; anything else is left for its job
+ * (src/feedback/process.ts).
  */
-export async function insertEmailEvent(db: Database, e: NewEmailEvent, options: { settle: boolean }): Promise<InsertedEvent | undefined> {
+export async function insertEmailEvent(db: Database, e: NewEmailEvent, options: { settle: boolean }) {
   const [row] = await preparedInsert(db).execute({
     providerEventId: e.providerEventId,
     type: e.type,
