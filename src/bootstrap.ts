@@ -1,23 +1,10 @@
 import { ConfigError, parseConfig, type Config } from "./config.js";
-import { createConsoleLogger, logFormat, type LogFormat, type Logger } from "./logger.js";
-import type { EmbeddedDatabase } from "./db/embedded.js";
+import { createConsoleLogger, logFormat, type Logger } from "./logger.js";
 import { DEVELOPMENT_ADMIN_TOKEN_FILE, developmentAdminToken, developmentSecret } from "./secret.js";
 import type { ReadyConfig } from "./deps.js";
 import { createDb } from "./db/client.js";
 import { migrateDatabase } from "./db/migrate.js";
 import { prepareQueueStore } from "./queue/store.js";
-
-/**
- * What every entry point does first: parse the config (one clear line and exit 1 if it is
- * wrong), make a logger, and resolve the zero-set-up defaults (embedded Postgres, dev secret).
- */
-export interface Bootstrapped {
-  config: ReadyConfig;
-  logger: Logger;
-  embedded: EmbeddedDatabase | undefined;
-  /** How logs are rendered: "pretty" also means a person reads the start-up banner. */
-  logFormat: LogFormat;
-}
 
 export function loadConfigOrExit(env: Record<string, string | undefined>): Config {
   try {
@@ -32,10 +19,13 @@ export function loadConfigOrExit(env: Record<string, string | undefined>): Confi
 }
 
 /**
+ * What every entry point does first: parse the config (one clear line and exit 1 if it is
+ * wrong), make a logger, and resolve the zero-set-up defaults (embedded Postgres, dev secret).
  * `options.admin`: whether this process serves the admin (the service, the demo). A one-shot
  * command such as `npm run db:migrate` passes false: it needs no development admin token.
+ * `logFormat` "pretty" also means a person reads the start-up banner.
  */
-export async function bootstrap(env: Record<string, string | undefined>, options: { admin?: boolean } = {}): Promise<Bootstrapped> {
+export async function bootstrap(env: Record<string, string | undefined>, options: { admin?: boolean } = {}) {
   const config = loadConfigOrExit(env);
   const format = logFormat(config.env, process.stdout.isTTY === true);
   const logger = await createConsoleLogger(config.logLevel, format);

@@ -193,84 +193,8 @@ const schema = z.object({
   AUDIT_RETENTION_DAYS: number(365, (n) => Number.isInteger(n) && n >= 1, "a whole number of days, at least 1"),
 });
 
-export interface Config {
-  env: "development" | "production" | "test";
-  logLevel: string;
-  host: string;
-  port: number;
-  publicUrl: string;
-  databaseUrl: string | undefined;
-  databasePoolSize: number;
-  embeddedPgPort: number;
-  dataDir: string;
-  workerConcurrency: number;
-  /** Where BullMQ keeps its jobs: Redis when REDIS_URL is set, else BullMQ's Postgres backend. */
-  queueBackend: "redis" | "postgres";
-  redisUrl: string | undefined;
-  queuePrefix: string;
-  /** Undefined only until main.ts fills in a development secret kept in DATA_DIR. */
-  appSecret: string | undefined;
-  adminToken: string | undefined;
-  /** A Bearer token that opens GET /metrics only (for Prometheus), besides ADMIN_TOKEN. */
-  metricsToken: string | undefined;
-  resend: {
-    apiKey: string | undefined;
-    baseUrl: string | undefined;
-    webhookSecret: string | undefined;
-    rateLimitPerSecond: number;
-    /** Emails per batch request when several are due (≤ 100); 1 turns batching off. */
-    batchSize: number;
-  };
-  email: { from: string; replyTo: string | undefined; postalAddress: string; clinicName: string };
-  doubleOptIn: boolean;
-  sequenceTimeScale: number;
-  sendWindow: { startMinute: number; endMinute: number } | undefined;
-  defaultTimeZone: string;
-  allowedOrigins: string[];
-  signupRateLimitPerMinute: number;
-  /** Signups one API process lets wait for the database at most; past it, 503 with Retry-After. */
-  signupBacklog: number;
-  trustProxy: boolean;
-  /** Outgoing webhooks (issue 16): may endpoints be private addresses or plain http? */
-  webhooks: { allowPrivateUrls: boolean };
-  guideLinkTtlDays: number;
-  /** The clinic's own guide PDF, served instead of the one the service builds. */
-  guidePdfPath: string | undefined;
-  /** Double opt-in: unconfirmed subscribers are deleted this long after their last request. */
-  pendingTtlDays: number;
-  /** Per-person downloads, clicks and opens are kept this long, then folded into anonymous counts. */
-  engagementRetentionDays: number;
-  /**
-   * The HTTP server's own limits (src/server.ts): a request must arrive whole — headers and body —
-   * within `requestTimeoutMs`; a client address holds at most `maxConnectionsPerClient` connections.
-   */
-  http: { requestTimeoutMs: number; maxConnectionsPerClient: number };
-  /** The admin audit trail keeps this many days (the maintenance worker deletes older rows). */
-  auditRetentionDays: number;
-  /** How readers reach care: the red-flag lines, same-day care and the reply note. */
-  care: {
-    /** EMERGENCY_NUMBER, "911" when unset. */
-    emergencyNumber: string;
-    /** CLINIC_PHONE: same-day care says "call us on …"; else "call your clinician". */
-    clinicPhone: string | undefined;
-    /** CLINIC_HOURS: when the phone and the reply inbox are answered. */
-    clinicHours: string | undefined;
-  };
-  /** PRIVACY_URL: the clinic's privacy notice, linked under the signup form when set. */
-  privacyUrl: string | undefined;
-  /** Links in the emails and the guide; each is left out when unset. */
-  links: {
-    /** The "mistakes" email's product links, each marked affiliate only when its flag says so. */
-    toolsUrl: string | undefined;
-    toolsAffiliate: boolean;
-    supplementUrl: string | undefined;
-    supplementAffiliate: boolean;
-    /** "Book an assessment" in the later emails and on the guide's last page. */
-    bookingUrl: string | undefined;
-    /** The article's "Related Reading" pieces, where the clinic has published them. */
-    reading: { starterGuideUrl: string | undefined; loadCapacityUrl: string | undefined; positionsUrl: string | undefined };
-  };
-}
+/** The typed settings: what parseConfig returns (each field's meaning is written beside it there). */
+export type Config = ReturnType<typeof parseConfig>;
 
 /** Development defaults only: production refuses to start without CLINIC_NAME and EMAIL_FROM. */
 export const DEFAULT_CLINIC_NAME = "Flare-Up Reset";
@@ -283,7 +207,7 @@ export class ConfigError extends Error {
 }
 
 /** Parses the environment; throws a ConfigError whose message is one line naming the variable. */
-export function parseConfig(env: Record<string, string | undefined>): Config {
+export function parseConfig(env: Record<string, string | undefined>) {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -320,18 +244,22 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     embeddedPgPort: e.EMBEDDED_PG_PORT,
     dataDir: e.DATA_DIR,
     workerConcurrency: e.WORKER_CONCURRENCY,
-    queueBackend: e.QUEUE_BACKEND ?? (e.REDIS_URL ? "redis" : "postgres"),
+    /** Where BullMQ keeps its jobs: Redis when REDIS_URL is set, else BullMQ's Postgres backend. */
+    queueBackend: e.QUEUE_BACKEND ?? (e.REDIS_URL ? ("redis" as const) : ("postgres" as const)),
     // QUEUE_BACKEND=redis without a URL means the local default.
     redisUrl: e.REDIS_URL ?? (e.QUEUE_BACKEND === "redis" ? "redis://127.0.0.1:6379" : undefined),
     queuePrefix: e.QUEUE_PREFIX,
+    /** Undefined only until main.ts fills in a development secret kept in DATA_DIR. */
     appSecret: e.APP_SECRET,
     adminToken: e.ADMIN_TOKEN,
+    /** A Bearer token that opens GET /metrics only (for Prometheus), besides ADMIN_TOKEN. */
     metricsToken: e.METRICS_TOKEN,
     resend: {
       apiKey: e.RESEND_API_KEY,
       baseUrl: e.RESEND_BASE_URL,
       webhookSecret: e.RESEND_WEBHOOK_SECRET,
       rateLimitPerSecond: e.RESEND_RATE_LIMIT,
+      /** Emails per batch request when several are due (≤ 100); 1 turns batching off. */
       batchSize: e.RESEND_BATCH_SIZE,
     },
     email: {
@@ -346,22 +274,32 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     defaultTimeZone: e.DEFAULT_TIMEZONE,
     allowedOrigins: e.ALLOWED_ORIGINS ? e.ALLOWED_ORIGINS.split(",").map((o) => o.trim()) : [],
     signupRateLimitPerMinute: e.SIGNUP_RATE_LIMIT,
+    /** Signups one API process lets wait for the database at most; past it, 503 with Retry-After. */
     signupBacklog: e.SIGNUP_BACKLOG,
     trustProxy: e.TRUST_PROXY,
+    /** Outgoing webhooks (issue 16): may endpoints be private addresses or plain http? */
     webhooks: { allowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS ?? e.NODE_ENV !== "production" },
     guideLinkTtlDays: e.GUIDE_LINK_TTL_DAYS,
+    /** The clinic's own guide PDF, served instead of the one the service builds. */
     guidePdfPath: e.GUIDE_PDF_PATH,
+    /** Double opt-in: unconfirmed subscribers are deleted this long after their last request. */
     pendingTtlDays: e.PENDING_TTL_DAYS,
+    /** Per-person downloads, clicks and opens are kept this long, then folded into anonymous counts. */
     engagementRetentionDays: e.ENGAGEMENT_RETENTION_DAYS,
+    /** The admin audit trail keeps this many days (the maintenance worker deletes older rows). */
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+    /** The HTTP server's own limits (src/server.ts): a whole request's time, connections per client address. */
     http: { requestTimeoutMs: Math.round(e.REQUEST_TIMEOUT_SECONDS * 1000), maxConnectionsPerClient: e.MAX_CONNECTIONS_PER_CLIENT },
+    /** How readers reach care: the red-flag lines, same-day care and the reply note. */
     care: {
       // One default for the emails, the guide and the pages: DEFAULT_CARE (911, the article's readers).
       emergencyNumber: e.EMERGENCY_NUMBER ?? DEFAULT_CARE.emergencyNumber,
       clinicPhone: e.CLINIC_PHONE,
       clinicHours: e.CLINIC_HOURS,
     },
+    /** PRIVACY_URL: the clinic's privacy notice, linked under the signup form when set. */
     privacyUrl: e.PRIVACY_URL,
+    /** Links in the emails and the guide; each is left out when unset (a link is marked affiliate only when its flag says so). */
     links: {
       toolsUrl: e.TOOLS_URL,
       toolsAffiliate: e.TOOLS_AFFILIATE,

@@ -6,21 +6,10 @@ export type { Logger };
  * Structured logs. Secrets never reach them: code logs ids, not addresses or tokens, and these
  * paths are redacted as a second line of defence in case an object is logged whole.
  */
+const SECRET_KEYS = ["appSecret", "adminToken", "apiKey", "password", "token", "authorization", "email"];
 export const REDACT_PATHS = [
-  "appSecret",
-  "adminToken",
-  "apiKey",
-  "password",
-  "token",
-  "authorization",
-  "email",
-  "*.appSecret",
-  "*.adminToken",
-  "*.apiKey",
-  "*.password",
-  "*.token",
-  "*.authorization",
-  "*.email",
+  ...SECRET_KEYS,
+  ...SECRET_KEYS.map((key) => `*.${key}`),
   "*.databaseUrl",
   "*.redisUrl",
   "*.webhookSecret",

@@ -1,13 +1,8 @@
 import type postgres from "postgres";
-import type { Logger } from "../logger.js";
-import type { Queues } from "../queue/queues.js";
 import { enqueueAfterCommit } from "../queue/after-commit.js";
-import { advanceEnrollment } from "./advance.js";
-import type { ScheduleSettings } from "./plan.js";
-import type { SequenceDefinition } from "./sequence.js";
+import { advanceEnrollment, type CampaignDeps } from "./advance.js";
 import {
   insertConsent,
-  lockSubscriber,
   markActive,
   readSubscriber,
   reopenEnrollment,
@@ -18,13 +13,7 @@ import {
 import type { ScheduledDelivery } from "../db/queries/deliveries.js";
 import { CONFIRM_CONSENT, RESUBSCRIBE_CONSENT } from "./wording.js";
 
-export interface ActivationDeps {
-  sql: postgres.Sql;
-  queues: Pick<Queues, "enqueueDeliveries">;
-  logger: Logger;
-  sequence: SequenceDefinition;
-  schedule: ScheduleSettings;
-}
+export type ActivationDeps = CampaignDeps;
 
 export interface ActivationRequest {
   subscriberId: string;
@@ -52,19 +41,12 @@ export type ActivationOutcome = "activated" | "already" | "suppressed" | "gone" 
  */
 export async function activate(deps: ActivationDeps, request: ActivationRequest): Promise<ActivationOutcome> {
   const result = await deps.sql.begin(async (tx) => {
-    const subscriber = await lockSubscriber(tx, request.subscriberId);
+    const subscriber = await readSubscriber(tx, request.subscriberId, true);
     const refusal = refuse(subscriber, request.via);
     if (refusal || !subscriber) return { outcome: refusal ?? "gone", deliveries: [] as ScheduledDelivery[] };
     const consent = request.via === "confirm" ? CONFIRM_CONSENT : RESUBSCRIBE_CONSENT;
     await markActive(tx, subscriber.id, request.via === "confirm");
-    await insertConsent(tx, {
-      subscriberId: subscriber.id,
-      kind: consent.kind,
-      ip: request.ip,
-      userAgent: request.userAgent?.slice(0, 512),
-      formVersion: consent.formVersion,
-      wording: consent.wording,
-    });
+    await insertConsent(tx, { ...consent, subscriberId: subscriber.id, ip: request.ip, userAgent: request.userAgent?.slice(0, 512) });
     return { outcome: "activated" as const, deliveries: await startOrResume(deps, tx, subscriber) };
   });
   await enqueueAfterCommit(deps, result.deliveries);

@@ -1,4 +1,6 @@
 import type postgres from "postgres";
+import type { Logger } from "../logger.js";
+import type { Queues } from "../queue/queues.js";
 import type { ScheduledDelivery } from "../db/queries/deliveries.js";
 import { completeEnrollments, finishedSteps, latestAnswers, lockEnrollments, scheduleNextDeliveries, type NextStep } from "../db/queries/sequence-steps.js";
 import { planNext, type ScheduleSettings } from "./plan.js";
@@ -7,6 +9,13 @@ import type { SequenceDefinition } from "./sequence.js";
 export interface AdvanceSettings {
   sequence: SequenceDefinition;
   schedule: ScheduleSettings;
+}
+
+/** What the campaign's writers need: the raw pool, the queues (enqueued after the commit), the sequence. */
+export interface CampaignDeps extends AdvanceSettings {
+  sql: postgres.Sql;
+  queues: Pick<Queues, "enqueueDeliveries">;
+  logger: Logger;
 }
 
 export interface EnrollmentRef {

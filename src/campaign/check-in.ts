@@ -1,20 +1,10 @@
-import type { Logger } from "../logger.js";
-import type { Queues } from "../queue/queues.js";
-import type postgres from "postgres";
 import { enqueueAfterCommit } from "../queue/after-commit.js";
 import { insertAnswer } from "../db/queries/check-in.js";
+import type { CampaignDeps } from "./advance.js";
 import type { CheckInAnswer } from "./links.js";
-import type { ScheduleSettings } from "./plan.js";
 import { replanInTransaction } from "./replan.js";
-import type { SequenceDefinition } from "./sequence.js";
 
-export interface CheckInDeps {
-  sql: postgres.Sql;
-  queues: Pick<Queues, "enqueueDeliveries">;
-  logger: Logger;
-  sequence: SequenceDefinition;
-  schedule: ScheduleSettings;
-}
+export type CheckInDeps = CampaignDeps;
 
 /**
  * recorded: the answer is kept and the enrollment follows it — its waiting email replaced by the

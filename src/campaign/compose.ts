@@ -1,4 +1,4 @@
-import type { CareContacts, CheckInAnswerUrls, EmailLink, RelatedReading } from "../../emails/props.js";
+import type { CareContacts, EmailLink, RelatedReading } from "../../emails/props.js";
 import type { OutgoingEmail } from "../mail/transport.js";
 import { envelope } from "../outbound/envelope.js";
 import type { RenderCache } from "../mail/render-cache.js";
@@ -80,22 +80,18 @@ export async function composeEmail(
     care: s.care,
   };
   // Only the check-in carries answer links; narrowing on `step` lets the other steps' props
-  // leave them out (PropsFor<StepKey> would otherwise ask every step for them).
+  // leave them out (PropsFor<StepKey> would otherwise ask every step for them). Each answer page
+  // names this email; the prop names end in `Url`, so the render cache treats them as per-reader links.
   const rendered =
     step === "check-in"
-      ? await s.renderer.render(step, { ...props, answers: checkInAnswers(s, deliveryId) })
+      ? await s.renderer.render(step, {
+          ...props,
+          answers: {
+            betterUrl: answerUrl(s, deliveryId, "better"),
+            sameUrl: answerUrl(s, deliveryId, "same"),
+            worseUrl: answerUrl(s, deliveryId, "worse"),
+          },
+        })
       : await s.renderer.render(step, props);
   return envelope(s, { kind: "step", step, subscriberId: to.subscriberId }, to.email, rendered, unsubscribe);
-}
-
-/**
- * The check-in's three answer pages, each naming this email (`deliveryId`) and its answer. The
- * prop names end in `Url`, so the render cache treats them as the per-reader links they are.
- */
-export function checkInAnswers(s: Pick<LinkSettings, "publicUrl" | "appSecret">, deliveryId: number): CheckInAnswerUrls {
-  return {
-    betterUrl: answerUrl(s, deliveryId, "better"),
-    sameUrl: answerUrl(s, deliveryId, "same"),
-    worseUrl: answerUrl(s, deliveryId, "worse"),
-  };
 }

@@ -16,18 +16,11 @@ const STATUS: Record<LeaveReason, LeftStatus> = {
 };
 
 /**
- * Stops every future send to a subscriber at once (DESIGN.md invariant 4), in one statement
- * (src/db/queries/leaving.ts): status and left_at, active enrollments stopped, scheduled
- * deliveries cancelled. Jobs already queued find a non-active subscriber when they claim and
- * send nothing. Idempotent: leaving twice keeps the first time and reason, except that a bounce
- * or complaint overrides a plain unsubscribe. A `withdrawal` consent event is recorded by the
- * same statement, only if this call is the one that unsubscribed an active or pending reader.
- * Returns false if no such subscriber.
- *
- * A worker closing a sent step locks that delivery, then its enrollment; this statement touches
- * the same two rows, in an order of the planner's. Postgres breaks such a deadlock by aborting
- * one side: when it is this one, the statement is run again (it is idempotent), so a reader's
- * unsubscribe never fails for it.
+ * Stops every future send to a subscriber at once (DESIGN.md invariant 4), in one idempotent
+ * statement (leaveSubscriber says what it writes); jobs already queued find the subscriber gone at
+ * their claim. Returns false if no such subscriber. A worker closing a sent step locks the same
+ * two rows in another order: when Postgres breaks that deadlock by aborting this side, the
+ * statement runs again, so a reader's unsubscribe never fails for it.
  */
 export async function leave(
   sql: postgres.Sql,

@@ -1,16 +1,10 @@
-import type postgres from "postgres";
-import type { Logger } from "../logger.js";
-import type { Queues } from "../queue/queues.js";
 import { enqueueAfterCommit } from "../queue/after-commit.js";
 import { requestConfirmation } from "../db/queries/confirmations.js";
-import { signupFields } from "./signup-fields.js";
+import type { CampaignDeps } from "./advance.js";
+import { signupFields, type SignupMeta } from "./signup-fields.js";
 import type { SignupInput } from "./signup-input.js";
 
-export interface OptInDeps {
-  sql: postgres.Sql;
-  queues: Pick<Queues, "enqueueDeliveries">;
-  logger: Logger;
-}
+export type OptInDeps = Pick<CampaignDeps, "sql" | "queues" | "logger">;
 
 /** A pending address that asks again gets the confirmation again, at most this often. */
 export const PENDING_RESEND_GAP_SECONDS = 10 * 60;
@@ -25,11 +19,7 @@ export const RETURNING_GAP_SECONDS = 24 * 3600;
  * known one is handled as requestConfirmation says. Like signup, the rows are committed before
  * this resolves and the enqueue after the commit may fail: the reconciler enqueues what has no job.
  */
-export async function requestOptIn(
-  deps: OptInDeps,
-  input: SignupInput,
-  meta: { ip: string | undefined; userAgent: string | undefined },
-): Promise<void> {
+export async function requestOptIn(deps: OptInDeps, input: SignupInput, meta: SignupMeta): Promise<void> {
   const rows = await requestConfirmation(deps.sql, {
     ...signupFields(input, meta),
     pendingGapSeconds: PENDING_RESEND_GAP_SECONDS,

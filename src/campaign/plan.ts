@@ -35,16 +35,11 @@ export interface Answer {
 }
 
 /**
- * The step after the furthest step of the main line the enrollment has finished that the
- * definition still has — a subscriber never goes back: a step inserted before that point is one
- * they have passed. The delay counts from the latest finish (the last email they got); with
- * nothing finished yet, from `startedAt` (the enrollment's start). Steps the definition no longer
- * has are ignored for the position but still count as the last email sent.
- *
- * Branches: after a step that asks a question, the step the latest answer leads to, `delayDays`
- * after the answer — or, with no answer, the `unanswered` step, `delayDays` after the question.
- * A step a branch leads to is never reached by position, and once one is finished nothing
- * follows. Undefined when no step is left: the sequence is over.
+ * The step after the furthest step of the main line the enrollment has finished, its delay counted
+ * from the latest finish, else from `startedAt` (the rule: docs/sequence.md "Changing the sequence";
+ * a step the definition no longer has still counts as the last email sent). After a question, the
+ * step the latest answer leads to, `delayDays` after the answer — or, with none, the `unanswered`
+ * step after the question; a branch's step is the last. Undefined when no step is left.
  */
 export function planNext(
   sequence: SequenceDefinition,

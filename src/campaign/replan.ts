@@ -1,6 +1,4 @@
 import type postgres from "postgres";
-import type { Logger } from "../logger.js";
-import type { Queues } from "../queue/queues.js";
 import type { ScheduledDelivery } from "../db/queries/deliveries.js";
 import {
   activeEnrollmentIds,
@@ -12,31 +10,17 @@ import {
   recordFingerprint,
   withSequenceLock,
 } from "../db/queries/replan.js";
-import { advanceEnrollment } from "./advance.js";
-import { planNext, sequenceFingerprint, type ScheduleSettings } from "./plan.js";
-import { assertValidSequence, type SequenceDefinition } from "./sequence.js";
+import { advanceEnrollment, type CampaignDeps } from "./advance.js";
+import { planNext, sequenceFingerprint } from "./plan.js";
+import { assertValidSequence } from "./sequence.js";
 import { enqueueAfterCommit } from "../queue/after-commit.js";
 import { latestAnswers } from "../db/queries/sequence-steps.js";
 
 /**
- * Changing the sequence for subscribers already on their way (docs/sequence.md "Changing the sequence").
- *
- * Each active enrollment has at most one pending delivery: the step it waits for. When a worker
- * starts with a definition (or schedule settings) other than the one last applied, it re-plans
- * every active enrollment before it sends anything: the pending delivery is compared with what
- * `planNext` says now, and if the step or its due time differ it is replaced — deleted (it was
- * never claimed, so nothing went out under its key) and the planned one inserted, or the
- * enrollment completed when no step is left. Deliveries already claimed, or retried after a
- * provider error, are in flight: they finish as they are, and the step after them is planned
- * with the new definition by the worker that closes them.
+ * Changing the sequence for subscribers already on their way: docs/sequence.md "Changing the
+ * sequence" says what happens to each, and why a replaced delivery (never claimed) may be deleted.
  */
-export interface ReplanDeps {
-  sql: postgres.Sql;
-  queues: Pick<Queues, "enqueueDeliveries">;
-  logger: Logger;
-  sequence: SequenceDefinition;
-  schedule: ScheduleSettings;
-}
+export type ReplanDeps = CampaignDeps;
 
 export type ReplanOutcome =
   | { kind: "unchanged" }

@@ -2,14 +2,9 @@ import type { CheckInAnswer } from "./links.js";
 import type { StepKey } from "./steps.js";
 
 /**
- * The Flare-Up Reset sequence as data. Each step waits `delayDays` after the previous step was
- * sent (divided by SEQUENCE_TIME_SCALE, then moved into SEND_WINDOW in the subscriber's zone).
- * A step may ask a question (`branches`): each answer leads to a step of its own, `delayDays`
- * after the answer; with no answer, `unanswered` follows, `delayDays` after the question was sent.
- * A step a branch leads to is the last of the sequence (exactly one last email per reader).
- * Add, remove, re-order or re-time steps here; a new step key also needs its template (STEP_KEYS
- * in steps.ts, a row in src/mail/render.ts). What comes next is decided by planNext (plan.ts);
- * docs/sequence.md "Changing the sequence" says what happens to subscribers already on their way.
+ * The Flare-Up Reset sequence as data: what comes next, and when, is planNext's (plan.ts), with
+ * branches. Edit the steps here (docs/sequence.md "Changing the sequence"); a new step key also
+ * needs its template (STEP_KEYS in steps.ts, a row in src/mail/render.ts).
  */
 export interface SequenceStep {
   key: StepKey;

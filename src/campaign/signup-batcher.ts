@@ -1,15 +1,10 @@
-import type postgres from "postgres";
-import type { Logger } from "../logger.js";
-import type { Queues } from "../queue/queues.js";
 import { insertSignups, type NewSignup, type SignupBatchRow } from "../db/queries/signup.js";
+import type { CampaignDeps } from "./advance.js";
 
 /**
- * Group commit for signups. Under load, every request paying its own INSERT round trip, commit
- * (a WAL flush) and queue add is what limits throughput; here the requests that arrive while a
- * batch is being written join the next one, so N signups cost one statement, one commit and one
- * bulk enqueue. With no load a signup is written at once: batching never adds a wait, it only
- * collects what is already waiting. Each caller gets its answer as soon as its batch is
- * committed (DESIGN.md invariant 1), before the enqueue, which holds the batch's slot until done.
+ * Group commit for signups (docs/architecture.md "Signups, jobs and the reconciler"): requests
+ * that arrive while a batch is written join the next one; with no load a signup is written at
+ * once. Each caller is answered once its batch is committed (DESIGN.md invariant 1), before the enqueue.
  */
 export interface SignupBatcherOptions {
   /** Batches written at the same time (each holds one pool connection). */
@@ -54,7 +49,7 @@ export class SignupBatcher {
   private scheduled = false;
 
   constructor(
-    private readonly deps: { sql: postgres.Sql; queues: Pick<Queues, "enqueueDeliveries">; logger: Logger },
+    private readonly deps: Pick<CampaignDeps, "sql" | "queues" | "logger">,
     private readonly options: SignupBatcherOptions = { maxInFlight: 4, maxBatch: 200, maxWaiting: 2000, rowsPerJob: 1 },
   ) {}
 
@@ -108,11 +103,9 @@ export class SignupBatcher {
         p.resolve(row);
       }
       if (rows.length > 0) {
-        // Not before the answers: the callers' continuations (the 202s) run as microtasks, and
-        // this waits for the next turn of the event loop. Every address has a row here, a known
-        // one's cancelled confirmation included, so every signup costs the same enqueue after its
-        // answer too (issue 30: by time, a known address was told from a new one, z = -6.6; with
-        // the enqueue for new rows only, a request right after a new one's was the slower).
+        // Not before the answers: the 202s run as microtasks, this waits for the next turn. Every
+        // address has a row here (a known one's cancelled confirmation too), so every signup costs
+        // the same enqueue (issue 30; docs/security.md "Signup costs the same for a known and a new address").
         await new Promise((next) => setImmediate(next));
         try {
           await this.enqueueJobs(rows);

@@ -8,7 +8,9 @@ import type { SignupInput } from "./signup-input.js";
  * consent record (wording and version of the form they saw, address, user agent). One mapping
  * for the single opt-in insert and the double opt-in request alike.
  */
-export function signupFields(input: SignupInput, meta: { ip: string | undefined; userAgent: string | undefined }): SignupFields {
+export type SignupMeta = Pick<SignupFields, "ip" | "userAgent">;
+
+export function signupFields(input: SignupInput, meta: SignupMeta): SignupFields {
   return {
     email: input.email,
     emailHash: emailHash(input.email),

@@ -1,38 +1,21 @@
-import type postgres from "postgres";
-import type { Logger } from "../logger.js";
-import type { Queues } from "../queue/queues.js";
+import type { CampaignDeps } from "./advance.js";
 import type { SignupBatcher } from "./signup-batcher.js";
-import { PENDING_RESEND_GAP_SECONDS, requestOptIn, RETURNING_GAP_SECONDS } from "./opt-in.js";
-import { signupFields } from "./signup-fields.js";
-import type { SequenceDefinition } from "./sequence.js";
+import { PENDING_RESEND_GAP_SECONDS, requestOptIn, RETURNING_GAP_SECONDS, type OptInDeps } from "./opt-in.js";
+import { signupFields, type SignupMeta } from "./signup-fields.js";
 import type { SignupInput } from "./signup-input.js";
 
-export interface SignupDeps {
-  sql: postgres.Sql;
-  queues: Pick<Queues, "enqueueDeliveries">;
-  logger: Logger;
-  sequence: SequenceDefinition;
+export interface SignupDeps extends OptInDeps, Pick<CampaignDeps, "sequence"> {
   /** DOUBLE_OPT_IN: a new address is stored pending and asked to confirm before anything else. */
   doubleOptIn: boolean;
   /** Writes new signups in group commits (one per process, built in deps). */
   signups: SignupBatcher;
 }
 
-export interface SignupMeta {
-  ip: string | undefined;
-  userAgent: string | undefined;
-}
-
 /**
- * Signs a reader up (DESIGN.md invariant 1). When this resolves, what the signup promises is
- * committed, in one statement whether the address is new or known (src/db/queries/signup.ts): a
- * new address's subscriber, consent record, enrollment and welcome; a known address's consent
- * record and, for a pending or unsubscribed one, the confirmation email (rate limited) — whoever
- * typed it may not own it; active, bounced and complained get nothing. Both write the same tables
- * in the same statement, so the time taken does not tell them apart (issue 30). The enqueue comes
- * after the answer and may fail: the reconciler enqueues any message that has no job, so nothing
- * is lost. With DOUBLE_OPT_IN the subscriber is stored pending and the confirmation email row is
- * what is committed (src/campaign/opt-in.ts).
+ * Signs a reader up (DESIGN.md invariant 1): when this resolves, what the signup promises is
+ * committed, in one statement whether the address is new or known (src/db/queries/signup.ts says
+ * what each gets). The enqueue comes after the answer and may fail: the reconciler enqueues any
+ * message without a job. With DOUBLE_OPT_IN the subscriber is stored pending (src/campaign/opt-in.ts).
  */
 export async function signUp(deps: SignupDeps, input: SignupInput, meta: SignupMeta): Promise<void> {
   const first = deps.sequence.steps[0];

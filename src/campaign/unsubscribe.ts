@@ -1,6 +1,6 @@
 import type postgres from "postgres";
 import { leave } from "./leave.js";
-import { subscriberState } from "../db/queries/activation.js";
+import { readSubscriber } from "../db/queries/activation.js";
 import { ONE_CLICK_WITHDRAWAL, PAGE_WITHDRAWAL } from "./wording.js";
 
 export interface UnsubscribeRequest {
@@ -20,22 +20,16 @@ export interface UnsubscribeRequest {
  */
 export async function unsubscribe(sql: postgres.Sql, request: UnsubscribeRequest): Promise<boolean> {
   const wording = request.via === "one-click" ? ONE_CLICK_WITHDRAWAL : PAGE_WITHDRAWAL;
-  return leave(sql, request.subscriberId, "unsubscribed", {
-    subscriberId: request.subscriberId,
-    kind: wording.kind,
-    ip: request.ip,
-    userAgent: request.userAgent?.slice(0, 512),
-    formVersion: wording.formVersion,
-    wording: wording.wording,
-  });
+  const { subscriberId, ip } = request;
+  return leave(sql, subscriberId, "unsubscribed", { ...wording, subscriberId, ip, userAgent: request.userAgent?.slice(0, 512) });
 }
 
 /** What the unsubscribe page shows: the button, the undo, or neither (nothing left to change). */
 export type UnsubscribePageState = "subscribed" | "unsubscribed" | "suppressed" | "gone";
 
 export async function unsubscribePageState(sql: postgres.Sql, subscriberId: string): Promise<UnsubscribePageState> {
-  const state = await subscriberState(sql, subscriberId);
-  if (!state || state.erased) return "gone";
+  const state = await readSubscriber(sql, subscriberId);
+  if (!state || state.erasedAt) return "gone";
   if (state.status === "active" || state.status === "pending") return "subscribed";
   if (state.status === "unsubscribed") return "unsubscribed";
   return "suppressed";

@@ -53,13 +53,10 @@ export interface EraseResult {
 }
 
 /**
- * GDPR art. 17: erases one address. First every future send stops (leave(), invariant 4); then,
- * in one transaction, what identifies the person goes: address, name, time zone, consent records
- * (IP, user agent), provider error texts, outbox copies, download user agents, and the personal
- * parts of provider events. What the stats count stays, anonymous: the subscriber row (status,
- * dates, the campaign labels of the page they came from), its deliveries, its events (type, time,
- * link, bounce type) and downloads — so the numbers do not change after an erasure. With `suppress`, sha256 of the address is kept so a
- * later signup stores and sends nothing; only when the admin asks (the hash is still personal data).
+ * GDPR art. 17: erases one address — every future send stops (leave(), invariant 4), then in one
+ * transaction what identifies the person goes and what the stats count stays, anonymous
+ * (docs/compliance.md "Erase"; scrubSubscriber). With `suppress`, sha256 of the address is kept so
+ * a later signup stores and sends nothing: only when the admin asks (the hash is still personal data).
  */
 export async function eraseAddress(deps: DataRightsDeps, email: string, options: { suppress: boolean }): Promise<EraseResult> {
   const normalised = normaliseEmail(email);

@@ -4,12 +4,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 /**
- * A migration never changes once it is on main (Flyway's rule; Flyway validates checksums). The
- * migrator runs a file once per database and never again, so an edit reaches new databases only:
- * one migrated in between keeps the first version (0007's `webhook_expand(int)` would have stayed
- * while the code called `(int, int)`). drizzle/checksums.txt holds each migration's SHA-256 in
- * `sha256sum` format; `npm test` compares it with the files
- * (tests/unit/migration-checksums.unit.test.ts), and `npm run db:checksum` prints a new line.
+ * A migration never changes once it is on main: a database that ran it keeps the first version
+ * (0007's `webhook_expand(int)` would have stayed while the code called `(int, int)`). How
+ * drizzle/checksums.txt guards it: docs/testing.md.
  */
 export const MIGRATIONS_DIR = fileURLToPath(new URL("../../drizzle", import.meta.url));
 export const CHECKSUMS_FILE = "checksums.txt";

@@ -1,39 +1,14 @@
 /**
- * How the stats stay exact and fast (docs/admin-and-stats.md "The stats: what each number means").
- *
- * A subscriber's contribution to the numbers is a pure function of their rows: stats_state_of()
- * reads it (status, confirmed, completed enrollment, downloads, last sent step, and per step
- * sent/failed/delivered/opened/clicked/bounced/complained) and expandLateral() turns it into
- * rollup rows. Triggers on every table a number depends on insert the subscriber's id into stats_dirty,
- * in the same transaction as the change — insert-only, so concurrent signups never queue on a hot
- * counter row. The fold (src/db/queries/stats.ts) drains stats_dirty: for each id it subtracts the
- * stored contribution (stats_subscriber_state), adds the fresh one, and stores it, in one
- * statement. A read sums stats_rollup and adds, for the ids still marked, fresh minus stored: in
- * one snapshot that is exactly the numbers the base tables give, whether or not the fold has run.
- *
- * The function stats_state_of() and the triggers are SQL of their own, written as custom
- * migrations in drizzle/ (the latest that defines them: 0009_listening.sql). Changing them is a
- * new migration that re-creates them, then truncates the rollup and marks every subscriber, so the
- * fold rebuilds it while reads stay exact (only slower). This file holds what the READS need to
- * agree with them: the bits of the per-step facts and the rollup's columns.
+ * What the stats reads must agree with: the bits of the per-step facts and the rollup's columns.
+ * The scheme (rollup, marks, fold, exact reads) is docs/admin-and-stats.md "Exact and fast"; the
+ * SQL function stats_state_of() and the triggers are custom migrations (the latest: 0009_listening.sql).
  */
 
 /** The nil UUID: the contribution of downloads whose subscriber row was deleted. */
 export const ORPHAN_ID = "00000000-0000-0000-0000-000000000000";
 
 /** Bits of the per-step facts in stats_subscriber_state.steps. */
-export const STEP_BITS = { sent: 1, failed: 2, delivered: 4, opened: 8, clicked: 16, bounced: 32, complained: 64 } as const;
-
-/**
- * Provider webhook event types (Resend) that set a per-step fact (the migration's CASE). Not
- * email.clicked: a click is a person's fetch of one of our own links (drizzle/0008_signals.sql).
- */
-export const EVENT_BITS: Record<string, number> = {
-  "email.delivered": STEP_BITS.delivered,
-  "email.opened": STEP_BITS.opened,
-  "email.bounced": STEP_BITS.bounced,
-  "email.complained": STEP_BITS.complained,
-};
+const STEP_BITS = { sent: 1, failed: 2, delivered: 4, opened: 8, clicked: 16, bounced: 32, complained: 64 } as const;
 
 /** The rollup's counters, in table order (src/db/schema/stats-rollup.ts). */
 export const ROLLUP_COUNTERS = [
@@ -64,10 +39,14 @@ export const ROLLUP_COUNTERS = [
   "booking_clicked",
 ] as const;
 export type RollupCounter = (typeof ROLLUP_COUNTERS)[number];
-export const ROLLUP_KEY = ["day", "source", "utm_source", "utm_medium", "utm_campaign", "step"] as const;
+/** The rollup's key: a cohort (signup day, source, UTM labels) and a step ('' for the subscriber row). */
+const KEY = "day, source, utm_source, utm_medium, utm_campaign, step";
 
 const has = (bit: number) => `((k.bits & ${bit}) <> 0)`;
+/** Each counter's flag in the subscriber row and in a step row (false unless set; counts below). */
+const noFlags = () => Object.fromEntries(ROLLUP_COUNTERS.map((c) => [c, "false"])) as Record<RollupCounter, string>;
 const subscriberRow: Record<RollupCounter, string> = {
+  ...noFlags(),
   subscribers: "m.status <> 'none'",
   pending: "m.status = 'pending'",
   active: "m.status = 'active'",
@@ -76,18 +55,7 @@ const subscriberRow: Record<RollupCounter, string> = {
   bounced: "m.status = 'bounced'",
   complained: "m.status = 'complained'",
   confirmed: "m.status <> 'none' and m.confirmed",
-  downloads: "", // a count, not a flag: below
   downloaders: "m.status <> 'none' and m.downloads > 0",
-  sent: "false",
-  delivered: "false",
-  opened: "false",
-  clicked: "false",
-  step_bounced: "false",
-  step_complained: "false",
-  failed: "false",
-  left_after: "false",
-  automated_downloads: "", // a count: below
-  automated_clicks: "false",
   answered_better: "m.answer = 'better'",
   answered_same: "m.answer = 'same'",
   answered_worse: "m.answer = 'worse'",
@@ -95,7 +63,7 @@ const subscriberRow: Record<RollupCounter, string> = {
   booking_clicked: "m.booking_clicked",
 };
 const stepRow: Record<RollupCounter, string> = {
-  ...Object.fromEntries(ROLLUP_COUNTERS.map((c) => [c, "false"])),
+  ...noFlags(),
   sent: has(STEP_BITS.sent),
   failed: has(STEP_BITS.failed),
   delivered: has(STEP_BITS.delivered),
@@ -104,7 +72,7 @@ const stepRow: Record<RollupCounter, string> = {
   step_bounced: has(STEP_BITS.bounced),
   step_complained: has(STEP_BITS.complained),
   left_after: "m.status = 'unsubscribed' and m.last_step = k.step",
-} as Record<RollupCounter, string>;
+};
 
 /** Counters that are counts, not flags: the expression of the count in each kind of row. */
 const counts: Partial<Record<RollupCounter, { subscriber?: string; step?: string }>> = {
@@ -118,7 +86,7 @@ const counterList = (row: Record<RollupCounter, string>, sign: 1 | -1) =>
     const count = counts[c]?.[row === subscriberRow ? "subscriber" : "step"];
     return count
       ? `(${sign} * ${count})::bigint as ${c}`
-      : `(${sign} * coalesce(${row[c] || "false"}, false)::int)::bigint as ${c}`;
+      : `(${sign} * coalesce(${row[c]}, false)::int)::bigint as ${c}`;
   }).join(",\n           ");
 
 /**
@@ -136,4 +104,18 @@ export function expandLateral(alias: string, sign: 1 | -1): string {
       from (select coalesce(kb.key, ka.key) as step, coalesce(kb.value::int, 0) as bits, coalesce(ka.value::int, 0) as automated
               from jsonb_each_text(m.steps) kb full join jsonb_each_text(m.automated_clicks) ka on ka.key = kb.key) k`;
   return `lateral (${body.replaceAll("m.", `${alias}.`)}) `;
+}
+
+/**
+ * Adds `rows` (a query of the key and the counters, such as contributions from expandLateral) into
+ * `table`, summed per key: an existing row gains the sums; a key whose sums are all 0 is skipped.
+ */
+export function addRollupRows(table: "stats_rollup" | "engagement_archive", rows: string): string {
+  return `
+    insert into ${table} (${KEY}, ${ROLLUP_COUNTERS.join(", ")})
+    select ${KEY}, ${ROLLUP_COUNTERS.map((c) => `sum(${c})`).join(", ")}
+      from (${rows}) added
+     group by ${KEY}
+    having ${ROLLUP_COUNTERS.map((c) => `sum(${c}) <> 0`).join(" or ")}
+    on conflict (${KEY}) do update set ${ROLLUP_COUNTERS.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(", ")}`;
 }

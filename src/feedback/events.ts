@@ -46,8 +46,6 @@ export const webhookEventSchema = z.object({
     .loose(),
 });
 
-export type WebhookEvent = z.infer<typeof webhookEventSchema>;
-
 /**
  * Resend's bounce types come from Amazon SES: "Permanent" (the address does not exist, or the
  * domain refuses it for good) is a hard bounce; "Transient" (mailbox full, greylisting, message

@@ -49,12 +49,10 @@ function dataException(error: unknown): string | undefined {
 }
 
 /**
- * Receives one webhook: verify, validate, store, enqueue — and nothing slow, so the provider gets
- * its 2xx at once (Svix retries what is not answered in time). The event is committed before the
- * answer. One that can act on no one (not in ACTING_EVENT_TYPES) is settled as it is stored, and
- * needs no job; any other gets a job that acts on it after the answer, and if its enqueue fails
- * the consent upkeep job enqueues every stored event left unprocessed. A replayed svix-id is
- * stored once.
+ * Receives one webhook: verify, validate, store (committed before the answer), enqueue — nothing
+ * slow, so the provider gets its 2xx at once (Svix retries what is not answered in time). An event
+ * that can act on no one is settled as it is stored; any other gets a job (the upkeep job enqueues
+ * what a failed enqueue left).
  */
 export async function receiveWebhook(deps: IngestDeps, rawBody: string, headers: WebhookHeaders): Promise<IngestResult> {
   const verified = deps.verify(rawBody, headers);

@@ -1,15 +1,9 @@
-import type { Transport } from "./transport.js";
+import { aroundCalls, type Transport } from "./transport.js";
 
 /**
- * Spaces this process's provider calls at least `1000 / rate` ms apart (plus 4 %), at the
- * moment of the call. BullMQ's limiter spaces job *starts* across all workers, but the work
- * between a job's start and its request (a claim, a batch, rendering) varies, so requests can
- * bunch up: three inside one second is a 429 from a provider that allows two, and a second
- * lost to retry-after. Both together: the global budget holds, and arrivals stay even.
- */
-/**
- * 4 %: a batch request carries up to ~1 MB of JSON, and how long it takes to reach the provider
- * varies by tens of milliseconds; measured with the burst bench, 2 % still drew a 429 now and then.
+ * Spaces this process's provider calls at least `1000 / rate` ms apart, at the moment of the call:
+ * BullMQ's limiter spaces job starts, and what comes between varies (docs/architecture.md). 4 %:
+ * a batch request's time to the provider varies by tens of ms; with 2 % the burst bench drew a 429 now and then.
  */
 const HEADROOM = 1.04;
 
@@ -22,19 +16,8 @@ export function pacedTransport(transport: Transport, ratePerSecond: number): Tra
     nextSlot = slot + interval;
     if (slot > now) await new Promise((resolve) => setTimeout(resolve, slot - now));
   };
-  return {
-    name: transport.name,
-    async send(email) {
-      await gate();
-      return transport.send(email);
-    },
-    ...(transport.sendBatch
-      ? {
-          async sendBatch(emails, key) {
-            await gate();
-            return transport.sendBatch!(emails, key);
-          },
-        }
-      : {}),
-  };
+  return aroundCalls(transport, async (call) => {
+    await gate();
+    return call();
+  });
 }

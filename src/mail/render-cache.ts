@@ -3,15 +3,10 @@ import type { BaseEmailProps } from "../../emails/props.js";
 import { emailTemplates, renderEmail, type PropsFor, type RenderedEmail, type TemplateKey } from "./render.js";
 
 /**
- * A React render of an email costs milliseconds; a burst of thousands of welcomes cannot pay
- * that per reader. Each template is rendered once per (step, with/without a first name, shape of
- * its props) with placeholders for what differs between readers — the first name and every link
- * (each names the reader's email: the guide, the unsubscribe page, the tracked outside links) —
- * and personalising is then string substitution: microseconds.
- * The output is byte-identical to a fresh render (tests/unit/render-cache.unit.test.ts checks it
- * over awkward names and links), because the placeholders go exactly where React would put the
- * values, escaped exactly as React escapes text and attributes, and the plain-text part is not
- * hard-wrapped (so a value's length cannot move a line break).
+ * Each template is rendered by React once per (step, with/without a first name, shape of its
+ * props) with placeholders for the first name and every link, then personalised by substitution
+ * (docs/architecture.md). Byte-identical to a fresh render: the values are escaped as React escapes
+ * them, and the text part is not hard-wrapped (tests/unit/render-cache.unit.test.ts).
  */
 const NAME = "Zq7FirstNameZq7";
 const placeholderUrl = (n: number) => `https://placeholder.invalid/Zq7Link${n}Zq7`;

@@ -9,43 +9,48 @@ import Confirm, * as confirm from "../../emails/confirm.js";
 import FreshLink, * as freshLink from "../../emails/fresh-link.js";
 import Mistakes, * as mistakes from "../../emails/mistakes.js";
 import Positions, * as positions from "../../emails/positions.js";
-import type {
-  BaseEmailProps,
-  CheckInEmailProps,
-  ConfirmEmailProps,
-  FreshLinkEmailProps,
-  MistakesEmailProps,
-  WelcomeEmailProps,
-} from "../../emails/props.js";
 import RedFlags, * as redFlags from "../../emails/red-flags.js";
 import Triggers, * as triggers from "../../emails/triggers.js";
 import Welcome, * as welcome from "../../emails/welcome.js";
 
+export interface EmailTemplate<P> {
+  component: (props: P) => ReactElement;
+  subject: (props: P) => string;
+  previewText: string;
+}
+
+/** A template: its component, and the subject and preview line its module exports. */
+function template<P>(component: (props: P) => ReactElement, m: Omit<EmailTemplate<P>, "component">): EmailTemplate<P> {
+  return { component, subject: m.subject, previewText: m.previewText };
+}
+
 /**
  * Every template: the sequence's steps, the double opt-in confirmation and the fresh guide link
- * (the last two are not steps: never in the per-step stats). The mail layer knows templates, not
- * the sequence: src/campaign/compose.ts renders a StepKey, so a step added to STEP_KEYS without a
- * row here fails to compile there.
+ * ("mail me a fresh link"; the last two are not steps: never in the per-step stats). The mail layer
+ * knows templates, not the sequence: src/campaign/compose.ts renders a StepKey, so a step added to
+ * STEP_KEYS without a row here fails to compile there.
  */
-export type TemplateKey = keyof StepProps;
+const templates = {
+  confirm: template(Confirm, confirm),
+  "fresh-link": template(FreshLink, freshLink),
+  welcome: template(Welcome, welcome),
+  triggers: template(Triggers, triggers),
+  positions: template(Positions, positions),
+  mistakes: template(Mistakes, mistakes),
+  "red-flags": template(RedFlags, redFlags),
+  "check-in": template(CheckIn, checkIn),
+  "check-in-worse": template(CheckInWorse, checkInWorse),
+  "check-in-same": template(CheckInSame, checkInSame),
+  "check-in-better": template(CheckInBetter, checkInBetter),
+  closing: template(Closing, closing),
+};
 
-/** The props each template needs. */
-export interface StepProps {
-  confirm: ConfirmEmailProps;
-  /** "Mail me a fresh link" from an expired guide link: not a step either (tag step=fresh-link). */
-  "fresh-link": FreshLinkEmailProps;
-  welcome: WelcomeEmailProps;
-  triggers: BaseEmailProps;
-  positions: BaseEmailProps;
-  mistakes: MistakesEmailProps;
-  "red-flags": BaseEmailProps;
-  /** The three answer links (answers.betterUrl…): only this step carries them. */
-  "check-in": CheckInEmailProps;
-  "check-in-worse": BaseEmailProps;
-  "check-in-same": BaseEmailProps;
-  "check-in-better": BaseEmailProps;
-  closing: BaseEmailProps;
-}
+export type TemplateKey = keyof typeof templates;
+
+/** The props each template needs: its component's (only the check-in's carry the answer links). */
+export type StepProps = { [K in TemplateKey]: Parameters<(typeof templates)[K]["component"]>[0] };
+
+export const emailTemplates: { readonly [K in TemplateKey]: EmailTemplate<StepProps[K]> } = templates;
 
 type UnionToIntersection<U> = (U extends unknown ? (arg: U) => void : never) extends (arg: infer I) => void
   ? I
@@ -58,27 +63,6 @@ type UnionToIntersection<U> = (U extends unknown ? (arg: U) => void : never) ext
  * `mistakes` email through without its links.
  */
 export type PropsFor<K extends TemplateKey> = UnionToIntersection<StepProps[K]>;
-
-export interface EmailTemplate<P> {
-  component: (props: P) => ReactElement;
-  subject: (props: P) => string;
-  previewText: string;
-}
-
-export const emailTemplates: { readonly [K in TemplateKey]: EmailTemplate<StepProps[K]> } = {
-  confirm: { component: Confirm, subject: confirm.subject, previewText: confirm.previewText },
-  "fresh-link": { component: FreshLink, subject: freshLink.subject, previewText: freshLink.previewText },
-  welcome: { component: Welcome, subject: welcome.subject, previewText: welcome.previewText },
-  triggers: { component: Triggers, subject: triggers.subject, previewText: triggers.previewText },
-  positions: { component: Positions, subject: positions.subject, previewText: positions.previewText },
-  mistakes: { component: Mistakes, subject: mistakes.subject, previewText: mistakes.previewText },
-  "red-flags": { component: RedFlags, subject: redFlags.subject, previewText: redFlags.previewText },
-  "check-in": { component: CheckIn, subject: checkIn.subject, previewText: checkIn.previewText },
-  "check-in-worse": { component: CheckInWorse, subject: checkInWorse.subject, previewText: checkInWorse.previewText },
-  "check-in-same": { component: CheckInSame, subject: checkInSame.subject, previewText: checkInSame.previewText },
-  "check-in-better": { component: CheckInBetter, subject: checkInBetter.subject, previewText: checkInBetter.previewText },
-  closing: { component: Closing, subject: closing.subject, previewText: closing.previewText },
-};
 
 export interface RenderedEmail {
   subject: string;

@@ -34,3 +34,15 @@ export interface Transport {
    */
   sendBatch?(emails: OutgoingEmail[], idempotencyKey: string): Promise<BatchSendResult>;
 }
+
+/** `transport` with `around` wrapped about each provider call, a single send or a batch alike. */
+export function aroundCalls(
+  transport: Transport,
+  around: <R extends SendResult | BatchSendResult>(call: () => Promise<R>) => Promise<R>,
+): Transport {
+  return {
+    name: transport.name,
+    send: (email) => around(() => transport.send(email)),
+    ...(transport.sendBatch ? { sendBatch: (emails: OutgoingEmail[], key: string) => around(() => transport.sendBatch!(emails, key)) } : {}),
+  };
+}

@@ -2,14 +2,11 @@ import { hostname } from "node:os";
 import { Counter, Histogram, Registry } from "prom-client";
 import type postgres from "postgres";
 import type { Logger } from "../logger.js";
-import type { Transport } from "../mail/transport.js";
+import { aroundCalls, type Transport } from "../mail/transport.js";
 
 /**
- * Metrics only the process doing the work can count (prom-client, one registry per process):
- * how long provider calls take and how they end, and what the reconciler had to repair. The
- * worker publishes its registry to Postgres every few seconds (metric_snapshots) so the API's
- * GET /metrics can add every live process up; everything else /metrics shows is read from
- * Postgres and the queue at scrape time (src/metrics/scrape.ts).
+ * Metrics only the process doing the work can count (prom-client, one registry per process),
+ * published to metric_snapshots for GET /metrics to add up (docs/admin-and-stats.md "Metrics").
  */
 export interface ProcessMetrics {
   registry: Registry;
@@ -48,35 +45,17 @@ export function createProcessMetrics(): ProcessMetrics {
 
 /** The transport, timing every call into the provider histogram. */
 export function instrumentTransport(transport: Transport, metrics: ProcessMetrics): Transport {
-  return {
-    name: transport.name,
-    async send(email) {
-      const stop = metrics.providerDuration.startTimer({ transport: transport.name });
-      try {
-        const result = await transport.send(email);
-        stop({ outcome: result.ok ? "sent" : result.kind === "rateLimited" ? "rate_limited" : result.kind });
-        return result;
-      } catch (error) {
-        stop({ outcome: "error" });
-        throw error;
-      }
-    },
-    ...(transport.sendBatch
-      ? {
-          async sendBatch(emails, key) {
-            const stop = metrics.providerDuration.startTimer({ transport: transport.name });
-            try {
-              const result = await transport.sendBatch!(emails, key);
-              stop({ outcome: result.ok ? "sent" : result.kind === "rateLimited" ? "rate_limited" : result.kind });
-              return result;
-            } catch (error) {
-              stop({ outcome: "error" });
-              throw error;
-            }
-          },
-        }
-      : {}),
-  };
+  return aroundCalls(transport, async (call) => {
+    const stop = metrics.providerDuration.startTimer({ transport: transport.name });
+    try {
+      const result = await call();
+      stop({ outcome: result.ok ? "sent" : result.kind === "rateLimited" ? "rate_limited" : result.kind });
+      return result;
+    } catch (error) {
+      stop({ outcome: "error" });
+      throw error;
+    }
+  });
 }
 
 /** Counts what each reconciler pass repaired (the reconciler itself only logs it). */

@@ -7,12 +7,8 @@ import type { Queues } from "../queue/queues.js";
 import type { ProcessMetrics } from "./process-metrics.js";
 
 /**
- * GET /metrics, Prometheus text format. Two kinds of number, said in each HELP text:
- *  - read at scrape time from Postgres and the queue, the same for whichever process answers:
- *    subscribers by status, emails by step and result (the exact stats rollup), guide downloads,
- *    queue depth, stats marks waiting for the fold;
- *  - per process (prom-client counters and histograms): provider latency and reconciler repairs,
- *    from this process plus the snapshots other live processes published (metric_snapshots).
+ * GET /metrics, Prometheus text format (docs/admin-and-stats.md "Metrics"): what is read at scrape
+ * time from Postgres and the queue, and the per-process metrics of every live process summed.
  */
 export interface ScrapeDeps {
   sql: postgres.Sql;

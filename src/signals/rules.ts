@@ -1,28 +1,12 @@
 import { isbot } from "isbot";
 
 /**
- * Which fetches of our links are a person's (DESIGN.md invariant 9, docs/compliance.md
- * "Signals: what counts as a person"). Mail filters (Defender Safe Links, Mimecast, Proofpoint,
- * Barracuda) fetch every link of a message as it lands; link checkers send HEAD; crawlers say
- * what they are. A fetch that any rule flags is kept, marked with the rule, and counted apart.
- *
- * Rules that look at the request alone are here (pure); those that need other fetches — the
- * burst and the burst's address — are decided in the store (src/db/queries/link-visits.ts), where
- * concurrent fetches of one email are serialised.
+ * Which fetches of our links are a person's (DESIGN.md invariant 9; each rule and what it catches:
+ * docs/compliance.md "Signals: what counts as a person"). The rules on the request alone are here
+ * (pure); the burst and the burst's address are decided in the store (src/db/queries/link-visits.ts),
+ * where concurrent fetches of one email are serialised.
  */
-export type AutomatedReason =
-  /** A HEAD request: a link checker or scanner; a browser opening a link sends GET. */
-  | "head"
-  /** No user agent at all: every browser sends one. */
-  | "no-agent"
-  /** A user agent the `isbot` package recognises (crawlers, previewers, scanners that say so). */
-  | "bot-agent"
-  /** Within EARLY_SECONDS of the provider accepting the email: a filter fetching as it lands. */
-  | "early"
-  /** Two or more different links of one email within BURST_SECONDS of each other: all of them. */
-  | "burst"
-  /** From an address that fetched in a burst within BURST_ADDRESS_MINUTES: the scanner again. */
-  | "burst-address";
+export type AutomatedReason = "head" | "no-agent" | "bot-agent" | "early" | "burst" | "burst-address";
 
 /** DESIGN.md: different links of one email fetched this close together are a machine's. */
 export const BURST_SECONDS = 2;

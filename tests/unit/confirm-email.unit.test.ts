@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ComposeSettings } from "../../src/campaign/compose.js";
 import { RenderCache } from "../../src/mail/render-cache.js";
-import { composeConfirmation } from "../../src/campaign/compose-confirmation.js";
+import { composeConfirmation } from "../../src/campaign/confirmation-messages.js";
 import { describeDays } from "../../emails/components/describe-days.js";
 import { verifyToken } from "../../src/tokens.js";
 
@@ -19,12 +19,13 @@ const settings: ComposeSettings = {
   care: { emergencyNumber: "911" },
   renderer: new RenderCache(),
 };
+// The confirmation's row: its due time is when it was requested.
 const recipient = {
-  confirmationId: 7,
+  id: 7,
   subscriberId: "0b9a3f5e-2a7c-4c1e-9d55-3f1f4f0e8a11",
   email: "ana@example.com",
   firstName: "Ana",
-  requestedAt: new Date("2026-11-25T10:00:00Z"),
+  dueAt: new Date("2026-11-25T10:00:00Z"),
 };
 
 describe("the double opt-in confirmation email", () => {
@@ -61,7 +62,7 @@ describe("the double opt-in confirmation email", () => {
     expect(first.tags).toEqual([{ name: "step", value: "confirm" }]);
     expect(first.step).toBe("confirm");
     expect(first.idempotencyKey).toBe(`fur-confirm-7-${recipient.subscriberId}`);
-    const resend = await composeConfirmation(settings, 7, { ...recipient, confirmationId: 8 });
+    const resend = await composeConfirmation(settings, 7, { ...recipient, id: 8 });
     expect(resend.idempotencyKey).not.toBe(first.idempotencyKey);
   });
 

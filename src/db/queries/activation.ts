@@ -3,30 +3,25 @@ import type { Enrollment, Subscriber } from "../schema/index.js";
 import type { ScheduledDelivery } from "./deliveries.js";
 
 /**
- * The SQL behind (re)activating a subscriber: a double opt-in confirmation, or the "resubscribe"
- * undo on the unsubscribe page. Each function runs inside the caller's postgres.js transaction
- * (src/campaign/activate.ts, which also plans the next step with the sending queries), so they stay
- * postgres.js, typed with the schema's row types: the raw pool reads int8 as a number and
- * timestamptz as a Date (src/db/client.ts), and the columns are aliased to the row's names.
+ * The SQL behind (re)activating a subscriber (a double opt-in confirmation, or "resubscribe"), run
+ * in the caller's postgres.js transaction (src/campaign/activate.ts): typed SQL, docs/architecture.md "Queries".
  */
 
 export type LockedSubscriber = Pick<Subscriber, "id" | "status" | "leftAt" | "confirmationRequestedAt" | "erasedAt" | "timezone">;
 
-/** Reads the subscriber and locks its row until the transaction ends (two clicks, one outcome). */
-export async function lockSubscriber(tx: postgres.TransactionSql, id: string): Promise<LockedSubscriber | undefined> {
-  const [row] = await tx<LockedSubscriber[]>`
-    select id, status, left_at as "leftAt", confirmation_requested_at as "confirmationRequestedAt",
-           erased_at as "erasedAt", timezone
-      from subscribers where id = ${id} for update`;
-  return row;
-}
-
-/** The same row, read without a lock: what a page may say before anything changes. */
-export async function readSubscriber(sql: postgres.Sql, id: string): Promise<LockedSubscriber | undefined> {
+/**
+ * Reads the subscriber; in a transaction, `lock` keeps its row locked until it ends (two clicks,
+ * one outcome). Without the lock: what a page may say before anything changes.
+ */
+export async function readSubscriber(
+  sql: postgres.Sql | postgres.TransactionSql,
+  id: string,
+  lock = false,
+): Promise<LockedSubscriber | undefined> {
   const [row] = await sql<LockedSubscriber[]>`
     select id, status, left_at as "leftAt", confirmation_requested_at as "confirmationRequestedAt",
            erased_at as "erasedAt", timezone
-      from subscribers where id = ${id}`;
+      from subscribers where id = ${id} ${lock ? sql`for update` : sql``}`;
   return row;
 }
 
@@ -118,14 +113,4 @@ export async function reviveCancelledDeliveries(tx: postgres.TransactionSql, enr
        where id = ${enrollmentId}`;
   }
   return revived.map(({ id, dueAt }) => ({ id, dueAt }));
-}
-
-/** Status as the unsubscribe page needs it; undefined when no such subscriber. */
-export async function subscriberState(
-  sql: postgres.Sql,
-  id: string,
-): Promise<{ status: LockedSubscriber["status"]; erased: boolean } | undefined> {
-  const [row] = await sql<{ status: Subscriber["status"]; erased: boolean }[]>`
-    select status, erased_at is not null as erased from subscribers where id = ${id}`;
-  return row;
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, ilike, like, lt, sql as dsql } from "drizzle-orm";
+import { and, desc, eq, ilike, like, lt, sql as dsql } from "drizzle-orm";
 import type postgres from "postgres";
 import type { Database } from "../client.js";
 import {
@@ -10,16 +10,10 @@ import {
   guideDownloads,
   checkInAnswers,
   conversions,
-  type CheckInAnswerRow,
-  type Conversion,
   outboxEmails,
   subscribers,
   type AdminAuditRow,
-  type Consent,
-  type Delivery,
-  type EmailEvent,
   type Enrollment,
-  type GuideDownload,
   type OutboxEmail,
   type Subscriber,
 } from "../schema/index.js";
@@ -59,72 +53,23 @@ export async function recentSubscribers(db: Database, limit: number): Promise<Su
   return db.select(listColumns).from(subscribers).orderBy(desc(subscribers.createdAt)).limit(limit);
 }
 
-export interface SubscriberRecord {
-  subscriber: Subscriber;
-  consents: Pick<Consent, "kind" | "ip" | "userAgent" | "formVersion" | "createdAt">[];
-  enrollments: Pick<Enrollment, "sequence" | "state" | "currentStep" | "nextStep" | "nextSendAt" | "createdAt" | "endedAt">[];
-  deliveries: Pick<
-    Delivery,
-    "id" | "step" | "state" | "dueAt" | "sentAt" | "attempts" | "lastError" | "providerMessageId" | "updatedAt"
-  >[];
-  /** Provider events on the subscriber's sequence emails, with the step they were about. */
-  events: (Pick<EmailEvent, "type" | "url" | "bounceType"> & { at: Date; step: string })[];
-  downloads: Pick<GuideDownload, "downloadedAt" | "userAgent">[];
-  confirmations: Pick<Delivery, "state" | "sentAt" | "createdAt" | "lastError">[];
-  audit: Pick<AdminAuditRow, "at" | "actor" | "clientAddress" | "action" | "detail">[];
-  /** The check-in's answers, oldest first (the latest is the one the sequence followed). */
-  answers: Pick<CheckInAnswerRow, "answer" | "answeredAt">[];
-  conversions: Pick<Conversion, "goal" | "convertedAt">[];
-}
-
 /** Everything about one subscriber the detail page shows, in one round trip per table. */
-export async function subscriberRecord(db: Database, id: string): Promise<SubscriberRecord | undefined> {
+export async function subscriberRecord(db: Database, id: string) {
   const [subscriber] = await db.select().from(subscribers).where(eq(subscribers.id, id));
   if (!subscriber) return undefined;
   // The provider's event time, or when we received it; mapped like a timestamp column (the
   // drizzle pool reads timestamps as strings and the column's mapper makes them Dates).
   const eventAt = dsql`coalesce(${emailEvents.occurredAt}, ${emailEvents.receivedAt})`.mapWith(emailEvents.receivedAt);
   const [consentRows, enrollmentRows, deliveryRows, events, downloads, confirmations, audit, answers, goals] = await Promise.all([
-    db
-      .select({
-        kind: consents.kind,
-        ip: consents.ip,
-        userAgent: consents.userAgent,
-        formVersion: consents.formVersion,
-        createdAt: consents.createdAt,
-      })
-      .from(consents)
-      .where(eq(consents.subscriberId, id))
-      .orderBy(consents.createdAt),
-    db
-      .select({
-        sequence: enrollments.sequence,
-        state: enrollments.state,
-        currentStep: enrollments.currentStep,
-        nextStep: enrollments.nextStep,
-        nextSendAt: enrollments.nextSendAt,
-        createdAt: enrollments.createdAt,
-        endedAt: enrollments.endedAt,
-      })
-      .from(enrollments)
-      .where(eq(enrollments.subscriberId, id)),
+    db.select().from(consents).where(eq(consents.subscriberId, id)).orderBy(consents.createdAt),
+    db.select().from(enrollments).where(eq(enrollments.subscriberId, id)),
     // The sequence's emails (a confirmation or a fresh link is listed apart, or not at all).
     db
-      .select({
-        id: deliveries.id,
-        step: deliveries.step,
-        state: deliveries.state,
-        dueAt: deliveries.dueAt,
-        sentAt: deliveries.sentAt,
-        attempts: deliveries.attempts,
-        lastError: deliveries.lastError,
-        providerMessageId: deliveries.providerMessageId,
-        updatedAt: deliveries.updatedAt,
-      })
+      .select()
       .from(deliveries)
       .where(and(eq(deliveries.subscriberId, id), eq(deliveries.kind, "step")))
       .orderBy(deliveries.dueAt, deliveries.id),
-    // Events about any of their messages; `step` names the step, or the kind for a one-off email.
+    // Provider events on any of their messages, with the step they were about (or the kind of a one-off email).
     db
       .select({
         type: emailEvents.type,
@@ -137,43 +82,17 @@ export async function subscriberRecord(db: Database, id: string): Promise<Subscr
       .innerJoin(deliveries, eq(deliveries.id, emailEvents.deliveryId))
       .where(eq(deliveries.subscriberId, id))
       .orderBy(eventAt),
-    db
-      .select({ downloadedAt: guideDownloads.downloadedAt, userAgent: guideDownloads.userAgent })
-      .from(guideDownloads)
-      .where(eq(guideDownloads.subscriberId, id))
-      .orderBy(guideDownloads.downloadedAt),
+    db.select().from(guideDownloads).where(eq(guideDownloads.subscriberId, id)).orderBy(guideDownloads.downloadedAt),
     // The double opt-in emails: messages of kind 'confirmation'.
     db
-      .select({
-        state: deliveries.state,
-        sentAt: deliveries.sentAt,
-        createdAt: deliveries.createdAt,
-        lastError: deliveries.lastError,
-      })
+      .select()
       .from(deliveries)
       .where(and(eq(deliveries.subscriberId, id), eq(deliveries.kind, "confirmation")))
       .orderBy(deliveries.createdAt),
-    db
-      .select({
-        at: adminAudit.at,
-        actor: adminAudit.actor,
-        clientAddress: adminAudit.clientAddress,
-        action: adminAudit.action,
-        detail: adminAudit.detail,
-      })
-      .from(adminAudit)
-      .where(eq(adminAudit.subscriberId, id))
-      .orderBy(adminAudit.at),
-    db
-      .select({ answer: checkInAnswers.answer, answeredAt: checkInAnswers.answeredAt })
-      .from(checkInAnswers)
-      .where(eq(checkInAnswers.subscriberId, id))
-      .orderBy(checkInAnswers.answeredAt),
-    db
-      .select({ goal: conversions.goal, convertedAt: conversions.convertedAt })
-      .from(conversions)
-      .where(eq(conversions.subscriberId, id))
-      .orderBy(conversions.convertedAt),
+    db.select().from(adminAudit).where(eq(adminAudit.subscriberId, id)).orderBy(adminAudit.at),
+    // The check-in's answers, oldest first (the latest is the one the sequence followed).
+    db.select().from(checkInAnswers).where(eq(checkInAnswers.subscriberId, id)).orderBy(checkInAnswers.answeredAt),
+    db.select().from(conversions).where(eq(conversions.subscriberId, id)).orderBy(conversions.convertedAt),
   ]);
   return {
     subscriber,
@@ -189,17 +108,9 @@ export async function subscriberRecord(db: Database, id: string): Promise<Subscr
   };
 }
 
-export interface FailureRow {
-  deliveryId: number;
-  subscriberId: string;
-  email: string;
-  step: string;
-  attempts: number;
-  lastError: string | null;
-  at: Date;
-}
+export type SubscriberRecord = NonNullable<Awaited<ReturnType<typeof subscriberRecord>>>;
 
-export async function recentFailures(db: Database, limit: number): Promise<FailureRow[]> {
+export async function recentFailures(db: Database, limit: number) {
   return db
     .select({
       deliveryId: deliveries.id,
@@ -219,14 +130,10 @@ export async function recentFailures(db: Database, limit: number): Promise<Failu
     .limit(limit);
 }
 
-export interface UnprocessableEventRow {
-  providerEventId: string;
-  reason: string;
-  at: Date;
-}
+export type FailureRow = Awaited<ReturnType<typeof recentFailures>>[number];
 
 /** Signed provider events stored as unprocessable (src/feedback/ingest.ts), newest first. */
-export async function recentUnprocessableEvents(db: Database, limit: number): Promise<UnprocessableEventRow[]> {
+export async function recentUnprocessableEvents(db: Database, limit: number) {
   return db
     .select({
       providerEventId: emailEvents.providerEventId,
@@ -238,6 +145,8 @@ export async function recentUnprocessableEvents(db: Database, limit: number): Pr
     .orderBy(desc(emailEvents.receivedAt))
     .limit(limit);
 }
+
+export type UnprocessableEventRow = Awaited<ReturnType<typeof recentUnprocessableEvents>>[number];
 
 export type OutboxListItem = Pick<OutboxEmail, "id" | "step" | "to" | "subject" | "createdAt">;
 
@@ -308,12 +217,9 @@ export async function auditPage(db: Database, before: number | undefined, limit:
 }
 
 /**
- * Counts a refusal (a rate-limited login, a failed Bearer check) in ONE row per action, client
- * and window: the window's row gets `count` + 1 and `last`, or is inserted with count 1. A flood
- * of refusals is then a few rows, not one each (issue 30: 6,353 rows in 25 s drowned the real
- * events). Windows are aligned to the epoch, so every process counts into the same row; two
- * processes inserting a window's first row at the same instant may make two, which is harmless.
- * Returns whether this refusal opened the window's row.
+ * Counts a refusal in ONE row per action, client and epoch-aligned window (docs/security.md
+ * "Refusals are counted, not written one by one"); two processes opening a window at the same
+ * instant may make two rows, which is harmless. Returns whether this refusal opened the row.
  */
 export async function countAuditRefusal(
   db: Database,
@@ -352,30 +258,7 @@ export async function forgetOldAudit(sql: postgres.Sql, retentionDays: number): 
   }
 }
 
-/** One line of the CSV export: the subscriber's columns as stored, and three derived ones. */
-export type ExportRow = Pick<
-  RawRow<typeof subscribers>,
-  | "id"
-  | "email"
-  | "first_name"
-  | "status"
-  | "source"
-  | "utm_source"
-  | "utm_medium"
-  | "utm_campaign"
-  | "timezone"
-  | "created_at"
-  | "confirmed_at"
-  | "left_at"
-  | "erased_at"
-> & {
-  /** The latest enrollment's state and last step sent; null when never enrolled. */
-  sequence_state: Enrollment["state"] | null;
-  last_step_sent: string | null;
-  guide_downloads: number;
-};
-
-/** The CSV export's columns, in order. */
+/** The CSV export's columns, in order: the subscriber's columns as stored, and three derived ones. */
 export const EXPORT_COLUMNS = [
   "id",
   "email",
@@ -393,7 +276,12 @@ export const EXPORT_COLUMNS = [
   "sequence_state",
   "last_step_sent",
   "guide_downloads",
-] as const satisfies readonly (keyof ExportRow)[];
+] as const;
+
+type DerivedColumns = { sequence_state: Enrollment["state"] | null; last_step_sent: string | null; guide_downloads: number };
+
+/** One line of the CSV export; sequence_state and last_step_sent are the latest enrollment's (null: never enrolled). */
+export type ExportRow = Pick<RawRow<typeof subscribers>, Exclude<(typeof EXPORT_COLUMNS)[number], keyof DerivedColumns>> & DerivedColumns;
 
 export interface ExportFilter extends CohortFilter {
   status?: string;

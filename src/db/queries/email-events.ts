@@ -6,9 +6,7 @@ import { deliveries, emailEvents, subscribers, type EmailEvent } from "../schema
 
 /**
  * The queries behind provider webhooks: store once per provider event id, then match and process.
- * The webhook route's queries go through drizzle; those the events worker and the upkeep job run
- * (load, mark processed, unprocessed) stay postgres.js, typed, because their callers in workers/
- * hand them the raw pool (`deps.db.sql`): they can move once those callers pass `deps.db.db`.
+ * Those the events worker and the upkeep job run are postgres.js: their callers hand them the raw pool.
  */
 
 export interface NewEmailEvent {
@@ -21,22 +19,13 @@ export interface NewEmailEvent {
   occurredAt: Date | undefined;
 }
 
-/** A stored event; `settled`: matched to our email and marked processed as it was stored. */
-export interface InsertedEvent {
-  id: number;
-  settled: boolean;
-}
-
 /**
- * Stores an event; the unique provider event id (svix-id) makes a replay a no-op — decided by the
- * index, so two deliveries of the same event racing each other store it once (undefined). With
- * `settle`, an event whose message id is one of ours, to a subscriber not erased, is stored
- * already matched and processed, in the same statement: it needs no job (most events —
- * delivered, opened, clicked — only need matching, and their jobs were most of an event's cost).
- * Anything else is stored unprocessed, for its job (src/feedback/process.ts: suppression, the
- * grace for a message id not committed yet, anonymisation).
+ * Stores an event once: the unique provider event id (svix-id) makes a replay, even a racing one,
+ * a no-op (undefined). With `settle`, an event matching one of our emails (subscriber not erased)
+ * is stored already processed (`settled`), needing no job; anything else is left for its job
+ * (src/feedback/process.ts).
  */
-export async function insertEmailEvent(db: Database, e: NewEmailEvent, options: { settle: boolean }): Promise<InsertedEvent | undefined> {
+export async function insertEmailEvent(db: Database, e: NewEmailEvent, options: { settle: boolean }) {
   const [row] = await preparedInsert(db).execute({
     providerEventId: e.providerEventId,
     type: e.type,

@@ -1,17 +1,11 @@
 import type postgres from "postgres";
-import { expandLateral, ORPHAN_ID, ROLLUP_COUNTERS } from "../stats-functions.js";
-
-const counters = ROLLUP_COUNTERS.join(", ");
-const key = "day, source, utm_source, utm_medium, utm_campaign, step";
+import { addRollupRows, expandLateral, ORPHAN_ID } from "../stats-functions.js";
 
 /**
- * Folds the per-person engagement older than `days` — guide downloads, link fetches, the
- * provider's open and click events — of up to `limit` subscribers into engagement_archive, and
- * deletes it. The archive gains exactly what the deleted rows contributed to the numbers (the
- * subscribers' contribution before, minus after, per cohort and step), so no number moves.
- * REPEATABLE READ: before, delete and after see one snapshot (plus this transaction's own
- * deletes), so a fetch committed meanwhile is neither archived nor lost. Returns how many
- * subscribers it folded; 0 when nothing is that old.
+ * Folds the engagement older than `days` (downloads, link fetches, opens, clicks) of up to `limit`
+ * subscribers into engagement_archive — their contribution before minus after, so no number moves —
+ * and deletes it. REPEATABLE READ: before, delete and after see one snapshot, so a fetch committed
+ * meanwhile is neither archived nor lost. Returns how many subscribers it folded.
  */
 export async function foldOldEngagement(sql: postgres.Sql, days: number, limit: number): Promise<number> {
   return sql.begin("isolation level repeatable read", async (tx) => {
@@ -44,20 +38,11 @@ export async function foldOldEngagement(sql: postgres.Sql, days: number, limit: 
        where d.id = ev.delivery_id and d.subscriber_id = any(${ids}::uuid[])
          and ev.type in ('email.opened', 'email.clicked')
          and coalesce(ev.occurred_at, ev.received_at) < now() - make_interval(days => ${days})`;
-    await tx.unsafe(
-      `
-      insert into engagement_archive (${key}, ${counters})
-      select ${key}, ${ROLLUP_COUNTERS.map((c) => `sum(${c})`).join(", ")}
-        from (
-          select e.* from engagement_before eb cross join ${expandLateral("eb", 1)} e
-          union all
-          select e.* from stats_state_of($1::uuid[]) ea cross join ${expandLateral("ea", -1)} e
-        ) delta
-       group by ${key}
-      having ${ROLLUP_COUNTERS.map((c) => `sum(${c}) <> 0`).join(" or ")}
-      on conflict (${key}) do update set ${ROLLUP_COUNTERS.map((c) => `${c} = engagement_archive.${c} + excluded.${c}`).join(", ")}`,
-      [ids],
-    );
+    const delta = `
+      select e.* from engagement_before eb cross join ${expandLateral("eb", 1)} e
+      union all
+      select e.* from stats_state_of($1::uuid[]) ea cross join ${expandLateral("ea", -1)} e`;
+    await tx.unsafe(addRollupRows("engagement_archive", delta), [ids]);
     return ids.length;
   });
 }

@@ -7,23 +7,13 @@ import type { ScheduledDelivery } from "./deliveries.js";
 const FRESH_LINK_STATUSES = ["active", "unsubscribed"] as const;
 
 /**
- * Creates a fresh-link message (a row of kind 'fresh-link', due now) for the subscriber with this
- * (normalised) address, unless one was created for them within `gapSeconds`. Returns it, or
- * undefined when nothing is to be sent (unknown address, bounced or complained, pending
- * confirmation, or asked too recently) — the caller answers the same in every case, and only
- * once this has committed (issue 28: the request used to run after the answer, so a crash lost
- * it).
- *
- * Every address costs the same transaction, known or not (issue 30's rule, and DESIGN.md
- * invariant 1's: no way to learn who is on the list): the same two statements, and a commit that
- * is written and flushed, since the first statement takes a transaction id (pg_current_xact_id)
- * — a transaction that wrote nothing would commit without flushing the WAL, faster. A known
- * address differs by the one row inserted.
- * Two statements on purpose: the first takes a lock per address (an advisory lock, which an
- * unknown address can take too), so a concurrent request for the same address waits; under READ
- * COMMITTED the second statement takes a new snapshot after the lock is granted and so sees the
- * other request's committed row. (In a single statement the NOT EXISTS would read the old snapshot
- * and both could insert.)
+ * Creates a fresh-link message (kind 'fresh-link', due now) for the subscriber with this
+ * (normalised) address, unless one was created within `gapSeconds`; undefined when nothing is to
+ * be sent. The caller answers the same either way, once this has committed (issue 28). Every
+ * address costs the same transaction (docs/security.md): a transaction id, so even an unknown
+ * address's commit is flushed. Two statements on purpose: the first takes a per-address advisory
+ * lock, and under READ COMMITTED the second's new snapshot then sees a concurrent request's
+ * committed row (in one statement, both could insert).
  */
 export async function requestFreshLinkEmail(
   sql: postgres.Sql,

@@ -21,12 +21,10 @@ export interface VisitRules {
 }
 
 /**
- * Records one fetch and judges it, in one transaction. The email's row is locked first, so
- * fetches of one email are judged one after the other: each sees the ones before it (READ
- * COMMITTED: the judging statement takes its snapshot after the lock is granted), and two links
- * fetched at once cannot both miss the burst. A burst marks every fetch in it, the earlier ones
- * too — unless one was already settled (counted), which the settle delay makes impossible.
- * Returns the row's id and the rule that flagged it (null: a person's).
+ * Records one fetch and judges it, in one transaction. The email's row is locked first, so its
+ * fetches are judged one after the other (the judging statement's snapshot follows the lock) and
+ * two fetched at once cannot both miss the burst, which marks its earlier fetches too (none is
+ * settled yet). Returns the row's id and the rule that flagged it (null: a person's).
  */
 export async function recordVisit(
   sql: postgres.Sql,
@@ -74,13 +72,9 @@ export async function recordVisit(
 }
 
 /**
- * Settles every person's fetch older than `settleSeconds` (no later fetch can pull it into a
- * burst now): a guide fetch becomes a counted download — a row of guide_downloads, whose
- * triggers update the stats and tell the outgoing webhooks (guide.downloaded) in this same
- * transaction; a reader's repeats within `downloadWindowSeconds` count once (its unique index
- * decides). A click reaches the stats through the settled flag. Safe to run anywhere at once:
- * a row is settled by exactly one statement (the second waits for the row lock, then sees it
- * settled). Returns how many fetches it settled.
+ * Settles every person's fetch older than `settleSeconds` (docs/compliance.md "Settling"): a guide
+ * fetch becomes a counted download, a reader's repeats within `downloadWindowSeconds` once (the
+ * unique index decides). Safe anywhere at once: one statement settles a row. Returns how many.
  */
 export async function settleVisits(sql: postgres.Sql, settleSeconds: number, downloadWindowSeconds: number): Promise<number> {
   const [row] = await sql<{ settled: number }[]>`

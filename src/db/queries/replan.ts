@@ -2,10 +2,8 @@ import type postgres from "postgres";
 import type { Delivery, Enrollment, SequenceDefinitionRow } from "../schema/index.js";
 
 /**
- * The SQL of re-planning enrollments after the sequence definition changed. postgres.js, typed:
- * re-planning runs in the caller's postgres.js transaction (src/campaign/replan.ts), together with
- * the planner's own queries, and a drizzle query cannot join it. The raw pool reads int8 as a
- * number and timestamptz as a Date (src/db/client.ts), so the rows need no mapping.
+ * The SQL of re-planning enrollments after the sequence definition changed, run in the caller's
+ * postgres.js transaction (src/campaign/replan.ts): typed SQL, docs/architecture.md "Queries".
  */
 
 export interface LockedEnrollment {

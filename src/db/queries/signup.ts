@@ -26,39 +26,24 @@ export interface NewSignup extends SignupFields {
   returningGapSeconds: number;
 }
 
-export interface SignupRow {
+export interface SignupBatchRow {
   subscriberId: string;
   deliveryId: number;
   dueAt: Date;
-}
-
-export interface SignupBatchRow extends SignupRow {
   email: string;
   /** A new address's welcome (a step), or a returning address's confirmation. */
   kind: "step" | "confirmation";
 }
 
 /**
- * Every signup of a batch in ONE statement: one round trip and one commit (one WAL flush) for
- * many readers, atomic, and committed before the API answers any of them (DESIGN.md invariant 1).
- *
- * A new address gets its subscriber, consent record, enrollment and first delivery (the welcome).
- * A known address — decided by the unique index (`xmax = 0` tells a row just inserted from one
- * updated), so racing requests for one address cannot both insert — writes rows into the same
- * tables: its last_signup_at, a consent record of this submission, and a confirmation message.
- * That message is due now for a pending address asking again, or an unsubscribed one opting back
- * in (whoever typed it may not own it), within the rate limit; for every other known address
- * (active, bounced, complained, asked too recently) it is written already cancelled, so it is never
- * sent. Both kinds of address thus cost the same statement with comparable writes (issue 30: a
- * known address that only updated a column was answered faster, z = -6), and a returning
- * address's confirmation is committed before the answer rather than requested after it (issue 28).
- * The rate limit lives on the subscriber row: the conflict arm locks the latest version of the row
- * and evaluates `confirmation_requested_at` on it, so two racing requests cannot both pass.
- * Rows go in sorted by address, so two concurrent batches lock in the same order and cannot
- * deadlock. Returns the message row written for each address — a welcome, or a confirmation, due
- * or cancelled — so the caller enqueues one job either way (a cancelled one is skipped at its
- * claim): the work after the answer is the same too. An address suppressed by an admin's erase has
- * none.
+ * Every signup of a batch in ONE statement: one round trip and one commit for many readers,
+ * committed before the API answers any of them (DESIGN.md invariant 1). A new address gets its
+ * subscriber, consent, enrollment and welcome; a known one — decided by the unique index (`xmax =
+ * 0`: just inserted), so racing requests cannot both insert — a consent record and a confirmation
+ * row, due (pending or unsubscribed, within the rate limit checked on the row the conflict arm
+ * locked) or written cancelled: the same work either way (docs/security.md "Signup costs the same
+ * for a known and a new address"). Sorted by address, so concurrent batches cannot deadlock.
+ * Returns each address's message row; an address suppressed by an admin's erase has none.
  */
 export async function insertSignups(sql: postgres.Sql, batch: NewSignup[]): Promise<SignupBatchRow[]> {
   if (batch.length === 0) return [];

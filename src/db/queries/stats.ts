@@ -1,15 +1,12 @@
 import type postgres from "postgres";
-import { expandLateral, ORPHAN_ID, ROLLUP_COUNTERS, type RollupCounter } from "../stats-functions.js";
+import { addRollupRows, expandLateral, ORPHAN_ID, ROLLUP_COUNTERS, type RollupCounter } from "../stats-functions.js";
 
 /** The SQL behind the campaign stats (src/db/stats-functions.ts explains the scheme). */
 
 // Any fixed number: one fold at a time across every process.
 const FOLD_LOCK = 7_245_312;
 
-const counters = ROLLUP_COUNTERS.join(", ");
 const sums = ROLLUP_COUNTERS.map((c) => `sum(${c})::float8 as ${c}`).join(", ");
-const addOnConflict = ROLLUP_COUNTERS.map((c) => `${c} = stats_rollup.${c} + excluded.${c}`).join(", ");
-const anyNonZero = ROLLUP_COUNTERS.map((c) => `sum(${c}) <> 0`).join(" or ");
 const STATE_COLUMNS = [
   "day",
   "source",
@@ -53,16 +50,7 @@ export async function foldStatsBatch(sql: postgres.Sql, limit: number): Promise<
         select e.* from fresh f cross join ${expandLateral("f", 1)} e
         union all
         select e.* from old m cross join ${expandLateral("m", -1)} e
-      ), summed as (
-        select day, source, utm_source, utm_medium, utm_campaign, step,
-               ${ROLLUP_COUNTERS.map((c) => `sum(${c}) as ${c}`).join(", ")}
-          from deltas
-         group by day, source, utm_source, utm_medium, utm_campaign, step
-        having ${anyNonZero}
-      ), rollup as (
-        insert into stats_rollup (day, source, utm_source, utm_medium, utm_campaign, step, ${counters})
-        select * from summed
-        on conflict (day, source, utm_source, utm_medium, utm_campaign, step) do update set ${addOnConflict}
+      ), rollup as (${addRollupRows("stats_rollup", "select * from deltas")}
       ), gone as (
         delete from stats_subscriber_state
          where subscriber_id = any((select ids from ids)::uuid[]) and subscriber_id not in (select subscriber_id from fresh)
@@ -105,13 +93,7 @@ export async function rebuildStats(sql: postgres.Sql): Promise<void> {
     await tx`
       insert into stats_subscriber_state
       select * from stats_state_of(array(select id from subscribers) || ${ORPHAN_ID}::uuid)`;
-    await tx.unsafe(`
-      insert into stats_rollup (day, source, utm_source, utm_medium, utm_campaign, step, ${counters})
-      select e.day, e.source, e.utm_source, e.utm_medium, e.utm_campaign, e.step,
-             ${ROLLUP_COUNTERS.map((c) => `sum(e.${c})`).join(", ")}
-        from stats_subscriber_state m cross join ${expandLateral("m", 1)} e
-       group by 1, 2, 3, 4, 5, 6
-      having ${ROLLUP_COUNTERS.map((c) => `sum(e.${c}) <> 0`).join(" or ")}`);
+    await tx.unsafe(addRollupRows("stats_rollup", `select e.* from stats_subscriber_state m cross join ${expandLateral("m", 1)} e`));
   });
 }
 

@@ -223,10 +223,7 @@ export async function replayCall(sql: postgres.Sql, deliveryId: number): Promise
 }
 
 /** A webhook call's state and its endpoint's, to say why a replay did not happen. */
-export async function webhookCallState(
-  sql: postgres.Sql,
-  deliveryId: number,
-): Promise<{ state: Delivery["state"]; endpointId: string; endpointStatus: WebhookEndpoint["status"] } | undefined> {
+export async function webhookCallState(sql: postgres.Sql, deliveryId: number) {
   const [row] = await sql<{ state: Delivery["state"]; endpointId: string; endpointStatus: WebhookEndpoint["status"] }[]>`
     select d.state, d.endpoint_id as "endpointId", w.status as "endpointStatus"
       from deliveries d join webhook_endpoints w on w.id = d.endpoint_id

@@ -1,4 +1,3 @@
-import type { InferSelectModel } from "drizzle-orm";
 import { index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 
 /**
@@ -17,5 +16,3 @@ export const adminSessionRevocations = pgTable(
   },
   (t) => [index("admin_session_revocations_expires_idx").on(t.expiresAt)],
 );
-
-export type AdminSessionRevocation = InferSelectModel<typeof adminSessionRevocations>;

@@ -52,4 +52,3 @@ export const conversions = pgTable(
 );
 
 export type CheckInAnswerRow = InferSelectModel<typeof checkInAnswers>;
-export type Conversion = InferSelectModel<typeof conversions>;

@@ -1,4 +1,3 @@
-import type { InferSelectModel } from "drizzle-orm";
 import { pgTable, text, timestamp } from "drizzle-orm/pg-core";
 
 /**
@@ -11,5 +10,3 @@ export const emailSuppressions = pgTable("email_suppressions", {
   reason: text("reason").notNull(),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
-
-export type EmailSuppression = InferSelectModel<typeof emailSuppressions>;

@@ -1,4 +1,3 @@
-import type { InferSelectModel } from "drizzle-orm";
 import { bigint, index, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { subscribers } from "./subscribers.js";
 
@@ -29,5 +28,3 @@ export const guideDownloads = pgTable(
     uniqueIndex("guide_downloads_subscriber_window_key").on(t.subscriberId, t.countedWindow),
   ],
 );
-
-export type GuideDownload = InferSelectModel<typeof guideDownloads>;

@@ -1,4 +1,4 @@
-import { sql, type InferSelectModel } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { bigint, boolean, index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { deliveries } from "./deliveries.js";
 import { subscribers } from "./subscribers.js";
@@ -44,5 +44,3 @@ export const linkVisits = pgTable(
     index("link_visits_visited_at_idx").on(t.visitedAt),
   ],
 );
-
-export type LinkVisit = InferSelectModel<typeof linkVisits>;

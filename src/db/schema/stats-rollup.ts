@@ -1,4 +1,3 @@
-import type { InferSelectModel } from "drizzle-orm";
 import { bigint, date, pgTable, text, unique } from "drizzle-orm/pg-core";
 
 /** The cohort key and the counters: the rollup's columns, and the engagement archive's. */
@@ -52,9 +51,7 @@ const rollupColumns = () => ({
  * counts; one row per cohort and step holds that step's counts. Summing rows over any filter of
  * day and source gives the stats for that filter (every column means one thing in every row).
  *
- * Kept exact by src/db/stats-functions.ts: triggers mark changed subscribers in `stats_dirty`, a
- * fold re-derives their contribution (stats_subscriber_state) and adds the difference here, and a
- * read adds the not-yet-folded difference on the fly. Never written by anything else.
+ * Kept exact by the fold and the reads alone (docs/admin-and-stats.md "Exact and fast").
  */
 export const statsRollup = pgTable("stats_rollup", rollupColumns(), (t) => [
   // NULLS NOT DISTINCT (PostgreSQL 15): "no source" is one cohort, not one per row.
@@ -62,13 +59,10 @@ export const statsRollup = pgTable("stats_rollup", rollupColumns(), (t) => [
 ]);
 
 /**
- * Engagement older than ENGAGEMENT_RETENTION_DAYS, folded into anonymous counts per cohort and
- * step (src/signals/retention.ts): what the deleted downloads, clicks and opens contributed to
- * the numbers, so deleting them moves no number. Reads add it to the rollup; nothing else
- * writes it, and a rebuild of the rollup leaves it alone (the rows it stands for are gone).
+ * What downloads, clicks and opens older than ENGAGEMENT_RETENTION_DAYS contributed, folded in as
+ * they were deleted (src/db/queries/engagement-retention.ts): reads add it to the rollup, so no
+ * number moves; a rebuild of the rollup leaves it alone (the rows it stands for are gone).
  */
 export const engagementArchive = pgTable("engagement_archive", rollupColumns(), (t) => [
   unique("engagement_archive_key").on(t.day, t.source, t.utmSource, t.utmMedium, t.utmCampaign, t.step).nullsNotDistinct(),
 ]);
-
-export type StatsRollupRow = InferSelectModel<typeof statsRollup>;

@@ -1,4 +1,3 @@
-import type { InferSelectModel } from "drizzle-orm";
 import { boolean, date, integer, jsonb, pgTable, text, uuid } from "drizzle-orm/pg-core";
 
 /**
@@ -35,5 +34,3 @@ export const statsSubscriberState = pgTable("stats_subscriber_state", {
   booked: boolean("booked").notNull().default(false),
   bookingClicked: boolean("booking_clicked").notNull().default(false),
 });
-
-export type StatsSubscriberState = InferSelectModel<typeof statsSubscriberState>;
