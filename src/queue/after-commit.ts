@@ -1,6 +1,7 @@
 import type { Logger } from "../logger.js";
 import { dueWithinHorizon } from "./horizon.js";
-import type { PendingDelivery, Queues } from "./queues.js";
+import type { ScheduledDelivery } from "../db/queries/deliveries.js";
+import type { Queues } from "./queues.js";
 
 /**
  * Adds the jobs of message rows that are already committed (DESIGN.md invariant 2: the row
@@ -10,7 +11,7 @@ import type { PendingDelivery, Queues } from "./queues.js";
  */
 export async function enqueueAfterCommit(
   deps: { queues: Pick<Queues, "enqueueDeliveries">; logger: Logger },
-  rows: PendingDelivery[],
+  rows: ScheduledDelivery[],
 ): Promise<void> {
   const now = dueWithinHorizon(rows);
   if (now.length === 0) return;
