@@ -148,19 +148,11 @@ export function createDeps(
 
 export function composeSettings(config: ReadyConfig): ComposeSettings {
   return {
+    ...config.email,
+    ...config.links,
     publicUrl: config.publicUrl,
     appSecret: config.appSecret,
     guideLinkTtlDays: config.guideLinkTtlDays,
-    from: config.email.from,
-    replyTo: config.email.replyTo,
-    postalAddress: config.email.postalAddress,
-    clinicName: config.email.clinicName,
-    toolsUrl: config.links.toolsUrl,
-    supplementUrl: config.links.supplementUrl,
-    toolsAffiliate: config.links.toolsAffiliate,
-    supplementAffiliate: config.links.supplementAffiliate,
-    bookingUrl: config.links.bookingUrl,
-    reading: config.links.reading,
     care: config.care,
     renderer: new RenderCache(),
   };
