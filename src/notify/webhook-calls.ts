@@ -22,28 +22,20 @@ export interface WebhookCallDeps {
 }
 
 /**
- * A receiver whose share is taken: the call waits in this process for a turn, looking again
- * after 50 ms, then 100, 200 … (or exactly when the window frees a start), up to TURN_WAIT_MS in
- * all, the time spent in line included; past that it is given back, not an attempt, and its job
- * looks again after a second or so. A process's calls to one endpoint queue up in line (the first
- * asks the store, the rest wait for it): a dozen calls waiting for the same freed start would
- * otherwise all ask at that moment, and all but one ask for nothing.
+ * A receiver whose share is taken: the call waits in this process for a turn (docs/architecture.md
+ * "One webhook call", step 3), then is given back, not an attempt. A process's calls to one
+ * endpoint wait in line (the first asks the store): a dozen calls waiting for the same freed start
+ * would otherwise all ask at that moment, and all but one ask for nothing.
  */
 const TURN_WAIT_MS = 2_000;
 const FIRST_LOOK_MS = 50;
 const BUSY_RECHECK_MS = 1_000;
 
 /**
- * The outgoing webhook call as a kind of message (issue 16): one row of `deliveries` per
- * (event, endpoint), claimed, recorded and reconciled by the one pipeline like every email. What
- * is its own: the endpoint's share (taken in the store, so it holds across processes), the HTTP
- * call through the address-checked client, the Standard Webhooks signature, the attempt's line in
- * the log (the pipeline writes it with the outcome), what attempts do to the endpoint, and Svix's
- * retry schedule instead of the queue's backoff.
- *  - any 2xx: delivered; a 3xx is a failure (redirects are never followed);
- *  - 410 Gone: the receiver asked us to stop — the endpoint is disabled, the call fails;
- *  - anything else, or no answer: tried again per the schedule (Retry-After honoured), failed
- *    after the 8th attempt; five days of nothing but failures disables the endpoint.
+ * The outgoing webhook call as a kind of message (issue 16): one row of `deliveries` per (event,
+ * endpoint), through the one pipeline like every email. Its own: the endpoint's share, the
+ * address-checked HTTP call, the signature, the attempt's line, what attempts do to the endpoint
+ * and Svix's retry schedule (docs/webhooks.md "How calls are delivered").
  */
 export function webhookCalls(deps: WebhookCallDeps): CallKindDefinition<"webhook"> {
   const now = deps.now ?? (() => new Date());
@@ -108,22 +100,13 @@ export function webhookCalls(deps: WebhookCallDeps): CallKindDefinition<"webhook
     const body = JSON.stringify(call.payload);
     const answer = await deps.http.post(call.url, signedHeaders(secrets, call.messageId, now(), body), body);
 
-    const line: AttemptLine =
-      answer.kind === "answered"
-        ? {
-            attempt: message.attempts,
-            outcome: answer.status >= 200 && answer.status < 300 ? "succeeded" : "failed",
-            status: answer.status,
-            durationMs: answer.durationMs,
-            response: answer.excerpt,
-          }
-        : {
-            attempt: message.attempts,
-            outcome: answer.blocked ? "blocked" : "unreachable",
-            status: null,
-            durationMs: answer.durationMs,
-            response: answer.error,
-          };
+    const line: AttemptLine = {
+      attempt: message.attempts,
+      durationMs: answer.durationMs,
+      ...(answer.kind === "answered"
+        ? { outcome: answer.status >= 200 && answer.status < 300 ? "succeeded" : "failed", status: answer.status, response: answer.excerpt }
+        : { outcome: answer.blocked ? "blocked" : "unreachable", status: null, response: answer.error }),
+    };
     if (line.outcome === "succeeded") {
       if (call.failing) await endFailingStreak(deps.sql, message.endpointId);
       return { kind: "delivered", reference: call.messageId, line };

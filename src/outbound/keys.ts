@@ -23,13 +23,9 @@ export function tagOf(m: MessageIdentity): string {
 }
 
 /**
- * One idempotency-key scheme for everything sent (DESIGN.md invariant 3): a key is derived from
- * the message's row alone, so every retry of that row — after a timeout, a crash, a lost answer —
- * carries the same key and the provider treats it as a replay, never a second email. The
- * subscriber's random UUID makes keys unique across installations and databases.
- *  - a step: `fur-<step>-<subscriber>` — one per (subscriber, step), as the unique row is;
- *  - any other kind: `fur-<tag>-<row id>-<subscriber>` — a request asked again later is a new row,
- *    and so a new email, on purpose.
+ * One idempotency-key scheme for everything sent (DESIGN.md invariant 3), derived from the row
+ * alone so every retry is a replay (docs/architecture.md "Keys"). The subscriber's random UUID
+ * makes keys unique across installations and databases.
  */
 export function messageKey(m: MessageIdentity): string {
   return m.kind === "step" ? `fur-${m.step}-${m.subscriberId}` : `fur-${tagOf(m)}-${m.id}-${m.subscriberId}`;
