@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import type { EmailKind } from "../db/schema/deliveries.js";
 
 /**
@@ -29,14 +28,4 @@ export function tagOf(m: MessageIdentity): string {
  */
 export function messageKey(m: MessageIdentity): string {
   return m.kind === "step" ? `fur-${m.step}-${m.subscriberId}` : `fur-${tagOf(m)}-${m.id}-${m.subscriberId}`;
-}
-
-/**
- * The key of a batch request: derived from exactly the members it claimed (recorded on their rows
- * before the call), so a retry re-sends the same members under the same key. The SQL that claims
- * a batch computes the same formula (src/db/queries/batches.ts; a test checks they agree).
- */
-export function batchKeyOf(deliveryIds: number[]): string {
-  const ids = [...deliveryIds].sort((a, b) => a - b).join(",");
-  return `fur-batch-${createHash("sha256").update(ids).digest("hex").slice(0, 40)}`;
 }

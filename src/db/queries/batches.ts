@@ -5,7 +5,7 @@ import { CLAIMED_COLUMNS, PREPARED, RECIPIENT_QUALIFIES, type ClaimedMessage, ty
 /**
  * A batch is a unit of sending like a single message (DESIGN.md invariant 3): its members are
  * recorded (batch_key) in the statement that claims them, before the provider call, under a key
- * derived from exactly them (src/outbound/keys.ts batchKeyOf, here in SQL): a retry is a replay.
+ * derived from exactly them (`fur-batch-` and the sha256 of their sorted ids): a retry is a replay.
  */
 
 /**
