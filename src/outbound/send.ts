@@ -113,9 +113,13 @@ async function sendClaimed(deps: SendDeps, message: ClaimedMessage, options: { f
       ? { key: message.batchKey, members: await reclaimBatch(deps.sql, message) }
       : await formBatch(deps.sql, message, { limit: deps.batchSize - 1, kinds: batchableKinds(deps), steps: deps.steps });
     // A full batch may have left due rows behind, and most have no job of their own (a signup
-    // batch enqueues one per batch's worth of rows): the oldest one left gets one now, so the
-    // next batch forms while this one is sent.
-    if (!message.batchKey && batch.members.length >= deps.batchSize) await handOn(deps);
+    // batch enqueues one per batch's worth of rows): the oldest one left that can lead a batch
+    // (a batchable email: another kind would leave the emails to the overdue pass) gets one now,
+    // so the next batch forms while this one is sent.
+    if (!message.batchKey && batch.members.length >= deps.batchSize) {
+      const next = await oldestDueDelivery(deps.sql, { kinds: batchableKinds(deps) });
+      if (next) await enqueueAfterCommit(deps, [next]);
+    }
     // Once in a batch, always under its key — even if it is the last member left to send.
     if (batch.key) return sendBatch(deps, batch.key, message.id, batch.members, options);
   }
@@ -285,15 +289,6 @@ async function closeMessages(
       await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }
-}
-
-/**
- * Enqueues the oldest due row that can lead a batch (a no-op if it has its job already): a
- * batchable email, never another kind, or the emails left would wait for the overdue pass.
- */
-async function handOn(deps: SendDeps): Promise<void> {
-  const next = await oldestDueDelivery(deps.sql, { kinds: batchableKinds(deps) });
-  if (next) await enqueueAfterCommit(deps, [next]);
 }
 
 function kindOf(deps: SendDeps, message: ClaimedMessage): MessageKindDefinition {
