@@ -16,9 +16,6 @@ export interface WebhookCallDeps {
   /** The endpoints' secrets are stored sealed (src/notify/secret-box.ts). */
   secrets: SecretBox;
   logger: Logger;
-  now?: () => Date;
-  /** Waits `ms` (injected, so a test need not wait in real time). */
-  sleep?: (ms: number) => Promise<void>;
 }
 
 /**
@@ -38,15 +35,12 @@ const BUSY_RECHECK_MS = 1_000;
  * and Svix's retry schedule (docs/webhooks.md "How calls are delivered").
  */
 export function webhookCalls(deps: WebhookCallDeps): CallKindDefinition<"webhook"> {
-  const now = deps.now ?? (() => new Date());
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-
   /** Per endpoint: the end of this process's line of calls waiting for a turn. */
   const lines = new Map<string, Promise<unknown>>();
 
   /** The endpoint's turn and the call, or when to come back: in line behind this process's others. */
   function turnFor(message: ClaimedMessage & { kind: "webhook" }) {
-    const since = now().getTime();
+    const since = Date.now();
     const ahead = lines.get(message.endpointId) ?? Promise.resolve();
     const mine = ahead.then(() => lookForTurn(message, since));
     const end = mine.catch(() => undefined);
@@ -62,10 +56,10 @@ export function webhookCalls(deps: WebhookCallDeps): CallKindDefinition<"webhook
       const taken = await takeTurn(deps.sql, message, deps.share);
       if (!taken.again) return taken;
       // Every call in flight: look again later each time. The window full: exactly when it frees a start.
-      const ms = taken.busy ? look : Math.max(1, taken.again.getTime() - now().getTime());
+      const ms = taken.busy ? look : Math.max(1, taken.again.getTime() - Date.now());
       if (taken.busy) look *= 2;
-      if (now().getTime() - since + ms > TURN_WAIT_MS) return taken;
-      await sleep(ms);
+      if (Date.now() - since + ms > TURN_WAIT_MS) return taken;
+      await new Promise((resolve) => setTimeout(resolve, ms));
     }
   }
 
@@ -76,7 +70,7 @@ export function webhookCalls(deps: WebhookCallDeps): CallKindDefinition<"webhook
       const { again, call } = await turnFor(message);
       if (again) {
         // Spread, so the calls put back together do not come back together.
-        const at = new Date(now().getTime() + BUSY_RECHECK_MS * (0.5 + Math.random()));
+        const at = new Date(Date.now() + BUSY_RECHECK_MS * (0.5 + Math.random()));
         return { kind: "retry", at, error: "endpoint busy", attempted: false };
       }
       try {
@@ -98,7 +92,7 @@ export function webhookCalls(deps: WebhookCallDeps): CallKindDefinition<"webhook
       return { kind: "failed", error: "the endpoint's secret cannot be read (was APP_SECRET changed?): rotate it, then replay" };
     }
     const body = JSON.stringify(call.payload);
-    const answer = await deps.http.post(call.url, signedHeaders(secrets, call.messageId, now(), body), body);
+    const answer = await deps.http.post(call.url, signedHeaders(secrets, call.messageId, new Date(), body), body);
 
     const line: AttemptLine = {
       attempt: message.attempts,
@@ -123,7 +117,7 @@ export function webhookCalls(deps: WebhookCallDeps): CallKindDefinition<"webhook
       return { kind: "failed", error: `${error}; endpoint disabled`, line };
     }
     const retryAfterMs = answer.kind === "answered" && (answer.status === 429 || answer.status === 503) ? answer.retryAfterMs : undefined;
-    const at = nextAttemptAt(message.attempts, now(), { retryAfterMs });
+    const at = nextAttemptAt(message.attempts, new Date(), { retryAfterMs });
     if (!at) return { kind: "failed", error: `${error} (attempt ${message.attempts}, the last)`, line };
     return { kind: "retry", at, error, attempted: true, line };
   }
