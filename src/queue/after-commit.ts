@@ -1,5 +1,5 @@
 import type { Logger } from "../logger.js";
-import { dueWithinHorizon } from "./horizon.js";
+import { QUEUE_HORIZON_MS } from "./horizon.js";
 import type { ScheduledDelivery } from "../db/queries/deliveries.js";
 import type { Queues } from "./queues.js";
 
@@ -13,7 +13,7 @@ export async function enqueueAfterCommit(
   deps: { queues: Pick<Queues, "enqueueDeliveries">; logger: Logger },
   rows: ScheduledDelivery[],
 ): Promise<void> {
-  const now = dueWithinHorizon(rows);
+  const now = rows.filter((d) => d.dueAt.getTime() < Date.now() + QUEUE_HORIZON_MS);
   if (now.length === 0) return;
   try {
     await deps.queues.enqueueDeliveries(now);
