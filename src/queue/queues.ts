@@ -116,17 +116,15 @@ export class Queues {
     processor: (job: Job<T>, token?: string) => Promise<unknown>,
     options: Omit<WorkerOptions, "connection" | "prefix">,
   ): Worker<T> {
-    let worker: Worker<T>;
     if (this.settings.backend === "redis") {
       const connection = createRedisConnection(this.settings.redisUrl!, "worker");
       connection.on("error", this.settings.onError);
-      worker = new Worker<T>(name, processor, { ...options, connection, prefix: this.settings.prefix });
+      const worker = new Worker<T>(name, processor, { ...options, connection, prefix: this.settings.prefix });
       worker.on("closed", () => connection.disconnect());
-    } else {
-      const pool = { connectionString: this.settings.postgresUrl, max: (options.concurrency ?? 1) + 2 };
-      worker = new Worker(name, processor, { ...options, connection: pool }, createPostgresBackend) as unknown as Worker<T>;
+      return worker;
     }
-    return worker;
+    const pool = { connectionString: this.settings.postgresUrl, max: (options.concurrency ?? 1) + 2 };
+    return new Worker(name, processor, { ...options, connection: pool }, createPostgresBackend) as unknown as Worker<T>;
   }
 
   /**
