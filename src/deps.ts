@@ -73,11 +73,9 @@ export interface Deps {
 }
 
 /**
- * Each endpoint's share, summed over every worker process: calls in flight and calls started per
- * second. Enough for any CRM or no-code tool; a slow one holds at most this many calls. The
- * window is 20 % longer than a second, so that starts a busy machine or network brings closer together
- * still number 50 or fewer in any second the receiver measures. A call in flight stops counting
- * after the HTTP client's timeout and a margin (a killed worker's).
+ * Each endpoint's share, summed over every worker process: enough for any CRM or no-code tool (why
+ * the window is 1.2 s: docs/architecture.md "One webhook call", step 3). A call in flight stops
+ * counting after the HTTP client's timeout and a margin (a killed worker's).
  */
 export const WEBHOOK_ENDPOINT_SHARE: EndpointShare = { concurrency: 4, perSecond: 50, windowMs: 1200, holdSeconds: 20 };
 
@@ -148,19 +146,11 @@ export function createDeps(
 
 export function composeSettings(config: ReadyConfig): ComposeSettings {
   return {
+    ...config.email,
+    ...config.links,
     publicUrl: config.publicUrl,
     appSecret: config.appSecret,
     guideLinkTtlDays: config.guideLinkTtlDays,
-    from: config.email.from,
-    replyTo: config.email.replyTo,
-    postalAddress: config.email.postalAddress,
-    clinicName: config.email.clinicName,
-    toolsUrl: config.links.toolsUrl,
-    supplementUrl: config.links.supplementUrl,
-    toolsAffiliate: config.links.toolsAffiliate,
-    supplementAffiliate: config.links.supplementAffiliate,
-    bookingUrl: config.links.bookingUrl,
-    reading: config.links.reading,
     care: config.care,
     renderer: new RenderCache(),
   };

@@ -11,11 +11,6 @@ export interface MaintenanceTask {
   run(): Promise<unknown>;
 }
 
-export interface MaintenanceWorker {
-  worker: Worker;
-  stop(): void;
-}
-
 /**
  * The maintenance queue's one worker: runs the reconciler every `everyMs` and each other task on
  * its own period, through BullMQ job schedulers (one run per tick across all worker processes),
@@ -28,7 +23,7 @@ export async function startMaintenanceWorker(
   logger: Logger,
   everyMs: number,
   tasks: MaintenanceTask[] = [],
-): Promise<MaintenanceWorker> {
+): Promise<{ worker: Worker; stop(): void }> {
   // One worker serves the whole maintenance queue: a second one would take jobs it cannot run.
   const worker = queues.createWorker(
     QUEUE_NAMES.maintenance,

@@ -27,13 +27,10 @@ const LOW_WATER = 250;
 const RECHECK_MS = 250;
 
 /**
- * Turns the events the triggers recorded compactly (migration 0007) into events and calls, and
- * enqueues each call once that has committed. At a clinic's pace that is within
- * milliseconds of the change; under a burst of thousands of signups it paces itself to what the
- * endpoints take, so the burst pays a compact row per statement instead of every event and call
- * row at once.
- * Any number of worker processes may run one (the rows are taken with skip locked); the
- * reconciler kicks it on every pass, for whatever a lost notification or a crash left behind.
+ * Turns the events the triggers recorded compactly (migration 0007) into events and calls at the
+ * endpoints' pace, and enqueues the calls once that has committed (docs/architecture.md "One
+ * webhook call"). Any number of worker processes may run one (the rows are taken with skip
+ * locked); the reconciler kicks it on every pass, for whatever a lost notification left behind.
  */
 export class WebhookExpansion {
   /** The expansion under way, if any. */

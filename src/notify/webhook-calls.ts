@@ -16,45 +16,31 @@ export interface WebhookCallDeps {
   /** The endpoints' secrets are stored sealed (src/notify/secret-box.ts). */
   secrets: SecretBox;
   logger: Logger;
-  now?: () => Date;
-  /** Waits `ms` (injected, so a test need not wait in real time). */
-  sleep?: (ms: number) => Promise<void>;
 }
 
 /**
- * A receiver whose share is taken: the call waits in this process for a turn, looking again
- * after 50 ms, then 100, 200 … (or exactly when the window frees a start), up to TURN_WAIT_MS in
- * all, the time spent in line included; past that it is given back, not an attempt, and its job
- * looks again after a second or so. A process's calls to one endpoint queue up in line (the first
- * asks the store, the rest wait for it): a dozen calls waiting for the same freed start would
- * otherwise all ask at that moment, and all but one ask for nothing.
+ * A receiver whose share is taken: the call waits in this process for a turn (docs/architecture.md
+ * "One webhook call", step 3), then is given back, not an attempt. A process's calls to one
+ * endpoint wait in line (the first asks the store): a dozen calls waiting for the same freed start
+ * would otherwise all ask at that moment, and all but one ask for nothing.
  */
 const TURN_WAIT_MS = 2_000;
 const FIRST_LOOK_MS = 50;
 const BUSY_RECHECK_MS = 1_000;
 
 /**
- * The outgoing webhook call as a kind of message (issue 16): one row of `deliveries` per
- * (event, endpoint), claimed, recorded and reconciled by the one pipeline like every email. What
- * is its own: the endpoint's share (taken in the store, so it holds across processes), the HTTP
- * call through the address-checked client, the Standard Webhooks signature, the attempt's line in
- * the log (the pipeline writes it with the outcome), what attempts do to the endpoint, and Svix's
- * retry schedule instead of the queue's backoff.
- *  - any 2xx: delivered; a 3xx is a failure (redirects are never followed);
- *  - 410 Gone: the receiver asked us to stop — the endpoint is disabled, the call fails;
- *  - anything else, or no answer: tried again per the schedule (Retry-After honoured), failed
- *    after the 8th attempt; five days of nothing but failures disables the endpoint.
+ * The outgoing webhook call as a kind of message (issue 16): one row of `deliveries` per (event,
+ * endpoint), through the one pipeline like every email. Its own: the endpoint's share, the
+ * address-checked HTTP call, the signature, the attempt's line, what attempts do to the endpoint
+ * and Svix's retry schedule (docs/webhooks.md "How calls are delivered").
  */
 export function webhookCalls(deps: WebhookCallDeps): CallKindDefinition<"webhook"> {
-  const now = deps.now ?? (() => new Date());
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-
   /** Per endpoint: the end of this process's line of calls waiting for a turn. */
   const lines = new Map<string, Promise<unknown>>();
 
   /** The endpoint's turn and the call, or when to come back: in line behind this process's others. */
   function turnFor(message: ClaimedMessage & { kind: "webhook" }) {
-    const since = now().getTime();
+    const since = Date.now();
     const ahead = lines.get(message.endpointId) ?? Promise.resolve();
     const mine = ahead.then(() => lookForTurn(message, since));
     const end = mine.catch(() => undefined);
@@ -70,10 +56,10 @@ export function webhookCalls(deps: WebhookCallDeps): CallKindDefinition<"webhook
       const taken = await takeTurn(deps.sql, message, deps.share);
       if (!taken.again) return taken;
       // Every call in flight: look again later each time. The window full: exactly when it frees a start.
-      const ms = taken.busy ? look : Math.max(1, taken.again.getTime() - now().getTime());
+      const ms = taken.busy ? look : Math.max(1, taken.again.getTime() - Date.now());
       if (taken.busy) look *= 2;
-      if (now().getTime() - since + ms > TURN_WAIT_MS) return taken;
-      await sleep(ms);
+      if (Date.now() - since + ms > TURN_WAIT_MS) return taken;
+      await new Promise((resolve) => setTimeout(resolve, ms));
     }
   }
 
@@ -84,7 +70,7 @@ export function webhookCalls(deps: WebhookCallDeps): CallKindDefinition<"webhook
       const { again, call } = await turnFor(message);
       if (again) {
         // Spread, so the calls put back together do not come back together.
-        const at = new Date(now().getTime() + BUSY_RECHECK_MS * (0.5 + Math.random()));
+        const at = new Date(Date.now() + BUSY_RECHECK_MS * (0.5 + Math.random()));
         return { kind: "retry", at, error: "endpoint busy", attempted: false };
       }
       try {
@@ -106,24 +92,15 @@ export function webhookCalls(deps: WebhookCallDeps): CallKindDefinition<"webhook
       return { kind: "failed", error: "the endpoint's secret cannot be read (was APP_SECRET changed?): rotate it, then replay" };
     }
     const body = JSON.stringify(call.payload);
-    const answer = await deps.http.post(call.url, signedHeaders(secrets, call.messageId, now(), body), body);
+    const answer = await deps.http.post(call.url, signedHeaders(secrets, call.messageId, new Date(), body), body);
 
-    const line: AttemptLine =
-      answer.kind === "answered"
-        ? {
-            attempt: message.attempts,
-            outcome: answer.status >= 200 && answer.status < 300 ? "succeeded" : "failed",
-            status: answer.status,
-            durationMs: answer.durationMs,
-            response: answer.excerpt,
-          }
-        : {
-            attempt: message.attempts,
-            outcome: answer.blocked ? "blocked" : "unreachable",
-            status: null,
-            durationMs: answer.durationMs,
-            response: answer.error,
-          };
+    const line: AttemptLine = {
+      attempt: message.attempts,
+      durationMs: answer.durationMs,
+      ...(answer.kind === "answered"
+        ? { outcome: answer.status >= 200 && answer.status < 300 ? "succeeded" : "failed", status: answer.status, response: answer.excerpt }
+        : { outcome: answer.blocked ? "blocked" : "unreachable", status: null, response: answer.error }),
+    };
     if (line.outcome === "succeeded") {
       if (call.failing) await endFailingStreak(deps.sql, message.endpointId);
       return { kind: "delivered", reference: call.messageId, line };
@@ -140,7 +117,7 @@ export function webhookCalls(deps: WebhookCallDeps): CallKindDefinition<"webhook
       return { kind: "failed", error: `${error}; endpoint disabled`, line };
     }
     const retryAfterMs = answer.kind === "answered" && (answer.status === 429 || answer.status === 503) ? answer.retryAfterMs : undefined;
-    const at = nextAttemptAt(message.attempts, now(), { retryAfterMs });
+    const at = nextAttemptAt(message.attempts, new Date(), { retryAfterMs });
     if (!at) return { kind: "failed", error: `${error} (attempt ${message.attempts}, the last)`, line };
     return { kind: "retry", at, error, attempted: true, line };
   }

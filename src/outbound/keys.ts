@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import type { EmailKind } from "../db/schema/deliveries.js";
 
 /**
@@ -23,24 +22,10 @@ export function tagOf(m: MessageIdentity): string {
 }
 
 /**
- * One idempotency-key scheme for everything sent (DESIGN.md invariant 3): a key is derived from
- * the message's row alone, so every retry of that row — after a timeout, a crash, a lost answer —
- * carries the same key and the provider treats it as a replay, never a second email. The
- * subscriber's random UUID makes keys unique across installations and databases.
- *  - a step: `fur-<step>-<subscriber>` — one per (subscriber, step), as the unique row is;
- *  - any other kind: `fur-<tag>-<row id>-<subscriber>` — a request asked again later is a new row,
- *    and so a new email, on purpose.
+ * One idempotency-key scheme for everything sent (DESIGN.md invariant 3), derived from the row
+ * alone so every retry is a replay (docs/architecture.md "Keys"). The subscriber's random UUID
+ * makes keys unique across installations and databases.
  */
 export function messageKey(m: MessageIdentity): string {
   return m.kind === "step" ? `fur-${m.step}-${m.subscriberId}` : `fur-${tagOf(m)}-${m.id}-${m.subscriberId}`;
-}
-
-/**
- * The key of a batch request: derived from exactly the members it claimed (recorded on their rows
- * before the call), so a retry re-sends the same members under the same key. The SQL that claims
- * a batch computes the same formula (src/db/queries/batches.ts; a test checks they agree).
- */
-export function batchKeyOf(deliveryIds: number[]): string {
-  const ids = [...deliveryIds].sort((a, b) => a - b).join(",");
-  return `fur-batch-${createHash("sha256").update(ids).digest("hex").slice(0, 40)}`;
 }

@@ -4,16 +4,10 @@ import type { MessageKind } from "../db/schema/deliveries.js";
 import type { OutgoingEmail } from "../mail/transport.js";
 
 /**
- * What a kind of message declares; the pipeline (src/outbound/send.ts) does everything else —
- * claim, the outcome ladder, recording, reconciling — the same way for every kind. Kinds are
- * declared where their feature lives (the sequence's steps and the double opt-in confirmation in
- * src/campaign/, the fresh guide link in src/guide/, the outgoing webhook call in src/notify/) and
- * put together once, in src/deps.ts (`messageKinds`).
- *
- * A kind goes out on one of two channels: an email, which it composes and the pipeline hands to
- * the mail transport (under the row's idempotency key, in a batch when allowed); or a call, which
- * the kind makes itself and reports on (an outgoing webhook: its own HTTP client, signing and
- * retry schedule).
+ * What a kind of message declares, on one of two channels (an email it composes, or a call it
+ * makes itself); the pipeline (src/outbound/send.ts) does everything else the same way for every
+ * kind. Kinds are declared where their feature lives and put together in src/deps.ts
+ * (`messageKinds`): docs/architecture.md "Adding a kind of message".
  */
 interface KindBase<K extends MessageKind> {
   kind: K;

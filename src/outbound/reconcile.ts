@@ -11,24 +11,11 @@ import {
 import { QUEUE_HORIZON_MS } from "../queue/horizon.js";
 
 /**
- * Postgres is the source of truth, the queue is derived from it (DESIGN.md invariant 2). Every
- * message of every kind — a step, a confirmation, a fresh guide link, an outgoing webhook call —
- * is a row of `deliveries` before it has a job, so one reconciler re-offers them all (each to
- * its own queue: the row's kind routes it). The queue holds the jobs of what is
- * due within QUEUE_HORIZON_MS (src/queue/horizon.ts). The reconciler adds the jobs that should
- * exist and don't:
- *  - after the queue store lost its data (marker gone): every pending message within the horizon;
- *  - otherwise the oldest due message still waiting a few seconds after it fell due: most due
- *    rows have no job of their own (a signup batch gets one job per batch's worth of rows, and
- *    each full batch adds the job of the oldest row left: src/outbound/send.ts), so a job for the
- *    oldest one is what keeps them going after an enqueue failed or a process died between
- *    commit and enqueue;
- *  - the messages that came within the horizon since the last pass (the later drip steps, left
- *    out of the queue when they were scheduled);
- *  - and overdue messages (and claims abandoned past the lease), whose job may have been lost
- *    or ended without sending: those whose job ended get a fresh one.
- * Adding a job whose id exists is a no-op, and the claim in Postgres guards the send itself,
- * so a pass can never double an email.
+ * Postgres is the source of truth, the queue is derived from it (DESIGN.md invariant 2): every
+ * message of every kind is a row of `deliveries` before it has a job, so one reconciler adds the
+ * jobs that should exist and don't, each pass below saying which (the whole story:
+ * docs/architecture.md "Signups, jobs and the reconciler"). Adding a job whose id exists is a
+ * no-op, and the claim in Postgres guards the send itself, so a pass can never double an email.
  */
 export interface ReconcileDeps {
   sql: postgres.Sql;
@@ -88,8 +75,9 @@ export class Reconciler {
       enqueued = await this.enqueuePages((afterId) =>
         comingDueDeliveries(sql, { afterId, limit: PAGE, from: comingFrom, to: horizonEnd }),
       );
-      // Due rows left waiting: the oldest gets a job (a no-op if it has one); its batch takes
-      // the next ones and, if full, hands on to the oldest left.
+      // Most due rows have no job of their own (one per batch's worth of signups): after a failed
+      // enqueue the oldest waiting gets one (a no-op if it has one); its batch takes the next
+      // ones and, if full, hands on to the oldest left.
       const stuck = await oldestDueDelivery(sql, { waitingSeconds: SETTLE_SECONDS });
       if (stuck) {
         await queues.enqueueDeliveries([stuck]);

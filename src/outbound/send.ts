@@ -39,11 +39,8 @@ export interface SendDeps {
 type CloseDeps = Pick<SendDeps, "sql" | "queues" | "logger" | "kinds">;
 
 /**
- * Sends one message of any kind — the one way out (DESIGN.md invariants 2–5): claim the row
- * (re-checking its recipient still qualifies), gather due rows into a batch when its kind allows,
- * render, call the provider under the row's (or the batch's) idempotency key, and record the
- * outcome with whatever the kind changes alongside, in one transaction. The outcome tells the
- * worker what to do with the job (src/outbound/outcome.ts).
+ * Sends one message of any kind — the one way out (DESIGN.md invariants 2–5; the steps in
+ * docs/architecture.md "One way out"). The outcome tells the worker what to do with the job.
  */
 export async function sendMessage(
   deps: SendDeps,
@@ -76,12 +73,9 @@ export async function sendMessage(
 const RUN_CALLS = 50;
 
 /**
- * A call's job goes on with the next due calls to the same receiver (claimNextCall), each taking
- * its turn of the receiver's share and recorded like any call. So most calls need no job of
- * their own (the expansion gives a job to the first few per endpoint: src/notify/expansion.ts):
- * a job cost about twice what the call itself costs (docs/performance.md). The run stops at a
- * call that must wait, which gets a job of its own for its time, and after RUN_CALLS, handing
- * on to the oldest due call left.
+ * A call's job goes on with the next due calls to the same receiver (claimNextCall), so most
+ * calls need no job of their own: a job cost about twice the call (docs/performance.md). The run
+ * stops at a call that must wait (it gets a job for its time) and after RUN_CALLS, handing on.
  */
 async function followLine(deps: SendDeps, after: number, options: { finalAttempt: boolean }): Promise<void> {
   let last = after;
@@ -120,9 +114,13 @@ async function sendClaimed(deps: SendDeps, message: ClaimedMessage, options: { f
       ? { key: message.batchKey, members: await reclaimBatch(deps.sql, message) }
       : await formBatch(deps.sql, message, { limit: deps.batchSize - 1, kinds: batchableKinds(deps), steps: deps.steps });
     // A full batch may have left due rows behind, and most have no job of their own (a signup
-    // batch enqueues one per batch's worth of rows): the oldest one left gets one now, so the
-    // next batch forms while this one is sent.
-    if (!message.batchKey && batch.members.length >= deps.batchSize) await handOn(deps);
+    // batch enqueues one per batch's worth of rows): the oldest one left that can lead a batch
+    // (a batchable email: another kind would leave the emails to the overdue pass) gets one now,
+    // so the next batch forms while this one is sent.
+    if (!message.batchKey && batch.members.length >= deps.batchSize) {
+      const next = await oldestDueDelivery(deps.sql, { kinds: batchableKinds(deps) });
+      if (next) await enqueueAfterCommit(deps, [next]);
+    }
     // Once in a batch, always under its key — even if it is the last member left to send.
     if (batch.key) return sendBatch(deps, batch.key, message.id, batch.members, options);
   }
@@ -151,10 +149,8 @@ async function sendClaimed(deps: SendDeps, message: ClaimedMessage, options: { f
 }
 
 /**
- * A message its kind delivers itself (an outgoing webhook call): the kind makes the call and says
- * how it went; the outcome takes the same rungs as an email's and is recorded the same way — with
- * the attempt's line in the call's log, in the same statement. The one difference: a retry is
- * the row given back for the moment the kind's schedule names, and its job delayed until then.
+ * A message its kind delivers itself (an outgoing webhook call): recorded like an email's, with
+ * the attempt's line in the call's log; a retry is given back for the moment the kind names.
  */
 async function callOnce(deps: SendDeps, kind: CallKindDefinition, message: ClaimedMessage): Promise<SendOutcome> {
   const result = await kind.call(message as never);
@@ -198,21 +194,14 @@ async function sendBatch(
   deps.logger.debug({ batch: key, size: members.length, ok: result.ok, ms: Math.round(performance.now() - started) }, "provider batch call");
 
   if (result.ok) {
-    await closeWith(
-      deps,
-      members,
-      members.map((m, i) => ({ ...claimOf(m), messageId: result.messageIds[i]! })),
-    );
+    await closeWith(deps, members, members.map((m, i) => ({ ...claimOf(m), messageId: result.messageIds[i]! })));
     return { kind: "sent", messageId: result.messageIds[members.findIndex((m) => m.id === leaderId)]! };
   }
-  if (result.kind === "permanent" && result.message.includes("invalid_idempotent_request")) {
-    // Our key was already used for another payload: what went out under it is unknown, so
-    // regrouping could send twice. The members fail, visibly, with the provider's word.
-    await closeWith(
-      deps,
-      members,
-      members.map((m) => ({ ...claimOf(m), error: result.message })),
-    );
+  // Our key already used for another payload: what went out under it is unknown, so regrouping
+  // could send twice. The members fail, visibly, with the provider's word.
+  const reusedKey = result.kind === "permanent" && result.message.includes("invalid_idempotent_request");
+  if (reusedKey || (result.kind === "retryable" && options.finalAttempt)) {
+    await closeWith(deps, members, members.map((m) => ({ ...claimOf(m), error: result.message })));
     return { kind: "failed", message: result.message };
   }
   if (result.kind === "permanent") {
@@ -220,14 +209,6 @@ async function sendBatch(
     const singles = await dissolveBatch(deps.sql, batch, result.message);
     await enqueueAfterCommit(deps, singles.filter((d) => d.id !== leaderId));
     return { kind: "later", at: new Date(), reason: `batch refused, sending one by one: ${result.message}` };
-  }
-  if (result.kind === "retryable" && options.finalAttempt) {
-    await closeWith(
-      deps,
-      members,
-      members.map((m) => ({ ...claimOf(m), error: result.message })),
-    );
-    return { kind: "failed", message: result.message };
   }
   if ((await releaseBatch(deps.sql, batch, result.message)) === 0) lostClaim(deps, leaderId, "releasing a batch");
   if (result.kind === "rateLimited") return { kind: "rateLimited", retryAfterMs: result.retryAfterMs, message: result.message };
@@ -264,17 +245,10 @@ function claimOf(message: ClaimedMessage): { id: number; lease: string } {
 
 /**
  * Closes claimed messages in ONE transaction — `finish` records the outcome and returns the rows
- * that were still ours; for those each kind's `afterClose` runs (a step schedules the next one or
- * completes the enrollment) — then enqueues what that created after the commit. A whole batch
- * costs a handful of statements, not a few per member. `counted`: the message counts as received
- * (false for a row discarded unsent).
- *
- * After the provider accepted, the commit is retried for a few seconds before giving up: a
- * dropped connection (a Postgres restart or failover) costs a moment, not the claim's lease. The
- * retry is safe: `finish` only changes a row still in "sending", so if a first commit went
- * through unseen the retry changes nothing and creates nothing (the reconciler enqueues the
- * rows that commit created). If Postgres stays away the error reaches the job, which retries; the
- * claim expires after the lease and the resend goes out under the same idempotency key: a replay.
+ * still ours; for those each kind's `afterClose` runs — then enqueues what that created after the
+ * commit. `counted`: the message counts as received (false for a row discarded unsent).
+ * The commit is retried for a few seconds (a dropped connection costs a moment, not the lease):
+ * safe, since `finish` changes only rows still "sending" (docs/operations.md "What each fault does").
  */
 async function closeMessages(
   deps: CloseDeps,
@@ -316,15 +290,6 @@ async function closeMessages(
       await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }
-}
-
-/**
- * Enqueues the oldest due row that can lead a batch (a no-op if it has its job already): a
- * batchable email, never another kind, or the emails left would wait for the overdue pass.
- */
-async function handOn(deps: SendDeps): Promise<void> {
-  const next = await oldestDueDelivery(deps.sql, { kinds: batchableKinds(deps) });
-  if (next) await enqueueAfterCommit(deps, [next]);
 }
 
 function kindOf(deps: SendDeps, message: ClaimedMessage): MessageKindDefinition {

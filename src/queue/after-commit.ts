@@ -1,6 +1,7 @@
 import type { Logger } from "../logger.js";
-import { dueWithinHorizon } from "./horizon.js";
-import type { PendingDelivery, Queues } from "./queues.js";
+import { QUEUE_HORIZON_MS } from "./horizon.js";
+import type { ScheduledDelivery } from "../db/queries/deliveries.js";
+import type { Queues } from "./queues.js";
 
 /**
  * Adds the jobs of message rows that are already committed (DESIGN.md invariant 2: the row
@@ -10,9 +11,9 @@ import type { PendingDelivery, Queues } from "./queues.js";
  */
 export async function enqueueAfterCommit(
   deps: { queues: Pick<Queues, "enqueueDeliveries">; logger: Logger },
-  rows: PendingDelivery[],
+  rows: ScheduledDelivery[],
 ): Promise<void> {
-  const now = dueWithinHorizon(rows);
+  const now = rows.filter((d) => d.dueAt.getTime() < Date.now() + QUEUE_HORIZON_MS);
   if (now.length === 0) return;
   try {
     await deps.queues.enqueueDeliveries(now);

@@ -14,16 +14,6 @@ export function createRedisConnection(url: string, role: "producer" | "worker"):
   return new Redis(url, { ...options, lazyConnect: false });
 }
 
-export class RedisUnavailableError extends Error {
-  override name = "RedisUnavailableError";
-  constructor(url: string, cause: unknown) {
-    super(
-      `Redis at ${redactUrl(url)} is not reachable (${cause instanceof Error ? cause.message : String(cause)}). ` +
-        "Start one with `redis-server` (or `docker compose up -d redis`), or set REDIS_URL to a Redis you run.",
-    );
-  }
-}
-
 /** Hides a password in a redis:// URL before it goes near a log line. */
 export function redactUrl(url: string): string {
   try {
@@ -49,7 +39,10 @@ export async function pingRedis(url: string, timeoutMs = 2000): Promise<void> {
     await client.connect();
     await client.ping();
   } catch (error) {
-    throw new RedisUnavailableError(url, error);
+    throw new Error(
+      `Redis at ${redactUrl(url)} is not reachable (${error instanceof Error ? error.message : String(error)}). ` +
+        "Start one with `redis-server` (or `docker compose up -d redis`), or set REDIS_URL to a Redis you run.",
+    );
   } finally {
     client.disconnect();
   }

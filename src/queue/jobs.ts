@@ -20,22 +20,16 @@ export function queueOfKind(kind: MessageKind | undefined): typeof QUEUE_NAMES.s
   return kind && MESSAGE_CHANNELS[kind] === "call" ? QUEUE_NAMES.webhooks : QUEUE_NAMES.send;
 }
 
+/** What each one does: workers/maintenance-tasks.ts. */
 export const MAINTENANCE_JOBS = {
   reconcile: "reconcile",
-  /** Re-enqueues stored provider webhook events whose job is missing (invariant 2). */
   eventsUpkeep: "events-upkeep",
-  /** Deletes double opt-in requests nobody confirmed within PENDING_TTL_DAYS. */
   purgePending: "purge-pending",
-  /** Forgets outgoing webhook events (and their calls and attempts) older than 30 days. */
   webhookLog: "webhook-log",
-  /** Settles link fetches a process left unsettled (src/signals/signals.ts). */
   settleLinkVisits: "settle-link-visits",
-  /** Folds engagement older than ENGAGEMENT_RETENTION_DAYS into anonymous counts. */
   engagementRetention: "engagement-retention",
-  /** Deletes admin audit rows older than AUDIT_RETENTION_DAYS. */
   auditRetention: "audit-retention",
 } as const;
-
 
 /** A stored webhook event to process (the row in email_events). */
 export const eventJobSchema = z.object({ eventId: z.number().int().positive() });
@@ -49,9 +43,8 @@ export function eventJobId(eventId: number): string {
  * 2 s, 4 s … 32 s: an event can arrive before the send that caused it is committed with its
  * provider message id; the retries give that commit time before the event counts as unmatched.
  */
-export const EVENT_ATTEMPTS = 6;
 export const EVENT_JOB_OPTIONS: JobsOptions = {
-  attempts: EVENT_ATTEMPTS,
+  attempts: 6,
   backoff: { type: "exponential", delay: 2000 },
   removeOnComplete: true,
   removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
@@ -71,10 +64,8 @@ export function deliveryJobId(deliveryId: number): string {
  * 24 h the provider keeps an idempotency key, so even the last retry of an email whose first
  * answer was lost is a replay, never a second email. (429s and "not due yet" are not attempts.)
  */
-export const SEND_ATTEMPTS = 17;
-
 export const SEND_JOB_OPTIONS: JobsOptions = {
-  attempts: SEND_ATTEMPTS,
+  attempts: 17,
   backoff: { type: "exponential", delay: 1000 },
   // A finished job's id is free again; Postgres, not the retained job, guards against a resend.
   removeOnComplete: true,

@@ -1,7 +1,7 @@
 import { createPostgresBackend, Queue, Worker, type Job, type WorkerOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import pg from "pg";
-import type { MessageKind } from "../db/schema/deliveries.js";
+import type { ScheduledDelivery } from "../db/queries/deliveries.js";
 import { createRedisConnection } from "./connection.js";
 import {
   deliveryJobId,
@@ -51,13 +51,6 @@ export interface QueueSettings {
   prefix: string;
   /** Connection trouble is reported here (ioredis and BullMQ emit it as events). */
   onError: (error: Error) => void;
-}
-
-export interface PendingDelivery {
-  id: number;
-  dueAt: Date;
-  /** Routes the job (src/queue/jobs.ts `queueOfKind`); absent: an email, on the send queue. */
-  kind?: MessageKind;
 }
 
 /** The store behind the signup limiter: the queue's own connection, whichever backend. */
@@ -123,25 +116,23 @@ export class Queues {
     processor: (job: Job<T>, token?: string) => Promise<unknown>,
     options: Omit<WorkerOptions, "connection" | "prefix">,
   ): Worker<T> {
-    let worker: Worker<T>;
     if (this.settings.backend === "redis") {
       const connection = createRedisConnection(this.settings.redisUrl!, "worker");
       connection.on("error", this.settings.onError);
-      worker = new Worker<T>(name, processor, { ...options, connection, prefix: this.settings.prefix });
+      const worker = new Worker<T>(name, processor, { ...options, connection, prefix: this.settings.prefix });
       worker.on("closed", () => connection.disconnect());
-    } else {
-      const pool = { connectionString: this.settings.postgresUrl, max: (options.concurrency ?? 1) + 2 };
-      worker = new Worker(name, processor, { ...options, connection: pool }, createPostgresBackend) as unknown as Worker<T>;
+      return worker;
     }
-    return worker;
+    const pool = { connectionString: this.settings.postgresUrl, max: (options.concurrency ?? 1) + 2 };
+    return new Worker(name, processor, { ...options, connection: pool }, createPostgresBackend) as unknown as Worker<T>;
   }
 
   /**
    * Adds one send job per message row (any kind), delayed until it is due. Re-adding a known id
    * is a no-op; the claim in Postgres guards the send.
    */
-  async enqueueDeliveries(deliveries: PendingDelivery[], now = Date.now()): Promise<void> {
-    const job = (d: PendingDelivery) => ({
+  async enqueueDeliveries(deliveries: ScheduledDelivery[], now = Date.now()): Promise<void> {
+    const job = (d: ScheduledDelivery) => ({
       name: SEND_JOB_NAME,
       data: { deliveryId: d.id },
       opts: { jobId: deliveryJobId(d.id), delay: Math.max(0, d.dueAt.getTime() - now) },
@@ -153,7 +144,7 @@ export class Queues {
   }
 
   /** The queue a message's job lives in. */
-  queueOf(d: PendingDelivery): Queue<SendJob> {
+  queueOf(d: ScheduledDelivery): Queue<SendJob> {
     return queueOfKind(d.kind) === QUEUE_NAMES.webhooks ? this.webhooks : this.send;
   }
 
@@ -194,7 +185,7 @@ export class Queues {
    * A message whose job ended (failed or completed) while the row is still pending gets a
    * fresh job: an ended job's id would make a plain add a silent no-op. Returns true if repaired.
    */
-  async repairDelivery(d: PendingDelivery): Promise<boolean> {
+  async repairDelivery(d: ScheduledDelivery): Promise<boolean> {
     const job = await this.queueOf(d).getJob(deliveryJobId(d.id));
     if (job) {
       const state = await job.getState();

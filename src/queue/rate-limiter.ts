@@ -29,14 +29,8 @@ export function createSignupLimiter(queues: Queues, perMinute: number, prefix: s
   return createRateLimiter(queues, { points: perMinute, durationSeconds: 60, keyPrefix: `${prefix}:signup-limit` });
 }
 
-export interface RateLimiterOptions {
-  points: number;
-  durationSeconds: number;
-  keyPrefix: string;
-}
-
 /** Any "N per period per key" limit on the queue's store (signups, fresh-link requests, logins). */
-export function createRateLimiter(queues: Queues, options: RateLimiterOptions): CredentialLimiter {
+export function createRateLimiter(queues: Queues, options: { points: number; durationSeconds: number; keyPrefix: string }): CredentialLimiter {
   const common = {
     keyPrefix: options.keyPrefix,
     points: options.points,

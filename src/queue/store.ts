@@ -22,12 +22,12 @@ export async function prepareQueueStore(
 }
 
 export async function migrateQueueSchema(postgresUrl: string): Promise<void> {
-  const pool = new pg.Pool({ connectionString: postgresUrl, max: 1 });
-  const client = await pool.connect();
+  // One session, not a pool: the migration's lock and transaction must share it.
+  const client = new pg.Client({ connectionString: postgresUrl });
+  await client.connect();
   try {
     await runMigrations(client);
   } finally {
-    client.release();
-    await pool.end();
+    await client.end();
   }
 }

@@ -1,11 +1,17 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { batchKeyOf } from "../../src/outbound/keys.js";
+import { createHash } from "node:crypto";
 import { createStack, postJson, uniqueEmail, waitFor, waitForQuiet, waitForRowsTerminal, type TestStack } from "../support/stack.js";
 
 /**
  * Many due emails go out through Resend's batch endpoint, ≤ RESEND_BATCH_SIZE per request,
  * each batch a unit: recorded before the call, retried as the same members under the same key.
  */
+/** A batch's key as formBatch derives it in SQL: from exactly its members' ids. */
+function batchKeyOf(deliveryIds: number[]): string {
+  const ids = [...deliveryIds].sort((a, b) => a - b).join(",");
+  return `fur-batch-${createHash("sha256").update(ids).digest("hex").slice(0, 40)}`;
+}
+
 describe("batch sending", () => {
   let stack: TestStack;
   beforeAll(async () => {

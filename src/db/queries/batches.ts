@@ -4,10 +4,8 @@ import { CLAIMED_COLUMNS, PREPARED, RECIPIENT_QUALIFIES, type ClaimedMessage, ty
 
 /**
  * A batch is a unit of sending like a single message (DESIGN.md invariant 3): its members are
- * recorded (deliveries.batch_key) in the same transaction that claims them, before the provider
- * call, and its idempotency key is derived from exactly those members (src/outbound/keys.ts
- * batchKeyOf, computed here in SQL). A retry re-sends the same members under the same key — a
- * replay at the provider — and never regroups them.
+ * recorded (batch_key) in the statement that claims them, before the provider call, under a key
+ * derived from exactly them (`fur-batch-` and the sha256 of their sorted ids): a retry is a replay.
  */
 
 /**

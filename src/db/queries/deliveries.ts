@@ -33,12 +33,7 @@ interface Recipient {
 }
 
 /** Not for a subscriber's inbox: the claim's join finds none. */
-interface NoRecipient {
-  subscriberId: null;
-  email: null;
-  firstName: null;
-  timezone: null;
-}
+type NoRecipient = Record<keyof Recipient, null>;
 
 /**
  * A claimed row joined with its recipient. A step names its enrollment and step; a webhook call
@@ -50,7 +45,6 @@ export type ClaimedMessage = ClaimedBase &
     | ({ kind: "confirmation" | "fresh-link"; enrollmentId: null; step: null; endpointId: null; webhookEventId: null } & Recipient)
     | ({ kind: "webhook"; enrollmentId: null; step: null; endpointId: string; webhookEventId: number } & NoRecipient)
   );
-
 
 export type ClaimResult =
   | { claimed: ClaimedMessage }
@@ -285,7 +279,7 @@ export async function discardClaimedDelivery(tx: postgres.Sql | postgres.Transac
 
 /**
  * A message row waiting for its job: enough to (re)create the job. `kind` routes it to its queue
- * (an email kind may leave it out; a call must say so).
+ * (src/queue/jobs.ts `queueOfKind`; an email kind may leave it out, a call must say so).
  */
 export interface ScheduledDelivery {
   id: number;

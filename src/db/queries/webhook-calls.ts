@@ -108,11 +108,9 @@ export async function forgetOldWebhookLog(sql: postgres.Sql, days: number): Prom
 }
 
 /**
- * Expands up to `limit` of the events the triggers recorded compactly (webhook_event_batches,
- * migration 0007) into events and their calls, oldest first, in one transaction — unless even
- * the least busy enabled endpoint has `lowWater` calls or more due (`paused`). `taken` events
- * (fewer than `limit`: nothing else waits, or another worker has it), `calls` the new calls'
- * ids, to enqueue once this has committed.
+ * Expands up to `limit` compactly recorded events (migration 0007) into events and their calls in
+ * one transaction (src/notify/expansion.ts) — unless the least busy enabled endpoint has `lowWater`
+ * calls due (`paused`). `calls`: the new calls' ids, to enqueue once this has committed.
  */
 export async function expandWebhookEvents(
   sql: postgres.Sql,
