@@ -45,7 +45,10 @@ async function main() {
           // The backend ended meanwhile.
         }
       }
-      return { worker: (await cpuSeconds({ worker: service.worker })).get("worker") ?? 0, postgres, at: performance.now() };
+      // Transactions committed in this database: each statement outside a transaction is one.
+      const [{ xacts } = { xacts: 0 }] = await service.db<{ xacts: number }[]>`
+        select (xact_commit + xact_rollback)::int as xacts from pg_stat_database where datname = current_database()`;
+      return { worker: (await cpuSeconds({ worker: service.worker })).get("worker") ?? 0, postgres, xacts, at: performance.now() };
     };
     const from = await reading();
     await service.db`insert into subscribers (email) select 'call-' || g || '@example.test' from generate_series(1, ${calls}) g`;
@@ -57,12 +60,13 @@ async function main() {
     const idleFrom = await reading();
     await new Promise((r) => setTimeout(r, 10_000));
     const idleTo = await reading();
-    const idlePerSecond = (key: "worker" | "postgres") => (idleTo[key] - idleFrom[key]) / ((idleTo.at - idleFrom.at) / 1000);
-    const perCall = (key: "worker" | "postgres") => Math.round(((to[key] - from[key] - idlePerSecond(key) * seconds) * 1e6) / calls);
+    const idlePerSecond = (key: "worker" | "postgres" | "xacts") => (idleTo[key] - idleFrom[key]) / ((idleTo.at - idleFrom.at) / 1000);
+    const perCall = (key: "worker" | "postgres" | "xacts") => Math.round(((to[key] - from[key] - idlePerSecond(key) * seconds) * 1e6) / calls);
     const [{ attempts } = { attempts: 0 }] = await service.db<{ attempts: number }[]>`select count(*)::int as attempts from webhook_attempts`;
     console.log(
       `${backend}: ${calls} calls in ${seconds.toFixed(1)} s (${Math.round(calls / seconds)}/s), ${attempts} attempts; ` +
-        `CPU µs per call, idle subtracted: worker ${perCall("worker")} / PostgreSQL (this database) ${perCall("postgres")}`,
+        `CPU µs per call, idle subtracted: worker ${perCall("worker")} / PostgreSQL (this database) ${perCall("postgres")}; ` +
+        `transactions per call ${(perCall("xacts") / 1e6).toFixed(1)}`,
     );
   } finally {
     await crm.close();
