@@ -38,6 +38,8 @@ const SLOTS_PER_PROCESS = TEST_QUEUE_BACKEND === "postgres" ? 7 : 5;
 /** The advisory-lock space of the budget (the first key of the two-key form); the second is the slot. */
 const BUDGET_LOCKS = 0x66757274; // "furt"
 const TURNSTILE = -1;
+/** The most free connections a file waits for (all of the budget): some always belong to others. */
+const MOST_ROOM = BUDGET_CONNECTIONS;
 /** How long a file may wait for its slots: behind every other file of a run, at worst. */
 export const SLOT_WAIT_MS = 30 * 60_000;
 
@@ -92,6 +94,20 @@ export async function takeConnectionSlots(): Promise<() => Promise<void>> {
       },
       SLOT_WAIT_MS,
       `${want} of ${SLOTS} connection slots`,
+      100,
+    );
+    // The budget orders this run's files (and those of runs that share it), not what else
+    // connects to the server: a file also waits until the server has room for what it will open.
+    const room = Math.min(want * SLOT_CONNECTIONS, MOST_ROOM);
+    await waitFor(
+      async () => {
+        const [row] = await sql<{ free: number }[]>`
+          select current_setting('max_connections')::int - count(*)::int as free
+            from pg_stat_activity where backend_type = 'client backend'`;
+        return row!.free >= room;
+      },
+      SLOT_WAIT_MS,
+      `${room} free connections on the server`,
       100,
     );
   } catch (error) {
