@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import LongestFirst from "./tests/support/sequencer.js";
 import { redisPlan, redisRequired, redisSkippedNotice } from "./tests/support/redis-plan.js";
 
 /**
@@ -16,9 +17,19 @@ const shared = {
 const withServices = {
   ...shared,
   // The run's services (found or started), and a migrated template database each file clones:
-  // each file gets its own database and queue prefix, so files can run in parallel.
+  // each file gets its own database and queue prefix, so files can run in parallel — as far as
+  // their PostgreSQL connections fit the budget each file takes its share of first.
   globalSetup: ["tests/support/global-setup.ts"],
+  setupFiles: ["tests/support/connection-slots.ts"],
 };
+
+/**
+ * Files in flight at once. Vitest's default is one less than the cores — one, on the 2-core
+ * machine, so the suite ran a file at a time — but a service file mostly waits (on PostgreSQL,
+ * the queue, worker processes), so four share two cores; how many of them hold a stack is
+ * the connection budget's to say (tests/support/connection-budget.ts).
+ */
+const FILES_IN_FLIGHT = 4;
 
 /** `--project redis` on the command line: the project was asked for by name. */
 const redisAskedFor = process.argv.some((arg, i) => arg === "--project=redis" || (arg === "--project" && process.argv[i + 1] === "redis"));
@@ -31,6 +42,8 @@ export default defineConfig(async () => {
   const skipRedis = redis.kind === "missing" && !redisRequired() && !redisAskedFor ? redis.reason : undefined;
   return {
     test: {
+      maxWorkers: FILES_IN_FLIGHT,
+      sequence: { sequencer: LongestFirst },
       projects: [
         {
           test: {

@@ -1,6 +1,8 @@
 import type { ChildProcess } from "node:child_process";
 import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
+import { CLAIM_LEASE_SECONDS } from "../../src/deps.js";
+import { needsConnections } from "../support/connection-budget.js";
 import { testDatabaseUrl } from "../support/env.js";
 import { startWorkerProcess, untilRunning } from "../support/worker-process.js";
 import { wipeQueueStore } from "../support/queue-faults.js";
@@ -30,6 +32,8 @@ const SUBSCRIBERS = 60;
 const STEPS = ["welcome", "triggers", "positions", "mistakes", "red-flags", "check-in", "closing"];
 // A day lasts 3 s: the sequence (14 days) takes 42 s, long enough for three faults to land mid-way.
 const SCALE = String(86400 / 3);
+
+needsConnections({ workerProcesses: 1 });
 
 function startWorker(stack: TestStack, output: string[]): ChildProcess {
   return startWorkerProcess(stack, { SEQUENCE_TIME_SCALE: SCALE, WORKER_CONCURRENCY: "8" }, output);
@@ -109,6 +113,11 @@ describe("the drip sequence under faults: a separate worker process, killed, wip
     process.kill(-worker!.pid!, "SIGKILL");
     await new Promise((r) => worker!.once("exit", r));
     const atKill = fake.accepted.length;
+    // No worker runs: every claim is the killed one's. Their lease runs out, as 60 s later it
+    // would (the stored claim times moved back rather than waited for).
+    const orphans = await stack.deps.db.sql`
+      update deliveries set claimed_at = claimed_at - make_interval(secs => ${CLAIM_LEASE_SECONDS + 1})
+       where state = 'sending' returning id`;
     await wipeQueueStore(stack);
     fake.setLatency(0);
     restarts++;
@@ -137,7 +146,7 @@ describe("the drip sequence under faults: a separate worker process, killed, wip
     await new Promise((r) => setTimeout(r, 3000)); // the scenario: the outage lasts three seconds
     await admin.unsafe(`alter database "${dbName}" allow_connections true`);
 
-    // Every step for everyone (claims held by the killed worker wait out their 60 s lease).
+    // Every step for everyone.
     await progress(1, 240_000);
     const elapsedMs = Math.max(...fake.accepted.map((e) => e.receivedAt)) - started;
     // Nothing more may go out: every delivery is terminal (no claim can take it again), the queue
@@ -159,6 +168,7 @@ describe("the drip sequence under faults: a separate worker process, killed, wip
       lost: expected - unique,
       elapsedSeconds: Math.round(elapsedMs / 100) / 10,
       acceptedAtKill: atKill,
+      claimsAtKill: orphans.length,
       acceptedAtStorm: atStorm,
       acceptedAtOutage: atOutage,
       connectionsTerminated: terminated,

@@ -1,6 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import { newWebhookSecret } from "../../src/notify/signing.js";
+import { needsConnections } from "../support/connection-budget.js";
 import { wipeQueueStore } from "../support/queue-faults.js";
 import { createStack, postJson, uniqueEmail, waitFor, waitForRowsTerminal, type TestStack } from "../support/stack.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver.js";
@@ -15,6 +16,8 @@ import { killHard, startWorkerProcess, stopWorkerProcess, untilRunning } from ".
  */
 const BEFORE = 30;
 const WHILE_DOWN = 10;
+
+needsConnections({ workerProcesses: 1 });
 
 describe("outgoing webhooks under faults: a killed worker, a wiped queue store", () => {
   let stack: TestStack | undefined;

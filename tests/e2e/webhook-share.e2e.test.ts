@@ -1,6 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import { WEBHOOK_ENDPOINT_SHARE } from "../../src/deps.js";
+import { needsConnections } from "../support/connection-budget.js";
 import { newWebhookSecret } from "../../src/notify/signing.js";
 import { createStack, postJson, uniqueEmail, waitFor, waitForRowsTerminal, type TestStack } from "../support/stack.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver.js";
@@ -14,6 +15,9 @@ import { killHard, startReceiverProcess, startWorkerProcess, stopWorkerProcess, 
  */
 const READERS = 120;
 const WORKERS = 3;
+// Four processes with a stack each, and a rate measured on arrival times: no other service file
+// runs meanwhile (tests/support/connection-budget.ts).
+needsConnections({ workerProcesses: WORKERS, alone: true });
 
 /** The most calls that arrived within any 1,000 ms. */
 function busiestSecond(calls: RemoteCall[]): number {

@@ -35,3 +35,22 @@ export function unreachableQueues(stack: TestStack): Queues {
     onError: () => {},
   });
 }
+
+/**
+ * Counts the enqueues made through `queues` as they start and as they settle (done, failed or
+ * timed out): what an answer had waited for, read from the queue's side rather than a stopwatch.
+ * Call it before the deps are built on `queues`.
+ */
+export function watchEnqueues(queues: Queues): { started: number; settled: number } {
+  const seen = { started: 0, settled: 0 };
+  const enqueue = queues.enqueueDeliveries.bind(queues);
+  queues.enqueueDeliveries = async (...args: Parameters<Queues["enqueueDeliveries"]>) => {
+    seen.started++;
+    try {
+      return await enqueue(...args);
+    } finally {
+      seen.settled++;
+    }
+  };
+  return seen;
+}
