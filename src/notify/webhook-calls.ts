@@ -1,7 +1,8 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type postgres from "postgres";
 import type { Logger } from "../logger.js";
 import type { AttemptLine, ClaimedMessage } from "../db/queries/deliveries.js";
-import { endFailingStreak, giveTurn, markEndpointFailing, takeTurn, type EndpointShare, type WebhookCall } from "../db/queries/webhook-calls.js";
+import { endFailingStreak, markEndpointFailing, takeTurn, type EndpointShare, type WebhookCall } from "../db/queries/webhook-calls.js";
 import type { CallKindDefinition, CallResult } from "../outbound/kind.js";
 import type { SecretBox } from "./secret-box.js";
 import { DISABLE_AFTER_FAILING_MS, nextAttemptAt } from "./retry-schedule.js";
@@ -19,10 +20,10 @@ export interface WebhookCallDeps {
 }
 
 /**
- * A receiver whose share is taken: the call waits in this process for a turn (docs/architecture.md
- * "One webhook call", step 3), then is given back, not an attempt. A process's calls to one
- * endpoint wait in line (the first asks the store): a dozen calls waiting for the same freed start
- * would otherwise all ask at that moment, and all but one ask for nothing.
+ * A receiver whose calls are all in flight: the call waits in this process for a turn
+ * (docs/architecture.md "One webhook call", step 3), then is given back, not an attempt. A
+ * process's calls to one endpoint wait in line (the first asks the store): a dozen calls waiting
+ * for the same call to end would otherwise all ask at once, and all but one ask for nothing.
  */
 const TURN_WAIT_MS = 2_000;
 const FIRST_LOOK_MS = 50;
@@ -52,14 +53,13 @@ export function webhookCalls(deps: WebhookCallDeps): CallKindDefinition<"webhook
   }
 
   async function lookForTurn(message: ClaimedMessage & { kind: "webhook" }, since: number) {
-    for (let look = FIRST_LOOK_MS; ; ) {
+    for (let look = FIRST_LOOK_MS; ; look *= 2) {
       const taken = await takeTurn(deps.sql, message, deps.share);
-      if (!taken.again) return taken;
-      // Every call in flight: look again later each time. The window full: exactly when it frees a start.
-      const ms = taken.busy ? look : Math.max(1, taken.again.getTime() - Date.now());
-      if (taken.busy) look *= 2;
-      if (Date.now() - since + ms > TURN_WAIT_MS) return taken;
-      await new Promise((resolve) => setTimeout(resolve, ms));
+      // The turn's start is evenly spaced from the one before: at most a few spacings ahead.
+      if (!taken.again) return taken.waitMs > 0 ? sleep(taken.waitMs).then(() => taken) : taken;
+      // When a call in flight ends is unknown: look again later each time.
+      if (Date.now() - since + look > TURN_WAIT_MS) return taken;
+      await sleep(look);
     }
   }
 
@@ -73,14 +73,9 @@ export function webhookCalls(deps: WebhookCallDeps): CallKindDefinition<"webhook
         const at = new Date(Date.now() + BUSY_RECHECK_MS * (0.5 + Math.random()));
         return { kind: "retry", at, error: "endpoint busy", attempted: false };
       }
-      try {
-        if (!call) return { kind: "failed", error: "the event or the endpoint is gone" };
-        return await make(message, call);
-      } finally {
-        await giveTurn(deps.sql, message.endpointId, message.lease).catch((error: unknown) =>
-          deps.logger.warn({ endpointId: message.endpointId, err: (error as Error).message }, "giving back an endpoint's turn failed; it ends with its hold"),
-        );
-      }
+      // The turn is given back by the statement that records the outcome (migration 0012).
+      if (!call) return { kind: "failed", error: "the event or the endpoint is gone" };
+      return make(message, call);
     },
   };
 

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { sendDeps } from "../../src/deps.js";
-import { expandWebhookEvents } from "../../src/db/queries/webhook-calls.js";
+import { randomUUID } from "node:crypto";
+import { sendDeps, WEBHOOK_ENDPOINT_SHARE } from "../../src/deps.js";
+import { expandWebhookEvents, takeTurn } from "../../src/db/queries/webhook-calls.js";
 import { newWebhookSecret } from "../../src/notify/signing.js";
 import { sendMessage } from "../../src/outbound/send.js";
 import { deliveryJobId } from "../../src/queue/jobs.js";
@@ -57,6 +58,9 @@ describe("a call's job goes on along its endpoint's due calls", () => {
     expect(new Set(receiver.calls.map((c) => c.webhookId)).size).toBe(50);
     expect(receiver.calls.every((c) => c.verified)).toBe(true);
     expect(await states(ids)).toEqual([...Array<string>(50).fill("sent/1"), "scheduled/0", "scheduled/0", "scheduled/0"]);
+    // Each call's turn was given back by the statement that recorded it.
+    const [turns] = await stack.deps.db.sql<{ leases: string[] }[]>`select leases from webhook_turns`;
+    expect(turns!.leases).toEqual([]);
     // The hand-on: the oldest call left has a job; the two behind it wait for its run.
     expect([await hasJob(ids[50]!), await hasJob(ids[51]!), await hasJob(ids[52]!)]).toEqual([true, false, false]);
   });
@@ -72,5 +76,39 @@ describe("a call's job goes on along its endpoint's due calls", () => {
     expect(retry?.opts.delay).toBeGreaterThan(0);
     expect(retry!.timestamp + retry!.opts.delay!).toBeGreaterThanOrEqual(dueAt.getTime() - 50);
     expect(await hasJob(ids[3]!)).toBe(false);
+  });
+
+  it("an endpoint's turns start evenly spaced, and none is given while every call is in flight", async () => {
+    const [{ id: endpointId } = { id: "" }] = await stack.deps.db.sql<{ id: string }[]>`select id from webhook_endpoints`;
+    const share = WEBHOOK_ENDPOINT_SHARE;
+    const spacingMs = share.windowMs / share.perSecond;
+    const turn = (lease: string) => takeTurn(stack.deps.db.sql, { id: 0, lease, endpointId, webhookEventId: 0 }, share);
+    const stored = async () => {
+      const [row] = await stack.deps.db.sql<{ start: Date; ends: Date[] }[]>`
+        select starts[1] as start, lease_ends as ends from webhook_turns where endpoint_id = ${endpointId}`;
+      return row!;
+    };
+    const leases = Array.from({ length: share.concurrency + 1 }, () => randomUUID());
+    const starts: number[] = [];
+    for (const lease of leases.slice(0, share.concurrency)) {
+      const taken = await turn(lease);
+      expect(taken.again).toBeUndefined();
+      // Taken back to back, each start waits for the one before's spacing: never more than the others ahead.
+      expect(taken.waitMs).toBeGreaterThanOrEqual(0);
+      expect(taken.waitMs).toBeLessThanOrEqual(spacingMs * share.concurrency);
+      starts.push((await stored()).start.getTime());
+    }
+    for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(spacingMs);
+    // Every call in flight: no turn, and `again` is when the first lease ends at the latest.
+    const busy = await turn(leases[share.concurrency]!);
+    const { ends } = await stored();
+    expect(busy.again?.getTime()).toBe(ends[0]!.getTime());
+    expect(ends).toHaveLength(share.concurrency);
+    // One call given back: the next turn is given, spaced from the last start.
+    const giveTurn = (lease: string) => stack.deps.db.sql`select webhook_give_turn(${endpointId}, ${lease})`;
+    await giveTurn(leases[0]!);
+    expect((await turn(leases[share.concurrency]!)).again).toBeUndefined();
+    expect((await stored()).start.getTime() - starts.at(-1)!).toBeGreaterThanOrEqual(spacingMs);
+    for (const lease of leases.slice(1)) await giveTurn(lease);
   });
 });

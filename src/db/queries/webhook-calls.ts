@@ -17,7 +17,7 @@ export interface WebhookCall {
 export interface EndpointShare {
   /** Calls in flight at once. */
   concurrency: number;
-  /** Calls started within any `windowMs`. */
+  /** Calls started within any `windowMs`, evenly spaced: one every windowMs / perSecond. */
   perSecond: number;
   windowMs: number;
   /** How long a call in flight counts at most (a killed worker's): longer than any call lasts. */
@@ -25,18 +25,18 @@ export interface EndpointShare {
 }
 
 /**
- * Takes the endpoint's turn for a claimed call and reads what the call sends, in one round trip.
- * `again` undefined: the turn is this claim's (give it back with giveTurn). Otherwise `busy`
- * (every call in flight: when one ends is unknown, `again` is the latest it will) or `again` is
- * when the window frees a start. `call` undefined: the event or the endpoint is gone.
+ * Takes the endpoint's turn for a claimed call and reads what the call sends, in one round trip
+ * (migration 0012). `again` undefined: the turn is this claim's, its start `waitMs` from now (the
+ * statement recording the call's outcome gives it back). Otherwise every call is in flight, and
+ * `again` is the latest one ends. `call` undefined: the event or the endpoint is gone.
  */
 export async function takeTurn(
   sql: postgres.Sql,
   claim: Claim & { endpointId: string; webhookEventId: number },
   share: EndpointShare,
-): Promise<{ again: Date | undefined; busy: boolean; call: WebhookCall | undefined }> {
-  const [row] = await sql<{ again: Date | null; busy: boolean; call: WebhookCall | null }[]>`
-    select t.again, t.busy,
+): Promise<{ again: Date | undefined; waitMs: number; call: WebhookCall | undefined }> {
+  const [row] = await sql<{ again: Date | null; wait_ms: number | null; call: WebhookCall | null }[]>`
+    select t.again, t.wait_ms,
            (select json_build_object(
                      'messageId', e.message_id, 'type', e.type, 'payload', e.payload, 'url', w.url,
                      'secrets', array_remove(array[w.secret, case when w.previous_secret_until > now() then w.previous_secret end], null),
@@ -45,14 +45,8 @@ export async function takeTurn(
              where e.id = ${claim.webhookEventId} and w.id = ${claim.endpointId}) as call
       from webhook_take_turn(${claim.endpointId}, ${claim.lease}, ${share.holdSeconds}, ${share.concurrency},
                              ${share.perSecond}, ${share.windowMs}) t`;
-  return { again: row?.again ?? undefined, busy: row?.busy ?? false, call: row?.call ?? undefined };
+  return { again: row?.again ?? undefined, waitMs: row?.wait_ms ?? 0, call: row?.call ?? undefined };
 }
-
-/** The call under `lease` is over: the endpoint's turn goes to the next. */
-export async function giveTurn(sql: postgres.Sql, endpointId: string, lease: string): Promise<void> {
-  await sql`select webhook_give_turn(${endpointId}, ${lease})`;
-}
-
 
 /**
  * A failed attempt's mark on its endpoint, in one statement: it starts a failing streak or, after

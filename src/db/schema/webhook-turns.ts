@@ -4,14 +4,14 @@ import { webhookEndpoints } from "./webhook-endpoints.js";
 /**
  * Each endpoint's share of calls, counted in the store so that it holds across every worker
  * process (DESIGN.md invariant 10): the calls in flight (the claims' leases, each until it ends)
- * and the calls started within the last window. Taken and given back only by the functions of
- * migration 0010 (`webhook_take_turn`, `webhook_give_turn`), under the row's lock.
+ * and the last start, which the next is spaced from. Taken by `webhook_take_turn` (migration
+ * 0012) and given back by the trigger on a call's recorded outcome, under the row's lock.
  */
 export const webhookTurns = pgTable("webhook_turns", {
   endpointId: uuid("endpoint_id")
     .primaryKey()
     .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
-  /** Starts within the last window, oldest first. */
+  /** The last start given (migration 0012; 0010 kept the window's, oldest first). */
   starts: timestamp("starts", { withTimezone: true }).array().notNull().default([]),
   /** The leases of the calls in flight, and when each stops counting (a killed worker's). */
   leases: uuid("leases").array().notNull().default([]),
