@@ -1,15 +1,10 @@
 import type postgres from "postgres";
-import type { SignupFields } from "./signup.js";
+import { asksForConfirmation, type ConfirmationGaps, type SignupFields } from "./signup.js";
 import type { ScheduledDelivery } from "./deliveries.js";
 
 /** Double opt-in: the SQL behind confirmation requests, and the purge of the unconfirmed. */
 
-export interface ConfirmationRequest extends SignupFields {
-  /** A pending address asking again gets a new email at most this often. */
-  pendingGapSeconds: number;
-  /** An unsubscribed address asking to come back gets a confirmation at most this often. */
-  returningGapSeconds: number;
-}
+export type ConfirmationRequest = SignupFields & ConfirmationGaps;
 
 /**
  * ONE statement, like the plain signup: a new address is stored pending with its consent record
@@ -31,18 +26,10 @@ export async function requestConfirmation(sql: postgres.Sql, r: ConfirmationRequ
       on conflict (email) do nothing
       returning id
     ), known as (
-      update subscribers
+      update subscribers s
          set confirmation_requested_at = now(), updated_at = now(), last_signup_at = now()
-       where email = ${r.email}
-         and erased_at is null
-         and (   (status = 'pending'
-                  and (confirmation_requested_at is null
-                       or confirmation_requested_at < now() - make_interval(secs => ${r.pendingGapSeconds})))
-              or (status = 'unsubscribed'
-                  and (confirmation_requested_at is null
-                       or confirmation_requested_at <= left_at  -- the first request since leaving
-                       or confirmation_requested_at < now() - make_interval(secs => ${r.returningGapSeconds}))))
-      returning id
+       where s.email = ${r.email} and ${asksForConfirmation(sql, r)}
+      returning s.id
     ), touched as (
       -- Every other known address is written too (only its last_signup_at), so a signup commits a
       -- write whether or not the address is known: the time taken tells nothing (issue 17).
