@@ -169,10 +169,7 @@ export function appDeps(deps: Deps): AppDeps {
     logger: deps.logger,
     allowedOrigins: deps.config.allowedOrigins,
     subscribe: {
-      sql: deps.db.sql,
-      queues: deps.queues,
-      logger: deps.logger,
-      sequence: deps.sequence,
+      ...activationDeps(deps),
       limiter: deps.limiter,
       trustProxy: deps.config.trustProxy,
       doubleOptIn: deps.config.doubleOptIn,
@@ -181,33 +178,17 @@ export function appDeps(deps: Deps): AppDeps {
     },
     pages: pageSettings(deps.config),
     guide: {
+      ...readerPageDeps(deps),
       sql: deps.db.sql,
-      signals: deps.signals,
-      appSecret: deps.config.appSecret,
       pdf: deps.guidePdf,
-      pages: pageSettings(deps.config),
       freshLinkLimiter: deps.freshLinkLimiter,
       freshLink: { sql: deps.db.sql, queues: deps.queues, logger: deps.logger },
-      trustProxy: deps.config.trustProxy,
       logger: deps.logger,
     },
-    unsubscribe: { ...pageDeps(deps), signals: deps.signals },
-    checkIn: {
-      checkIn: activationDeps(deps),
-      signals: deps.signals,
-      appSecret: deps.config.appSecret,
-      publicUrl: deps.config.publicUrl,
-      pages: pageSettings(deps.config),
-      trustProxy: deps.config.trustProxy,
-    },
-    links: {
-      appSecret: deps.config.appSecret,
-      links: { bookingUrl: deps.config.links.bookingUrl, toolsUrl: deps.config.links.toolsUrl, supplementUrl: deps.config.links.supplementUrl, reading: deps.config.links.reading },
-      signals: deps.signals,
-      pages: pageSettings(deps.config),
-      trustProxy: deps.config.trustProxy,
-    },
-    confirm: { ...pageDeps(deps), publicUrl: deps.config.publicUrl },
+    unsubscribe: { ...readerPageDeps(deps), activation: activationDeps(deps) },
+    checkIn: { ...readerPageDeps(deps), checkIn: activationDeps(deps) },
+    links: { ...readerPageDeps(deps), links: deps.config.links },
+    confirm: { ...readerPageDeps(deps), activation: activationDeps(deps) },
     webhooks: {
       db: deps.db.db,
       queues: deps.queues,
@@ -254,13 +235,14 @@ export function activationDeps(deps: Deps): ActivationDeps {
   return { sql: deps.db.sql, queues: deps.queues, logger: deps.logger, sequence: deps.sequence, schedule: scheduleSettings(deps.config) };
 }
 
-function pageDeps(deps: Deps) {
+/** What every route behind a link in our emails shares: the token key, the pages, the signals. */
+function readerPageDeps(deps: Deps) {
   return {
-    activation: activationDeps(deps),
     appSecret: deps.config.appSecret,
     publicUrl: deps.config.publicUrl,
     pages: pageSettings(deps.config),
     trustProxy: deps.config.trustProxy,
+    signals: deps.signals,
   };
 }
 
