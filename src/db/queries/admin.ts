@@ -196,20 +196,13 @@ export async function insertAudit(db: Database, e: AuditEntry): Promise<void> {
   });
 }
 
-export type AuditListItem = Pick<AdminAuditRow, "id" | "at" | "actor" | "clientAddress" | "action" | "subscriberId" | "detail">;
+/** Every column of the audit: the page shows them all. */
+export type AuditListItem = AdminAuditRow;
 
 /** One page of the audit, newest first, before the row with id `before`. */
 export async function auditPage(db: Database, before: number | undefined, limit: number): Promise<AuditListItem[]> {
   return db
-    .select({
-      id: adminAudit.id,
-      at: adminAudit.at,
-      actor: adminAudit.actor,
-      clientAddress: adminAudit.clientAddress,
-      action: adminAudit.action,
-      subscriberId: adminAudit.subscriberId,
-      detail: adminAudit.detail,
-    })
+    .select()
     .from(adminAudit)
     .where(before === undefined ? undefined : lt(adminAudit.id, before))
     .orderBy(desc(adminAudit.id))
