@@ -20,10 +20,6 @@ import {
 } from "../notify/endpoints.js";
 import { deliveriesQuerySchema, deliveryIdParam, endpointIdParam, refusalError, type WebhookAdminDeps } from "./webhook-endpoints-api.js";
 
-export interface WebhookPageDeps extends WebhookAdminDeps {
-  clinicName: string;
-}
-
 /** What the pages say after each action (the redirect carries ?done=ACTION&ok=0|1, never free text). */
 const DONE = {
   test: { ok: "A test call is on its way: it is at the top of the log below.", failed: "The endpoint is disabled: enable it first." },
@@ -71,7 +67,7 @@ const LOCAL_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,3})?)?$/;
  * endpoint and rotating a secret answer with the page itself, not a redirect: the secret is shown
  * this once and must never travel in a URL.
  */
-export function adminWebhookPages(deps: WebhookPageDeps, auth: MiddlewareHandler<AdminEnv>) {
+export function adminWebhookPages(deps: WebhookAdminDeps & { clinicName: string }, auth: MiddlewareHandler<AdminEnv>) {
   const who = (c: Context<AdminEnv>) => adminActor(c, deps.trustProxy);
   const listPage = async (c: Context<AdminEnv>, props: Partial<Parameters<typeof WebhooksPage>[0]>, status: 200 | 201 | 400 = 200) =>
     c.html(
