@@ -29,8 +29,6 @@ const DONE = {
   "replay-failures": { ok: "Failed and cancelled calls are sent again:", failed: "The endpoint is disabled: enable it first." },
 } as const satisfies Record<string, { ok: string; failed: string }>;
 
-type Done = keyof typeof DONE;
-
 /** The action's flash; a replay of failures says how many went again. */
 function flash(c: Context): Flash | undefined {
   const said = flashFrom((name) => c.req.query(name), DONE);
@@ -82,7 +80,7 @@ export function adminWebhookPages(deps: WebhookAdminDeps & { clinicName: string 
       status,
     );
   /** Back to a page with the action's flash; a refusal other than "disabled" is the error it is. */
-  const after = (c: Context, to: string, action: Done, outcome: Outcome<unknown>, extra = "") => {
+  const after = (c: Context, to: string, action: keyof typeof DONE, outcome: Outcome<unknown>, extra = "") => {
     if (!("ok" in outcome) && outcome.refused !== "conflict") throw refusalError(outcome);
     return c.redirect(`${to}?done=${action}&ok=${"ok" in outcome ? 1 : 0}${extra}`, 303);
   };

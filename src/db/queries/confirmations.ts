@@ -4,8 +4,6 @@ import type { ScheduledDelivery } from "./deliveries.js";
 
 /** Double opt-in: the SQL behind confirmation requests, and the purge of the unconfirmed. */
 
-export type ConfirmationRequest = SignupFields & ConfirmationGaps;
-
 /**
  * ONE statement, like the plain signup: a new address is stored pending with its consent record
  * and a confirmation message (a row of kind 'confirmation', due now); a known pending address gets another; a known
@@ -15,7 +13,7 @@ export type ConfirmationRequest = SignupFields & ConfirmationGaps;
  * racing requests cannot both pass; a new address is decided by the unique index, as in signup.
  * Returns the confirmation messages created (none when nothing is to be sent).
  */
-export async function requestConfirmation(sql: postgres.Sql, r: ConfirmationRequest): Promise<ScheduledDelivery[]> {
+export async function requestConfirmation(sql: postgres.Sql, r: SignupFields & ConfirmationGaps): Promise<ScheduledDelivery[]> {
   return sql<ScheduledDelivery[]>`
     with created as (
       insert into subscribers (email, first_name, timezone, source, utm_source, utm_medium, utm_campaign,
