@@ -42,15 +42,8 @@ const INSIDE: readonly (readonly [string, string])[] = [
 /** Query-string fields the form carries through as hidden inputs (campaign attribution). */
 const CARRIED = ["source", "utm_source", "utm_medium", "utm_campaign"] as const;
 
-export interface SignupFormValues {
-  email?: string;
-  firstName?: string;
-  timezone?: string;
-  source?: string;
-  utm_source?: string;
-  utm_medium?: string;
-  utm_campaign?: string;
-}
+/** What the form is filled with: the reader's entries and the carried attribution. */
+export type SignupFormValues = Partial<Record<"email" | "firstName" | "timezone" | (typeof CARRIED)[number], string>>;
 
 /** The values a page starts with: attribution from the query string (GET /?utm_source=…). */
 export function valuesFromQuery(query: Record<string, string | undefined>, fallbackSource?: string): SignupFormValues {
