@@ -69,12 +69,7 @@ export function createGuidePdfStore(settings: GuidePdfSettings): GuidePdfStore {
       if (!isPdf(bytes)) throw new Error(`GUIDE_PDF_PATH does not point at a PDF file: ${settings.pdfPath}`);
       source = "file";
     } else {
-      bytes = await buildGuidePdf({
-        clinicName: settings.clinicName,
-        bookingUrl: settings.bookingUrl,
-        reading: settings.reading,
-        care: settings.care,
-      });
+      bytes = await buildGuidePdf(settings);
       source = "built";
     }
     const ms = Math.round(performance.now() - started);
