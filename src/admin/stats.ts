@@ -2,6 +2,7 @@ import type postgres from "postgres";
 import { z } from "zod";
 import type { SequenceDefinition } from "../campaign/sequence.js";
 import { readStatsRows, type CohortFilter, type Counters } from "../db/queries/stats.js";
+import { ROLLUP_COUNTERS } from "../db/stats-functions.js";
 
 /**
  * GET /admin/api/stats: the shape DESIGN.md fixes, plus extra fields. Every number counts a
@@ -49,13 +50,7 @@ export function filterFromQuery(q: z.infer<typeof statsQuerySchema>): CohortFilt
   return filter;
 }
 
-const ZERO = (): Counters =>
-  ({
-    subscribers: 0, pending: 0, active: 0, completed: 0, unsubscribed: 0, bounced: 0, complained: 0, confirmed: 0,
-    downloads: 0, downloaders: 0, sent: 0, delivered: 0, opened: 0, clicked: 0, step_bounced: 0, step_complained: 0,
-    failed: 0, left_after: 0, automated_downloads: 0, automated_clicks: 0, answered_better: 0, answered_same: 0,
-    answered_worse: 0, booked: 0, booking_clicked: 0,
-  }) satisfies Counters;
+const ZERO = () => Object.fromEntries(ROLLUP_COUNTERS.map((c) => [c, 0])) as Counters;
 
 function stepStats(step: string, c: Counters) {
   return {
