@@ -1,6 +1,6 @@
 /**
  * Regenerates docs/emails/*.png: every email at a 375 px phone width, in Chromium, with the
- * worst-case sample props of src/mail/samples.ts (long personal links, every optional block).
+ * worst-case sample props of tests/support/email-samples.ts (long personal links, every optional block).
  * Not run by the tests. Usage: npx tsx scripts/email-screenshots.ts [--dark]
  * (CHROMIUM_PATH overrides /usr/bin/chromium).
  */
@@ -8,7 +8,7 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { chromium } from "playwright-core";
 import { renderEmail } from "../src/mail/render.js";
-import { SAMPLE_KEYS, SAMPLE_PROPS } from "../src/mail/samples.js";
+import { SAMPLE_KEYS, SAMPLE_PROPS } from "../tests/support/email-samples.js";
 
 const dark = process.argv.includes("--dark");
 const out = path.resolve("docs/emails");

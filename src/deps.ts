@@ -1,13 +1,12 @@
 import path from "node:path";
 import type { Config } from "./config.js";
 import type { Logger } from "./logger.js";
-import { createDb, type DbHandle } from "./db/client.js";
+import { createDb } from "./db/client.js";
 import { createOutboxTransport } from "./mail/outbox-transport.js";
 import { createResendTransport } from "./mail/resend-transport.js";
-import type { Transport } from "./mail/transport.js";
 import { Queues } from "./queue/queues.js";
-import { createRateLimiter, createSignupLimiter, type CredentialLimiter, type RateLimiter } from "./queue/rate-limiter.js";
-import { createGuidePdfStore, type GuidePdfStore } from "./guide/pdf.js";
+import { createRateLimiter, createSignupLimiter } from "./queue/rate-limiter.js";
+import { createGuidePdfStore } from "./guide/pdf.js";
 import type { PageSettings } from "./pages/layout.js";
 import { SignupBatcher } from "./campaign/signup-batcher.js";
 import { RenderCache } from "./mail/render-cache.js";
@@ -21,11 +20,11 @@ import { confirmationMessages } from "./campaign/confirmation-messages.js";
 import { freshLinkMessages } from "./guide/fresh-link.js";
 import { webhookCalls } from "./notify/webhook-calls.js";
 import type { EndpointShare } from "./db/queries/webhook-calls.js";
-import { createWebhookHttp, type WebhookHttp } from "./notify/webhook-http.js";
-import { secretBox, type SecretBox } from "./notify/secret-box.js";
+import { createWebhookHttp } from "./notify/webhook-http.js";
+import { secretBox } from "./notify/secret-box.js";
 import { systemResolve } from "./notify/public-address.js";
 import type { AppDeps } from "./app.js";
-import { createProcessMetrics, instrumentTransport, type ProcessMetrics } from "./metrics/process-metrics.js";
+import { createProcessMetrics, instrumentTransport } from "./metrics/process-metrics.js";
 import type { AdminRouteDeps } from "./routes/admin.js";
 import type { ActivationDeps } from "./campaign/activate.js";
 import { createWebhookVerifier } from "./feedback/verify.js";
@@ -43,34 +42,7 @@ import { LinkSignals } from "./signals/signals.js";
 export type ReadyConfig = Config & { databaseUrl: string; appSecret: string; developmentAdmin?: boolean };
 
 /** Everything long-lived, built once and passed in; nothing is a module singleton. */
-export interface Deps {
-  config: ReadyConfig;
-  logger: Logger;
-  db: DbHandle;
-  queues: Queues;
-  transport: Transport;
-  limiter: RateLimiter;
-  /** "Mail me a fresh link" requests per client (POST /guide/fresh-link). */
-  freshLinkLimiter: RateLimiter;
-  /** The guide PDF, built (or read from GUIDE_PDF_PATH) once per process. */
-  guidePdf: GuidePdfStore;
-  sequence: SequenceDefinition;
-  /** This process's Prometheus counters (provider latency, reconciler repairs); see /metrics. */
-  metrics: ProcessMetrics;
-  /** Admin-token guesses per client address on the login form. */
-  adminLoginLimiter: CredentialLimiter;
-  /** Failed Bearer checks per client address: a budget apart from the login form's (src/http/admin-auth.ts). */
-  adminBearerLimiter: CredentialLimiter;
-  /** Group commit of new signups (src/campaign/signup-batcher.ts). */
-  signups: SignupBatcher;
-  /** One-time admin login links, only with a development admin token (src/admin/dev-login.ts). */
-  devLogin: DevLoginLinks | undefined;
-  /** Outgoing webhooks: the address-checked HTTP client and the sealed secrets. */
-  webhooks: { http: WebhookHttp; secrets: SecretBox };
-  /** Every fetch of our emails' links, judged a person's or a machine's (src/signals/). */
-  signals: LinkSignals;
-  close(): Promise<void>;
-}
+export type Deps = ReturnType<typeof createDeps>;
 
 /**
  * Each endpoint's share, summed over every worker process: enough for any CRM or no-code tool.
@@ -87,7 +59,7 @@ export function createDeps(
   config: ReadyConfig,
   logger: Logger,
   overrides: { queues?: Queues; sequence?: SequenceDefinition } = {},
-): Deps {
+) {
   const db = createDb(config.databaseUrl, config.databasePoolSize);
   const queues =
     overrides.queues ??
@@ -197,10 +169,7 @@ export function appDeps(deps: Deps): AppDeps {
     logger: deps.logger,
     allowedOrigins: deps.config.allowedOrigins,
     subscribe: {
-      sql: deps.db.sql,
-      queues: deps.queues,
-      logger: deps.logger,
-      sequence: deps.sequence,
+      ...activationDeps(deps),
       limiter: deps.limiter,
       trustProxy: deps.config.trustProxy,
       doubleOptIn: deps.config.doubleOptIn,
@@ -209,33 +178,17 @@ export function appDeps(deps: Deps): AppDeps {
     },
     pages: pageSettings(deps.config),
     guide: {
+      ...readerPageDeps(deps),
       sql: deps.db.sql,
-      signals: deps.signals,
-      appSecret: deps.config.appSecret,
       pdf: deps.guidePdf,
-      pages: pageSettings(deps.config),
       freshLinkLimiter: deps.freshLinkLimiter,
       freshLink: { sql: deps.db.sql, queues: deps.queues, logger: deps.logger },
-      trustProxy: deps.config.trustProxy,
       logger: deps.logger,
     },
-    unsubscribe: { ...pageDeps(deps), signals: deps.signals },
-    checkIn: {
-      checkIn: activationDeps(deps),
-      signals: deps.signals,
-      appSecret: deps.config.appSecret,
-      publicUrl: deps.config.publicUrl,
-      pages: pageSettings(deps.config),
-      trustProxy: deps.config.trustProxy,
-    },
-    links: {
-      appSecret: deps.config.appSecret,
-      links: { bookingUrl: deps.config.links.bookingUrl, toolsUrl: deps.config.links.toolsUrl, supplementUrl: deps.config.links.supplementUrl, reading: deps.config.links.reading },
-      signals: deps.signals,
-      pages: pageSettings(deps.config),
-      trustProxy: deps.config.trustProxy,
-    },
-    confirm: { ...pageDeps(deps), publicUrl: deps.config.publicUrl },
+    unsubscribe: { ...readerPageDeps(deps), activation: activationDeps(deps) },
+    checkIn: { ...readerPageDeps(deps), checkIn: activationDeps(deps) },
+    links: { ...readerPageDeps(deps), links: deps.config.links },
+    confirm: { ...readerPageDeps(deps), activation: activationDeps(deps) },
     webhooks: {
       db: deps.db.db,
       queues: deps.queues,
@@ -282,13 +235,14 @@ export function activationDeps(deps: Deps): ActivationDeps {
   return { sql: deps.db.sql, queues: deps.queues, logger: deps.logger, sequence: deps.sequence, schedule: scheduleSettings(deps.config) };
 }
 
-function pageDeps(deps: Deps) {
+/** What every route behind a link in our emails shares: the token key, the pages, the signals. */
+function readerPageDeps(deps: Deps) {
   return {
-    activation: activationDeps(deps),
     appSecret: deps.config.appSecret,
     publicUrl: deps.config.publicUrl,
     pages: pageSettings(deps.config),
     trustProxy: deps.config.trustProxy,
+    signals: deps.signals,
   };
 }
 

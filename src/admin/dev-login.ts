@@ -9,8 +9,6 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypt
  */
 export const LINK_MINUTES = 15;
 
-export type DevLoginCheck = { ok: true } | { ok: false; reason: "malformed" | "bad-signature" | "expired" | "used" };
-
 export class DevLoginLinks {
   private readonly key: Buffer;
   /** Nonces minted here and not used yet, with their expiry (unix seconds). */
@@ -31,7 +29,7 @@ export class DevLoginLinks {
   }
 
   /** Checks a link and, when it is good, spends it: the same link never passes twice. */
-  redeem(link: string, now = Date.now()): DevLoginCheck {
+  redeem(link: string, now = Date.now()): { ok: true } | { ok: false; reason: "malformed" | "bad-signature" | "expired" | "used" } {
     const match = /^([A-Za-z0-9_-]{22})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(link);
     if (!match) return { ok: false, reason: "malformed" };
     const [, nonce = "", expiry = "", mac = ""] = match;

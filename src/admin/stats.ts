@@ -2,6 +2,7 @@ import type postgres from "postgres";
 import { z } from "zod";
 import type { SequenceDefinition } from "../campaign/sequence.js";
 import { readStatsRows, type CohortFilter, type Counters } from "../db/queries/stats.js";
+import { ROLLUP_COUNTERS } from "../db/stats-functions.js";
 
 /**
  * GET /admin/api/stats: the shape DESIGN.md fixes, plus extra fields. Every number counts a
@@ -9,61 +10,11 @@ import { readStatsRows, type CohortFilter, type Counters } from "../db/queries/s
  * source/UTM values — and is exact against the base tables at the moment of the read
  * (docs/admin-and-stats.md "The stats: what each number means" defines each one).
  */
+export type CampaignStats = Awaited<ReturnType<typeof campaignStats>>;
+
 export interface StatsDeps {
   sql: postgres.Sql;
   sequence: SequenceDefinition;
-}
-
-export interface StepStats {
-  step: string;
-  sent: number;
-  delivered: number;
-  opened: number;
-  clicked: number;
-  automatedClicks: number;
-  bounced: number;
-  complained: number;
-  failed: number;
-  unsubscribed: number;
-}
-
-export interface SourceStats {
-  source: string | null;
-  utmSource: string | null;
-  utmMedium: string | null;
-  utmCampaign: string | null;
-  signups: number;
-  confirmed: number;
-  active: number;
-  guideDownloaders: number;
-  emailsClicked: number;
-  unsubscribed: number;
-  booked: number;
-}
-
-export interface CampaignStats {
-  subscribers: {
-    total: number;
-    pending: number;
-    active: number;
-    completed: number;
-    unsubscribed: number;
-    bounced: number;
-    complained: number;
-    confirmed: number;
-  };
-  guide: { downloads: number; uniqueSubscribers: number; automated: number };
-  steps: StepStats[];
-  signupsByDay: { date: string; count: number }[];
-  unsubscribedBeforeFirstEmail: number;
-  retiredSteps: StepStats[];
-  sources: SourceStats[];
-  checkIn: { asked: number; better: number; same: number; worse: number; unanswered: number };
-  conversions: { booked: number };
-  bookingClicks: number;
-  estimates: { "steps.opened": string };
-  filter: CohortFilter;
-  generatedAt: string;
 }
 
 const day = z
@@ -99,15 +50,9 @@ export function filterFromQuery(q: z.infer<typeof statsQuerySchema>): CohortFilt
   return filter;
 }
 
-const ZERO = (): Counters =>
-  ({
-    subscribers: 0, pending: 0, active: 0, completed: 0, unsubscribed: 0, bounced: 0, complained: 0, confirmed: 0,
-    downloads: 0, downloaders: 0, sent: 0, delivered: 0, opened: 0, clicked: 0, step_bounced: 0, step_complained: 0,
-    failed: 0, left_after: 0, automated_downloads: 0, automated_clicks: 0, answered_better: 0, answered_same: 0,
-    answered_worse: 0, booked: 0, booking_clicked: 0,
-  }) satisfies Counters;
+const ZERO = () => Object.fromEntries(ROLLUP_COUNTERS.map((c) => [c, 0])) as Counters;
 
-function stepStats(step: string, c: Counters): StepStats {
+function stepStats(step: string, c: Counters) {
   return {
     step,
     sent: c.sent,
@@ -122,7 +67,7 @@ function stepStats(step: string, c: Counters): StepStats {
   };
 }
 
-export async function campaignStats(deps: StatsDeps, filter: CohortFilter, now = new Date()): Promise<CampaignStats> {
+export async function campaignStats(deps: StatsDeps, filter: CohortFilter, now = new Date()) {
   const rows = await readStatsRows(deps.sql, filter);
   const people = rows.byStep.get("") ?? ZERO();
   const sequenceKeys = deps.sequence.steps.map((s) => s.key as string);
@@ -178,7 +123,7 @@ export async function campaignStats(deps: StatsDeps, filter: CohortFilter, now =
 }
 
 /** Readers asked, and how the ones who answered feel now (an answer without the email, impossible, is not "unanswered"). */
-function checkInStats(asked: number, c: Counters): CampaignStats["checkIn"] {
+function checkInStats(asked: number, c: Counters) {
   const answered = c.answered_better + c.answered_same + c.answered_worse;
   return { asked, better: c.answered_better, same: c.answered_same, worse: c.answered_worse, unanswered: Math.max(0, asked - answered) };
 }

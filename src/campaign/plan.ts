@@ -23,11 +23,6 @@ export interface FinishedStep {
   finishedAt: Date;
 }
 
-export interface PlannedStep {
-  step: SequenceStep;
-  dueAt: Date;
-}
-
 /** The reader's latest answer to the check-in (the latest wins). */
 export interface Answer {
   answer: CheckInAnswer;
@@ -48,7 +43,7 @@ export function planNext(
   settings: ScheduleSettings,
   timeZone: string | null,
   answer?: Answer,
-): PlannedStep | undefined {
+): { step: SequenceStep; dueAt: Date } | undefined {
   const targets = branchTargets(sequence);
   const line = sequence.steps.filter((s) => !targets.has(s.key));
   let position = -1;

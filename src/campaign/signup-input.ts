@@ -16,6 +16,9 @@ const optionalText = (max: number) =>
     .optional()
     .transform((v) => (v ? v : undefined));
 
+/** The campaign labels' limits; the landing page cuts a carried value to them, so it stays valid. */
+export const LABEL_MAX = { source: 100, utm_source: 200, utm_medium: 200, utm_campaign: 200 } as const;
+
 /** Longer than any first name people use, short enough that it cannot carry a message. */
 export const FIRST_NAME_MAX = 40;
 
@@ -109,10 +112,10 @@ export const signupSchema = z.object({
   timezone: optionalText(64).refine((v) => v === undefined || isValidTimeZone(v), {
     message: "must be an IANA time zone such as Europe/Lisbon",
   }),
-  source: optionalText(100),
-  utm_source: optionalText(200),
-  utm_medium: optionalText(200),
-  utm_campaign: optionalText(200),
+  source: optionalText(LABEL_MAX.source),
+  utm_source: optionalText(LABEL_MAX.utm_source),
+  utm_medium: optionalText(LABEL_MAX.utm_medium),
+  utm_campaign: optionalText(LABEL_MAX.utm_campaign),
   // Honeypot: people never see it, bots fill it in.
   website: z.string().optional(),
 });

@@ -33,15 +33,14 @@ export const MATCH_GRACE_MS = 60_000;
 export async function processEvent(
   deps: ProcessDeps,
   eventId: number,
-  options: { finalAttempt: boolean; now?: Date },
+  options: { finalAttempt: boolean },
 ): Promise<EventOutcome> {
   const event = await loadEmailEvent(deps.sql, eventId);
   if (!event) return { kind: "skipped", reason: "event is gone" };
   if (event.processedAt) return { kind: "skipped", reason: "already processed" };
 
   const match = event.providerMessageId ? await findMessage(deps.sql, event.providerMessageId) : undefined;
-  const now = options.now ?? new Date();
-  if (!match && event.providerMessageId && !options.finalAttempt && now.getTime() - event.occurredAt.getTime() < MATCH_GRACE_MS) {
+  if (!match && event.providerMessageId && !options.finalAttempt && Date.now() - event.occurredAt.getTime() < MATCH_GRACE_MS) {
     return { kind: "retry", message: "no email with this message id yet" };
   }
 

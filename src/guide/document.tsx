@@ -16,11 +16,6 @@ export interface GuideLinks {
   reading?: RelatedReading | undefined;
 }
 
-export interface GuideDocumentProps extends GuideLinks {
-  content: GuideContent;
-  clinicName: string;
-}
-
 /** The calm palette of the emails (emails/components/styles.ts), plus a warm tone for warnings. */
 const color = {
   ink: "#2c3a39",
@@ -330,7 +325,7 @@ function Footer({ clinicName, title }: { clinicName: string; title: string }) {
   );
 }
 
-export function GuideDocument({ content, clinicName, bookingUrl, reading }: GuideDocumentProps) {
+export function GuideDocument({ content, clinicName, bookingUrl, reading }: GuideLinks & { content: GuideContent; clinicName: string }) {
   const sections = content.sections;
   const toc = [
     ...sections.map((x) => x.heading),

@@ -9,6 +9,7 @@ import { envelope } from "../outbound/envelope.js";
 import { guideUrl, unsubscribeUrl } from "../campaign/links.js";
 import { requestFreshLinkEmail } from "../db/queries/guide.js";
 import type { EmailKindDefinition } from "../outbound/kind.js";
+import type { ClaimedMessage } from "../db/queries/deliveries.js";
 
 /**
  * "Mail me a fresh link", from an expired guide link. The page answers the same whatever the
@@ -36,47 +37,35 @@ export async function requestFreshGuideLink(deps: FreshLinkRequestDeps, email: s
   if (row) setImmediate(() => void enqueueAfterCommit(deps, [row]));
 }
 
-export interface FreshLinkRecipient {
-  freshLinkId: number;
-  subscriberId: string;
-  email: string;
-  firstName: string | null;
-  /** The request time: the new link's 30 days count from it, so a retry renders the same email. */
-  requestedAt: Date;
-}
-
-export async function composeFreshLinkEmail(s: ComposeSettings, to: FreshLinkRecipient): Promise<OutgoingEmail> {
-  const unsubscribe = unsubscribeUrl(s, to.subscriberId, to.freshLinkId);
+/**
+ * Renders the fresh-link email of its row, a pure function of it: the new link's 30 days count
+ * from the request (the row's due time), so a retry renders the same email. Not a step of the
+ * sequence: tagged apart (step=fresh-link) so the per-step stats never count it; one key per row,
+ * so a retry is a replay and a new request an hour later a new email.
+ */
+export async function composeFreshLinkEmail(
+  s: ComposeSettings,
+  m: Pick<ClaimedMessage & { kind: "fresh-link" }, "id" | "subscriberId" | "email" | "firstName" | "dueAt">,
+): Promise<OutgoingEmail> {
+  const unsubscribe = unsubscribeUrl(s, m.subscriberId, m.id);
   const rendered = await renderEmail("fresh-link", {
-    firstName: to.firstName,
-    guideUrl: guideUrl(s, to.subscriberId, to.requestedAt, to.freshLinkId),
+    firstName: m.firstName,
+    guideUrl: guideUrl(s, m.subscriberId, m.dueAt, m.id),
     validDays: s.guideLinkTtlDays,
     unsubscribeUrl: unsubscribe,
     postalAddress: s.postalAddress,
     clinicName: s.clinicName,
     care: s.care,
   });
-  // Not a step of the sequence: tagged apart (step=fresh-link) so the per-step stats never count it;
-  // one key per row, so a retry is a replay and a new request an hour later a new email.
-  return envelope(s, { kind: "fresh-link", id: to.freshLinkId, subscriberId: to.subscriberId }, to.email, rendered, unsubscribe);
+  return envelope(s, { kind: "fresh-link", id: m.id, subscriberId: m.subscriberId }, m.email, rendered, unsubscribe);
 }
 
-/**
- * The fresh guide link as a kind of message (src/outbound/kind.ts). Not a step of the sequence:
- * tagged apart, so the per-step stats never count it.
- */
+/** The fresh guide link as a kind of message (src/outbound/kind.ts). */
 export function freshLinkMessages(compose: ComposeSettings): EmailKindDefinition<"fresh-link"> {
   return {
     kind: "fresh-link",
     channel: "email",
     batchable: false,
-    compose: (m) =>
-      composeFreshLinkEmail(compose, {
-        freshLinkId: m.id,
-        subscriberId: m.subscriberId,
-        email: m.email,
-        firstName: m.firstName,
-        requestedAt: m.dueAt,
-      }),
+    compose: (m) => composeFreshLinkEmail(compose, m),
   };
 }

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { createElement } from "react";
 import type { Logger } from "../logger.js";
 import type { CareContacts } from "../../emails/props.js";
-import { guideContent, type GuideContent } from "./content.js";
+import { guideContent } from "./content.js";
 import type { GuideLinks } from "./document.js";
 
 /** The PDF served at GET /guide/:token, with what the response headers need. */
@@ -16,14 +16,14 @@ export interface GuidePdf {
  * here, on first use, not at start: the worker process never needs it (≈ 0.35 s and tens of MB).
  */
 export async function buildGuidePdf(
-  options: { clinicName: string; content?: GuideContent; care?: CareContacts | undefined } & GuideLinks,
+  options: { clinicName: string; care?: CareContacts | undefined } & GuideLinks,
 ): Promise<Buffer> {
   const [{ renderToBuffer }, { GuideDocument }] = await Promise.all([
     import("@react-pdf/renderer"),
     import("./document.js"),
   ]);
   const element = createElement(GuideDocument, {
-    content: options.content ?? guideContent(options.care),
+    content: guideContent(options.care),
     clinicName: options.clinicName,
     bookingUrl: options.bookingUrl,
     reading: options.reading,
@@ -69,12 +69,7 @@ export function createGuidePdfStore(settings: GuidePdfSettings): GuidePdfStore {
       if (!isPdf(bytes)) throw new Error(`GUIDE_PDF_PATH does not point at a PDF file: ${settings.pdfPath}`);
       source = "file";
     } else {
-      bytes = await buildGuidePdf({
-        clinicName: settings.clinicName,
-        bookingUrl: settings.bookingUrl,
-        reading: settings.reading,
-        care: settings.care,
-      });
+      bytes = await buildGuidePdf(settings);
       source = "built";
     }
     const ms = Math.round(performance.now() - started);

@@ -54,13 +54,8 @@ export async function startAdminSession(c: Context, token: string, s: AdminSessi
   });
 }
 
-interface SessionCookie {
-  id: string;
-  issuedAt: number;
-}
-
 /** The signed cookie's id and issue time (ms), when its signature holds and it has not expired. */
-async function sessionCookie(c: Context, token: string, s: AdminSessionSettings, now: number): Promise<SessionCookie | undefined> {
+async function sessionCookie(c: Context, token: string, s: AdminSessionSettings, now: number): Promise<{ id: string; issuedAt: number } | undefined> {
   const value = await getSignedCookie(c, signingKey(token, s), sessionCookieName(s));
   if (typeof value !== "string") return undefined;
   // v1 cookies (no id, so not revocable one by one) are no longer accepted: their holder logs in again.

@@ -63,16 +63,9 @@ export function bodyLimit(options: { maxSize: number; onError: (c: Context) => R
 
 /** The app-wide middleware: each request's limit from BODY_LIMITS, 413 `payload_too_large` above it. */
 export function requestBodyLimits(): MiddlewareHandler {
-  const byLimit = new Map<number, MiddlewareHandler>();
-  const limiterFor = (maxBytes: number) => {
-    let limiter = byLimit.get(maxBytes);
-    if (!limiter) {
-      limiter = bodyLimit({ maxSize: maxBytes, onError: tooLarge(maxBytes) });
-      byLimit.set(maxBytes, limiter);
-    }
-    return limiter;
-  };
+  const sizes = [DEFAULT_BODY_BYTES, ...BODY_LIMITS.map((l) => l.maxBytes)];
+  const limiters = new Map(sizes.map((size) => [size, bodyLimit({ maxSize: size, onError: tooLarge(size) })]));
   return async function requestBodyLimit(c, next) {
-    return limiterFor(bodyLimitFor(c.req.path))(c, next);
+    return limiters.get(bodyLimitFor(c.req.path))!(c, next);
   };
 }

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { getConnInfo } from "@hono/node-server/conninfo";
+import type { LinkFetch, LinkSignals } from "../signals/signals.js";
 
 /**
  * The client's address for rate limits and the consent record. Behind a proxy we run
@@ -23,4 +24,9 @@ export function clientAddress(c: Context, trustProxy: boolean): string | undefin
 /** Who sent a request, as the consent record and the link signals keep it. */
 export function requester(c: Context, trustProxy: boolean) {
   return { ip: clientAddress(c, trustProxy), userAgent: c.req.header("user-agent") };
+}
+
+/** Records a fetch of one of our emails' links, with who sent it, for the signals (src/signals/). */
+export function recordFetch(c: Context, deps: { signals: LinkSignals; trustProxy: boolean }, fetch: Pick<LinkFetch, "link" | "subscriberId" | "deliveryId">) {
+  return deps.signals.record({ ...fetch, method: c.req.method, ...requester(c, deps.trustProxy) });
 }

@@ -55,13 +55,10 @@ export function createResendTransport(apiKey: string, baseUrl?: string): Transpo
   };
 }
 
-interface ProviderError {
-  statusCode?: number | null;
-  name?: string;
-  message?: string;
-}
-
-export function classifyError(error: ProviderError | null, headers: Record<string, string | undefined>): SendResult {
+export function classifyError(
+  error: { statusCode?: number | null; name?: string; message?: string } | null,
+  headers: Record<string, string | undefined>,
+): SendResult {
   const status = error?.statusCode ?? null;
   const message = `${status ?? "network"} ${error?.name ?? "error"}: ${error?.message ?? "no message"}`;
   if (status === 429) return { ok: false, kind: "rateLimited", message, retryAfterMs: retryAfterMs(headers) };

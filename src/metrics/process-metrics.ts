@@ -8,19 +8,13 @@ import { aroundCalls, type Transport } from "../mail/transport.js";
  * Metrics only the process doing the work can count (prom-client, one registry per process),
  * published to metric_snapshots for GET /metrics to add up (docs/admin-and-stats.md "Metrics").
  */
-export interface ProcessMetrics {
-  registry: Registry;
-  /** host:pid — this process's row in metric_snapshots. */
-  processKey: string;
-  providerDuration: Histogram<"transport" | "outcome">;
-  reconcilerRepairs: Counter<"kind">;
-  reconcilerRuns: Counter;
-}
+export type ProcessMetrics = ReturnType<typeof createProcessMetrics>;
 
-export function createProcessMetrics(): ProcessMetrics {
+export function createProcessMetrics() {
   const registry = new Registry();
   return {
     registry,
+    /** host:pid — this process's row in metric_snapshots. */
     processKey: `${hostname()}:${process.pid}`,
     providerDuration: new Histogram({
       name: "fur_provider_request_duration_seconds",

@@ -5,19 +5,17 @@ import type { WebhookExpansion } from "./expansion.js";
 /** The channel the triggers of drizzle/0007_webhook_event_batches.sql announce recorded events on. */
 export const WEBHOOK_EVENTS_CHANNEL = "webhook_events";
 
-export interface AnnouncementDeps {
-  sql: postgres.Sql;
-  logger: Logger;
-  expansion: Pick<WebhookExpansion, "kick" | "offer">;
-}
-
 /**
  * Webhook events are recorded by triggers inside whatever transaction changed a subscriber, so the
  * code that committed does not know one was; the triggers NOTIFY, which Postgres delivers only if
  * that transaction commits (docs/architecture.md "One webhook call"). On every (re)connect this
  * listener also catches up on what it may have missed while away.
  */
-export async function listenForWebhookEvents(deps: AnnouncementDeps): Promise<{ stop(): Promise<void> }> {
+export async function listenForWebhookEvents(deps: {
+  sql: postgres.Sql;
+  logger: Logger;
+  expansion: Pick<WebhookExpansion, "kick" | "offer">;
+}): Promise<{ stop(): Promise<void> }> {
   const catchUp = async () => {
     deps.expansion.kick();
     try {

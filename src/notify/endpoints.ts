@@ -50,8 +50,6 @@ export interface NewEndpoint {
   description?: string | null | undefined;
 }
 
-export type CreatedEndpoint = EndpointListItem & { secret: string };
-
 type AuditedDeps = Pick<EndpointDeps, "db" | "logger">;
 
 function audit(deps: AuditedDeps, who: Actor, action: string, detail: Record<string, unknown>): Promise<void> {
@@ -63,7 +61,7 @@ const hostOf = (url: string) => URL.parse(url)?.host ?? "";
 const notFound: Refusal = { refused: "not_found", message: "No such webhook endpoint." };
 const DISABLED = "The endpoint is disabled: enable it first.";
 
-export async function createEndpoint(deps: EndpointDeps, who: Actor, input: NewEndpoint): Promise<Outcome<CreatedEndpoint>> {
+export async function createEndpoint(deps: EndpointDeps, who: Actor, input: NewEndpoint): Promise<Outcome<EndpointListItem & { secret: string }>> {
   const url = input.url.trim();
   const check = await checkWebhookUrl(url, { allowPrivate: deps.allowPrivate, resolve: deps.resolve });
   if (!check.ok) return { refused: "invalid", field: "url", message: `url ${check.reason}` };

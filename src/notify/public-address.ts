@@ -123,8 +123,6 @@ export function literalAddress(hostname: string): string | undefined {
 
 export const MAX_WEBHOOK_URL_LENGTH = 2000;
 
-export type WebhookUrlCheck = { ok: true; url: URL } | { ok: false; reason: string };
-
 /**
  * What the admin API runs when an endpoint is created: the reason is one short sentence for a
  * 400 naming the field `url`. With `allowPrivate` (WEBHOOK_ALLOW_PRIVATE_URLS, for an n8n on the
@@ -135,7 +133,7 @@ export type WebhookUrlCheck = { ok: true; url: URL } | { ok: false; reason: stri
 export async function checkWebhookUrl(
   raw: string,
   options: { allowPrivate: boolean; resolve: Resolve },
-): Promise<WebhookUrlCheck> {
+): Promise<{ ok: true; url: URL } | { ok: false; reason: string }> {
   if (raw.length > MAX_WEBHOOK_URL_LENGTH) return { ok: false, reason: "must be at most 2,000 characters" };
   let url: URL;
   try {

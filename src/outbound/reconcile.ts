@@ -28,12 +28,6 @@ export interface ReconcileDeps {
   webhookEvents?: { kick(): void };
 }
 
-export interface ReconcileReport {
-  full: boolean;
-  enqueued: number;
-  repaired: number;
-}
-
 const PAGE = 1000;
 /** A message this late has had every chance to be picked up by its own job. */
 const OVERDUE_SECONDS = 120;
@@ -47,7 +41,7 @@ export class Reconciler {
 
   constructor(private readonly deps: ReconcileDeps) {}
 
-  async run(): Promise<ReconcileReport> {
+  async run() {
     const startedAt = new Date();
     const { sql, queues, leaseSeconds } = this.deps;
     try {

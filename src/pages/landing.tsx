@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import type { FC } from "hono/jsx";
 import { DEFAULT_CARE, reminderEmergency, reminderSameDay } from "../../emails/components/red-flags-wording.js";
 import { CONSENT_WORDING } from "../campaign/consent.js";
-import { FIRST_NAME_MAX, type SignupFieldError as SignupFormError } from "../campaign/signup-input.js";
+import { FIRST_NAME_MAX, LABEL_MAX, type SignupFieldError as SignupFormError } from "../campaign/signup-input.js";
 import { emailInput, Field, htmlPage, MEDICAL_DISCLAIMER, Notice, Shell, type PageSettings } from "./layout.js";
 import { describeDays } from "../../emails/components/describe-days.js";
 
@@ -42,30 +42,15 @@ const INSIDE: readonly (readonly [string, string])[] = [
 /** Query-string fields the form carries through as hidden inputs (campaign attribution). */
 const CARRIED = ["source", "utm_source", "utm_medium", "utm_campaign"] as const;
 
-export interface SignupFormValues {
-  email?: string;
-  firstName?: string;
-  timezone?: string;
-  source?: string;
-  utm_source?: string;
-  utm_medium?: string;
-  utm_campaign?: string;
-}
-
-/** Limits matching the server's (src/campaign/signup-input.ts), so a carried value stays valid. */
-const CARRIED_MAX: Record<(typeof CARRIED)[number], number> = {
-  source: 100,
-  utm_source: 200,
-  utm_medium: 200,
-  utm_campaign: 200,
-};
+/** What the form is filled with: the reader's entries and the carried attribution. */
+export type SignupFormValues = Partial<Record<"email" | "firstName" | "timezone" | (typeof CARRIED)[number], string>>;
 
 /** The values a page starts with: attribution from the query string (GET /?utm_source=…). */
 export function valuesFromQuery(query: Record<string, string | undefined>, fallbackSource?: string): SignupFormValues {
   const values: SignupFormValues = {};
   for (const name of CARRIED) {
     const value = query[name]?.trim();
-    if (value) values[name] = value.slice(0, CARRIED_MAX[name]);
+    if (value) values[name] = value.slice(0, LABEL_MAX[name]);
   }
   if (!values.source && fallbackSource) values.source = fallbackSource;
   return values;

@@ -20,10 +20,6 @@ import {
 } from "../notify/endpoints.js";
 import { deliveriesQuerySchema, deliveryIdParam, endpointIdParam, refusalError, type WebhookAdminDeps } from "./webhook-endpoints-api.js";
 
-export interface WebhookPageDeps extends WebhookAdminDeps {
-  clinicName: string;
-}
-
 /** What the pages say after each action (the redirect carries ?done=ACTION&ok=0|1, never free text). */
 const DONE = {
   test: { ok: "A test call is on its way: it is at the top of the log below.", failed: "The endpoint is disabled: enable it first." },
@@ -32,8 +28,6 @@ const DONE = {
   replay: { ok: "The call is sent again, under the same webhook-id.", failed: "Not replayed: the endpoint is disabled (enable it first), or the call is still pending." },
   "replay-failures": { ok: "Failed and cancelled calls are sent again:", failed: "The endpoint is disabled: enable it first." },
 } as const satisfies Record<string, { ok: string; failed: string }>;
-
-type Done = keyof typeof DONE;
 
 /** The action's flash; a replay of failures says how many went again. */
 function flash(c: Context): Flash | undefined {
@@ -71,7 +65,7 @@ const LOCAL_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,3})?)?$/;
  * endpoint and rotating a secret answer with the page itself, not a redirect: the secret is shown
  * this once and must never travel in a URL.
  */
-export function adminWebhookPages(deps: WebhookPageDeps, auth: MiddlewareHandler<AdminEnv>) {
+export function adminWebhookPages(deps: WebhookAdminDeps & { clinicName: string }, auth: MiddlewareHandler<AdminEnv>) {
   const who = (c: Context<AdminEnv>) => adminActor(c, deps.trustProxy);
   const listPage = async (c: Context<AdminEnv>, props: Partial<Parameters<typeof WebhooksPage>[0]>, status: 200 | 201 | 400 = 200) =>
     c.html(
@@ -86,7 +80,7 @@ export function adminWebhookPages(deps: WebhookPageDeps, auth: MiddlewareHandler
       status,
     );
   /** Back to a page with the action's flash; a refusal other than "disabled" is the error it is. */
-  const after = (c: Context, to: string, action: Done, outcome: Outcome<unknown>, extra = "") => {
+  const after = (c: Context, to: string, action: keyof typeof DONE, outcome: Outcome<unknown>, extra = "") => {
     if (!("ok" in outcome) && outcome.refused !== "conflict") throw refusalError(outcome);
     return c.redirect(`${to}?done=${action}&ok=${"ok" in outcome ? 1 : 0}${extra}`, 303);
   };

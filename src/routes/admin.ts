@@ -13,7 +13,7 @@ import { adminPageRoutes, type AdminPageDeps } from "./admin-pages.js";
 import { adminQueueRoutes } from "./admin-queues.js";
 import { metricsRoutes } from "./metrics.js";
 import { adminWebhookPages } from "./admin-webhooks.js";
-import { webhookEndpointsApi, type WebhookAdminDeps } from "./webhook-endpoints-api.js";
+import { webhookEndpointsApi } from "./webhook-endpoints-api.js";
 
 export interface AdminRouteDeps extends AdminLoginDeps, AdminPageDeps, ScrapeDeps {
   queues: Queues;
@@ -42,21 +42,14 @@ export function adminRoutes(deps: AdminRouteDeps) {
   const settings = { token: deps.adminToken, session: deps.session, guesses };
   const pageAuth = requireAdmin({ ...settings, mode: "page" });
   const apiAuth = requireAdmin({ ...settings, mode: "api" });
-  const webhooks: WebhookAdminDeps = {
-    sql: deps.sql,
-    db: deps.db,
-    queues: deps.queues,
-    logger: deps.logger,
-    trustProxy: deps.trustProxy,
-    ...deps.webhookEndpoints,
-  };
+  const webhooks = { ...deps, ...deps.webhookEndpoints };
   return new Hono<AdminEnv>()
     .route("/", adminLoginRoutes(deps, pageAuth))
     .route("/", adminApiRoutes(deps, apiAuth))
     .route("/", conversionsApi(deps, apiAuth))
     .route("/", webhookEndpointsApi(webhooks, apiAuth))
     .route("/", adminPageRoutes(deps, pageAuth))
-    .route("/", adminWebhookPages({ ...webhooks, clinicName: deps.clinicName }, pageAuth))
+    .route("/", adminWebhookPages(webhooks, pageAuth))
     .route("/", adminQueueRoutes(deps.queues, pageAuth))
     .route("/", metricsRoutes(deps, requireAdmin({ ...settings, mode: "api", alsoBearer: deps.metricsToken })));
 }

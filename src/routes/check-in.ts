@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { recordAnswer, type CheckInDeps } from "../campaign/check-in.js";
 import type { CheckInAnswer } from "../campaign/links.js";
-import { requester } from "../http/client-address.js";
+import { recordFetch, requester } from "../http/client-address.js";
 import { isPersonsPost } from "../http/person-post.js";
 import { answerRecordedPage, checkInActionPage } from "../pages/check-in-pages.js";
 import type { PageSettings } from "../pages/layout.js";
@@ -33,12 +33,7 @@ export function checkInRoutes(deps: CheckInRouteDeps) {
     .get("/check-in/:token", async (c) => {
       const answer = check(c);
       if (!answer) return linkInvalidPage(c, deps.pages);
-      await deps.signals.record({
-        link: `answer-${answer.answer}`,
-        method: c.req.method,
-        ...requester(c, deps.trustProxy),
-        deliveryId: answer.deliveryId,
-      });
+      await recordFetch(c, deps, { link: `answer-${answer.answer}`, deliveryId: answer.deliveryId });
       return checkInActionPage(c, deps.pages, c.req.path, answer.answer);
     })
     .post("/check-in/:token", async (c) => {

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type postgres from "postgres";
 import { signupSchema } from "../campaign/signup-input.js";
 import { eraseAddress, exportAddress, liftAddressSuppression, type DataRightsDeps } from "../data-rights/data-rights.js";
-import { webhookEventCounts } from "../feedback/counts.js";
+import { countEmailEvents } from "../db/queries/email-events.js";
 import { adminAuth, type GuessLimit } from "../http/admin-auth.js";
 import { ApiError } from "../http/errors.js";
 import { jsonBody } from "../http/request-body.js";
@@ -42,5 +42,5 @@ export function dataRightsRoutes(deps: DataRightsRouteDeps) {
     .post("/admin/api/subscribers/lift-suppression", auth, jsonBody, validate("json", liftSchema), async (c) => {
       return c.json(await liftAddressSuppression(deps, c.req.valid("json").email));
     })
-    .get("/admin/api/webhook-events", auth, async (c) => c.json(await webhookEventCounts(deps.db)));
+    .get("/admin/api/webhook-events", auth, async (c) => c.json(await countEmailEvents(deps.db)));
 }

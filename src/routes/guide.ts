@@ -3,7 +3,7 @@ import type postgres from "postgres";
 import { signupSchema } from "../campaign/signup-input.js";
 import { requestFreshGuideLink, type FreshLinkRequestDeps } from "../guide/fresh-link.js";
 import type { GuidePdfStore } from "../guide/pdf.js";
-import { clientAddress, requester } from "../http/client-address.js";
+import { clientAddress, recordFetch } from "../http/client-address.js";
 import { readFormFields } from "../http/request-body.js";
 import {
   freshLinkFormErrorPage,
@@ -54,13 +54,8 @@ export function guideRoutes(deps: GuideRouteDeps) {
         return guideUnavailablePage(c, deps.pages);
       }
       // A reader whose fetch cannot be recorded (database trouble) still gets the guide.
-      await deps.signals.record({
-        link: "guide",
-        method: c.req.method,
-        ...requester(c, deps.trustProxy),
-        subscriberId: check.subject,
-        deliveryId: check.detail === undefined ? undefined : Number(check.detail),
-      });
+      const deliveryId = check.detail === undefined ? undefined : Number(check.detail);
+      await recordFetch(c, deps, { link: "guide", subscriberId: check.subject, deliveryId });
       return c.body(new Uint8Array(pdf.bytes), 200, {
         "Content-Type": "application/pdf",
         "Content-Length": String(pdf.bytes.length),

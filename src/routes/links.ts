@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { requester } from "../http/client-address.js";
+import { recordFetch } from "../http/client-address.js";
 import { linkGonePage, linkInvalidPage } from "../pages/link-pages.js";
 import type { PageSettings } from "../pages/layout.js";
 import { isLinkKey, linkTarget, type OutsideLinks } from "../signals/link-keys.js";
@@ -26,12 +26,7 @@ export function linkRoutes(deps: LinkRouteDeps) {
     if (!check.ok || !check.detail || !isLinkKey(check.detail)) return linkInvalidPage(c, deps.pages);
     const target = linkTarget(deps.links, check.detail);
     if (!target) return linkGonePage(c, deps.pages);
-    await deps.signals.record({
-      link: check.detail,
-      method: c.req.method,
-      ...requester(c, deps.trustProxy),
-      deliveryId: Number(check.subject),
-    });
+    await recordFetch(c, deps, { link: check.detail, deliveryId: Number(check.subject) });
     c.header("Cache-Control", "private, no-store");
     return c.redirect(target, 302);
   });

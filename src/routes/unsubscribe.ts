@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { activate, type ActivationDeps } from "../campaign/activate.js";
 import { unsubscribe, unsubscribePageState } from "../campaign/unsubscribe.js";
-import { requester } from "../http/client-address.js";
+import { recordFetch, requester } from "../http/client-address.js";
 import { ApiError } from "../http/errors.js";
 import { readFormFields } from "../http/request-body.js";
 import { sameOrigin } from "../http/same-origin.js";
@@ -45,15 +45,7 @@ export function unsubscribeRoutes(deps: UnsubscribeDeps) {
       const subscriberId = check.subject;
       // Recorded only to see a mail filter fetch all of one email's links at once (a burst); the
       // page itself changes nothing and counts nothing.
-      if (check.detail !== undefined) {
-        await deps.signals.record({
-          link: "unsubscribe",
-          method: c.req.method,
-          ...requester(c, deps.trustProxy),
-          subscriberId,
-          deliveryId: Number(check.detail),
-        });
-      }
+      if (check.detail !== undefined) await recordFetch(c, deps, { link: "unsubscribe", subscriberId, deliveryId: Number(check.detail) });
       return unsubscribePage(c, deps.pages, await unsubscribePageState(sql, subscriberId), token);
     })
     .post("/unsubscribe/:token", async (c) => {

@@ -1,7 +1,7 @@
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderEmail, type RenderedEmail, type TemplateKey } from "../../src/mail/render.js";
-import { SAMPLE_KEYS, SAMPLE_PROPS } from "../../src/mail/samples.js";
+import { SAMPLE_KEYS, SAMPLE_PROPS } from "../support/email-samples.js";
 import { CHROMIUM, CHROMIUM_ARGS } from "../support/browser.js";
 
 /**

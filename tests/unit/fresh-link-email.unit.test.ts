@@ -18,11 +18,11 @@ const settings: ComposeSettings = {
   renderer: new RenderCache(),
 };
 const recipient = {
-  freshLinkId: 7,
+  id: 7,
   subscriberId: "5b1c0c4e-0000-4000-8000-000000000007",
   email: "ana@example.com",
   firstName: "Ana",
-  requestedAt: new Date("2026-11-20T10:00:00Z"),
+  dueAt: new Date("2026-11-20T10:00:00Z"),
 };
 
 describe("the fresh-link email", () => {
@@ -54,7 +54,7 @@ describe("the fresh-link email", () => {
   it("is a pure function of the row: a retry sends the very same payload under the same key", async () => {
     const [a, b] = await Promise.all([composeFreshLinkEmail(settings, recipient), composeFreshLinkEmail(settings, recipient)]);
     expect(b).toEqual(a);
-    const other = await composeFreshLinkEmail(settings, { ...recipient, freshLinkId: 8 });
+    const other = await composeFreshLinkEmail(settings, { ...recipient, id: 8 });
     expect(other.idempotencyKey).not.toBe(a.idempotencyKey);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
+  CHECKSUMS_FILE,
   checksumLine,
-  checksumProblems,
   migrationChecksums,
   parseChecksums,
   readChecksums,
@@ -9,6 +9,39 @@ import {
 
 const A = "a".repeat(64);
 const B = "b".repeat(64);
+
+/**
+ * What is wrong between the list and the files, one message a migration, each saying what to do.
+ * Empty: every migration is listed and unchanged.
+ */
+function checksumProblems(listed: Map<string, string>, actual: Map<string, string>): string[] {
+  const problems: string[] = [];
+  for (const [file, sum] of actual) {
+    const was = listed.get(file);
+    if (was === undefined) {
+      problems.push(
+        `drizzle/${file} is a new migration, not yet in drizzle/${CHECKSUMS_FILE}. Add its line: ` +
+          `npm run --silent db:checksum >> drizzle/${CHECKSUMS_FILE}  (prints "${sum}  ${file}")`,
+      );
+    } else if (was !== sum) {
+      problems.push(
+        `drizzle/${file} changed after it was listed (sha256 ${sum}, listed ${was}). A migration never changes once on ` +
+          `main: a database that ran the first version keeps it. Restore it (git checkout main -- drizzle/${file}) ` +
+          `and write the change as a new migration (npm run db:generate). Only if this migration has never reached main, ` +
+          `replace its line with: npm run --silent db:checksum -- ${file}`,
+      );
+    }
+  }
+  for (const file of listed.keys()) {
+    if (!actual.has(file)) {
+      problems.push(
+        `drizzle/${file} is listed in drizzle/${CHECKSUMS_FILE} but missing. A migration on main is never removed or ` +
+          "renamed: databases have run it under this name.",
+      );
+    }
+  }
+  return problems;
+}
 
 describe("migration checksums (a migration never changes once on main)", () => {
   it("drizzle/checksums.txt lists every migration in drizzle/, unchanged", async () => {

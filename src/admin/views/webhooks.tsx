@@ -262,11 +262,6 @@ export const WebhooksPage: FC<{
   </AdminPage>
 );
 
-export interface LogFilter {
-  eventType: string | undefined;
-  outcome: DeliveryOutcome | undefined;
-}
-
 const OUTCOMES: DeliveryOutcome[] = ["delivered", "failed", "pending", "cancelled"];
 
 const AttemptList: FC<{ delivery: LoggedDelivery }> = ({ delivery }) =>
@@ -304,7 +299,7 @@ const Choice: FC<{ label: string; name: string; values: readonly string[]; selec
 export const WebhookDetailPage: FC<{
   endpoint: EndpointListItem;
   deliveries: LoggedDelivery[];
-  filter: LogFilter;
+  filter: { eventType: string | undefined; outcome: DeliveryOutcome | undefined };
   next: number | undefined;
   sinceDefault: string;
   flash?: Flash | undefined;

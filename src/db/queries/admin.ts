@@ -196,20 +196,13 @@ export async function insertAudit(db: Database, e: AuditEntry): Promise<void> {
   });
 }
 
-export type AuditListItem = Pick<AdminAuditRow, "id" | "at" | "actor" | "clientAddress" | "action" | "subscriberId" | "detail">;
+/** Every column of the audit: the page shows them all. */
+export type AuditListItem = AdminAuditRow;
 
 /** One page of the audit, newest first, before the row with id `before`. */
 export async function auditPage(db: Database, before: number | undefined, limit: number): Promise<AuditListItem[]> {
   return db
-    .select({
-      id: adminAudit.id,
-      at: adminAudit.at,
-      actor: adminAudit.actor,
-      clientAddress: adminAudit.clientAddress,
-      action: adminAudit.action,
-      subscriberId: adminAudit.subscriberId,
-      detail: adminAudit.detail,
-    })
+    .select()
     .from(adminAudit)
     .where(before === undefined ? undefined : lt(adminAudit.id, before))
     .orderBy(desc(adminAudit.id))
@@ -283,17 +276,13 @@ type DerivedColumns = { sequence_state: Enrollment["state"] | null; last_step_se
 /** One line of the CSV export; sequence_state and last_step_sent are the latest enrollment's (null: never enrolled). */
 export type ExportRow = Pick<RawRow<typeof subscribers>, Exclude<(typeof EXPORT_COLUMNS)[number], keyof DerivedColumns>> & DerivedColumns;
 
-export interface ExportFilter extends CohortFilter {
-  status?: string;
-}
-
 /**
  * Subscribers for the CSV export through a server-side cursor: `batch` rows at a time from one
  * snapshot, so a million rows never sit in memory and the file is consistent.
  */
 export async function* exportSubscribers(
   sql: postgres.Sql,
-  filter: ExportFilter,
+  filter: CohortFilter & { status?: string },
   batch = 2000,
 ): AsyncGenerator<ExportRow[]> {
   const conditions = [sql`true`];

@@ -1,15 +1,8 @@
 import type postgres from "postgres";
-import type { SignupFields } from "./signup.js";
+import { asksForConfirmation, type ConfirmationGaps, type SignupFields } from "./signup.js";
 import type { ScheduledDelivery } from "./deliveries.js";
 
 /** Double opt-in: the SQL behind confirmation requests, and the purge of the unconfirmed. */
-
-export interface ConfirmationRequest extends SignupFields {
-  /** A pending address asking again gets a new email at most this often. */
-  pendingGapSeconds: number;
-  /** An unsubscribed address asking to come back gets a confirmation at most this often. */
-  returningGapSeconds: number;
-}
 
 /**
  * ONE statement, like the plain signup: a new address is stored pending with its consent record
@@ -20,7 +13,7 @@ export interface ConfirmationRequest extends SignupFields {
  * racing requests cannot both pass; a new address is decided by the unique index, as in signup.
  * Returns the confirmation messages created (none when nothing is to be sent).
  */
-export async function requestConfirmation(sql: postgres.Sql, r: ConfirmationRequest): Promise<ScheduledDelivery[]> {
+export async function requestConfirmation(sql: postgres.Sql, r: SignupFields & ConfirmationGaps): Promise<ScheduledDelivery[]> {
   return sql<ScheduledDelivery[]>`
     with created as (
       insert into subscribers (email, first_name, timezone, source, utm_source, utm_medium, utm_campaign,
@@ -31,18 +24,10 @@ export async function requestConfirmation(sql: postgres.Sql, r: ConfirmationRequ
       on conflict (email) do nothing
       returning id
     ), known as (
-      update subscribers
+      update subscribers s
          set confirmation_requested_at = now(), updated_at = now(), last_signup_at = now()
-       where email = ${r.email}
-         and erased_at is null
-         and (   (status = 'pending'
-                  and (confirmation_requested_at is null
-                       or confirmation_requested_at < now() - make_interval(secs => ${r.pendingGapSeconds})))
-              or (status = 'unsubscribed'
-                  and (confirmation_requested_at is null
-                       or confirmation_requested_at <= left_at  -- the first request since leaving
-                       or confirmation_requested_at < now() - make_interval(secs => ${r.returningGapSeconds}))))
-      returning id
+       where s.email = ${r.email} and ${asksForConfirmation(sql, r)}
+      returning s.id
     ), touched as (
       -- Every other known address is written too (only its last_signup_at), so a signup commits a
       -- write whether or not the address is known: the time taken tells nothing (issue 17).

@@ -91,8 +91,6 @@ export async function subscriberIdByEmail(db: Database, email: string): Promise<
   return row?.id;
 }
 
-export type EventToAnonymise = Pick<EmailEvent, "id" | "payload">;
-
 /**
  * Erases the personal data of one subscriber, in the caller's transaction, keeping the rows the
  * counts are made of (subscriber status and dates, deliveries, events, downloads) without
@@ -102,7 +100,7 @@ export type EventToAnonymise = Pick<EmailEvent, "id" | "payload">;
 export async function scrubSubscriber(
   tx: DbTransaction,
   subscriberId: string,
-): Promise<{ email: string; events: EventToAnonymise[] } | undefined> {
+): Promise<{ email: string; events: Pick<EmailEvent, "id" | "payload">[] } | undefined> {
   const [row] = await tx
     .select({ email: subscribers.email })
     .from(subscribers)

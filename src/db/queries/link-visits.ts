@@ -14,12 +14,6 @@ export interface VisitInput {
   requestReason: string | undefined;
 }
 
-export interface VisitRules {
-  burstSeconds: number;
-  earlySeconds: number;
-  burstAddressMinutes: number;
-}
-
 /**
  * Records one fetch and judges it, in one transaction. The email's row is locked first, so its
  * fetches are judged one after the other (the judging statement's snapshot follows the lock) and
@@ -29,7 +23,7 @@ export interface VisitRules {
 export async function recordVisit(
   sql: postgres.Sql,
   v: VisitInput,
-  rules: VisitRules,
+  rules: { burstSeconds: number; earlySeconds: number; burstAddressMinutes: number },
 ): Promise<{ id: number; automated: string | null }> {
   return sql.begin(async (tx) => {
     let subscriberId = v.subscriberId ?? null;

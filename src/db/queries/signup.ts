@@ -17,13 +17,33 @@ export interface SignupFields {
   wording: string;
 }
 
-export interface NewSignup extends SignupFields {
-  sequence: string;
-  firstStep: string;
+/** How often a known address is sent a confirmation again (src/campaign/opt-in.ts has the gaps). */
+export interface ConfirmationGaps {
   /** A known pending address is sent the confirmation again at most this often. */
   pendingGapSeconds: number;
   /** A known unsubscribed address (opting back in) is sent a confirmation at most this often. */
   returningGapSeconds: number;
+}
+
+export interface NewSignup extends SignupFields, ConfirmationGaps {
+  sequence: string;
+  firstStep: string;
+}
+
+/**
+ * The one test of "asks for a confirmation", on the subscriber row `s` (locked by the statement
+ * that reads it): pending or unsubscribed, not erased, and none sent within the gap.
+ */
+export function asksForConfirmation(sql: postgres.Sql, gaps: ConfirmationGaps) {
+  return sql`
+    s.erased_at is null
+    and (   (s.status = 'pending'
+             and (s.confirmation_requested_at is null
+                  or s.confirmation_requested_at < now() - make_interval(secs => ${gaps.pendingGapSeconds})))
+         or (s.status = 'unsubscribed'
+             and (s.confirmation_requested_at is null
+                  or s.confirmation_requested_at <= s.left_at  -- the first request since leaving
+                  or s.confirmation_requested_at < now() - make_interval(secs => ${gaps.returningGapSeconds}))))`;
 }
 
 export interface SignupBatchRow {
@@ -51,17 +71,8 @@ export async function insertSignups(sql: postgres.Sql, batch: NewSignup[]): Prom
   const column = <T>(pick: (s: NewSignup) => T | undefined) => batch.map((s) => pick(s) ?? null);
   // The raw pool parses int8 as a number and timestamptz as a Date (src/db/client.ts): the row is
   // already what the caller gets, so the names are aliased in SQL and nothing is mapped here.
-  // The one test of "asks for a confirmation" (src/campaign/opt-in.ts has the gaps), on the row
-  // the conflict arm locked: used for both columns it sets.
-  const asks = sql`
-    s.erased_at is null
-    and (   (s.status = 'pending'
-             and (s.confirmation_requested_at is null
-                  or s.confirmation_requested_at < now() - make_interval(secs => ${first.pendingGapSeconds})))
-         or (s.status = 'unsubscribed'
-             and (s.confirmation_requested_at is null
-                  or s.confirmation_requested_at <= s.left_at  -- the first request since leaving
-                  or s.confirmation_requested_at < now() - make_interval(secs => ${first.returningGapSeconds}))))`;
+  // Used for both columns the conflict arm sets.
+  const asks = asksForConfirmation(sql, first);
   return sql<SignupBatchRow[]>`
     with input as (
       select distinct on (email) *

@@ -1,4 +1,6 @@
+import { getTableColumns } from "drizzle-orm";
 import type postgres from "postgres";
+import { statsSubscriberState } from "../schema/stats-subscriber-state.js";
 import { addRollupRows, expandLateral, ORPHAN_ID, ROLLUP_COUNTERS, type RollupCounter } from "../stats-functions.js";
 
 /** The SQL behind the campaign stats (src/db/stats-functions.ts explains the scheme). */
@@ -7,24 +9,10 @@ import { addRollupRows, expandLateral, ORPHAN_ID, ROLLUP_COUNTERS, type RollupCo
 const FOLD_LOCK = 7_245_312;
 
 const sums = ROLLUP_COUNTERS.map((c) => `sum(${c})::float8 as ${c}`).join(", ");
-const STATE_COLUMNS = [
-  "day",
-  "source",
-  "utm_source",
-  "utm_medium",
-  "utm_campaign",
-  "status",
-  "confirmed",
-  "completed",
-  "downloads",
-  "last_step",
-  "steps",
-  "automated_downloads",
-  "automated_clicks",
-  "answer",
-  "booked",
-  "booking_clicked",
-];
+/** Every column of a subscriber's stored contribution but its key: what a fold rewrites. */
+const STATE_COLUMNS = Object.values(getTableColumns(statsSubscriberState))
+  .map((c) => c.name)
+  .filter((name) => name !== "subscriber_id");
 
 /**
  * Folds up to `limit` marked subscribers into the rollup, in one statement (one snapshot): the

@@ -11,10 +11,7 @@ import type { ScheduledDelivery } from "./deliveries.js";
  */
 
 /** An endpoint as the admin sees it: everything but the secrets. */
-export type EndpointListItem = Pick<
-  WebhookEndpoint,
-  "id" | "url" | "description" | "events" | "status" | "disabledReason" | "disabledAt" | "failingSince" | "previousSecretUntil" | "createdAt"
->;
+export type EndpointListItem = Pick<WebhookEndpoint, keyof typeof listColumns>;
 
 const listColumns = {
   id: webhookEndpoints.id,

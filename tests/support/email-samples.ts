@@ -1,5 +1,5 @@
 import type { EmailLink } from "../../emails/props.js";
-import type { StepProps, TemplateKey } from "./render.js";
+import type { StepProps, TemplateKey } from "../../src/mail/render.js";
 
 /**
  * Every template with realistic, worst-case props: personal links as long as the real ones
