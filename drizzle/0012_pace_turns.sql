@@ -1,13 +1,14 @@
--- An endpoint's starts, evenly spaced (issue 28): p_per_second within any p_window_ms, one every
--- p_window_ms / p_per_second, instead of 0010's bursts of p_per_second then a wait. A burst's last
--- call and the next burst's first arrive close together at the receiver whenever a call is held up
--- between its turn and its arrival (a busy machine): the share test saw 51 in one second. Evenly
--- spaced, any 1,000 ms of starts holds 42 of the 50, so the receiver's second stays within 50
--- unless eight calls are held up. A call not held by the concurrency is given its start now or at
--- most a few spacings ahead (`wait_ms`, relative: the worker's clock need not agree with this
--- one), and its lease holds from it: one round trip per turn, and no asking again for a start.
--- `again` (with `busy`) is set only when every call is in flight. Same arguments as 0010's, so a
--- worker not yet restarted keeps working.
+-- An endpoint's starts, paced (issue 28): one every p_window_ms / p_per_second on average, and
+-- after a pause at most p_concurrency at once (a cell rate: the stored time is when the next start
+-- is due, pushed on by one spacing at each start, never behind by more than p_concurrency - 1
+-- spacings). 0010 gave p_per_second starts at once, then a wait: a burst's last call and the next
+-- burst's first arrive close together at the receiver whenever a call is held up between its turn
+-- and its arrival (a busy machine), and the share test saw 51 in one second. Paced, any 1,000 ms
+-- of starts holds at most 45 of the 50, so the receiver's second stays within 50 unless five calls
+-- are held up. A call not held back by the concurrency is given its start now or a few spacings
+-- ahead (`wait_ms`, relative: the worker's clock need not agree with this one), and its lease
+-- holds from it: one round trip per turn, never a second one to wait for the window. `again`
+-- (with `busy`) is set only when every call is in flight. Same arguments as 0010's.
 drop function if exists webhook_take_turn(uuid, uuid, integer, integer, integer, integer);
 --> statement-breakpoint
 create function webhook_take_turn(p_endpoint uuid, p_lease uuid, p_hold_seconds integer,
@@ -18,6 +19,8 @@ declare
   t webhook_turns;
   v_now timestamptz;
   v_at timestamptz;
+  v_due timestamptz;
+  v_spacing interval := make_interval(secs => p_window_ms / 1000.0 / p_per_second);
   v_leases uuid[];
   v_ends timestamptz[];
 begin
@@ -34,11 +37,11 @@ begin
     again := v_ends[1];
     return;
   end if;
-  select greatest(v_now, max(s) + make_interval(secs => p_window_ms / 1000.0 / p_per_second)) into v_at
-    from unnest(t.starts) s;
+  select greatest(v_now, max(s)) into v_due from unnest(t.starts) s;
+  v_at := greatest(v_now, v_due - v_spacing * (p_concurrency - 1));
   wait_ms := extract(epoch from v_at - v_now) * 1000;
   update webhook_turns
-     set starts = array[v_at], leases = v_leases || p_lease, lease_ends = v_ends || (v_at + make_interval(secs => p_hold_seconds))
+     set starts = array[v_due + v_spacing], leases = v_leases || p_lease, lease_ends = v_ends || (v_at + make_interval(secs => p_hold_seconds))
    where endpoint_id = p_endpoint;
 end $fn$;
 --> statement-breakpoint
