@@ -46,7 +46,7 @@ export type Deps = ReturnType<typeof createDeps>;
 
 /**
  * Each endpoint's share, summed over every worker process: enough for any CRM or no-code tool.
- * Starts are evenly spaced, 50 in any 1.2 s (why: docs/architecture.md "One webhook call"). A call
+ * Starts are paced, 50 in 1.2 s (why: docs/architecture.md "One webhook call"). A call
  * in flight stops counting after the HTTP client's timeout and a margin (a killed worker's).
  */
 export const WEBHOOK_ENDPOINT_SHARE: EndpointShare = { concurrency: 4, perSecond: 50, windowMs: 1200, holdSeconds: 20 };

@@ -17,7 +17,7 @@ export interface WebhookCall {
 export interface EndpointShare {
   /** Calls in flight at once. */
   concurrency: number;
-  /** Calls started within any `windowMs`, evenly spaced: one every windowMs / perSecond. */
+  /** Calls started within `windowMs`, paced: one every windowMs / perSecond after `concurrency` at once. */
   perSecond: number;
   windowMs: number;
   /** How long a call in flight counts at most (a killed worker's): longer than any call lasts. */
