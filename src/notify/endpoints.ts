@@ -40,7 +40,6 @@ export type Refusal =
 
 export type Outcome<T> = { ok: T } | Refusal;
 
-
 export const MAX_DESCRIPTION_LENGTH = 200;
 
 export interface NewEndpoint {

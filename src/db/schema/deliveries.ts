@@ -12,7 +12,7 @@ import { webhookEvents } from "./webhook-events.js";
 export const deliveryState = pgEnum("delivery_state", ["scheduled", "sending", "sent", "failed", "cancelled"]);
 
 /**
- * The kinds of message the service sends (src/outbound/kinds.ts declares what each one is).
+ * The kinds of message the service sends (src/outbound/kind.ts declares what each one is).
  * step: one step of the sequence; confirmation: the double opt-in email; fresh-link: a new guide
  * link asked for from an expired one; webhook: one event's call to one outgoing webhook endpoint.
  */
