@@ -3,10 +3,9 @@ import { bodyLimit as honoBodyLimit } from "hono/body-limit";
 import { ApiError } from "./errors.js";
 
 /**
- * Every request body's limit, in one place: the app mounts `requestBodyLimits()` before any
- * route, so a route added later cannot forget it (issue 17: the login form read 100 MB posts
- * whole). The longest matching path prefix decides; anything else gets DEFAULT_BODY_BYTES.
- * The figures are listed in docs/http.md "Security: what is limited and how".
+ * Every request body's limit in one place: `requestBodyLimits()` is mounted before any route, so
+ * a later one cannot forget it (issue 17: the login form read 100 MB posts whole). The longest
+ * matching prefix decides, else DEFAULT_BODY_BYTES (docs/http.md "Security: what is limited and how").
  */
 export const DEFAULT_BODY_BYTES = 16 * 1024;
 
@@ -35,13 +34,12 @@ const tooLarge = (maxBytes: number) => () => {
 };
 
 /**
- * hono/body-limit, minus its cost on the hot path: it first reads `c.req.raw.body`, which on
- * @hono/node-server turns the lightweight request into a full WHATWG Request with a
- * ReadableStream — about a tenth of the CPU of a signup. When the client declared a
- * Content-Length (and no Transfer-Encoding), Node's HTTP parser never delivers more than that,
- * so the header alone decides, and the body is later read on node-server's fast path. Chunked
- * bodies go through Hono's streaming check, which stops reading at the first chunk past the
- * limit: an oversized body is never read whole.
+ * hono/body-limit minus its hot-path cost: it first reads `c.req.raw.body`, which on
+ * @hono/node-server turns the light request into a full WHATWG Request with a ReadableStream, about
+ * a tenth of a signup's CPU. With a declared Content-Length (and no Transfer-Encoding) Node's HTTP
+ * parser never delivers more, so the header alone decides and the body is read on node-server's
+ * fast path. Chunked bodies go through Hono's streaming check, which stops at the first chunk past
+ * the limit: an oversized body is never read whole.
  */
 export function bodyLimit(options: { maxSize: number; onError: (c: Context) => Response | Promise<Response> }): MiddlewareHandler {
   const streaming = honoBodyLimit(options);
