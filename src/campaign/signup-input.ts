@@ -45,10 +45,9 @@ export function normaliseNameCase(name: string): string {
 }
 
 /**
- * Anyone can type someone else's address with a "first name", and the name goes into an email
- * sent from the clinic's domain: a link or a message there would be a phishing vector (issue 15).
- * So a name that carries a link, an `@` or control characters is refused (400 naming the field),
- * not cleaned up.
+ * Anyone can type someone else's address with a "first name" that goes into an email from the
+ * clinic's domain: a link or message there would be a phishing vector (issue 15). So a name with a
+ * link, an `@` or control characters is refused (400 naming the field), not cleaned up.
  */
 const firstName = z
   .string({ error: "must be text" })

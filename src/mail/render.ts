@@ -26,9 +26,8 @@ function template<P>(component: (props: P) => ReactElement, m: Omit<EmailTemplat
 
 /**
  * Every template: the sequence's steps, the double opt-in confirmation and the fresh guide link
- * ("mail me a fresh link"; the last two are not steps: never in the per-step stats). The mail layer
- * knows templates, not the sequence: src/campaign/compose.ts renders a StepKey, so a step added to
- * STEP_KEYS without a row here fails to compile there.
+ * (not steps: never in the per-step stats). The mail layer knows templates, not the sequence:
+ * src/campaign/compose.ts renders a StepKey, so a STEP_KEYS entry without a row here won't compile.
  */
 const templates = {
   confirm: template(Confirm, confirm),
@@ -57,10 +56,9 @@ type UnionToIntersection<U> = (U extends unknown ? (arg: U) => void : never) ext
   : never;
 
 /**
- * The props `renderEmail(step, …)` accepts. For a literal step it is `StepProps[step]`; for a step
- * only known as a union of keys (say, read from a job) the props must fit every step it could be, so
- * `toolLinks` stays required. A plain `StepProps[K]` would widen to a union there and let a
- * `mistakes` email through without its links.
+ * The props `renderEmail(step, …)` accepts: for a literal step `StepProps[step]`; for a union of
+ * keys (say, read from a job) props that fit every step it could be, so `toolLinks` stays required.
+ * A plain `StepProps[K]` would widen to a union and let a `mistakes` email through without links.
  */
 export type PropsFor<K extends TemplateKey> = UnionToIntersection<StepProps[K]>;
 
