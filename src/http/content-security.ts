@@ -1,12 +1,11 @@
 import type { MiddlewareHandler } from "hono";
 
 /**
- * Every HTML response carries a Content-Security-Policy, from this one middleware (issue 17: the
- * unsubscribe, confirm and login pages and the queue UI went out without one). A page that
- * needs its own policy sets it (the reader pages allow exactly their inline style and script by
- * hash, src/pages/assets.ts; the outbox viewer's email is a sandbox); anything else of type
- * text/html gets the policy of its area below — so a new page, or HTML a library renders (the
- * queue UI), cannot go out without one.
+ * Every HTML response carries a Content-Security-Policy from this one middleware (issue 17: the
+ * unsubscribe, confirm and login pages and the queue UI went out without one). A page that needs
+ * its own sets it (reader pages allow their inline style and script by hash, src/pages/assets.ts;
+ * the outbox viewer's email is a sandbox); other text/html gets its area's policy below, so a new
+ * page, or HTML a library renders (the queue UI), cannot go out without one.
  */
 
 /**
