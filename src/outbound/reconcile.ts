@@ -11,11 +11,10 @@ import {
 import { QUEUE_HORIZON_MS } from "../queue/horizon.js";
 
 /**
- * Postgres is the source of truth, the queue is derived from it (DESIGN.md invariant 2): every
- * message of every kind is a row of `deliveries` before it has a job, so one reconciler adds the
- * jobs that should exist and don't, each pass below saying which (the whole story:
- * docs/architecture.md "Signups, jobs and the reconciler"). Adding a job whose id exists is a
- * no-op, and the claim in Postgres guards the send itself, so a pass can never double an email.
+ * Postgres is the source of truth, the queue derived from it (DESIGN.md invariant 2): every message
+ * is a `deliveries` row before it has a job, so one reconciler adds the jobs that should exist and
+ * don't, each pass below saying which (docs/architecture.md "Signups, jobs and the reconciler"). A
+ * job whose id exists is a no-op and the claim guards the send, so a pass never doubles an email.
  */
 export interface ReconcileDeps {
   sql: postgres.Sql;
