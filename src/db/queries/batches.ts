@@ -9,11 +9,10 @@ import { CLAIMED_COLUMNS, PREPARED, RECIPIENT_QUALIFIES, type ClaimedMessage, ty
  */
 
 /**
- * Claims up to `limit` more due messages to go out with `leader` in one batch request: same
- * rules as a single claim (recipient still qualifying, due), only batchable kinds and steps the
- * sequence knows, rows other workers hold are skipped, and the whole group — leader included —
- * gets its batch key in the same statement. Returns every member in id order (the payload's
- * order); just the leader, without a key, when nothing joins it.
+ * Claims up to `limit` more due messages to go with `leader` in one batch request: a single claim's
+ * rules (recipient still qualifying, due), batchable kinds and known steps only, rows other workers
+ * hold skipped, and the whole group, leader included, keyed in the same statement. Returns every
+ * member in id order (the payload's); just the leader, keyless, when nothing joins it.
  */
 export async function formBatch(
   sql: postgres.Sql,
