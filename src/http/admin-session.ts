@@ -3,10 +3,9 @@ import type { Context } from "hono";
 import { deleteCookie, getSignedCookie, setSignedCookie } from "hono/cookie";
 
 /**
- * The dashboard's session: a signed cookie (hono/cookie) holding a random session id and when it
- * was issued (its attributes: docs/admin-and-stats.md "Security"). The signing key is derived from
- * APP_SECRET *and* ADMIN_TOKEN, so changing the token ends every session; logout revokes the
- * session server-side (issue 17: a logged-out cookie stayed valid).
+ * The dashboard's session: a signed cookie (hono/cookie) holding a random session id and its issue
+ * time (attributes: docs/admin-and-stats.md "Security"), keyed from APP_SECRET *and* ADMIN_TOKEN so
+ * a new token ends every session. Logout revokes it server-side (issue 17: logged-out cookies stayed valid).
  */
 export interface AdminSessionSettings {
   appSecret: string;

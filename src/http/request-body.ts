@@ -2,10 +2,9 @@ import type { Context, MiddlewareHandler } from "hono";
 import { ApiError } from "./errors.js";
 
 /**
- * The one reading of a request's Content-Type (its media type, RFC 9110 §8.3.1: parameters such
- * as `charset` or `boundary` do not change what the body is). Every route that takes a body
- * decides with this: JSON, a form (urlencoded or multipart, as browsers and RFC 8058 one-click
- * unsubscribes send), or something we do not read.
+ * The one reading of a request's Content-Type, its media type (RFC 9110 §8.3.1: `charset` or
+ * `boundary` do not change what the body is). Every body-taking route decides with it: JSON, a form
+ * (urlencoded or multipart, as browsers and RFC 8058 one-click unsubscribes send), or unread.
  */
 export type BodyKind = "json" | "form" | "other";
 

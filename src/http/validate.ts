@@ -4,10 +4,9 @@ import type { z } from "zod";
 import { ApiError } from "./errors.js";
 
 /**
- * The one zod → error mapping for request input: the first issue becomes a 400
- * `{"error": {"code": "invalid_input", "message": "FIELD MESSAGE", "field": FIELD}}` (the body
- * shape of src/http/errors.ts). A problem with the input as a whole names the target instead
- * ("query", "json", "form").
+ * The one zod → error mapping for request input: the first issue becomes a 400 `{"error": {"code":
+ * "invalid_input", "message": "FIELD MESSAGE", "field": FIELD}}` (src/http/errors.ts's shape); a
+ * problem with the input as a whole names the target instead ("query", "json", "form").
  */
 export function invalidInput(error: z.core.$ZodError, target: string): ApiError {
   const issue = error.issues[0];
