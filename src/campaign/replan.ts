@@ -46,10 +46,9 @@ export async function replanEnrollment(deps: ReplanDeps, enrollmentId: number): 
 }
 
 /**
- * Re-plans one enrollment in the caller's transaction: after the definition changed, or after the
- * reader answered the check-in (src/campaign/check-in.ts) — the step waiting is replaced by what
- * `planNext` says now, unless it is already claimed (then it goes as it is: the latest answer
- * before the claim wins).
+ * Re-plans one enrollment in the caller's transaction, after the definition changed or the reader
+ * answered the check-in (src/campaign/check-in.ts): the waiting step is replaced by what `planNext`
+ * says now, unless already claimed (then it goes as is: the latest answer before the claim wins).
  */
 export async function replanInTransaction(
   tx: postgres.TransactionSql,

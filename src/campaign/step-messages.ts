@@ -5,10 +5,9 @@ import { isStepKey, type StepKey } from "./steps.js";
 import type { EmailKindDefinition } from "../outbound/kind.js";
 
 /**
- * The sequence's steps as a kind of message (src/outbound/kind.ts): rendered for the row's due
- * time, sent in batches when many are due, and — in the transaction that records the outcome —
- * the enrollment moves on to its next step or completes. A failed step moves it on too: one
- * provider fault does not strand the reader (docs/operations.md "What each fault does").
+ * The sequence's steps as a kind of message (src/outbound/kind.ts): rendered for the row's due time,
+ * batched when many are due; the transaction recording the outcome moves the enrollment on or
+ * completes it, a failed step too (docs/operations.md "What each fault does": no stranded reader).
  */
 export function stepMessages(settings: AdvanceSettings & { compose: ComposeSettings }): EmailKindDefinition<"step"> {
   return {

@@ -49,10 +49,9 @@ function dataException(error: unknown): string | undefined {
 }
 
 /**
- * Receives one webhook: verify, validate, store (committed before the answer), enqueue — nothing
- * slow, so the provider gets its 2xx at once (Svix retries what is not answered in time). An event
- * that can act on no one is settled as it is stored; any other gets a job (the upkeep job enqueues
- * what a failed enqueue left).
+ * Receives one webhook: verify, validate, store (committed before the answer), enqueue; nothing slow,
+ * so the provider gets its 2xx at once (Svix retries what is not answered in time). An event acting
+ * on no one is settled as stored; others get a job (the upkeep job redoes a failed enqueue).
  */
 export async function receiveWebhook(deps: IngestDeps, rawBody: string, headers: WebhookHeaders): Promise<IngestResult> {
   const verified = deps.verify(rawBody, headers);
