@@ -5,7 +5,7 @@ import { deleteCookie, getSignedCookie, setSignedCookie } from "hono/cookie";
 /**
  * The dashboard's session: a signed cookie (hono/cookie) holding a random session id and its issue
  * time (attributes: docs/admin-and-stats.md "Security"), keyed from APP_SECRET *and* ADMIN_TOKEN so
- * a new token ends every session. Logout revokes it server-side (issue 17: logged-out cookies stayed valid).
+ * a new token ends every session; logout revokes it server-side (issue 17: logged-out cookies lived on).
  */
 export interface AdminSessionSettings {
   appSecret: string;

@@ -28,10 +28,9 @@ export interface AdminRouteDeps extends AdminLoginDeps, AdminPageDeps, ScrapeDep
 }
 
 /**
- * Everything an admin uses: /admin (dashboard and tools), /admin/api/stats, the outgoing
- * webhooks' API and page (/admin/api/webhook-*, /admin/webhooks), /admin/queues, /metrics.
- * Pages redirect to /admin/login without a session; the API answers 401.
- * (The data-rights JSON API, src/routes/data-rights.ts, is mounted on its own.)
+ * Everything an admin uses: /admin (dashboard and tools), /admin/api/stats, the outgoing webhooks'
+ * API and page (/admin/api/webhook-*, /admin/webhooks), /admin/queues, /metrics. Without a session
+ * pages go to /admin/login, the API answers 401 (the data-rights API is mounted apart: data-rights.ts).
  */
 export function adminRoutes(deps: AdminRouteDeps) {
   const guesses: GuessLimit = {

@@ -35,10 +35,9 @@ export interface GuideRouteDeps {
 export const GUIDE_FILE_NAME = "Flare-Up Reset Guide.pdf";
 
 /**
- * GET /guide/:token — the PDF behind a personal, signed link (DESIGN.md invariant 7), every fetch
- * recorded and judged (src/signals/). The subscriber's status is not checked: an unsubscribed
- * reader asked for the guide, and their link keeps working.
- * POST /guide/fresh-link — "mail me a fresh link" from an expired (or broken) link.
+ * GET /guide/:token: the PDF behind a personal signed link (DESIGN.md invariant 7), every fetch
+ * recorded and judged (src/signals/). Status is not checked: an unsubscribed reader asked for the
+ * guide; the link keeps working. POST /guide/fresh-link: "mail me a fresh link" (expired or broken).
  */
 export function guideRoutes(deps: GuideRouteDeps) {
   return new Hono()
