@@ -37,10 +37,7 @@ export const ACTION_MESSAGES: Record<SubscriberAction, { ok: string; failed: str
   erase: { ok: "Personal data erased. The anonymous counts remain.", failed: "Nothing was erased." },
 };
 
-/**
- * Runs one action: undefined for an unknown subscriber, else whether it changed anything (the
- * page says what: ACTION_MESSAGES).
- */
+/** One action: undefined for an unknown subscriber, else whether it changed (see ACTION_MESSAGES). */
 export async function runSubscriberAction(
   deps: SubscriberActionDeps,
   who: Actor,

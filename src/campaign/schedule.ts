@@ -1,8 +1,6 @@
 import { DateTime } from "luxon";
 
-/**
- * Pure scheduling: when a step is due. No I/O, no clock of its own: `now`/`after` come in.
- */
+/** Pure scheduling: when a step is due. No I/O, no clock of its own: `now`/`after` come in. */
 export interface SendWindow {
   /** Minutes after local midnight; the window is [startMinute, endMinute). */
   startMinute: number;

@@ -129,10 +129,7 @@ export const emailInput = (value: string) => ({
   value,
 });
 
-/**
- * A page reached from a link in one of our emails (confirm, unsubscribe): one card, titled
- * "… · CLINIC", no script, not indexed.
- */
+/** A page linked from our emails (confirm, unsubscribe): one card "… · CLINIC", no script, no index. */
 type EmailLinkPageProps = PropsWithChildren<{ settings: PageSettings; heading: string; title?: string; autoSubmit?: boolean }>;
 
 export const EmailLinkPage: FC<EmailLinkPageProps> = ({ settings, heading, title = heading, autoSubmit, children }) => (

@@ -5,10 +5,7 @@ import { subscribers } from "./subscribers.js";
 import { webhookEndpoints } from "./webhook-endpoints.js";
 import { webhookEvents } from "./webhook-events.js";
 
-/**
- * scheduled → sending (claimed, provider call in flight) → sent | failed;
- * cancelled when the subscriber left before the claim.
- */
+/** scheduled → sending (claimed, provider call in flight) → sent | failed; cancelled: recipient left. */
 export const deliveryState = pgEnum("delivery_state", ["scheduled", "sending", "sent", "failed", "cancelled"]);
 
 /**
