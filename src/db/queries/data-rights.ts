@@ -92,10 +92,9 @@ export async function subscriberIdByEmail(db: Database, email: string): Promise<
 }
 
 /**
- * Erases the personal data of one subscriber, in the caller's transaction, keeping the rows the
- * counts are made of (subscriber status and dates, deliveries, events, downloads) without
- * anything that identifies the person. Returns the subscriber's provider events, whose payloads
- * the caller anonymises with the same function the webhook processing uses.
+ * Erases one subscriber's personal data in the caller's transaction, keeping the rows the counts are
+ * made of (status and dates, deliveries, events, downloads) without what identifies the person.
+ * Returns their provider events, whose payloads the caller anonymises as webhook processing does.
  */
 export async function scrubSubscriber(
   tx: DbTransaction,
@@ -142,9 +141,8 @@ export async function scrubSubscriber(
 }
 
 /**
- * The outgoing webhook log (issue 16): each event about the person keeps its type and the
- * subscriber's id only — a call still pending then sends just that — and the answers the
- * receivers gave to those calls (which may echo the address) go.
+ * The outgoing webhook log (issue 16): events about the person keep only their type and subscriber id
+ * (all a pending call then sends); receivers' answers, which may echo the address, go.
  */
 async function scrubWebhookLog(tx: DbTransaction, subscriberId: string): Promise<void> {
   await tx
@@ -175,9 +173,8 @@ export async function addSuppression(db: Queryable, emailHash: string, reason: s
 }
 
 /**
- * Lifts every suppression of an address: its hash, and a bounced or complained status, which
- * becomes "unsubscribed" — the address may sign up again (and confirm), but nothing is sent to
- * it until it does. Both in one transaction. Returns whether anything was lifted.
+ * Lifts an address's suppressions in one transaction: its hash, and a bounced or complained status,
+ * made "unsubscribed" (it may sign up and confirm again; nothing is sent till then). True if any.
  */
 export async function liftSuppression(db: Database, email: string, emailHash: string): Promise<boolean> {
   return db.transaction(async (tx) => {
