@@ -1,9 +1,6 @@
 import type { EmailKind } from "../db/schema/deliveries.js";
 
-/**
- * What names one email: a step by its step, any other kind by its row. (A webhook call is named
- * by its event's `webhook-id`, src/notify/.)
- */
+/** What names an email: a step by its step, others by row (a webhook call: `webhook-id`, src/notify/). */
 export type MessageIdentity =
   | { kind: "step"; step: string; subscriberId: string }
   | { kind: Exclude<EmailKind, "step">; id: number; subscriberId: string };

@@ -60,10 +60,7 @@ export async function formBatch(
   return { key: members[0]!.batchKey!, members };
 }
 
-/**
- * The members of a batch claimed before (a retry): claimed again, as they are, in id order, under
- * the leader's lease (the batch's claim is one).
- */
+/** A retry reclaims a batch's members as they are, in id order, under the leader's (the batch's) lease. */
 export async function reclaimBatch(sql: postgres.Sql, leader: ClaimedMessage): Promise<ClaimedMessage[]> {
   const rows = await sql.unsafe<ClaimedMessage[]>(
     `update deliveries d set claimed_at = now(), lease = $3::uuid, attempts = d.attempts + 1, updated_at = now()
