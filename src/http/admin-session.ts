@@ -11,9 +11,8 @@ export interface AdminSessionSettings {
   appSecret: string;
   publicUrl: string;
   /**
-   * Where revocations are kept (Postgres: src/db/queries/admin-sessions.ts). The admin routes
-   * always pass it (src/deps.ts adminDeps); without it a session can still be started, but not
-   * read: closed, never open.
+   * Revocations' store (src/db/queries/admin-sessions.ts), always passed by the admin routes (src/deps.ts
+   * adminDeps); without it a session can be started but not read: closed, never open.
    */
   revocations?: SessionRevocations;
 }

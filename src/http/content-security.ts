@@ -9,9 +9,8 @@ import type { MiddlewareHandler } from "hono";
  */
 
 /**
- * The admin's pages and the queue UI: scripts and styles from this origin only (the admin's one
- * stylesheet, and bull-board's style attributes, are inline). Web fonts from elsewhere are
- * refused: the admin holds personal data and calls no third party.
+ * The admin's pages and queue UI: scripts and styles from this origin only (the admin's stylesheet and
+ * bull-board's style attributes are inline); no outside fonts (personal data here: no third party).
  */
 export const ADMIN_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +

@@ -16,9 +16,8 @@ export function bodyKind(contentType: string | undefined): BodyKind {
 }
 
 /**
- * A form body's text fields (the first value of each name); undefined when the body is not a
- * form or cannot be read. Callers decide whether that is an error (signup) or just no body
- * (a one-click unsubscribe, a login attempt, "mail me a fresh link").
+ * A form body's text fields (each name's first value); undefined if not a form or unreadable, which
+ * callers take as an error (signup) or no body (one-click unsubscribe, login, "mail me a fresh link").
  */
 export async function readFormFields(c: Context): Promise<Record<string, string> | undefined> {
   if (bodyKind(c.req.header("content-type")) !== "form") return undefined;

@@ -15,9 +15,8 @@ export function invalidInput(error: z.core.$ZodError, target: string): ApiError 
 }
 
 /**
- * `@hono/zod-validator` with that mapping as its hook: handlers read `c.req.valid(target)`.
- * For a JSON body put `jsonBody` (src/http/request-body.ts) first: it answers 415 and
- * `invalid_json` the way every JSON route does.
+ * `@hono/zod-validator` with that mapping as hook; handlers read `c.req.valid(target)`. For JSON put
+ * `jsonBody` (src/http/request-body.ts) first: it answers 415 and `invalid_json` like every JSON route.
  */
 export function validate<Target extends keyof ValidationTargets, Schema extends z.ZodType>(target: Target, schema: Schema) {
   return zValidator(target, schema, (result) => {
