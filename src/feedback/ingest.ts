@@ -27,9 +27,8 @@ export const MAX_EVENT_ID_LENGTH = 255;
 export const MAX_EVENT_DEPTH = 32;
 
 /**
- * Why a signed event that passed the schema still cannot be stored and acted on, if it cannot:
- * text PostgreSQL refuses (src/unsafe-text.ts), nesting past MAX_EVENT_DEPTH, a `created_at`
- * that is no date we can store.
+ * Why a signed, schema-valid event still cannot be stored and acted on, if so: text PostgreSQL refuses
+ * (src/unsafe-text.ts), nesting past MAX_EVENT_DEPTH, a `created_at` that is no storable date.
  */
 function unprocessableReason(payload: unknown, createdAt: string | undefined): string | undefined {
   const unsafe = findUnsafeText(payload, MAX_EVENT_DEPTH);

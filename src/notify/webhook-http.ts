@@ -172,9 +172,8 @@ function* causes(error: unknown): Generator<unknown> {
 }
 
 /**
- * A failed call for the delivery log, from error codes and names only: a message might quote the
- * URL (its path can be the receiver's secret, as with Zapier's catch hooks) or a header. Only our
- * own refusal names the host and the address.
+ * A failed call for the log, from error codes and names only: a message might quote the URL (its path
+ * may be a secret, as in Zapier's catch hooks) or a header; only our own refusal names host and address.
  */
 function describeFailure(error: unknown, timeoutMs: number): { error: string; blocked: boolean } {
   for (const cause of causes(error)) {

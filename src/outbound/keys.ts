@@ -19,9 +19,8 @@ export function tagOf(m: MessageIdentity): string {
 }
 
 /**
- * One idempotency-key scheme for everything sent (DESIGN.md invariant 3), derived from the row
- * alone so every retry is a replay (docs/architecture.md "Keys"). The subscriber's random UUID
- * makes keys unique across installations and databases.
+ * One idempotency-key scheme for all sent (DESIGN.md invariant 3), from the row alone so each retry
+ * is a replay (docs/architecture.md "Keys"); subscribers' random UUIDs keep keys unique across installs.
  */
 export function messageKey(m: MessageIdentity): string {
   return m.kind === "step" ? `fur-${m.step}-${m.subscriberId}` : `fur-${tagOf(m)}-${m.id}-${m.subscriberId}`;
