@@ -45,8 +45,7 @@ export function signToken(
   expiresAt: Date | null,
   detail?: string,
 ): string {
-  // The payload is dot-separated; anything else is a caller's bug. (Shapes are checked where it
-  // matters, on the way in: verifyToken.)
+  // Dot-separated payload; else a caller's bug (shapes are checked where it matters: verifyToken).
   if (!/^[A-Za-z0-9_-]+$/.test(subject)) throw new Error("token subject must be [A-Za-z0-9_-]+");
   if (detail !== undefined && !/^[A-Za-z0-9_-]+$/.test(detail)) throw new Error("token detail must be [A-Za-z0-9_-]+");
   const expiry = expiresAt ? Math.floor(expiresAt.getTime() / 1000).toString(36) : "0";

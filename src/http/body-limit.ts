@@ -51,9 +51,8 @@ export function bodyLimit(options: { maxSize: number; onError: (c: Context) => R
       if (!Number.isFinite(size) || size > options.maxSize) return options.onError(c);
       return next();
     }
-    // RFC 9112 §6.3: without Content-Length or Transfer-Encoding a request has no body. Only a
-    // GET/HEAD skips the check on that ground (a Request built in-process, as in tests, may carry
-    // a stream with neither header).
+    // RFC 9112 §6.3: with neither Content-Length nor Transfer-Encoding there is no body; only GET/HEAD
+    // skips the check on that ground (an in-process Request, as in tests, may stream with neither).
     if (!chunked && (c.req.method === "GET" || c.req.method === "HEAD")) return next();
     return streaming(c, next);
   };

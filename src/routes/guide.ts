@@ -75,10 +75,9 @@ export function guideRoutes(deps: GuideRouteDeps) {
         const message = raw.trim() === "" ? "Please enter your email address." : "Please enter a valid email address, like name@example.com.";
         return freshLinkFormErrorPage(c, deps.pages, raw.slice(0, 254), message);
       }
-      // The same page whether or not the address is known, mailed, or asked too recently, and
-      // only once the request is committed (issue 28; invariant 2: the row before its job). It
-      // costs the same transaction for every address (src/db/queries/guide.ts), so the time
-      // taken tells nothing either (issue 30). A database failure is an error like signup's.
+      // One page whatever the address (known, mailed, asked too recently), once the request commits
+      // (issue 28; invariant 2: row before job), the same transaction for all (src/db/queries/guide.ts:
+      // timing tells nothing, issue 30). A database failure is an error like signup's.
       await requestFreshGuideLink(deps.freshLink, email.data);
       return freshLinkSentPage(c, deps.pages);
     });

@@ -41,8 +41,7 @@ export function unsubscribeRoutes(deps: UnsubscribeDeps) {
       const check = verifyToken(deps.appSecret, token, "unsubscribe");
       if (!check.ok) return unsubscribeLinkInvalidPage(c, deps.pages);
       const subscriberId = check.subject;
-      // Recorded only to see a mail filter fetch all of one email's links at once (a burst); the
-      // page itself changes nothing and counts nothing.
+      // Recorded only for the signals (a mail filter's burst); the page changes and counts nothing.
       if (check.detail !== undefined) await recordFetch(c, deps, { link: "unsubscribe", subscriberId, deliveryId: Number(check.detail) });
       return unsubscribePage(c, deps.pages, await unsubscribePageState(sql, subscriberId), token);
     })
