@@ -95,8 +95,7 @@ export class SignupBatcher {
       // decides how soon the welcome goes, and the reconciler covers it if it fails.
       const byEmail = new Map(rows.map((r) => [r.email, r]));
       for (const p of batch) {
-        // At most one row per address (its welcome, or its confirmation): a second request for it in
-        // the same batch is a known address.
+        // One row per address (welcome or confirmation): a second in the same batch is a known one.
         const row = byEmail.get(p.signup.email);
         byEmail.delete(p.signup.email);
         p.resolve(row);

@@ -16,9 +16,8 @@ export function stepMessages(settings: AdvanceSettings & { compose: ComposeSetti
     batchable: true,
     // `obsolete` runs first: the step is one of STEP_KEYS by the time it is composed.
     compose: (m) => composeEmail(settings.compose, m.step as StepKey, { subscriberId: m.subscriberId, email: m.email, firstName: m.firstName }, m.dueAt, m.id),
-    // Scheduled before its step was removed from the definition (and before the re-plan at start
-    // reached it, or by a worker still running the old definition): not sent; the enrollment
-    // moves on to what the current definition says comes next.
+    // Scheduled before its step left the definition (ahead of the start re-plan, or by a worker on the
+    // old one): not sent; the enrollment moves on to what the current definition says comes next.
     obsolete: (m) =>
       isStepKey(m.step) && settings.sequence.steps.some((s) => s.key === m.step)
         ? undefined

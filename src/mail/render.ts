@@ -81,8 +81,7 @@ const headingAsWritten = ["h1", "h2", "h3"].map((selector) => ({
 export async function renderEmail<K extends TemplateKey>(step: K, props: PropsFor<K>): Promise<RenderedEmail> {
   const template: EmailTemplate<StepProps[K]> | undefined = emailTemplates[step];
   if (template === undefined) throw new Error(`renderEmail: unknown step "${String(step)}"`);
-  // Sound: an intersection of StepProps members is assignable to each of them; TypeScript just
-  // cannot see that through the generic K.
+  // Sound: an intersection of StepProps members fits each; TypeScript can't see it through generic K.
   const stepProps = props as StepProps[K];
   const element = createElement(template.component, stepProps);
   const [html, text] = await Promise.all([

@@ -60,17 +60,15 @@ export class Reconciler {
       );
       await queues.markStoreIntact();
     } else {
-      // What entered the horizon since the last pass (its end then, less a margin for a
-      // transaction that started before that pass and committed after it); a process's first
-      // pass looks at everything due before the horizon's end.
+      // What entered the horizon since the last pass (its end then, less a margin for a transaction
+      // spanning that pass); a process's first pass takes everything due before the horizon's end.
       const last = this.lastPassStartedAt;
       const comingFrom = last && new Date(last.getTime() + QUEUE_HORIZON_MS - COMMIT_MARGIN_MS);
       enqueued = await this.enqueuePages((afterId) =>
         comingDueDeliveries(sql, { afterId, limit: PAGE, from: comingFrom, to: horizonEnd }),
       );
-      // Most due rows have no job of their own (one per batch's worth of signups): after a failed
-      // enqueue the oldest waiting gets one (a no-op if it has one); its batch takes the next
-      // ones and, if full, hands on to the oldest left.
+      // Most due rows have no job (one per batch's worth of signups): after a failed enqueue the oldest
+      // waiting gets one (a no-op if it has it); its batch takes the next and, if full, hands on.
       const stuck = await oldestDueDelivery(sql, { waitingSeconds: SETTLE_SECONDS });
       if (stuck) {
         await queues.enqueueDeliveries([stuck]);

@@ -102,9 +102,8 @@ async function sendClaimed(deps: SendDeps, message: ClaimedMessage, options: { f
   }
   if (kind.channel === "call") return callOnce(deps, kind, message);
 
-  // A batch is formed only around a message claimed for the first time (attempts is 1 after
-  // this claim): one already tried alone — its answer maybe lost — must be retried under its own
-  // key, never inside a batch under another.
+  // A batch forms only around a first claim (attempts 1 after it): one tried alone, its answer maybe
+  // lost, must retry under its own key, never inside a batch under another.
   const firstTry = message.attempts === 1 && !message.noBatch;
   if (kind.batchable && deps.transport.sendBatch && deps.batchSize > 1 && (message.batchKey !== null || firstTry)) {
     const batch = message.batchKey

@@ -106,9 +106,8 @@ export async function scrubSubscriber(
     .where(and(eq(subscribers.id, subscriberId), isNull(subscribers.erasedAt)))
     .for("update");
   if (!row) return undefined;
-  // The address becomes a placeholder that can never be a real one (RFC 2606 .invalid), unique per
-  // row. source and utm_* stay: they name the clinic's campaign (the page's link), not the person,
-  // and the stats break the counts down by them.
+  // The address becomes a unique placeholder that can never be real (RFC 2606 .invalid). source and
+  // utm_* stay: they name the clinic's campaign (not the person), and the stats split counts by them.
   await tx
     .update(subscribers)
     .set({
@@ -119,8 +118,7 @@ export async function scrubSubscriber(
       updatedAt: dsql`now()`,
     })
     .where(eq(subscribers.id, subscriberId));
-  // Consent records hold the IP and user agent of each consent event; with the person gone
-  // there is nothing left to prove consent for.
+  // Consent records hold IPs and user agents; with the person gone there is no consent left to prove.
   await tx.delete(consents).where(eq(consents.subscriberId, subscriberId));
   // Provider error texts may quote the address.
   await tx

@@ -295,8 +295,7 @@ export async function oldestDueDelivery(
   sql: postgres.Sql,
   options: { waitingSeconds?: number; kinds?: readonly MessageKind[] } = {},
 ): Promise<ScheduledDelivery | undefined> {
-  // The few oldest first, along the index; then who still qualifies. (Joined directly, the
-  // planner may hash-join every subscriber to find one row.)
+  // The few oldest along the index, then who qualifies (a direct join may hash-join every subscriber).
   const [row] = await sql.unsafe<ScheduledDelivery[]>(
     `with d as materialized (
        select id, kind, due_at, subscriber_id, enrollment_id, endpoint_id from deliveries
