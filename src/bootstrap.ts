@@ -37,8 +37,7 @@ export async function bootstrap(env: Record<string, string | undefined>, options
     appSecret = await developmentSecret(config.dataDir);
     logger.warn(`APP_SECRET is not set: using a development secret kept in ${config.dataDir}/app-secret`);
   }
-  // Production keeps the admin closed until ADMIN_TOKEN is set; elsewhere a newcomer gets a
-  // token of their own and a one-time login link at start (issue 18).
+  // No ADMIN_TOKEN: closed in production; elsewhere a newcomer gets a token and login link (issue 18).
   let adminToken = config.adminToken;
   const developmentAdmin = !adminToken && config.env !== "production" && options.admin !== false;
   if (developmentAdmin) {

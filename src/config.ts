@@ -165,8 +165,7 @@ const schema = z.object({
   TOOLS_AFFILIATE: bool(false),
   // A supplement link is usually an earning practitioner referral: disclosed unless the clinic says no.
   SUPPLEMENT_AFFILIATE: bool(true),
-  // How a reader reaches care (issue 27, items 1 and 3): the red-flag lines of every email, the
-  // guide and the pages name the number to call.
+  // How a reader reaches care (issue 27, items 1, 3): the number the red-flag lines everywhere name.
   EMERGENCY_NUMBER: optionalString.refine((v) => v === undefined || /^[0-9+][0-9 ()+-]{1,19}$/.test(v), {
     message: 'must be a phone number such as 911, 999 or 112 (digits, spaces, + - ( ) only)',
   }),

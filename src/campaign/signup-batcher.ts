@@ -91,8 +91,7 @@ export class SignupBatcher {
         for (const p of batch) p.reject(error);
         return;
       }
-      // Committed: the callers may answer now (DESIGN.md invariant 1); the enqueue below only
-      // decides how soon the welcome goes, and the reconciler covers it if it fails.
+      // Committed: answer now (DESIGN.md invariant 1); the enqueue below only hastens the welcome.
       const byEmail = new Map(rows.map((r) => [r.email, r]));
       for (const p of batch) {
         // One row per address (welcome or confirmation): a second in the same batch is a known one.

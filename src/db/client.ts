@@ -26,8 +26,7 @@ export function createDb(url: string, poolSize: number): DbHandle {
   const sql = postgres(url, {
     ...options,
     max: poolSize,
-    // int8 (ids, count(*)) as a number, so a typed row says `id: number` and means it. Every
-    // bigint we keep is an identity or a count, far below 2^53.
+    // int8 (ids, count(*)) as a number, so `id: number` holds: our bigints are ids or counts, ≪ 2^53.
     types: { int8: { to: 20, from: [20], parse: (value: string) => Number(value), serialize: (value: number) => String(value) } },
   });
   const drizzleClient = postgres(url, { ...options, max: Math.max(2, Math.ceil(poolSize / 4)) });

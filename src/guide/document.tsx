@@ -28,8 +28,7 @@ const color = {
   paper: "#ffffff",
 } as const;
 
-// react-pdf hyphenates long words by default ("move-ment"); a guide for people in pain reads
-// better without. Global to react-pdf, and this is its only user.
+// react-pdf hyphenates ("move-ment"); people in pain read better without. Global: this is its only user.
 Font.registerHyphenationCallback((word) => [word]);
 
 /**

@@ -133,8 +133,7 @@ async function sendClaimed(deps: SendDeps, message: ClaimedMessage, options: { f
     return { kind: "sent", messageId: result.messageId };
   }
   if (result.kind === "permanent" || (result.kind === "retryable" && options.finalAttempt)) {
-    // A failed step does not strand the reader: the sequence goes on with the next one
-    // (docs/operations.md "What each fault does").
+    // A failed step does not strand the reader (docs/operations.md "What each fault does").
     await closeWith(deps, [message], [{ ...claimOf(message), error: result.message }]);
     return { kind: "failed", message: result.message };
   }

@@ -54,8 +54,7 @@ export async function formBatch(
     PREPARED,
   );
   if (rows.length === 0) return { key: undefined, members: [leader] };
-  // One canonical order (by id), whoever drives a retry: the batch payload must be identical,
-  // or the provider answers the reused key with a 409 instead of a replay.
+  // Id order, whoever retries: a different payload under the reused key gets a 409, not a replay.
   const members = [...rows].sort((a, b) => a.id - b.id);
   return { key: members[0]!.batchKey!, members };
 }
