@@ -2,10 +2,7 @@ import { closeSync, openSync, readSync } from "node:fs";
 import { z } from "zod";
 import { DEFAULT_CARE } from "../emails/components/red-flags-wording.js";
 
-/**
- * The environment, parsed once into a typed Config. Nothing else in the code base reads
- * process.env: everything that needs a setting receives it from here.
- */
+/** The environment, parsed once into a typed Config; nothing else reads process.env: it is passed on. */
 
 const bool = <T extends boolean | undefined>(fallback: T) =>
   z

@@ -20,10 +20,7 @@ export interface AdminRouteDeps extends AdminLoginDeps, AdminPageDeps, ScrapeDep
   metricsToken: string | undefined;
   /** Failed Bearer checks per client: a budget of its own (src/http/admin-auth.ts says why). */
   bearerLimiter: CredentialLimiter;
-  /**
-   * Outgoing webhook endpoints: how a new one's URL is checked (WEBHOOK_ALLOW_PRIVATE_URLS, the
-   * resolver) and how its secret is sealed for storage.
-   */
+  /** Outgoing endpoints: URL checks (WEBHOOK_ALLOW_PRIVATE_URLS, the resolver) and secret sealing. */
   webhookEndpoints: { allowPrivate: boolean; resolve: Resolve; secrets: SecretBox };
 }
 
