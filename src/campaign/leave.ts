@@ -2,10 +2,7 @@ import type postgres from "postgres";
 import type { ConsentEvent } from "../db/queries/activation.js";
 import { leaveSubscriber, type LeftStatus } from "../db/queries/leaving.js";
 
-/**
- * Why a subscriber stops receiving email. Each maps to the subscriber status the stats count.
- * `removed` is an admin's action and counts as unsubscribed.
- */
+/** Why a subscriber leaves, each a stats status (an admin's `removed` counts as unsubscribed). */
 export type LeaveReason = "unsubscribed" | "bounced" | "complained" | "removed";
 
 const STATUS: Record<LeaveReason, LeftStatus> = {

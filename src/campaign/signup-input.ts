@@ -2,10 +2,7 @@ import { domainToASCII } from "node:url";
 import { z } from "zod";
 import { isValidTimeZone } from "../config.js";
 
-/**
- * What a signup may carry, validated at the edge. Pure: unit-tested without I/O.
- * Unknown fields are ignored (forms grow hidden fields); known ones are bounded.
- */
+/** Pure edge validation of a signup: unknown fields ignored (forms grow hidden ones), known bounded. */
 const optionalText = (max: number) =>
   z
     .string({ error: "must be text" })
@@ -81,10 +78,7 @@ export function asciiDomain(address: string): string {
   return ascii ? `${address.slice(0, at)}@${ascii}` : address;
 }
 
-/**
- * zod's default address pattern, with one change: a top-level domain may be an IDN's punycode
- * ("xn--p1ai" is .рф), which the default's letters-only TLD refuses.
- */
+/** zod's address pattern, plus punycode TLDs ("xn--p1ai" is .рф), which its letters-only TLD refuses. */
 const EMAIL_PATTERN =
   /^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+(?:[A-Za-z]{2,}|xn--[A-Za-z0-9-]+)$/;
 

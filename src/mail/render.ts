@@ -74,10 +74,7 @@ const headingAsWritten = ["h1", "h2", "h3"].map((selector) => ({
   options: { uppercase: false },
 }));
 
-/**
- * The single way an email is rendered. The HTML and the plain-text part come from the same React
- * element, so the text part always says what the HTML says.
- */
+/** The one way to render an email: HTML and text from one React element, so both say the same. */
 export async function renderEmail<K extends TemplateKey>(step: K, props: PropsFor<K>): Promise<RenderedEmail> {
   const template: EmailTemplate<StepProps[K]> | undefined = emailTemplates[step];
   if (template === undefined) throw new Error(`renderEmail: unknown step "${String(step)}"`);

@@ -5,10 +5,7 @@ export type MessageIdentity =
   | { kind: "step"; step: string; subscriberId: string }
   | { kind: Exclude<EmailKind, "step">; id: number; subscriberId: string };
 
-/**
- * The Resend tag `step` of each kind that is not a step (a step's tag is its own name). The
- * provider's events and dashboards carry it: never rename one.
- */
+/** Non-step kinds' `step` tags (a step's is its name); events carry them: never rename one. */
 export const KIND_TAGS = { confirmation: "confirm", "fresh-link": "fresh-link" } as const satisfies Record<
   Exclude<EmailKind, "step">,
   string
