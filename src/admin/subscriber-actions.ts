@@ -9,9 +9,8 @@ import type { Queues } from "../queue/queues.js";
 import { recordAdminAction, type Actor } from "../audit/audit.js";
 
 /**
- * What an admin can do to one subscriber from the dashboard. Each action calls the domain
- * function that owns it — leave() (invariant 4), the data-rights module (export, erase, lift a
- * suppression), the guide's fresh-link email — and is recorded in the audit.
+ * An admin's dashboard actions on one subscriber, each calling the domain function that owns it
+ * (leave(), invariant 4; data-rights: export, erase, lift; the guide's fresh-link email), audited.
  */
 export interface SubscriberActionDeps {
   sql: postgres.Sql;

@@ -13,9 +13,8 @@ export interface DbHandle {
 }
 
 /**
- * Two pools on purpose: drizzle's postgres-js driver rewrites its client's type parsers and
- * serializers (dates and JSON pass through as strings), which breaks raw queries that bind a
- * Date or read a timestamp. The raw client keeps postgres.js's own types.
+ * Two pools on purpose: drizzle's postgres-js driver rewrites its client's parsers and serializers
+ * (dates, JSON as strings), which breaks raw queries on Dates and timestamps; the raw one keeps its own.
  */
 export function createDb(url: string, poolSize: number): DbHandle {
   const options = {
