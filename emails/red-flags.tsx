@@ -2,7 +2,7 @@ import { Heading, Text } from "@react-email/components";
 import { GuideReminder } from "./components/guide-link.js";
 import { Layout } from "./components/layout.js";
 import { BookAssessment } from "./components/next-steps.js";
-import { RedFlagGroups, RedFlagReminder } from "./components/red-flag-list.js";
+import { RedFlagGroups } from "./components/red-flag-list.js";
 import { NUMBNESS_CONTRAST, WHY_THEY_MATTER } from "./components/red-flags-wording.js";
 import * as s from "./components/styles.js";
 import type { BaseEmailProps } from "./props.js";

@@ -46,9 +46,8 @@ export function createApp(deps: AppDeps) {
   // src/http/api-headers.ts says why); every other route gets hono's secureHeaders().
   app.use("/api/*", apiHeaders({ origins: deps.allowedOrigins }));
   app.use(except("/api/*", secureHeaders()));
-  // Every HTML response gets a CSP (src/http/content-security.ts). Not on /api/*: reading the
-  // response's headers there costs the signup hot path what api-headers.ts avoids; the API
-  // answers JSON, and its one page (the form shown again with an error) sets the reader pages' CSP.
+  // Every HTML response gets a CSP (src/http/content-security.ts), but not /api/*: reading headers there
+  // costs the hot path what api-headers.ts avoids; its one page (the form again) sets its own CSP.
   app.use(except("/api/*", contentSecurity()));
   // Every body is limited before any route can read it (src/http/body-limit.ts).
   app.use(requestBodyLimits());

@@ -19,11 +19,10 @@ export function loadConfigOrExit(env: Record<string, string | undefined>): Confi
 }
 
 /**
- * What every entry point does first: parse the config (one clear line and exit 1 if it is
- * wrong), make a logger, and resolve the zero-set-up defaults (embedded Postgres, dev secret).
- * `options.admin`: whether this process serves the admin (the service, the demo). A one-shot
- * command such as `npm run db:migrate` passes false: it needs no development admin token.
- * `logFormat` "pretty" also means a person reads the start-up banner.
+ * What every entry point does first: parse the config (one clear line and exit 1 if wrong), make a
+ * logger, resolve the zero-set-up defaults (embedded Postgres, dev secret). `options.admin`: this
+ * process serves the admin (the service, the demo); a one-shot command like `npm run db:migrate`
+ * passes false, needing no development admin token. `logFormat` "pretty": a person reads the banner.
  */
 export async function bootstrap(env: Record<string, string | undefined>, options: { admin?: boolean } = {}) {
   const config = loadConfigOrExit(env);
@@ -38,8 +37,7 @@ export async function bootstrap(env: Record<string, string | undefined>, options
     appSecret = await developmentSecret(config.dataDir);
     logger.warn(`APP_SECRET is not set: using a development secret kept in ${config.dataDir}/app-secret`);
   }
-  // Production keeps the admin closed until ADMIN_TOKEN is set; elsewhere a newcomer gets a
-  // token of their own and a one-time login link at start (issue 18).
+  // No ADMIN_TOKEN: closed in production; elsewhere a newcomer gets a token and login link (issue 18).
   let adminToken = config.adminToken;
   const developmentAdmin = !adminToken && config.env !== "production" && options.admin !== false;
   if (developmentAdmin) {

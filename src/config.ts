@@ -2,10 +2,7 @@ import { closeSync, openSync, readSync } from "node:fs";
 import { z } from "zod";
 import { DEFAULT_CARE } from "../emails/components/red-flags-wording.js";
 
-/**
- * The environment, parsed once into a typed Config. Nothing else in the code base reads
- * process.env: everything that needs a setting receives it from here.
- */
+/** The environment, parsed once into a typed Config; nothing else reads process.env: it is passed on. */
 
 const bool = <T extends boolean | undefined>(fallback: T) =>
   z
@@ -163,11 +160,9 @@ const schema = z.object({
   // Whether each link earns the clinic a commission: the email marks it and adds the disclosure.
   // Production asks for TOOLS_AFFILIATE to be declared when TOOLS_URL is set (see parseConfig).
   TOOLS_AFFILIATE: bool(false),
-  // A supplement link is usually a practitioner referral link, which does earn: disclosed unless
-  // the clinic says otherwise.
+  // A supplement link is usually an earning practitioner referral: disclosed unless the clinic says no.
   SUPPLEMENT_AFFILIATE: bool(true),
-  // How a reader reaches care (issue 27, items 1 and 3): the red-flag lines of every email, the
-  // guide and the pages name the number to call.
+  // How a reader reaches care (issue 27, items 1, 3): the number the red-flag lines everywhere name.
   EMERGENCY_NUMBER: optionalString.refine((v) => v === undefined || /^[0-9+][0-9 ()+-]{1,19}$/.test(v), {
     message: 'must be a phone number such as 911, 999 or 112 (digits, spaces, + - ( ) only)',
   }),
@@ -217,16 +212,14 @@ export function parseConfig(env: Record<string, string | undefined>) {
   }
   const e = parsed.data;
   if (e.NODE_ENV === "production") {
-    // The defaults are the project's own name and Resend's test sender: a production email
-    // must come from the clinic, named as the clinic (issue 15).
-    // EMAIL_REPLY_TO (issue 27, item 4): every email says "just reply" and that a person reads
-    // replies; without it, replies go to the sending address, which nobody may read.
+    // The defaults are the project's name and Resend's test sender: production mail must come from,
+    // and be named as, the clinic (issue 15). EMAIL_REPLY_TO (issue 27, item 4): every email says
+    // "just reply" and that a person reads it; else replies reach the sending address, maybe unread.
     for (const name of ["APP_SECRET", "POSTAL_ADDRESS", "PUBLIC_URL", "CLINIC_NAME", "EMAIL_FROM", "EMAIL_REPLY_TO"] as const) {
       if (!e[name]) throw new ConfigError(`Invalid configuration: ${name} is required when NODE_ENV=production`);
     }
-    // Item 6: TOOLS_AFFILIATE's default (false) would send a commission-earning link unmarked,
-    // so with a tools link the clinic must say which it is. Read from the raw environment: the
-    // parsed value cannot tell "false" from "not set".
+    // Item 6: TOOLS_AFFILIATE's default (false) would leave a commission link unmarked, so a tools link
+    // must say which it is; read raw, as the parsed value cannot tell "false" from "not set".
     if (e.TOOLS_URL !== undefined && (env.TOOLS_AFFILIATE ?? "").trim() === "") {
       throw new ConfigError(
         "Invalid configuration: TOOLS_AFFILIATE must be set to true or false when TOOLS_URL is set and NODE_ENV=production",

@@ -51,10 +51,7 @@ export type Deps = ReturnType<typeof createDeps>;
  */
 export const WEBHOOK_ENDPOINT_SHARE: EndpointShare = { concurrency: 4, perSecond: 50, windowMs: 1200, holdSeconds: 20 };
 
-/**
- * `overrides` lets a test inject a dependency built differently (a queue that is down, a sequence
- * whose days are short enough to walk every branch).
- */
+/** `overrides`: what a test builds itself (a down queue, days short enough to walk every branch). */
 export function createDeps(
   config: ReadyConfig,
   logger: Logger,

@@ -56,11 +56,10 @@ export function scrubLogText(text: string): string {
 }
 
 /**
- * The one serializer for errors in logs (pino's `err` and `error` keys): type, code, message and
- * stack, its cause chain, and its other fields minus VALUE_FIELDS, every text scrubbed
- * (scrubLogText). PostgreSQL's data exceptions (class 22) quote the value they refused
- * (`invalid input syntax for type uuid: "…"`), so their quotes are emptied too. A string logged
- * as `err` (an error's message) is scrubbed the same way.
+ * The one error serializer for logs (pino's `err` and `error` keys): type, code, message, stack,
+ * cause chain and other fields minus VALUE_FIELDS, every text scrubbed (scrubLogText). PostgreSQL's
+ * data exceptions (class 22) quote the refused value (`invalid input syntax for type uuid: "…"`),
+ * so their quotes are emptied too; a string logged as `err` is scrubbed the same way.
  */
 export function serializeError(value: unknown, depth = 0): unknown {
   if (typeof value === "string") return scrubLogText(value);
@@ -86,9 +85,8 @@ export function serializeError(value: unknown, depth = 0): unknown {
 export type LogFormat = "pretty" | "json";
 
 /**
- * How the process logs (issue 18): short coloured lines for a person at a terminal in
- * development; JSON lines everywhere else — production, pipes, CI, a log shipper — since those
- * are read by programs. The same records either way; only the rendering differs.
+ * How the process logs (issue 18): short coloured lines for a person at a terminal in development,
+ * JSON lines everywhere else (production, pipes, CI, log shippers: read by programs). Same records.
  */
 export function logFormat(env: "development" | "production" | "test", stdoutIsTTY: boolean): LogFormat {
   return env === "development" && stdoutIsTTY ? "pretty" : "json";

@@ -20,10 +20,7 @@ async function keptSecret(dataDir: string, name: string, make: () => string, min
   return value;
 }
 
-/**
- * Outside production APP_SECRET may be unset: a random one is made once and kept in
- * DATA_DIR, so links in emails already sent keep working after a restart.
- */
+/** APP_SECRET unset outside production: a random one kept in DATA_DIR, so sent links outlive restarts. */
 export function developmentSecret(dataDir: string): Promise<string> {
   return keptSecret(dataDir, "app-secret", () => randomBytes(32).toString("hex"), 32);
 }

@@ -2,19 +2,15 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 
 /**
  * Signed link tokens (DESIGN.md invariant 7): `base64url(kind.subject.expiry[.detail]).base64url(mac)`.
- * The MAC is HMAC-SHA256 over the payload with APP_SECRET, truncated to 128 bits (plenty
- * against forgery, and it keeps links short). The kind is inside the signed payload, so an
- * unsubscribe token can never be replayed as a guide link.
- *
- * What subject and detail name, per kind (checked on the way in and on the way out):
- *  - guide, unsubscribe: the subscriber; detail, when present, the email (delivery id) that
- *    carried the link — the signal rules group one email's links (src/signals/). Tokens
- *    without it (issued before) keep working.
+ * The MAC is HMAC-SHA256 with APP_SECRET, truncated to 128 bits (plenty against forgery, and links
+ * stay short). The kind is signed too, so an unsubscribe token never replays as a guide link.
+ * Subject and detail per kind (checked on the way in and out):
+ *  - guide, unsubscribe: the subscriber; detail, if present, the delivery id of the email carrying
+ *    the link (the signal rules group one email's links, src/signals/); older ones without it work.
  *  - confirm: the subscriber; no detail.
- *  - link (GET /l/:token, an outside link): the email (delivery id); detail the link's key.
- *    Never the address: the target is looked up by key, the person through the delivery.
- *  - answer (GET/POST /check-in/:token, the check-in's answers): the check-in email (delivery
- *    id); detail the answer (better, same, worse).
+ *  - link (GET /l/:token, an outside link): the delivery id; detail the link's key. Never the
+ *    address: the target is looked up by key, the person through the delivery.
+ *  - answer (GET/POST /check-in/:token): the check-in's delivery id; detail better, same or worse.
  */
 export type TokenKind = "guide" | "unsubscribe" | "confirm" | "link" | "answer";
 
@@ -49,8 +45,7 @@ export function signToken(
   expiresAt: Date | null,
   detail?: string,
 ): string {
-  // The payload is dot-separated; anything else is a caller's bug. (Shapes are checked where it
-  // matters, on the way in: verifyToken.)
+  // Dot-separated payload; else a caller's bug (shapes are checked where it matters: verifyToken).
   if (!/^[A-Za-z0-9_-]+$/.test(subject)) throw new Error("token subject must be [A-Za-z0-9_-]+");
   if (detail !== undefined && !/^[A-Za-z0-9_-]+$/.test(detail)) throw new Error("token detail must be [A-Za-z0-9_-]+");
   const expiry = expiresAt ? Math.floor(expiresAt.getTime() / 1000).toString(36) : "0";
@@ -59,10 +54,9 @@ export function signToken(
 }
 
 /**
- * A token has exactly one accepted spelling (issue 17): Node's base64 decoder skips padding,
- * stray characters (`%00` in a path arrives as a NUL) and the unused low bits of the last
- * character, so several strings decode to the same bytes. Each part must be unpadded base64url
- * and must be what encoding its decoded bytes gives back.
+ * A token has exactly one accepted spelling (issue 17): Node's base64 decoder skips padding, stray
+ * characters (`%00` in a path arrives as a NUL) and the last character's unused low bits, so many
+ * strings decode alike. Each part must be unpadded base64url and re-encode to itself.
  */
 function decodeCanonical(part: string): Buffer | undefined {
   if (!BASE64URL.test(part)) return undefined;

@@ -1,8 +1,7 @@
 /**
- * Text PostgreSQL cannot store: a NUL (U+0000 is refused in `text` and in `jsonb`) and a lone
- * UTF-16 surrogate (JSON's "\ud800" parses to one; `jsonb` refuses it, and it is no character
- * anyway). Issue 30: either in a query string or a body gave a 500. Pure: the edge middleware
- * (src/http/text-input.ts) and the provider-event intake (src/feedback/ingest.ts) share it.
+ * Text PostgreSQL cannot store: a NUL (U+0000, refused in `text` and `jsonb`) and a lone UTF-16
+ * surrogate (JSON's "\ud800" parses to one; `jsonb` refuses it, and it is no character anyway).
+ * Issue 30: either in a query or body gave a 500. Pure: shared by http/text-input, feedback/ingest.
  */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
@@ -34,9 +33,8 @@ function pathOf(visit: Visit): (string | number)[] {
 }
 
 /**
- * The first string or key in a parsed JSON value (or a form's fields) that holds unsafe text, or
- * an object nested deeper than `maxDepth`. Iterative, so a body nested thousands deep costs no
- * stack.
+ * The first string or key in a parsed JSON value (or a form's fields) holding unsafe text, or an
+ * object nested deeper than `maxDepth`. Iterative: a body nested thousands deep costs no stack.
  */
 export function findUnsafeText(value: unknown, maxDepth = Infinity): UnsafeText | undefined {
   const stack: Visit[] = [{ value, key: undefined, parent: undefined, depth: 0 }];

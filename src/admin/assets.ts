@@ -3,9 +3,8 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 
 /**
- * The dashboard's static files, served from the project (no CDN): uPlot from node_modules and
- * our own small chart script. Read once, on first request, and kept; the URLs never change
- * meaning within a version, so browsers may cache them for a day.
+ * The dashboard's static files from the project, no CDN (uPlot from node_modules, our chart script),
+ * read once and kept; a URL's meaning never changes within a version, so browsers cache it a day.
  */
 const require = createRequire(import.meta.url);
 

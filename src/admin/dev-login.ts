@@ -1,11 +1,10 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 
 /**
- * One-time admin login links for development (issue 18; README "Two commands"). Never built in
- * production. A link is `base64url(nonce).expiry.mac`: HMAC-SHA256 keyed by APP_SECRET and the
- * admin token (a changed token voids every link), so a tampered link fails before anything is
- * looked up. Its nonce is kept in this process until used or expired — in memory on purpose: only
- * the process that printed the link can honour it, which is all a developer's `npm start` needs.
+ * One-time admin login links for development (issue 18; README "Two commands"), never built in
+ * production: `base64url(nonce).expiry.mac`, HMAC-SHA256 keyed by APP_SECRET and the admin token
+ * (a changed token voids every link), so a tampered link fails before any lookup. The nonce stays in
+ * memory until used or expired, on purpose: only the printing process (a dev's `npm start`) honours it.
  */
 export const LINK_MINUTES = 15;
 

@@ -3,9 +3,8 @@ import type { Logger } from "../logger.js";
 import { foldStats } from "../db/queries/stats.js";
 
 /**
- * The stats fold loop: keeps the stats rollup caught up by folding the marked subscribers every
- * `everyMs` (one process at a time, an advisory lock decides). Reads are exact without it; it
- * keeps them fast (a read adds the unfolded subscribers itself). Runs in the worker process.
+ * Folds marked subscribers into the stats rollup every `everyMs` in the worker (one process at a time,
+ * by advisory lock). Reads are exact without it (they add the unfolded themselves); it keeps them fast.
  */
 export function startStatsFoldLoop(sql: postgres.Sql, logger: Logger, everyMs = 1000) {
   let running: Promise<void> | undefined;

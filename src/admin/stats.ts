@@ -5,10 +5,9 @@ import { readStatsRows, type CohortFilter, type Counters } from "../db/queries/s
 import { ROLLUP_COUNTERS } from "../db/stats-functions.js";
 
 /**
- * GET /admin/api/stats: the shape DESIGN.md fixes, plus extra fields. Every number counts a
- * cohort — the subscribers who signed up in the date range (UTC days, inclusive) with the given
- * source/UTM values — and is exact against the base tables at the moment of the read
- * (docs/admin-and-stats.md "The stats: what each number means" defines each one).
+ * GET /admin/api/stats: the shape DESIGN.md fixes, plus extra fields. Every number counts a cohort
+ * (who signed up in the date range, UTC days inclusive, with the given source/UTM values), exact
+ * against the base tables at the read (docs/admin-and-stats.md "The stats: what each number means").
  */
 export type CampaignStats = Awaited<ReturnType<typeof campaignStats>>;
 

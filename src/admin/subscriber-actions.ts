@@ -9,9 +9,8 @@ import type { Queues } from "../queue/queues.js";
 import { recordAdminAction, type Actor } from "../audit/audit.js";
 
 /**
- * What an admin can do to one subscriber from the dashboard. Each action calls the domain
- * function that owns it — leave() (invariant 4), the data-rights module (export, erase, lift a
- * suppression), the guide's fresh-link email — and is recorded in the audit.
+ * An admin's dashboard actions on one subscriber, each calling the domain function that owns it
+ * (leave(), invariant 4; data-rights: export, erase, lift; the guide's fresh-link email), audited.
  */
 export interface SubscriberActionDeps {
   sql: postgres.Sql;
@@ -37,10 +36,7 @@ export const ACTION_MESSAGES: Record<SubscriberAction, { ok: string; failed: str
   erase: { ok: "Personal data erased. The anonymous counts remain.", failed: "Nothing was erased." },
 };
 
-/**
- * Runs one action: undefined for an unknown subscriber, else whether it changed anything (the
- * page says what: ACTION_MESSAGES).
- */
+/** One action: undefined for an unknown subscriber, else whether it changed (see ACTION_MESSAGES). */
 export async function runSubscriberAction(
   deps: SubscriberActionDeps,
   who: Actor,

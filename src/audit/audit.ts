@@ -4,8 +4,7 @@ import { countAuditRefusal, insertAudit, type AuditEntry } from "../db/queries/a
 
 /**
  * Every admin action is logged (pino, `audit: true`) and kept in admin_audit: who ("admin", how
- * authenticated, from which address), what, when. Never a token, a password or a cookie; an
- * address appears only as the subscriber's id.
+ * authenticated, from where), what, when; never a token, password or cookie, a person only by id.
  */
 export interface AuditDeps {
   db: Database;
@@ -37,9 +36,8 @@ export const REFUSAL_WINDOW_SECONDS = 15 * 60;
 export type RefusalAction = "login.rate_limited" | "bearer.failed" | "bearer.rate_limited";
 
 /**
- * A refusal is counted, not written one by one: one audit row per action, client and window with
- * a count (src/db/queries/admin.ts countAuditRefusal), and one log line when that row is opened.
- * So a flood of refused guesses leaves a trace an admin can read among the real events.
+ * Refusals are counted, not written one by one: an audit row per action, client and window with a
+ * count (queries/admin.ts countAuditRefusal), a log line as it opens: a flood stays readable.
  */
 export async function recordRefusal(deps: AuditDeps, action: RefusalAction, clientAddress: string | undefined): Promise<void> {
   try {

@@ -24,20 +24,18 @@ export interface ActivationRequest {
 }
 
 /**
- * activated: the sequence starts (welcome first) or resumes where it stopped.
- * already: nothing to do. suppressed: a hard bounce or complaint — only an admin lifts it.
- * gone: no such subscriber (purged or erased). not-requested: a confirm link of an address that
- * left and has not asked to come back since.
+ * activated: the sequence starts (welcome first) or resumes. already: nothing to do. suppressed: a
+ * hard bounce or complaint, only an admin lifts it. gone: purged or erased. not-requested: a
+ * confirm link of an address that left and has not asked to come back since.
  */
 export type ActivationOutcome = "activated" | "already" | "suppressed" | "gone" | "not-requested";
 
 /**
- * (Re)activates a subscriber in one transaction: status, a consent record with the time, IP and
- * user agent, and the sequence — started (enrollment + welcome delivery due now, as a plain signup
- * does) or resumed. Resuming restarts nothing already sent: the steps cancelled when the reader
- * left are revived (they never reached the provider), or the planner names the next step.
- * The subscriber row is locked, so two clicks at once have one outcome; the enqueue follows the
- * commit (the reconciler enqueues whatever a failed enqueue missed).
+ * (Re)activates a subscriber in one transaction: status, a consent record (time, IP, user agent)
+ * and the sequence, started as a plain signup does (enrollment + welcome due now) or resumed.
+ * Resuming restarts nothing sent: the steps cancelled on leaving are revived (they never reached
+ * the provider), or the planner names the next. The locked subscriber row gives two clicks at once
+ * one outcome; the enqueue follows the commit (the reconciler covers a failed one).
  */
 export async function activate(deps: ActivationDeps, request: ActivationRequest): Promise<ActivationOutcome> {
   const result = await deps.sql.begin(async (tx) => {

@@ -27,10 +27,9 @@ export interface EnrollmentRef {
 }
 
 /**
- * Inside the transaction that closes steps (or re-plans an enrollment): for each enrollment the
- * row of the step the definition says comes next, or — when none is left — the enrollment ends
- * as completed. Five statements however many enrollments (a batch of 100 closes as cheaply as
- * one). The caller enqueues the returned deliveries after the commit.
+ * In the transaction that closes steps (or re-plans an enrollment): each enrollment gets its next
+ * step's row, or completes when none is left. Five statements however many enrollments (a batch of
+ * 100 closes as cheaply as one); the caller enqueues the returned deliveries after the commit.
  */
 export async function advanceEnrollments(
   tx: postgres.TransactionSql,

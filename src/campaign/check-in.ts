@@ -14,9 +14,8 @@ export type CheckInDeps = CampaignDeps;
 export type AnswerOutcome = "recorded" | "not-a-question";
 
 /**
- * Records a person's answer to the check-in (the answer page's POST, DESIGN.md invariant 9) and
- * re-plans the reader's sequence with it, in one transaction; the new email is enqueued after
- * the commit (the reconciler enqueues it if that fails).
+ * Records a person's check-in answer (the answer page's POST, DESIGN.md invariant 9) and re-plans
+ * by it in one transaction; the new email is enqueued after commit (else by the reconciler).
  */
 export async function recordAnswer(
   deps: CheckInDeps,

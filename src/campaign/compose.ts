@@ -49,11 +49,10 @@ export function toolLinks(
 }
 
 /**
- * Renders one step for one subscriber with every header the contract asks for. The output must
- * be a pure function of its inputs: a retry re-renders, and the provider answers a reused
- * idempotency key with a different payload by 409. Hence `issuedAt` is the delivery's due time,
- * not the clock. Every link points at the service and names this email (`deliveryId`): outside
- * links go through GET /l/:token (DESIGN.md "Signals").
+ * Renders one step for one subscriber with every header the contract asks for, purely from its
+ * inputs: a retry re-renders, and the provider answers a reused idempotency key with another
+ * payload by 409 (so `issuedAt` is the due time, not the clock). Every link points at the service
+ * and names this email (`deliveryId`); outside links go through GET /l/:token (DESIGN.md "Signals").
  */
 export async function composeEmail(
   s: ComposeSettings,

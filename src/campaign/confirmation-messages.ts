@@ -22,10 +22,9 @@ export function confirmationMessages(compose: ComposeSettings, pendingTtlDays: n
 }
 
 /**
- * Renders the double opt-in email of its row (a re-send is a new row, a new key). A pure function
- * of the row: its due time is the request time, from which the confirm link expires
- * PENDING_TTL_DAYS later, so a retry sends the very payload the provider may already have under
- * this key. It carries List-Unsubscribe like every email: "don't ask me again" is one click too.
+ * Renders a double opt-in row's email (a re-send is a new row and key), purely from the row: its due
+ * time is the request time, the link expiring PENDING_TTL_DAYS later, so a retry sends the payload
+ * the provider may hold under this key. List-Unsubscribe too: "don't ask me again" is one click.
  */
 export async function composeConfirmation(
   s: ComposeSettings,

@@ -1,7 +1,6 @@
 /**
- * The consent wording shown next to the form. Its text and version are stored with every
- * signup, so the clinic can show exactly what each person agreed to (GDPR art. 7(1)).
- * Change the wording → bump the version.
+ * The consent wording by the form, stored (text and version) with every signup so the clinic can show
+ * exactly what each person agreed to (GDPR art. 7(1)). Change the wording → bump the version.
  */
 export const CONSENT_FORM_VERSION = "2026-12-landing-v2";
 

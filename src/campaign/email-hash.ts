@@ -5,10 +5,7 @@ export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-/**
- * sha256 of the normalised address, hex. What an erased-and-suppressed address leaves behind:
- * enough to recognise it at signup, not enough to email it.
- */
+/** Hex sha256 of the normalised address: what suppression keeps (recognisable, not mailable). */
 export function emailHash(email: string): string {
   return createHash("sha256").update(normaliseEmail(email)).digest("hex");
 }

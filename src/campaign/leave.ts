@@ -2,10 +2,7 @@ import type postgres from "postgres";
 import type { ConsentEvent } from "../db/queries/activation.js";
 import { leaveSubscriber, type LeftStatus } from "../db/queries/leaving.js";
 
-/**
- * Why a subscriber stops receiving email. Each maps to the subscriber status the stats count.
- * `removed` is an admin's action and counts as unsubscribed.
- */
+/** Why a subscriber leaves, each a stats status (an admin's `removed` counts as unsubscribed). */
 export type LeaveReason = "unsubscribed" | "bounced" | "complained" | "removed";
 
 const STATUS: Record<LeaveReason, LeftStatus> = {
@@ -16,11 +13,10 @@ const STATUS: Record<LeaveReason, LeftStatus> = {
 };
 
 /**
- * Stops every future send to a subscriber at once (DESIGN.md invariant 4), in one idempotent
- * statement (leaveSubscriber says what it writes); jobs already queued find the subscriber gone at
- * their claim. Returns false if no such subscriber. A worker closing a sent step locks the same
- * two rows in another order: when Postgres breaks that deadlock by aborting this side, the
- * statement runs again, so a reader's unsubscribe never fails for it.
+ * Stops every future send to a subscriber at once (DESIGN.md invariant 4) in one idempotent
+ * statement (leaveSubscriber); queued jobs find them gone at their claim. False if no such one. A
+ * worker closing a sent step locks the same two rows in another order: if Postgres breaks that
+ * deadlock by aborting this side, the statement reruns, so an unsubscribe never fails for it.
  */
 export async function leave(
   sql: postgres.Sql,

@@ -2,9 +2,8 @@ import { signToken } from "../tokens.js";
 import type { LinkKey } from "../signals/link-keys.js";
 
 /**
- * Builds the personal, signed links every email carries. Every link of an email points at the
- * service (DESIGN.md "Signals"), and a link in an email names that email (`deliveryId`), so the
- * signal rules can see a scanner fetch all of one email's links at once.
+ * The personal, signed links every email carries. Each points at the service (DESIGN.md "Signals")
+ * and names its email (`deliveryId`): the signal rules see a scanner fetch one email's links at once.
  */
 export interface LinkSettings {
   publicUrl: string;
@@ -30,9 +29,8 @@ export function confirmUrl(s: Pick<LinkSettings, "publicUrl" | "appSecret">, sub
 }
 
 /**
- * An outside link (booking, related reading, tools, supplement) as GET /l/:token: it records the
- * click and redirects to what the key names in the configuration at click time. It never expires:
- * an email kept for years still leads somewhere.
+ * An outside link (booking, related reading, tools, supplement) as GET /l/:token: records the click,
+ * redirects to the key's configured target at click time. Never expires: old emails still lead on.
  */
 export function trackedUrl(s: Pick<LinkSettings, "publicUrl" | "appSecret">, deliveryId: number, key: LinkKey): string {
   return `${s.publicUrl}/l/${signToken(s.appSecret, "link", String(deliveryId), null, key)}`;

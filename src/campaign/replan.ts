@@ -46,10 +46,9 @@ export async function replanEnrollment(deps: ReplanDeps, enrollmentId: number): 
 }
 
 /**
- * Re-plans one enrollment in the caller's transaction: after the definition changed, or after the
- * reader answered the check-in (src/campaign/check-in.ts) — the step waiting is replaced by what
- * `planNext` says now, unless it is already claimed (then it goes as it is: the latest answer
- * before the claim wins).
+ * Re-plans one enrollment in the caller's transaction, after the definition changed or the reader
+ * answered the check-in (src/campaign/check-in.ts): the waiting step is replaced by what `planNext`
+ * says now, unless already claimed (then it goes as is: the latest answer before the claim wins).
  */
 export async function replanInTransaction(
   tx: postgres.TransactionSql,
@@ -80,9 +79,8 @@ export async function replanInTransaction(
 const PAGE = 500;
 
 /**
- * Applies the current definition to every active enrollment if it is not the one last applied.
- * The first run on a database only records it: the enrollments were planned by whatever ran
- * before, and there is nothing to compare with.
+ * Applies the current definition to every active enrollment unless it was the last applied. A
+ * database's first run only records it: whatever ran before planned them, nothing to compare with.
  */
 export async function applySequence(deps: ReplanDeps): Promise<ReplanReport> {
   assertValidSequence(deps.sequence);

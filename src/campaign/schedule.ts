@@ -1,8 +1,6 @@
 import { DateTime } from "luxon";
 
-/**
- * Pure scheduling: when a step is due. No I/O, no clock of its own: `now`/`after` come in.
- */
+/** Pure scheduling: when a step is due. No I/O, no clock of its own: `now`/`after` come in. */
 export interface SendWindow {
   /** Minutes after local midnight; the window is [startMinute, endMinute). */
   startMinute: number;
@@ -19,9 +17,8 @@ export interface ScheduleOptions {
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
- * The moment a step `delayDays` after `after` may go out. The delay is divided by the time
- * scale; the send window applies at real time only (scale 1) — in a scaled demo a "day" lasts
- * seconds and there is no night to avoid.
+ * When a step `delayDays` after `after` may go out: the delay divided by the time scale; the send
+ * window only at real time (scale 1), since in a scaled demo a "day" lasts seconds, with no night.
  */
 export function dueTime(after: Date, delayDays: number, options: ScheduleOptions): Date {
   const due = new Date(after.getTime() + (delayDays * DAY_MS) / options.timeScale);

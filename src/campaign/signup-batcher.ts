@@ -11,9 +11,8 @@ export interface SignupBatcherOptions {
   maxInFlight: number;
   maxBatch: number;
   /**
-   * Signups waiting for a batch slot at most (issue 28: the queue was unbounded, so a rush the
-   * database could not keep up with grew memory without end). Past it `submit` refuses with
-   * SignupBacklogFull, which the route answers 503 with Retry-After.
+   * Signups waiting for a batch slot at most (issue 28: unbounded, a rush the database could not
+   * keep up with grew memory without end). Past it, SignupBacklogFull: a 503 with Retry-After.
    */
   maxWaiting: number;
   /**
@@ -92,12 +91,10 @@ export class SignupBatcher {
         for (const p of batch) p.reject(error);
         return;
       }
-      // Committed: the callers may answer now (DESIGN.md invariant 1); the enqueue below only
-      // decides how soon the welcome goes, and the reconciler covers it if it fails.
+      // Committed: answer now (DESIGN.md invariant 1); the enqueue below only hastens the welcome.
       const byEmail = new Map(rows.map((r) => [r.email, r]));
       for (const p of batch) {
-        // At most one row per address (its welcome, or its confirmation): a second request for it in
-        // the same batch is a known address.
+        // One row per address (welcome or confirmation): a second in the same batch is a known one.
         const row = byEmail.get(p.signup.email);
         byEmail.delete(p.signup.email);
         p.resolve(row);
@@ -120,10 +117,9 @@ export class SignupBatcher {
   }
 
   /**
-   * Adds the send jobs of committed rows. One add at a time: rows committed while one is on its
-   * way go together in the next, so a rush costs a few adds (each a queue-store round trip, and on
-   * the Postgres backend a transaction) rather than one per group commit. Resolves once the add
-   * carrying these rows is done.
+   * Adds committed rows' send jobs, one add at a time: rows committed meanwhile go together in the
+   * next, so a rush costs a few adds (each a queue-store round trip, on Postgres a transaction), not
+   * one per group commit. Resolves once the add carrying these rows is done.
    */
   private enqueueJobs(rows: SignupBatchRow[]): Promise<void> {
     this.unqueued.push(...rows);

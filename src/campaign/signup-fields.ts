@@ -4,9 +4,8 @@ import { CONSENT_FORM_VERSION, CONSENT_WORDING } from "./consent.js";
 import type { SignupInput } from "./signup-input.js";
 
 /**
- * A validated form post and its request as the rows a signup stores: the reader's fields and the
- * consent record (wording and version of the form they saw, address, user agent). One mapping
- * for the single opt-in insert and the double opt-in request alike.
+ * A validated form post and its request as a signup's rows: the reader's fields and the consent
+ * record (the form's wording and version, address, user agent), for single and double opt-in alike.
  */
 export type SignupMeta = Pick<SignupFields, "ip" | "userAgent">;
 

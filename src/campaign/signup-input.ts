@@ -2,10 +2,7 @@ import { domainToASCII } from "node:url";
 import { z } from "zod";
 import { isValidTimeZone } from "../config.js";
 
-/**
- * What a signup may carry, validated at the edge. Pure: unit-tested without I/O.
- * Unknown fields are ignored (forms grow hidden fields); known ones are bounded.
- */
+/** Pure edge validation of a signup: unknown fields ignored (forms grow hidden ones), known bounded. */
 const optionalText = (max: number) =>
   z
     .string({ error: "must be text" })
@@ -45,10 +42,9 @@ export function normaliseNameCase(name: string): string {
 }
 
 /**
- * Anyone can type someone else's address with a "first name", and the name goes into an email
- * sent from the clinic's domain: a link or a message there would be a phishing vector (issue 15).
- * So a name that carries a link, an `@` or control characters is refused (400 naming the field),
- * not cleaned up.
+ * Anyone can type someone else's address with a "first name" that goes into an email from the
+ * clinic's domain: a link or message there would be a phishing vector (issue 15). So a name with a
+ * link, an `@` or control characters is refused (400 naming the field), not cleaned up.
  */
 const firstName = z
   .string({ error: "must be text" })
@@ -82,10 +78,7 @@ export function asciiDomain(address: string): string {
   return ascii ? `${address.slice(0, at)}@${ascii}` : address;
 }
 
-/**
- * zod's default address pattern, with one change: a top-level domain may be an IDN's punycode
- * ("xn--p1ai" is .рф), which the default's letters-only TLD refuses.
- */
+/** zod's address pattern, plus punycode TLDs ("xn--p1ai" is .рф), which its letters-only TLD refuses. */
 const EMAIL_PATTERN =
   /^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+(?:[A-Za-z]{2,}|xn--[A-Za-z0-9-]+)$/;
 

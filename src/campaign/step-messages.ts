@@ -5,10 +5,9 @@ import { isStepKey, type StepKey } from "./steps.js";
 import type { EmailKindDefinition } from "../outbound/kind.js";
 
 /**
- * The sequence's steps as a kind of message (src/outbound/kind.ts): rendered for the row's due
- * time, sent in batches when many are due, and — in the transaction that records the outcome —
- * the enrollment moves on to its next step or completes. A failed step moves it on too: one
- * provider fault does not strand the reader (docs/operations.md "What each fault does").
+ * The sequence's steps as a kind of message (src/outbound/kind.ts): rendered for the row's due time,
+ * batched when many are due; the transaction recording the outcome moves the enrollment on or
+ * completes it, a failed step too (docs/operations.md "What each fault does": no stranded reader).
  */
 export function stepMessages(settings: AdvanceSettings & { compose: ComposeSettings }): EmailKindDefinition<"step"> {
   return {
@@ -17,9 +16,8 @@ export function stepMessages(settings: AdvanceSettings & { compose: ComposeSetti
     batchable: true,
     // `obsolete` runs first: the step is one of STEP_KEYS by the time it is composed.
     compose: (m) => composeEmail(settings.compose, m.step as StepKey, { subscriberId: m.subscriberId, email: m.email, firstName: m.firstName }, m.dueAt, m.id),
-    // Scheduled before its step was removed from the definition (and before the re-plan at start
-    // reached it, or by a worker still running the old definition): not sent; the enrollment
-    // moves on to what the current definition says comes next.
+    // Scheduled before its step left the definition (ahead of the start re-plan, or by a worker on the
+    // old one): not sent; the enrollment moves on to what the current definition says comes next.
     obsolete: (m) =>
       isStepKey(m.step) && settings.sequence.steps.some((s) => s.key === m.step)
         ? undefined

@@ -12,11 +12,10 @@ export interface UnsubscribeRequest {
 }
 
 /**
- * Stops every future send at once (leave(): one statement, invariant 4) and records the
- * withdrawal next to the consent it withdraws. Idempotent: a second POST (mail clients do retry,
- * sometimes several at once) changes nothing and records nothing — the same statement writes the
- * withdrawal only when it is the one that changed the status. A bounce or complaint already
- * recorded stays as it is. Returns false when no such subscriber exists (purged).
+ * Stops every future send at once (leave(): one statement, invariant 4) and records the withdrawal
+ * next to the consent it withdraws. Idempotent: a second POST (mail clients retry, sometimes
+ * several at once) records nothing, as the statement writes the withdrawal only when it changed
+ * the status. A recorded bounce or complaint stays. False when no such subscriber (purged).
  */
 export async function unsubscribe(sql: postgres.Sql, request: UnsubscribeRequest): Promise<boolean> {
   const wording = request.via === "one-click" ? ONE_CLICK_WITHDRAWAL : PAGE_WITHDRAWAL;

@@ -1,7 +1,6 @@
 /**
- * What each consent event records besides its time, IP and user agent: where it happened and
- * what the person did, so the clinic can show when and how each address consented or withdrew
- * (GDPR art. 7(1) and 7(3)). Change a wording → bump its version.
+ * Besides time, IP and user agent, each consent event records where and what the person did, so the
+ * clinic can show how each address consented or withdrew (GDPR art. 7(1), 7(3)). Reword → new version.
  */
 export interface ConsentWording {
   kind: "confirm" | "resubscribe" | "unsubscribe";

@@ -23,10 +23,9 @@ export interface DataRightsDeps {
 }
 
 /**
- * GDPR art. 15/20: everything held about one address, as JSON — the subscriber row, every consent
- * event (signup, confirmation, unsubscribe, resubscribe with time, IP and user agent), enrollments,
- * deliveries, confirmation emails, provider events, guide downloads, outbox copies, and whether
- * its hash is suppressed. Undefined when the address is not on the list (nor suppressed).
+ * GDPR art. 15/20: everything held about one address, as JSON (the subscriber row, each consent
+ * event with time, IP and user agent, enrollments, deliveries, confirmation emails, provider events,
+ * guide downloads, outbox copies, its hash's suppression). Undefined when not held nor suppressed.
  */
 export type AddressExport = { exportedAt: string; email: string; suppressed: boolean } & (SubscriberExport | { subscriber: null });
 
@@ -76,9 +75,8 @@ export async function eraseAddress(deps: DataRightsDeps, email: string, options:
 }
 
 /**
- * An admin lifts a suppression: the erased address's hash, or a hard bounce or complaint (the
- * status becomes "unsubscribed"). Nothing is sent because of it: the address may sign up again,
- * and confirm by email, like anyone who left.
+ * An admin lifts a suppression (the erased address's hash, or a hard bounce or complaint: status
+ * "unsubscribed"). Nothing is sent for it; the address may sign up and confirm like anyone who left.
  */
 export async function liftAddressSuppression(deps: DataRightsDeps, email: string): Promise<{ lifted: boolean }> {
   const normalised = normaliseEmail(email);

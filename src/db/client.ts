@@ -13,9 +13,8 @@ export interface DbHandle {
 }
 
 /**
- * Two pools on purpose: drizzle's postgres-js driver rewrites its client's type parsers and
- * serializers (dates and JSON pass through as strings), which breaks raw queries that bind a
- * Date or read a timestamp. The raw client keeps postgres.js's own types.
+ * Two pools on purpose: drizzle's postgres-js driver rewrites its client's parsers and serializers
+ * (dates, JSON as strings), which breaks raw queries on Dates and timestamps; the raw one keeps its own.
  */
 export function createDb(url: string, poolSize: number): DbHandle {
   const options = {
@@ -26,8 +25,7 @@ export function createDb(url: string, poolSize: number): DbHandle {
   const sql = postgres(url, {
     ...options,
     max: poolSize,
-    // int8 (ids, count(*)) as a number, so a typed row says `id: number` and means it. Every
-    // bigint we keep is an identity or a count, far below 2^53.
+    // int8 (ids, count(*)) as a number, so `id: number` holds: our bigints are ids or counts, ≪ 2^53.
     types: { int8: { to: 20, from: [20], parse: (value: string) => Number(value), serialize: (value: number) => String(value) } },
   });
   const drizzleClient = postgres(url, { ...options, max: Math.max(2, Math.ceil(poolSize / 4)) });

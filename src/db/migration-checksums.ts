@@ -4,9 +4,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 /**
- * A migration never changes once it is on main: a database that ran it keeps the first version
- * (0007's `webhook_expand(int)` would have stayed while the code called `(int, int)`). How
- * drizzle/checksums.txt guards it: docs/testing.md.
+ * A migration never changes once on main: a database that ran it keeps the first version (0007's
+ * `webhook_expand(int)` would outlive code calling `(int, int)`); checksums.txt guards (docs/testing.md).
  */
 export const MIGRATIONS_DIR = fileURLToPath(new URL("../../drizzle", import.meta.url));
 export const CHECKSUMS_FILE = "checksums.txt";

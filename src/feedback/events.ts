@@ -1,9 +1,8 @@
 import { z } from "zod";
 
 /**
- * The Resend webhook events we accept: every `email.*` event the SDK declares (resend 6.x
- * `WebhookEvent`). The rest (contacts, domains, inboxes…) only arrive if someone subscribes the
- * endpoint to them in the dashboard; they are answered 400 so that mistake shows there.
+ * Every `email.*` event the Resend SDK declares (resend 6.x `WebhookEvent`). Others (contacts,
+ * domains, inboxes…) arrive only if subscribed in the dashboard; a 400 shows that mistake there.
  */
 export const EMAIL_EVENT_TYPES = [
   "email.sent",
@@ -47,9 +46,8 @@ export const webhookEventSchema = z.object({
 });
 
 /**
- * Resend's bounce types come from Amazon SES: "Permanent" (the address does not exist, or the
- * domain refuses it for good) is a hard bounce; "Transient" (mailbox full, greylisting, message
- * too large) and "Undetermined" are soft — they say nothing lasting about the address.
+ * Resend's bounce types come from Amazon SES: "Permanent" (no such address, or refused for good) is
+ * hard; "Transient" (mailbox full, greylisting, too large) and "Undetermined" say nothing lasting.
  */
 export function isHardBounce(bounceType: string | null | undefined): boolean {
   return (bounceType ?? "").trim().toLowerCase() === "permanent";

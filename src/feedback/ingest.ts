@@ -27,9 +27,8 @@ export const MAX_EVENT_ID_LENGTH = 255;
 export const MAX_EVENT_DEPTH = 32;
 
 /**
- * Why a signed event that passed the schema still cannot be stored and acted on, if it cannot:
- * text PostgreSQL refuses (src/unsafe-text.ts), nesting past MAX_EVENT_DEPTH, a `created_at`
- * that is no date we can store.
+ * Why a signed, schema-valid event still cannot be stored and acted on, if so: text PostgreSQL refuses
+ * (src/unsafe-text.ts), nesting past MAX_EVENT_DEPTH, a `created_at` that is no storable date.
  */
 function unprocessableReason(payload: unknown, createdAt: string | undefined): string | undefined {
   const unsafe = findUnsafeText(payload, MAX_EVENT_DEPTH);
@@ -49,10 +48,9 @@ function dataException(error: unknown): string | undefined {
 }
 
 /**
- * Receives one webhook: verify, validate, store (committed before the answer), enqueue — nothing
- * slow, so the provider gets its 2xx at once (Svix retries what is not answered in time). An event
- * that can act on no one is settled as it is stored; any other gets a job (the upkeep job enqueues
- * what a failed enqueue left).
+ * Receives one webhook: verify, validate, store (committed before the answer), enqueue; nothing slow,
+ * so the provider gets its 2xx at once (Svix retries what is not answered in time). An event acting
+ * on no one is settled as stored; others get a job (the upkeep job redoes a failed enqueue).
  */
 export async function receiveWebhook(deps: IngestDeps, rawBody: string, headers: WebhookHeaders): Promise<IngestResult> {
   const verified = deps.verify(rawBody, headers);

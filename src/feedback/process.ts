@@ -11,9 +11,8 @@ export interface ProcessDeps {
 }
 
 /**
- * processed: done (matched to one of our messages, of any kind, or kept as unmatched).
- * retry: no email has this message id yet, and the event is fresh — the send that caused it may
- * not have committed its provider message id yet (the provider's webhook can beat our commit).
+ * processed: done (matched to one of our messages, of any kind, or kept as unmatched). retry: no
+ * email has this message id yet and the event is fresh (the provider's webhook can beat our commit).
  */
 export type EventOutcome =
   | { kind: "processed"; matched: MessageMatch["kind"] | "none"; action: "suppressed" | "none" }
@@ -24,11 +23,10 @@ export type EventOutcome =
 export const MATCH_GRACE_MS = 60_000;
 
 /**
- * Acts on one stored webhook event. Idempotent: a hard bounce or complaint calls leave(), which
- * is idempotent, before the event is marked processed, so a crash in between repeats nothing
- * harmful. A hard bounce or a complaint — on a sequence email or a confirmation — suppresses the
- * address: status bounced/complained, every future send stopped (invariant 4), later signups
- * answered as usual but sending nothing until an admin lifts it.
+ * Acts on one stored webhook event, idempotently: a hard bounce or complaint (on a sequence email
+ * or a confirmation) calls leave(), itself idempotent, before the event is marked processed, so a
+ * crash between repeats nothing harmful. It suppresses the address: status bounced/complained, every
+ * future send stopped (invariant 4); later signups answered alike, sent nothing until an admin lifts it.
  */
 export async function processEvent(
   deps: ProcessDeps,

@@ -3,10 +3,9 @@ import { Resend } from "resend";
 /**
  * Resend signs webhooks the Svix way: `svix-id`, `svix-timestamp`, `svix-signature: v1,<base64>`,
  * an HMAC-SHA256 of `${id}.${timestamp}.${raw body}` keyed with the base64 secret after `whsec_`.
- * We verify with the SDK's own `webhooks.verify` (standardwebhooks underneath), which compares in
- * constant time and rejects a timestamp more than 5 minutes off either way — a captured request
- * cannot be replayed later; a replay within the window is caught by the event-id dedup.
- * It must see the body exactly as sent: we hand it the raw text, never re-serialised JSON.
+ * The SDK's `webhooks.verify` (standardwebhooks) compares in constant time and rejects a timestamp
+ * over 5 minutes off, so a captured request cannot be replayed later (within the window, the
+ * event-id dedup catches it). It must see the body exactly as sent: the raw text, never re-serialised.
  */
 export type Verification =
   | { ok: true; payload: unknown }

@@ -13,10 +13,9 @@ import {
 import { NOTES_PAGE_TITLE } from "../../emails/components/next-steps.js";
 
 /**
- * The Flare-Up Reset Guide as data, written from the clinic's article
- * (shared/content/sciatica-flare-ups.txt) in its calm, educational voice: "may help", never a
- * promise, no diagnosis, and every warning sign points to a clinician. The PDF layout
- * (document.tsx) only arranges these blocks; change the words here.
+ * The Flare-Up Reset Guide as data, from the clinic's article (shared/content/sciatica-flare-ups.txt)
+ * in its calm, educational voice: "may help", never a promise, no diagnosis, every warning sign
+ * pointing to a clinician. The PDF layout (document.tsx) only arranges these blocks; edit words here.
  */
 
 export type GuideBlock =

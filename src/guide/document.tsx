@@ -4,9 +4,8 @@ import type { RelatedReading } from "../../emails/props.js";
 import type { GuideBlock, GuideContent, GuideSection } from "./content.js";
 
 /**
- * The layout of the Flare-Up Reset Guide (react-pdf). Only the PDF's 14 standard fonts are
- * used (Helvetica): nothing is fetched or embedded, and every reader's viewer has them.
- * The words live in content.ts; this file arranges them.
+ * The Flare-Up Reset Guide's layout (react-pdf), in Helvetica, one of the PDF's 14 standard fonts:
+ * nothing fetched or embedded, every viewer has it. The words live in content.ts.
  */
 /** Settings the guide shows on its last page, each left out when unset. */
 export interface GuideLinks {
@@ -29,14 +28,12 @@ const color = {
   paper: "#ffffff",
 } as const;
 
-// react-pdf hyphenates long words by default ("move-ment"); a guide for people in pain reads
-// better without. Global to react-pdf, and this is its only user.
+// react-pdf hyphenates ("move-ment"); people in pain read better without. Global: this is its only user.
 Font.registerHyphenationCallback((word) => [word]);
 
 /**
- * Every text style names its font size: react-pdf resolves a unitless line height against the
- * style's own size (18 pt when none is set), not an inherited one. A line height on the page
- * instead makes react-pdf (4.9) drop the fixed footer.
+ * Every text style names its font size: react-pdf resolves a unitless line height against the style's
+ * own size (18 pt if unset), not an inherited one; set on the page, react-pdf 4.9 drops the footer.
  */
 const text = { fontSize: 11, lineHeight: 1.5 } as const;
 

@@ -12,10 +12,9 @@ import type { EmailKindDefinition } from "../outbound/kind.js";
 import type { ClaimedMessage } from "../db/queries/deliveries.js";
 
 /**
- * "Mail me a fresh link", from an expired guide link. The page answers the same whatever the
- * address (DESIGN.md invariant 1's rule: no way to learn who is on the list); behind it, a
- * subscriber gets at most one such email an hour (enforced in Postgres, not by the caller), and
- * the email goes through the send queue like every other, within the provider's rate budget.
+ * "Mail me a fresh link", from an expired guide link. The page answers the same for any address
+ * (DESIGN.md invariant 1's rule: no way to learn who is on the list). At most one an hour per
+ * subscriber (enforced in Postgres, not by the caller), queued within the provider's rate budget.
  */
 export const FRESH_LINK_GAP_SECONDS = 3600;
 
@@ -26,11 +25,9 @@ export interface FreshLinkRequestDeps {
 }
 
 /**
- * `email` is already validated and normalised (trimmed, lower-case), as at signup. Resolves once
- * the request is committed (the email's row, when one is due). The email is a row before it is a
- * job (invariant 2); its enqueue starts on the next turn of the event loop, after the caller has
- * answered, so only a known address's answer would otherwise wait for it — and if it fails, or
- * the queue store loses it, the reconciler offers it again.
+ * `email` is validated and normalised as at signup. Resolves once the request, with the email's
+ * row if one is due, is committed (a row before a job: invariant 2). The enqueue follows on the
+ * next turn, so a known address's answer never waits on it; the reconciler redoes a failed or lost one.
  */
 export async function requestFreshGuideLink(deps: FreshLinkRequestDeps, email: string): Promise<void> {
   const row = await requestFreshLinkEmail(deps.sql, email, FRESH_LINK_GAP_SECONDS);
@@ -38,10 +35,9 @@ export async function requestFreshGuideLink(deps: FreshLinkRequestDeps, email: s
 }
 
 /**
- * Renders the fresh-link email of its row, a pure function of it: the new link's 30 days count
- * from the request (the row's due time), so a retry renders the same email. Not a step of the
- * sequence: tagged apart (step=fresh-link) so the per-step stats never count it; one key per row,
- * so a retry is a replay and a new request an hour later a new email.
+ * Renders a fresh-link row's email, a pure function of it: the new link's 30 days count from the
+ * request (the row's due time), so a retry renders the same. Tagged apart (step=fresh-link) so the
+ * per-step stats never count it; one key per row, so a retry is a replay, a later request new mail.
  */
 export async function composeFreshLinkEmail(
   s: ComposeSettings,

@@ -53,9 +53,8 @@ export interface GuidePdfSettings extends GuideLinks {
 }
 
 /**
- * Building takes a few hundred milliseconds and the result never changes while the process
- * runs, so it is done once and kept in memory (the PDF is ~20 KB). A failed build is not
- * cached: the next request tries again.
+ * Building takes a few hundred ms and never changes while the process runs: done once, kept in memory
+ * (the PDF is ~20 KB). A failed build is not cached: the next request tries again.
  */
 export function createGuidePdfStore(settings: GuidePdfSettings): GuidePdfStore {
   let pending: Promise<GuidePdf> | undefined;

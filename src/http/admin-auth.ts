@@ -15,11 +15,10 @@ const CHALLENGE = 'Bearer realm="admin"';
 const INVALID_TOKEN = 'Bearer realm="admin", error="invalid_token"';
 
 /**
- * Failed Bearer checks count against the client's own budget of Bearer guesses (issues 17 and 30;
- * docs/security.md "Refusals are counted"). Once it is spent every Bearer request from that client
- * is answered 429 before its token is looked at, the right token included: a throttled guesser must
- * not learn which guess was right from the one answer that is not a 429. Each refusal is reported
- * to `onRefused`, which counts it in the audit (src/audit/audit.ts).
+ * Failed Bearer checks spend the client's own budget of guesses (issues 17 and 30; docs/security.md
+ * "Refusals are counted"). Once spent, its every Bearer request gets 429 before the token is read,
+ * the right one too: a throttled guesser must not learn the right guess from the one non-429
+ * answer. `onRefused` counts each refusal in the audit (src/audit/audit.ts).
  */
 export interface GuessLimit {
   limiter: CredentialLimiter;
@@ -34,13 +33,12 @@ function tooManyGuesses(retryAfterSeconds: number): ApiError {
 }
 
 /**
- * The one Bearer check (RFC 6750), on hono/bearer-auth: `Authorization: Bearer TOKEN` where TOKEN
- * is one of `tokens` (ADMIN_TOKEN; for /metrics also METRICS_TOKEN). Both sides are hashed
- * before the constant-time compare, so neither the token's characters nor its length leak
- * through timing. A refusal is our ApiError (401, `{"error": {"code": "unauthorized", …}}`, a
- * WWW-Authenticate challenge), thrown from hono's message hooks so the one error handler writes
- * it — a malformed header too (hono would answer 400; any failed credential is a 401 here).
- * With no token configured every request is refused: closed, never open.
+ * The one Bearer check (RFC 6750, on hono/bearer-auth): TOKEN must be one of `tokens` (ADMIN_TOKEN;
+ * for /metrics also METRICS_TOKEN). Both sides are hashed before the constant-time compare, so
+ * neither the token's characters nor its length leak through timing. A refusal, a malformed header
+ * too (hono would answer 400), is our 401 ApiError with a WWW-Authenticate challenge, thrown from
+ * hono's message hooks so the one error handler writes it. With no token configured every request
+ * is refused: closed, never open.
  */
 export function bearerCheck(options: {
   tokens: readonly (string | undefined)[];
@@ -109,10 +107,9 @@ export function adminAuth(options: Pick<RequireAdminOptions, "token" | "guesses"
 }
 
 /**
- * Everything under /admin (and /metrics) for the dashboard: `requireAdmin` accepts the Bearer
- * token (the JSON API, scripts, Prometheus) or the signed session cookie set by the login page
- * (src/http/admin-session.ts). Pages send a visitor without either to the login page; the API
- * answers 401.
+ * Everything under /admin (and /metrics): `requireAdmin` accepts the Bearer token (the JSON API,
+ * scripts, Prometheus) or the login page's signed session cookie (src/http/admin-session.ts).
+ * Without either, pages send the visitor to the login page; the API answers 401.
  */
 export interface RequireAdminOptions {
   /** ADMIN_TOKEN; undefined keeps every admin route closed. */

@@ -3,18 +3,16 @@ import type { Context } from "hono";
 import { deleteCookie, getSignedCookie, setSignedCookie } from "hono/cookie";
 
 /**
- * The dashboard's session: a signed cookie (hono/cookie) holding a random session id and when it
- * was issued (its attributes: docs/admin-and-stats.md "Security"). The signing key is derived from
- * APP_SECRET *and* ADMIN_TOKEN, so changing the token ends every session; logout revokes the
- * session server-side (issue 17: a logged-out cookie stayed valid).
+ * The dashboard's session: a signed cookie (hono/cookie) holding a random session id and its issue
+ * time (attributes: docs/admin-and-stats.md "Security"), keyed from APP_SECRET *and* ADMIN_TOKEN so
+ * a new token ends every session; logout revokes it server-side (issue 17: logged-out cookies lived on).
  */
 export interface AdminSessionSettings {
   appSecret: string;
   publicUrl: string;
   /**
-   * Where revocations are kept (Postgres: src/db/queries/admin-sessions.ts). The admin routes
-   * always pass it (src/deps.ts adminDeps); without it a session can still be started, but not
-   * read: closed, never open.
+   * Revocations' store (src/db/queries/admin-sessions.ts), always passed by the admin routes (src/deps.ts
+   * adminDeps); without it a session can be started but not read: closed, never open.
    */
   revocations?: SessionRevocations;
 }

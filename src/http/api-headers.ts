@@ -3,11 +3,10 @@ import { cors } from "hono/cors";
 
 /**
  * Response headers for the JSON API (POST /api/subscribe, the signup hot path): the security
- * headers hono's secureHeaders() sends on every other route, and the CORS headers for the
- * embeddable form — set with c.header() BEFORE the handler runs, so they go out with the response
- * the handler builds. hono's own middlewares write them through c.res.headers, which makes
- * @hono/node-server turn its light response into a full WHATWG Response and stream the body out
- * of it, a cost the signup hot path measured. Preflight requests (OPTIONS) still go through hono's cors().
+ * headers secureHeaders() sends on every other route and the embeddable form's CORS headers, set
+ * with c.header() BEFORE the handler so they go out with the response it builds. hono's own
+ * middlewares write c.res.headers, which makes @hono/node-server turn its light response into a
+ * full WHATWG Response and stream the body from it (a measured cost); OPTIONS still go through cors().
  */
 export const SECURITY_HEADERS: readonly (readonly [string, string])[] = [
   // hono's secureHeaders() defaults (hono/secure-headers), kept identical.

@@ -3,10 +3,9 @@ import { bodyLimit as honoBodyLimit } from "hono/body-limit";
 import { ApiError } from "./errors.js";
 
 /**
- * Every request body's limit, in one place: the app mounts `requestBodyLimits()` before any
- * route, so a route added later cannot forget it (issue 17: the login form read 100 MB posts
- * whole). The longest matching path prefix decides; anything else gets DEFAULT_BODY_BYTES.
- * The figures are listed in docs/http.md "Security: what is limited and how".
+ * Every request body's limit in one place: `requestBodyLimits()` is mounted before any route, so
+ * a later one cannot forget it (issue 17: the login form read 100 MB posts whole). The longest
+ * matching prefix decides, else DEFAULT_BODY_BYTES (docs/http.md "Security: what is limited and how").
  */
 export const DEFAULT_BODY_BYTES = 16 * 1024;
 
@@ -35,13 +34,12 @@ const tooLarge = (maxBytes: number) => () => {
 };
 
 /**
- * hono/body-limit, minus its cost on the hot path: it first reads `c.req.raw.body`, which on
- * @hono/node-server turns the lightweight request into a full WHATWG Request with a
- * ReadableStream — about a tenth of the CPU of a signup. When the client declared a
- * Content-Length (and no Transfer-Encoding), Node's HTTP parser never delivers more than that,
- * so the header alone decides, and the body is later read on node-server's fast path. Chunked
- * bodies go through Hono's streaming check, which stops reading at the first chunk past the
- * limit: an oversized body is never read whole.
+ * hono/body-limit minus its hot-path cost: it first reads `c.req.raw.body`, which on
+ * @hono/node-server turns the light request into a full WHATWG Request with a ReadableStream, about
+ * a tenth of a signup's CPU. With a declared Content-Length (and no Transfer-Encoding) Node's HTTP
+ * parser never delivers more, so the header alone decides and the body is read on node-server's
+ * fast path. Chunked bodies go through Hono's streaming check, which stops at the first chunk past
+ * the limit: an oversized body is never read whole.
  */
 export function bodyLimit(options: { maxSize: number; onError: (c: Context) => Response | Promise<Response> }): MiddlewareHandler {
   const streaming = honoBodyLimit(options);
@@ -53,9 +51,8 @@ export function bodyLimit(options: { maxSize: number; onError: (c: Context) => R
       if (!Number.isFinite(size) || size > options.maxSize) return options.onError(c);
       return next();
     }
-    // RFC 9112 §6.3: without Content-Length or Transfer-Encoding a request has no body. Only a
-    // GET/HEAD skips the check on that ground (a Request built in-process, as in tests, may carry
-    // a stream with neither header).
+    // RFC 9112 §6.3: with neither Content-Length nor Transfer-Encoding there is no body; only GET/HEAD
+    // skips the check on that ground (an in-process Request, as in tests, may stream with neither).
     if (!chunked && (c.req.method === "GET" || c.req.method === "HEAD")) return next();
     return streaming(c, next);
   };

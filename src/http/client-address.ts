@@ -3,9 +3,8 @@ import { getConnInfo } from "@hono/node-server/conninfo";
 import type { LinkFetch, LinkSignals } from "../signals/signals.js";
 
 /**
- * The client's address for rate limits and the consent record. Behind a proxy we run
- * (TRUST_PROXY=true) it is the right-most X-Forwarded-For entry: the one our proxy appended.
- * Entries to its left were written by the client and can be forged.
+ * The client's address for rate limits and consent records. Behind our proxy (TRUST_PROXY=true): the
+ * right-most X-Forwarded-For entry, the one our proxy appended; entries left of it are forgeable.
  */
 export function clientAddress(c: Context, trustProxy: boolean): string | undefined {
   if (trustProxy) {

@@ -1,10 +1,9 @@
 import type { Server } from "node:net";
 
 /**
- * At most `max` open connections per client address, in this process: past it, a new connection
- * is answered 503 with Retry-After and closed before a byte of its request is read (issue 30,
- * measured in docs/security.md). Per process on purpose: it protects this process's memory and
- * sockets. Behind a proxy (TRUST_PROXY) the cap is the proxy's job, and this one is off.
+ * At most `max` open connections per client address in this process: past it, a new connection gets
+ * 503 with Retry-After and is closed before a byte is read (issue 30, measured in docs/security.md).
+ * It guards this process's memory and sockets, so is per process; behind TRUST_PROXY the proxy caps.
  */
 export function limitConnectionsPerClient(server: Server, max: number): void {
   const open = new Map<string, number>();

@@ -1,18 +1,16 @@
 import type { MiddlewareHandler } from "hono";
 
 /**
- * Every HTML response carries a Content-Security-Policy, from this one middleware (issue 17: the
- * unsubscribe, confirm and login pages and the queue UI went out without one). A page that
- * needs its own policy sets it (the reader pages allow exactly their inline style and script by
- * hash, src/pages/assets.ts; the outbox viewer's email is a sandbox); anything else of type
- * text/html gets the policy of its area below — so a new page, or HTML a library renders (the
- * queue UI), cannot go out without one.
+ * Every HTML response carries a Content-Security-Policy from this one middleware (issue 17: the
+ * unsubscribe, confirm and login pages and the queue UI went out without one). A page that needs
+ * its own sets it (reader pages allow their inline style and script by hash, src/pages/assets.ts;
+ * the outbox viewer's email is a sandbox); other text/html gets its area's policy below, so a new
+ * page, or HTML a library renders (the queue UI), cannot go out without one.
  */
 
 /**
- * The admin's pages and the queue UI: scripts and styles from this origin only (the admin's one
- * stylesheet, and bull-board's style attributes, are inline). Web fonts from elsewhere are
- * refused: the admin holds personal data and calls no third party.
+ * The admin's pages and queue UI: scripts and styles from this origin only (the admin's stylesheet and
+ * bull-board's style attributes are inline); no outside fonts (personal data here: no third party).
  */
 export const ADMIN_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +

@@ -4,9 +4,8 @@ import { requestRule } from "../signals/rules.js";
 
 /**
  * Whether a one-visit page's POST (a confirmation, a check-in answer; src/pages/action-page.tsx)
- * is one a person's browser sent from our own page: not from another site (Fetch Metadata or
- * Origin, when the browser sends them), and not from a client that says it is a bot (a scanner
- * that runs the page's script, e.g. headless Chrome). Anything else changes nothing.
+ * came from a person's browser on our page: not another site (Fetch Metadata or Origin, when sent),
+ * not a self-declared bot (a scanner running the page's script, e.g. headless Chrome). Else no change.
  */
 export function isPersonsPost(c: Context, publicUrl: string): boolean {
   const crossSite = Boolean(c.req.header("origin") || c.req.header("sec-fetch-site")) && !sameOrigin(c.req.raw, publicUrl);

@@ -2,10 +2,9 @@ import type { Context, MiddlewareHandler } from "hono";
 import { ApiError } from "./errors.js";
 
 /**
- * The one reading of a request's Content-Type (its media type, RFC 9110 §8.3.1: parameters such
- * as `charset` or `boundary` do not change what the body is). Every route that takes a body
- * decides with this: JSON, a form (urlencoded or multipart, as browsers and RFC 8058 one-click
- * unsubscribes send), or something we do not read.
+ * The one reading of a request's Content-Type, its media type (RFC 9110 §8.3.1: `charset` or
+ * `boundary` do not change what the body is). Every body-taking route decides with it: JSON, a form
+ * (urlencoded or multipart, as browsers and RFC 8058 one-click unsubscribes send), or unread.
  */
 export type BodyKind = "json" | "form" | "other";
 
@@ -17,9 +16,8 @@ export function bodyKind(contentType: string | undefined): BodyKind {
 }
 
 /**
- * A form body's text fields (the first value of each name); undefined when the body is not a
- * form or cannot be read. Callers decide whether that is an error (signup) or just no body
- * (a one-click unsubscribe, a login attempt, "mail me a fresh link").
+ * A form body's text fields (each name's first value); undefined if not a form or unreadable, which
+ * callers take as an error (signup) or no body (one-click unsubscribe, login, "mail me a fresh link").
  */
 export async function readFormFields(c: Context): Promise<Record<string, string> | undefined> {
   if (bodyKind(c.req.header("content-type")) !== "form") return undefined;

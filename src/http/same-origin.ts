@@ -1,10 +1,9 @@
 /**
  * Whether a state-changing request comes from our own pages: the admin's forms, and the reader's
- * resubscribe button (a cross-site page must not opt a reader back in). Browsers say so in
- * Sec-Fetch-Site (Fetch Metadata; a header no page can set): only "same-origin" passes. Without it, the Origin
- * (or, failing that, the Referer) must be PUBLIC_URL's origin or the one the request was
- * addressed to; neither header → no. (Under the app's Referrer-Policy: no-referrer a browser
- * sends "Origin: null" even to its own origin, which is why Fetch Metadata comes first.)
+ * resubscribe button (a cross-site page must not opt a reader back in). Sec-Fetch-Site (Fetch
+ * Metadata, which no page can set) must be "same-origin"; without it, the Origin (else the Referer)
+ * must be PUBLIC_URL's origin or the one addressed; neither header → no. Fetch Metadata comes first
+ * because under our Referrer-Policy: no-referrer a browser sends "Origin: null" even to itself.
  */
 export function sameOrigin(request: Request, publicUrl: string): boolean {
   const site = request.headers.get("sec-fetch-site");

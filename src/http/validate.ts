@@ -4,10 +4,9 @@ import type { z } from "zod";
 import { ApiError } from "./errors.js";
 
 /**
- * The one zod → error mapping for request input: the first issue becomes a 400
- * `{"error": {"code": "invalid_input", "message": "FIELD MESSAGE", "field": FIELD}}` (the body
- * shape of src/http/errors.ts). A problem with the input as a whole names the target instead
- * ("query", "json", "form").
+ * The one zod → error mapping for request input: the first issue becomes a 400 `{"error": {"code":
+ * "invalid_input", "message": "FIELD MESSAGE", "field": FIELD}}` (src/http/errors.ts's shape); a
+ * problem with the input as a whole names the target instead ("query", "json", "form").
  */
 export function invalidInput(error: z.core.$ZodError, target: string): ApiError {
   const issue = error.issues[0];
@@ -16,9 +15,8 @@ export function invalidInput(error: z.core.$ZodError, target: string): ApiError 
 }
 
 /**
- * `@hono/zod-validator` with that mapping as its hook: handlers read `c.req.valid(target)`.
- * For a JSON body put `jsonBody` (src/http/request-body.ts) first: it answers 415 and
- * `invalid_json` the way every JSON route does.
+ * `@hono/zod-validator` with that mapping as hook; handlers read `c.req.valid(target)`. For JSON put
+ * `jsonBody` (src/http/request-body.ts) first: it answers 415 and `invalid_json` like every JSON route.
  */
 export function validate<Target extends keyof ValidationTargets, Schema extends z.ZodType>(target: Target, schema: Schema) {
   return zValidator(target, schema, (result) => {

@@ -26,9 +26,8 @@ function template<P>(component: (props: P) => ReactElement, m: Omit<EmailTemplat
 
 /**
  * Every template: the sequence's steps, the double opt-in confirmation and the fresh guide link
- * ("mail me a fresh link"; the last two are not steps: never in the per-step stats). The mail layer
- * knows templates, not the sequence: src/campaign/compose.ts renders a StepKey, so a step added to
- * STEP_KEYS without a row here fails to compile there.
+ * (not steps: never in the per-step stats). The mail layer knows templates, not the sequence:
+ * src/campaign/compose.ts renders a StepKey, so a STEP_KEYS entry without a row here won't compile.
  */
 const templates = {
   confirm: template(Confirm, confirm),
@@ -57,10 +56,9 @@ type UnionToIntersection<U> = (U extends unknown ? (arg: U) => void : never) ext
   : never;
 
 /**
- * The props `renderEmail(step, …)` accepts. For a literal step it is `StepProps[step]`; for a step
- * only known as a union of keys (say, read from a job) the props must fit every step it could be, so
- * `toolLinks` stays required. A plain `StepProps[K]` would widen to a union there and let a
- * `mistakes` email through without its links.
+ * The props `renderEmail(step, …)` accepts: for a literal step `StepProps[step]`; for a union of
+ * keys (say, read from a job) props that fit every step it could be, so `toolLinks` stays required.
+ * A plain `StepProps[K]` would widen to a union and let a `mistakes` email through without links.
  */
 export type PropsFor<K extends TemplateKey> = UnionToIntersection<StepProps[K]>;
 
@@ -76,15 +74,11 @@ const headingAsWritten = ["h1", "h2", "h3"].map((selector) => ({
   options: { uppercase: false },
 }));
 
-/**
- * The single way an email is rendered. The HTML and the plain-text part come from the same React
- * element, so the text part always says what the HTML says.
- */
+/** The one way to render an email: HTML and text from one React element, so both say the same. */
 export async function renderEmail<K extends TemplateKey>(step: K, props: PropsFor<K>): Promise<RenderedEmail> {
   const template: EmailTemplate<StepProps[K]> | undefined = emailTemplates[step];
   if (template === undefined) throw new Error(`renderEmail: unknown step "${String(step)}"`);
-  // Sound: an intersection of StepProps members is assignable to each of them; TypeScript just
-  // cannot see that through the generic K.
+  // Sound: an intersection of StepProps members fits each; TypeScript can't see it through generic K.
   const stepProps = props as StepProps[K];
   const element = createElement(template.component, stepProps);
   const [html, text] = await Promise.all([

@@ -15,9 +15,8 @@ function payload(email: OutgoingEmail) {
 }
 
 /**
- * Sends through the real Resend SDK. The SDK never throws on an HTTP error: it returns
- * `{data, error, headers}`, with `error.statusCode` from Resend's body (null on a network
- * failure) and the response headers as a plain lower-cased object.
+ * Sends through the real Resend SDK, which never throws on an HTTP error: it returns `{data, error,
+ * headers}`, `error.statusCode` from Resend's body (null on network failure), headers lower-cased.
  */
 export function createResendTransport(apiKey: string, baseUrl?: string): Transport {
   const resend = new Resend(apiKey, baseUrl ? { baseUrl } : undefined);

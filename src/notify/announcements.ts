@@ -6,10 +6,9 @@ import type { WebhookExpansion } from "./expansion.js";
 export const WEBHOOK_EVENTS_CHANNEL = "webhook_events";
 
 /**
- * Webhook events are recorded by triggers inside whatever transaction changed a subscriber, so the
- * code that committed does not know one was; the triggers NOTIFY, which Postgres delivers only if
- * that transaction commits (docs/architecture.md "One webhook call"). On every (re)connect this
- * listener also catches up on what it may have missed while away.
+ * Webhook events are recorded by triggers in whatever transaction changed a subscriber, so the code
+ * that committed does not know; the triggers NOTIFY, delivered only if that transaction commits
+ * (docs/architecture.md "One webhook call"). Each (re)connect also catches up on what was missed.
  */
 export async function listenForWebhookEvents(deps: {
   sql: postgres.Sql;

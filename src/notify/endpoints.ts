@@ -12,12 +12,11 @@ import { newWebhookSecret } from "./signing.js";
 import type { SecretBox } from "./secret-box.js";
 
 /**
- * What an admin does with outgoing webhook endpoints (issue 16), for the JSON API and the admin
- * page alike: create one (its URL checked, its secret made here and returned this once), delete,
- * rotate the secret, enable, send a test, and send calls again (the reads are the queries'). A
- * refusal comes back as a value the route turns into its 4xx; the database decides the races (a
- * disable that commits before a test or a replay wins: nothing is written). Every change is recorded in the admin
- * audit (src/audit/audit.ts) — the endpoint's id and host, never its secret nor its whole URL (a
+ * What an admin does with outgoing webhook endpoints (issue 16), for the JSON API and page alike:
+ * create (URL checked, secret made here and shown this once), delete, rotate the secret, enable,
+ * test, send calls again. A refusal is a value the route makes its 4xx; the database decides races
+ * (a disable committed before a test or replay wins: nothing is written). Changes go to the admin
+ * audit (src/audit/audit.ts) with the endpoint's id and host, never its secret nor whole URL (a
  * Zapier or n8n hook URL is itself a capability, and logs travel further than the admin page).
  */
 export interface EndpointDeps {
@@ -39,7 +38,6 @@ export type Refusal =
   | { refused: "conflict"; message: string };
 
 export type Outcome<T> = { ok: T } | Refusal;
-
 
 export const MAX_DESCRIPTION_LENGTH = 200;
 

@@ -1,8 +1,7 @@
 /**
- * The events an outgoing webhook endpoint can listen for (issue 16; DESIGN.md "Outgoing
- * webhooks"), with what each one means to the clinic — the admin page and docs/webhooks.md show these
- * words. They are recorded by database triggers (drizzle/0007_webhook_event_batches.sql), in the
- * transaction of the change that causes them; `webhook.test` only by the admin's test button.
+ * The events a webhook endpoint can listen for (issue 16; DESIGN.md "Outgoing webhooks"), in words
+ * the admin page and docs/webhooks.md show. Triggers record them in the transaction of the change
+ * (drizzle/0007_webhook_event_batches.sql); `webhook.test` only the admin's test button.
  */
 export const WEBHOOK_EVENT_TYPES = {
   "subscriber.created": "A new address signed up (under double opt-in it is pending until confirmed).",

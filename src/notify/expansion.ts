@@ -43,8 +43,7 @@ export class WebhookExpansion {
 
   /** Something may have been recorded: expand what waits, now or right after the current run. */
   kick(): void {
-    // Paused (the endpoints are busy): the timer looks again soon; each signup's notification
-    // need not ask the database the same question meanwhile.
+    // Paused (endpoints busy): the timer looks again soon, sparing the database each signup's ask.
     if (this.stopped || this.timer) return;
     if (this.running) {
       this.again = true;

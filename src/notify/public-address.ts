@@ -4,11 +4,10 @@ import ipaddr from "ipaddr.js";
 
 /**
  * Which addresses an outgoing webhook may reach (DESIGN.md invariant 8; docs/webhooks.md "Only
- * public addresses"): only what ipaddr.js ranges plain `unicast`, with the IPv4 address an IPv6
- * form carries unwrapped, so the refusal names what it hides (`::ffff:7f00:1` is 127.0.0.1). The
- * IPv4-compatible form `::a.b.c.d`, which ipaddr.js calls unicast, is refused whatever it embeds:
- * RFC 4291 §2.5.5.1 deprecated it, and a host with a legacy tunnel may still route it. Checked when
- * an endpoint is created and again at every connection (webhook-http.ts), against DNS rebinding.
+ * public addresses"): plain `unicast` to ipaddr.js, an IPv6 form's IPv4 unwrapped so the refusal
+ * names it (`::ffff:7f00:1` is 127.0.0.1). `::a.b.c.d` (IPv4-compatible, unicast to ipaddr.js) is
+ * refused whatever it embeds: RFC 4291 §2.5.5.1 deprecated it, and a legacy tunnel may route it.
+ * Checked at creation and at every connection (webhook-http.ts), against DNS rebinding.
  */
 
 /** Every address a host name resolves to (all of them: one non-public address refuses the name). */
@@ -53,10 +52,9 @@ const RANGE_PHRASES: Record<string, string> = {
 const phraseFor = (range: string) => RANGE_PHRASES[range] ?? `a non-public address (${range})`;
 
 /**
- * An IPv6 address goes through the WHATWG URL parser first, the one that normalises a webhook's
- * host: ipaddr.js reads `::127.0.0.1` as the mapped `::ffff:7f00:1`, while it is the
- * IPv4-compatible `::7f00:1`. Both are refused; the reason should name the right one. A zone
- * (`fe80::1%eth0`) does not change the range.
+ * IPv6 goes through the WHATWG URL parser first, the one that normalises a webhook's host: ipaddr.js
+ * reads `::127.0.0.1` as the mapped `::ffff:7f00:1`, but it is the IPv4-compatible `::7f00:1`; both
+ * are refused, the reason should name the right one. A zone (`fe80::1%eth0`) keeps the range.
  */
 function parse(ip: string): Address | undefined {
   const bare = ip.split("%", 1)[0] ?? ip;
@@ -95,9 +93,8 @@ function embeddedIPv4(address: ipaddr.IPv6): ipaddr.IPv4[] {
 }
 
 /**
- * Why `ip` is not a public address, as a noun phrase ("a loopback address", "an IPv4-mapped
- * address of a loopback address (127.0.0.1)"), or undefined when it is public. Anything that does
- * not parse as an IP address is not public.
+ * Why `ip` is not public, as a noun phrase ("a loopback address", "an IPv4-mapped address of a
+ * loopback address (127.0.0.1)"); undefined when public. What does not parse is not public.
  */
 export function nonPublicReason(ip: string): string | undefined {
   const address = parse(ip);
@@ -124,11 +121,10 @@ export function literalAddress(hostname: string): string | undefined {
 export const MAX_WEBHOOK_URL_LENGTH = 2000;
 
 /**
- * What the admin API runs when an endpoint is created: the reason is one short sentence for a
- * 400 naming the field `url`. With `allowPrivate` (WEBHOOK_ALLOW_PRIVATE_URLS, for an n8n on the
- * LAN or a local test) plain http and any address pass. The WHATWG URL parser has already
- * normalised the host (`https://2130706433/`, `https://0x7f.1/` are 127.0.0.1), so what is checked
- * is what would be connected to.
+ * The admin API's check at creation; the reason is one short sentence for a 400 naming `url`. With
+ * `allowPrivate` (WEBHOOK_ALLOW_PRIVATE_URLS, for an n8n on the LAN or a local test) plain http and
+ * any address pass. The WHATWG URL parser has already normalised the host (`https://2130706433/`,
+ * `https://0x7f.1/` are 127.0.0.1), so what is checked is what would be connected to.
  */
 export async function checkWebhookUrl(
   raw: string,

@@ -1,10 +1,9 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
 
 /**
- * Endpoint signing secrets are kept sealed (AES-256-GCM, a key derived from APP_SECRET with HKDF):
- * whoever reads a database dump or a backup cannot sign calls the clinic's CRM would trust. The
- * service must read them back to sign, so it is encryption, not a hash. Changing APP_SECRET makes
- * them unreadable — rotate each endpoint's secret after changing it (docs/webhooks.md).
+ * Endpoint signing secrets are sealed (AES-256-GCM, key derived from APP_SECRET by HKDF): a database
+ * dump or backup cannot sign calls the clinic's CRM would trust. Encryption, not a hash: the service
+ * signs with them. A new APP_SECRET can't read them: rotate each endpoint's secret (docs/webhooks.md).
  */
 export interface SecretBox {
   seal(secret: string): string;

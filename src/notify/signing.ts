@@ -7,10 +7,9 @@ export function newWebhookSecret(): string {
 }
 
 /**
- * The Standard Webhooks headers of one attempt: `webhook-id` is the event's (the same on every
- * retry and replay, receivers dedupe on it), the timestamp is the attempt's (receivers refuse old
- * ones), and the signature is the `standardwebhooks` package's own, one per secret that signs —
- * after a rotation the old and the new, space-separated, so a receiver holding either accepts.
+ * One attempt's Standard Webhooks headers: `webhook-id` is the event's, the same on every retry and
+ * replay (receivers dedupe on it); the timestamp is the attempt's (receivers refuse old ones); one
+ * `standardwebhooks` signature per secret, so after a rotation a receiver holding either accepts.
  */
 export function signedHeaders(secrets: string[], messageId: string, at: Date, body: string): Record<string, string> {
   return {

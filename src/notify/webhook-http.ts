@@ -7,13 +7,11 @@ import { literalAddress, nonPublicReason, systemResolve } from "./public-address
 import type { Resolve } from "./public-address.js";
 
 /**
- * The network edge of outgoing webhooks: one POST to a receiver, told back as what happened; the
- * caller brings the URL, the headers and the body, and decides what an answer means.
- *
- * The address check runs where the connection is made (DESIGN.md invariant 8): the Agent's
- * `connect.lookup` refuses a name unless EVERY address is public, on every new connection (DNS
- * rebinding); a literal IP never reaches a lookup, so it is checked before the request. Redirects
- * are never followed (undici's `request` follows none): a Location could point anywhere.
+ * Outgoing webhooks' network edge: one POST, told back as what happened; the caller brings URL,
+ * headers and body and judges the answer. The address check runs at connect (DESIGN.md invariant
+ * 8): the Agent's `connect.lookup` refuses a name unless EVERY address is public, on every new
+ * connection (DNS rebinding); a literal IP skips lookup, so it is checked before the request.
+ * Redirects are never followed (undici's `request` follows none): a Location could point anywhere.
  */
 
 export type CallAnswer =
@@ -39,7 +37,7 @@ export interface WebhookHttpOptions {
 
 export const USER_AGENT = "FlareUpReset-Webhooks/1";
 const RETRY_AFTER_CAP_MS = 24 * 60 * 60 * 1000;
-/** After the excerpt, at most this much more of an answer is read to keep the connection alive; beyond it the connection is dropped. */
+/** Past the excerpt, at most this much more is read to keep the connection alive, else it is dropped. */
 const DRAIN_LIMIT_BYTES = 64 * 1024;
 
 /** Our own address check refused the connection; `post` answers `blocked: true`. */
@@ -52,10 +50,9 @@ export class BlockedAddressError extends Error {
 }
 
 /**
- * A `lookup` for net.connect / tls.connect that resolves through `resolve` and, unless
- * `allowPrivate`, fails the connection when any address is not public. Node calls it in two
- * shapes: with `all: true` (what it does with autoSelectFamily, Node 20's default) it expects
- * `callback(err, [{address, family}])`, otherwise `callback(err, address, family)`.
+ * A net/tls `lookup` that resolves through `resolve` and, unless `allowPrivate`, fails the
+ * connection when any address is not public. With `all: true` (autoSelectFamily, Node 20's
+ * default) Node expects `callback(err, [{address, family}])`, else `callback(err, address, family)`.
  */
 export function checkedLookup(resolve: Resolve, allowPrivate: boolean): LookupFunction {
   return (hostname: string, options: LookupOptions, callback) => {
@@ -99,10 +96,9 @@ const IMF_OR_RFC850 = new RegExp(`^${WEEKDAY}[a-z]*, .+ GMT$`, "i");
 const ASCTIME = new RegExp(`^${WEEKDAY} [A-Za-z]{3} [ \\d]\\d \\d{2}:\\d{2}:\\d{2} \\d{4}$`, "i");
 
 /**
- * `Retry-After` (RFC 9110 §10.2.3) in ms from `now`: delta-seconds or an HTTP-date, capped at
- * 24 h; undefined when absent or unreadable. A date in the past is 0. Only the three HTTP-date
- * forms (§5.6.7) reach Date.parse, since V8 reads almost anything as a date, and each is read as
- * GMT: IMF-fixdate and RFC 850 say so, asctime is GMT without saying so.
+ * `Retry-After` (RFC 9110 §10.2.3) in ms from `now`, capped at 24 h, 0 for a past date; undefined
+ * when absent or unreadable. Only the three HTTP-date forms (§5.6.7) reach Date.parse (V8 reads
+ * almost anything as a date), each read as GMT (asctime is GMT without saying so).
  */
 export function parseRetryAfter(value: string | string[] | undefined, now: number): number | undefined {
   const text = (Array.isArray(value) ? value[0] : value)?.trim();
@@ -126,11 +122,9 @@ export function utf8Excerpt(bytes: Uint8Array, maxBytes: number): string {
 }
 
 /**
- * Reads at most `maxBytes` of an answer. The rest is left to undici's `dump` in the background:
- * it drains a short remainder so the connection can be reused and drops the connection past
- * DRAIN_LIMIT_BYTES, so a 100 MB answer is never read, let alone kept, and the caller does not
- * wait for it. A body that fails or stalls part-way (the overall timeout) keeps what arrived: the
- * status already did.
+ * Reads at most `maxBytes`; undici's `dump` drains a short rest in the background so the connection
+ * is reused, and drops it past DRAIN_LIMIT_BYTES: a 100 MB answer is never read nor waited for. A
+ * body that fails or stalls part-way (the overall timeout) keeps what arrived, as the status did.
  */
 async function readExcerpt(body: Dispatcher.ResponseData["body"], maxBytes: number): Promise<string> {
   const chunks: Buffer[] = [];
@@ -178,10 +172,8 @@ function* causes(error: unknown): Generator<unknown> {
 }
 
 /**
- * A short description of a failed call for the delivery log. Built from error codes and names
- * only, never from a message that might quote the URL (its path can be the receiver's secret, as
- * with Zapier's catch hooks) or a header; the one exception is our own refusal, which names the
- * host and the address.
+ * A failed call for the log, from error codes and names only: a message might quote the URL (its path
+ * may be a secret, as in Zapier's catch hooks) or a header; only our own refusal names host and address.
  */
 function describeFailure(error: unknown, timeoutMs: number): { error: string; blocked: boolean } {
   for (const cause of causes(error)) {

@@ -10,9 +10,8 @@ export interface Sender {
 /**
  * A rendered email with what every email carries, whatever its kind: sender, reply-to, the
  * List-Unsubscribe headers (RFC 2369 + RFC 8058: mail clients show an unsubscribe button that
- * POSTs to this URL), the `step` tag the provider's events come back with, and the message's
- * idempotency key. The one place that builds an OutgoingEmail; each kind's composer renders the
- * content and calls it.
+ * POSTs to this URL), the `step` tag the provider's events come back with, and the idempotency key.
+ * The one place that builds an OutgoingEmail; each kind's composer renders the content and calls it.
  */
 export function envelope(
   s: Sender,

@@ -1,17 +1,11 @@
 import type { EmailKind } from "../db/schema/deliveries.js";
 
-/**
- * What names one email: a step by its step, any other kind by its row. (A webhook call is named
- * by its event's `webhook-id`, src/notify/.)
- */
+/** What names an email: a step by its step, others by row (a webhook call: `webhook-id`, src/notify/). */
 export type MessageIdentity =
   | { kind: "step"; step: string; subscriberId: string }
   | { kind: Exclude<EmailKind, "step">; id: number; subscriberId: string };
 
-/**
- * The Resend tag `step` of each kind that is not a step (a step's tag is its own name). The
- * provider's events and dashboards carry it: never rename one.
- */
+/** Non-step kinds' `step` tags (a step's is its name); events carry them: never rename one. */
 export const KIND_TAGS = { confirmation: "confirm", "fresh-link": "fresh-link" } as const satisfies Record<
   Exclude<EmailKind, "step">,
   string
@@ -22,9 +16,8 @@ export function tagOf(m: MessageIdentity): string {
 }
 
 /**
- * One idempotency-key scheme for everything sent (DESIGN.md invariant 3), derived from the row
- * alone so every retry is a replay (docs/architecture.md "Keys"). The subscriber's random UUID
- * makes keys unique across installations and databases.
+ * One idempotency-key scheme for all sent (DESIGN.md invariant 3), from the row alone so each retry
+ * is a replay (docs/architecture.md "Keys"); subscribers' random UUIDs keep keys unique across installs.
  */
 export function messageKey(m: MessageIdentity): string {
   return m.kind === "step" ? `fur-${m.step}-${m.subscriberId}` : `fur-${tagOf(m)}-${m.id}-${m.subscriberId}`;

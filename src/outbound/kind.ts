@@ -17,9 +17,8 @@ interface KindBase<K extends MessageKind> {
    */
   obsolete?(message: ClaimedMessage & { kind: K }): string | undefined;
   /**
-   * In the transaction that records the outcome of these rows (sent, failed for good, or
-   * discarded): what else changes with it — a step moves its enrollment on. Returns the messages
-   * it created; they are enqueued after the commit.
+   * In the transaction recording these rows' outcome (sent, failed for good, discarded): what else
+   * changes (a step moves its enrollment on); returns messages it created, enqueued after the commit.
    */
   afterClose?(
     tx: postgres.TransactionSql,
@@ -40,9 +39,8 @@ export interface EmailKindDefinition<K extends MessageKind = MessageKind> extend
 }
 
 /**
- * How one call went: done (with the reference the receiver knows it by), again at `at` (the
- * kind's own retry schedule), or never. `line`: the attempt's line in the call's log, which the
- * pipeline writes with the outcome.
+ * How one call went: done (with the reference the receiver knows it by), again at `at` (the kind's
+ * own retry schedule), or never. `line`: the attempt's log line, written with the outcome.
  */
 export type CallResult = (
   | { kind: "delivered"; reference: string }

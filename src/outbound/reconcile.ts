@@ -11,11 +11,10 @@ import {
 import { QUEUE_HORIZON_MS } from "../queue/horizon.js";
 
 /**
- * Postgres is the source of truth, the queue is derived from it (DESIGN.md invariant 2): every
- * message of every kind is a row of `deliveries` before it has a job, so one reconciler adds the
- * jobs that should exist and don't, each pass below saying which (the whole story:
- * docs/architecture.md "Signups, jobs and the reconciler"). Adding a job whose id exists is a
- * no-op, and the claim in Postgres guards the send itself, so a pass can never double an email.
+ * Postgres is the source of truth, the queue derived from it (DESIGN.md invariant 2): every message
+ * is a `deliveries` row before it has a job, so one reconciler adds the jobs that should exist and
+ * don't, each pass below saying which (docs/architecture.md "Signups, jobs and the reconciler"). A
+ * job whose id exists is a no-op and the claim guards the send, so a pass never doubles an email.
  */
 export interface ReconcileDeps {
   sql: postgres.Sql;
@@ -61,17 +60,15 @@ export class Reconciler {
       );
       await queues.markStoreIntact();
     } else {
-      // What entered the horizon since the last pass (its end then, less a margin for a
-      // transaction that started before that pass and committed after it); a process's first
-      // pass looks at everything due before the horizon's end.
+      // What entered the horizon since the last pass (its end then, less a margin for a transaction
+      // spanning that pass); a process's first pass takes everything due before the horizon's end.
       const last = this.lastPassStartedAt;
       const comingFrom = last && new Date(last.getTime() + QUEUE_HORIZON_MS - COMMIT_MARGIN_MS);
       enqueued = await this.enqueuePages((afterId) =>
         comingDueDeliveries(sql, { afterId, limit: PAGE, from: comingFrom, to: horizonEnd }),
       );
-      // Most due rows have no job of their own (one per batch's worth of signups): after a failed
-      // enqueue the oldest waiting gets one (a no-op if it has one); its batch takes the next
-      // ones and, if full, hands on to the oldest left.
+      // Most due rows have no job (one per batch's worth of signups): after a failed enqueue the oldest
+      // waiting gets one (a no-op if it has it); its batch takes the next and, if full, hands on.
       const stuck = await oldestDueDelivery(sql, { waitingSeconds: SETTLE_SECONDS });
       if (stuck) {
         await queues.enqueueDeliveries([stuck]);

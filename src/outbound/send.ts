@@ -38,10 +38,7 @@ export interface SendDeps {
 /** What recording an outcome needs. */
 type CloseDeps = Pick<SendDeps, "sql" | "queues" | "logger" | "kinds">;
 
-/**
- * Sends one message of any kind — the one way out (DESIGN.md invariants 2–5; the steps in
- * docs/architecture.md "One way out"). The outcome tells the worker what to do with the job.
- */
+/** Sends one message of any kind (DESIGN.md invariants 2–5; docs/architecture.md "One way out"). */
 export async function sendMessage(
   deps: SendDeps,
   id: number,
@@ -69,7 +66,7 @@ export async function sendMessage(
   return outcome;
 }
 
-/** Calls one job makes along a receiver's line before it hands on, so other receivers' jobs get the worker too. */
+/** Calls a job makes along one receiver's line before handing on, so other receivers get the worker too. */
 const RUN_CALLS = 50;
 
 /**
@@ -105,18 +102,16 @@ async function sendClaimed(deps: SendDeps, message: ClaimedMessage, options: { f
   }
   if (kind.channel === "call") return callOnce(deps, kind, message);
 
-  // A batch is formed only around a message claimed for the first time (attempts is 1 after
-  // this claim): one already tried alone — its answer maybe lost — must be retried under its own
-  // key, never inside a batch under another.
+  // A batch forms only around a first claim (attempts 1 after it): one tried alone, its answer maybe
+  // lost, must retry under its own key, never inside a batch under another.
   const firstTry = message.attempts === 1 && !message.noBatch;
   if (kind.batchable && deps.transport.sendBatch && deps.batchSize > 1 && (message.batchKey !== null || firstTry)) {
     const batch = message.batchKey
       ? { key: message.batchKey, members: await reclaimBatch(deps.sql, message) }
       : await formBatch(deps.sql, message, { limit: deps.batchSize - 1, kinds: batchableKinds(deps), steps: deps.steps });
-    // A full batch may have left due rows behind, and most have no job of their own (a signup
-    // batch enqueues one per batch's worth of rows): the oldest one left that can lead a batch
-    // (a batchable email: another kind would leave the emails to the overdue pass) gets one now,
-    // so the next batch forms while this one is sent.
+    // A full batch may leave due rows without jobs (a signup batch enqueues one per batch's worth):
+    // the oldest batchable email left gets one now, so the next batch forms while this one is sent
+    // (another kind would leave the emails to the overdue pass).
     if (!message.batchKey && batch.members.length >= deps.batchSize) {
       const next = await oldestDueDelivery(deps.sql, { kinds: batchableKinds(deps) });
       if (next) await enqueueAfterCommit(deps, [next]);
@@ -138,8 +133,7 @@ async function sendClaimed(deps: SendDeps, message: ClaimedMessage, options: { f
     return { kind: "sent", messageId: result.messageId };
   }
   if (result.kind === "permanent" || (result.kind === "retryable" && options.finalAttempt)) {
-    // A failed step does not strand the reader: the sequence goes on with the next one
-    // (docs/operations.md "What each fault does").
+    // A failed step does not strand the reader (docs/operations.md "What each fault does").
     await closeWith(deps, [message], [{ ...claimOf(message), error: result.message }]);
     return { kind: "failed", message: result.message };
   }
@@ -170,8 +164,7 @@ async function callOnce(deps: SendDeps, kind: CallKindDefinition, message: Claim
 
 /**
  * Many due emails, one provider request (DESIGN.md invariant 5): the members were claimed and
- * recorded under `key` before this call, so whatever fails, a retry sends the same members
- * under the same key.
+ * recorded under `key` first, so whatever fails, a retry sends them again under the same key.
  */
 async function sendBatch(
   deps: SendDeps,
@@ -231,9 +224,8 @@ async function release(deps: SendDeps, message: ClaimedMessage, error: string, o
 }
 
 /**
- * A claim that was no longer ours when its outcome came: its lease ran out and another worker
- * claimed the row, whose outcome counts. Nothing was changed; said, since it means a call or a
- * commit took longer than the lease.
+ * Our claim was taken when its outcome came: the lease ran out and another worker's outcome counts.
+ * Nothing changed; said, since it means a call or a commit took longer than the lease.
  */
 function lostClaim(deps: Pick<SendDeps, "logger">, deliveryId: number | undefined, doing: string): void {
   deps.logger.warn({ deliveryId }, `the claim was no longer this worker's when ${doing}: nothing changed`);
@@ -244,11 +236,11 @@ function claimOf(message: ClaimedMessage): { id: number; lease: string } {
 }
 
 /**
- * Closes claimed messages in ONE transaction — `finish` records the outcome and returns the rows
- * still ours; for those each kind's `afterClose` runs — then enqueues what that created after the
- * commit. `counted`: the message counts as received (false for a row discarded unsent).
- * The commit is retried for a few seconds (a dropped connection costs a moment, not the lease):
- * safe, since `finish` changes only rows still "sending" (docs/operations.md "What each fault does").
+ * Closes claimed messages in ONE transaction: `finish` records outcomes, returning the rows still
+ * ours, whose kinds' `afterClose` run (`counted` false: discarded unsent); what they create is
+ * enqueued after the commit. The commit is retried a few seconds (a dropped connection costs a
+ * moment, not the lease): safe, as `finish` changes only rows still "sending" (docs/operations.md
+ * "What each fault does").
  */
 async function closeMessages(
   deps: CloseDeps,

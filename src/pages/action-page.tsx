@@ -4,12 +4,11 @@ import type { Child } from "hono/jsx";
 import { EmailLinkPage, htmlPage, type PageSettings } from "./layout.js";
 
 /**
- * A one-visit action (DESIGN.md invariant 9): a link in an email that must change something —
- * confirming an address, answering the check-in — answers its GET with this page, and the change
- * is made by the page's own POST to the same address. A browser sends it at once (the page's
- * script, AUTO_SUBMIT_SCRIPT), so a person clicks once; without scripts, the button sends it. A
- * mail filter that fetches the link changes nothing: the record of the action (a consent's
- * address and browser) is the POST's, a person's.
+ * A one-visit action (DESIGN.md invariant 9): a link in an email that must change something
+ * (confirming an address, answering the check-in) answers its GET with this page, and the page's
+ * own POST to the same address makes the change: sent at once by AUTO_SUBMIT_SCRIPT (one click for
+ * a person), else by the button. A mail filter fetching the link changes nothing: the action's
+ * record (a consent's address and browser) is the POST's, a person's.
  */
 export interface ActionPage {
   heading: string;

@@ -1,10 +1,9 @@
 import { createHash } from "node:crypto";
 
 /**
- * The reader's pages carry their only style sheet and script inline: no external asset, no
- * second request, nothing a corporate proxy or an ad blocker can strip. Both are constants, so
- * the Content-Security-Policy allows exactly them by hash (CSP Level 3 hash-source) and nothing
- * else: no 'unsafe-inline', no per-request nonce, and a cached page stays valid.
+ * The reader's pages carry their only style sheet and script inline: no second request, nothing a
+ * corporate proxy or ad blocker can strip. Both are constants, so the CSP allows exactly them by
+ * hash (CSP Level 3 hash-source): no 'unsafe-inline', no per-request nonce, a cached page stays valid.
  */
 
 /** Mobile-first: one column, then two from 56rem. Colours meet WCAG 2.2 AA contrast (≥ 4.5:1). */
@@ -94,10 +93,9 @@ window.addEventListener("pageshow",function(){button.disabled=false;button.textC
 })();`;
 
 /**
- * The one-visit action pages (a confirmation, a check-in answer; src/pages/action-page.tsx): the
- * page's own POST makes the change, sent by this script as soon as a browser shows the page — no
- * second click for a person, nothing at all for a mail filter that only fetches (DESIGN.md
- * invariant 9). Without scripts, the form's button does the same.
+ * The one-visit action pages (a confirmation, a check-in answer; src/pages/action-page.tsx): this
+ * script posts the page's form once a browser shows it (the button does without scripts): no second
+ * click for a person, nothing for a mail filter that only fetches (DESIGN.md invariant 9).
  */
 export const AUTO_SUBMIT_SCRIPT = `(function(){
 var form=document.querySelector("form[data-auto-submit]");if(!form)return;
@@ -123,9 +121,8 @@ export const FAVICON =
   );
 
 /**
- * The policy for every reader page. `frameAncestors` decides who may show the page in a frame
- * (CSP Level 2 frame-ancestors; when present, browsers ignore X-Frame-Options — HTML §7.1.9 —
- * so the embeddable pages can be framed by ALLOWED_ORIGINS while others stay 'self').
+ * The policy for every reader page. `frameAncestors`: who may frame it (CSP Level 2; browsers then
+ * ignore X-Frame-Options, HTML §7.1.9): ALLOWED_ORIGINS for the embeddable pages, else 'self'.
  */
 export function contentSecurityPolicy(frameAncestors: readonly string[], script: PageScript = "page"): string {
   return [

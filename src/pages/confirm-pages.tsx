@@ -4,9 +4,8 @@ import { actionPage } from "./action-page.js";
 import { emailLinkPage, type PageSettings } from "./layout.js";
 
 /**
- * The pages of a double opt-in link: the one-visit page the link opens (its POST confirms),
- * confirmed, a link that is not ours (400), one that expired or whose request was purged (410),
- * an address we may not email.
+ * A double opt-in link's pages: the one-visit page it opens (its POST confirms), confirmed, a link not
+ * ours (400), one expired or whose request was purged (410), an address we may not email.
  */
 
 export function confirmActionPage(c: Context, settings: PageSettings, action: string) {

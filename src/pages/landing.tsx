@@ -67,10 +67,7 @@ export function valuesFromBody(body: unknown): SignupFormValues {
   return values;
 }
 
-/**
- * A message a reader can act on, from the server's validation (src/campaign/signup-input.ts).
- * Hidden fields they cannot fix get a general one.
- */
+/** A message a reader can act on from validation (signup-input.ts); hidden fields get a general one. */
 export function readerMessage(error: SignupFormError): string {
   if (error.field === "email") {
     if (/is required/.test(error.message)) return "Please enter your email address.";

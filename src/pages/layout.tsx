@@ -7,9 +7,8 @@ import { AUTO_SUBMIT_SCRIPT, contentSecurityPolicy, FAVICON, PAGE_CSS, PAGE_SCRI
 import type { CareContacts } from "../../emails/props.js";
 
 /**
- * The one shell of every reader page (server-rendered with hono/jsx) — landing, thanks, guide
- * link pages, confirm, unsubscribe: the clinic's name, one landmark per region, the disclaimer
- * and postal address in the footer. Works without JavaScript; the inline script only enhances.
+ * The one shell of every reader page (hono/jsx): clinic name, a landmark per region, disclaimer and
+ * postal address in the footer. Works without JavaScript; the inline script only enhances.
  */
 export interface PageSettings {
   clinicName: string;
@@ -129,10 +128,7 @@ export const emailInput = (value: string) => ({
   value,
 });
 
-/**
- * A page reached from a link in one of our emails (confirm, unsubscribe): one card, titled
- * "… · CLINIC", no script, not indexed.
- */
+/** A page linked from our emails (confirm, unsubscribe): one card "… · CLINIC", no script, no index. */
 type EmailLinkPageProps = PropsWithChildren<{ settings: PageSettings; heading: string; title?: string; autoSubmit?: boolean }>;
 
 export const EmailLinkPage: FC<EmailLinkPageProps> = ({ settings, heading, title = heading, autoSubmit, children }) => (
@@ -157,9 +153,8 @@ export function emailLinkPage(
 }
 
 /**
- * Sends a page with the headers every reader page needs: the CSP that allows exactly our inline
- * style and script, framing limited to 'self' (or to ALLOWED_ORIGINS for the embeddable ones),
- * and no caching of anything that may echo what the reader typed.
+ * Sends a page with every reader page's headers: a CSP allowing exactly our inline style and script,
+ * framing by 'self' only (embeddable ones: ALLOWED_ORIGINS), no caching (a page may echo input).
  */
 export function htmlPage(
   c: Context,

@@ -6,9 +6,8 @@ import type { UnsubscribePageState } from "../campaign/unsubscribe.js";
 import { EmailLinkPage, emailLinkPage, htmlPage, type PageSettings } from "./layout.js";
 
 /**
- * The pages of leaving (src/routes/unsubscribe.ts says which request gets which): one button,
- * the undo, "welcome back", and a link that is not ours. No script and no cookie: they must
- * work from any mail client's browser.
+ * The pages of leaving (src/routes/unsubscribe.ts says which request gets which): one button, the undo,
+ * "welcome back", a link not ours. No script, no cookie: they must work in any mail client's browser.
  */
 
 const OneClickForm: FC<{ token: string; label: string; secondary?: boolean }> = ({ token, label, secondary }) => (

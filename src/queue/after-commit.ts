@@ -4,10 +4,9 @@ import type { ScheduledDelivery } from "../db/queries/deliveries.js";
 import type { Queues } from "./queues.js";
 
 /**
- * Adds the jobs of message rows that are already committed (DESIGN.md invariant 2: the row
- * first, the job derived from it). Never throws: if the queue store is down the rows wait in
- * Postgres and the reconciler adds their jobs. Rows due beyond the queue's horizon get theirs
- * from the reconciler's "coming due" pass (src/queue/horizon.ts).
+ * Adds the jobs of committed message rows (DESIGN.md invariant 2: the row first, the job derived).
+ * Never throws: with the queue store down the rows wait in Postgres for the reconciler, which also
+ * adds the jobs of rows due beyond the queue's horizon ("coming due", src/queue/horizon.ts).
  */
 export async function enqueueAfterCommit(
   deps: { queues: Pick<Queues, "enqueueDeliveries">; logger: Logger },

@@ -1,9 +1,8 @@
 import { Redis, type RedisOptions } from "ioredis";
 
 /**
- * Connections to the queue's store. Workers block on Redis and must retry forever
- * (BullMQ requires maxRetriesPerRequest: null); the API's producer should fail fast instead,
- * so a Redis outage costs a signup nothing but a log line (the reconciler enqueues later).
+ * Queue-store connections. Workers block on Redis and retry forever (BullMQ needs maxRetriesPerRequest:
+ * null); the API's producer fails fast: a Redis outage costs a signup a log line (reconciled later).
  */
 export function createRedisConnection(url: string, role: "producer" | "worker"): Redis {
   const options: RedisOptions =

@@ -6,10 +6,9 @@ import { MESSAGE_CHANNELS, type MessageKind } from "../db/schema/deliveries.js";
 export const QUEUE_NAMES = { send: "send", webhooks: "webhooks", maintenance: "maintenance", events: "events" } as const;
 
 /**
- * The send queue carries every email of every kind (a step, a confirmation, a fresh guide link),
- * so all share the provider's rate limit (invariant 5); the webhooks queue carries the outgoing
- * webhook calls, with workers of their own, so a slow CRM never holds back an email. Both carry
- * the same job: it names its row, and the row says what it is (src/outbound/send.ts).
+ * The send queue carries every email of every kind, so all share the provider's rate limit
+ * (invariant 5); the webhooks queue the calls, on workers of their own, so a slow CRM never holds
+ * back an email. Both carry one job naming its row; the row says what it is (src/outbound/send.ts).
  */
 export const SEND_JOB_NAME = "send";
 export const sendJobSchema = z.object({ deliveryId: z.number().int().positive() });

@@ -16,10 +16,9 @@ import {
 } from "./jobs.js";
 
 /**
- * Every BullMQ Queue and Worker is built here, so the backend — BullMQ on Redis, or BullMQ's
- * own PostgreSQL backend in the service's database — is one decision in one file. Nothing
- * outside src/queue/ knows which one runs: both offer the same Queue/Worker API (delayed jobs,
- * job schedulers, the global limiter, manual rate limiting, job ids).
+ * Every BullMQ Queue and Worker is built here, so the backend (Redis, or BullMQ's PostgreSQL
+ * backend in the service's database) is one decision in one file: both offer the same Queue/Worker
+ * API (delayed jobs, job schedulers, the global limiter, manual rate limiting, job ids).
  */
 const STORE_MARKER_ID = "store-marker";
 const TEN_YEARS_MS = 10 * 365 * 24 * 3600 * 1000;
@@ -27,12 +26,10 @@ const TEN_YEARS_MS = 10 * 365 * 24 * 3600 * 1000;
 export type QueueBackend = "redis" | "postgres";
 
 /**
- * One job through add(), several through addBulk() — on the Postgres backend only past
- * BULK_FROM jobs. There addBulk() creates and drops two temporary tables per call (BullMQ's
- * add_jobs_bulk): catalog churn that costs a dozen add()s, each one INSERT. The single job a
- * webhook enqueues and the handful a signup batch or a finished step enqueues go through add(),
- * side by side; a failed one leaves its row pending and the reconciler adds it (invariant 2).
- * Measured with pg_stat_statements in `npm run demo`.
+ * Several jobs go through addBulk(), but on Postgres only from BULK_FROM: there each call creates
+ * and drops two temporary tables (BullMQ's add_jobs_bulk), catalog churn costing a dozen add()s of
+ * one INSERT each (pg_stat_statements in `npm run demo`). Fewer go through add(), side by side; a
+ * failed one leaves its row pending and the reconciler adds it (invariant 2).
  */
 const BULK_FROM = 25;
 async function addJobs<T>(queue: Queue<T>, backend: QueueBackend, jobs: Parameters<Queue<T>["addBulk"]>[0]): Promise<void> {
@@ -127,10 +124,7 @@ export class Queues {
     return new Worker(name, processor, { ...options, connection: pool }, createPostgresBackend) as unknown as Worker<T>;
   }
 
-  /**
-   * Adds one send job per message row (any kind), delayed until it is due. Re-adding a known id
-   * is a no-op; the claim in Postgres guards the send.
-   */
+  /** A delayed send job per message (any kind); re-adding is a no-op, the claim guards the send. */
   async enqueueDeliveries(deliveries: ScheduledDelivery[], now = Date.now()): Promise<void> {
     const job = (d: ScheduledDelivery) => ({
       name: SEND_JOB_NAME,
@@ -159,19 +153,17 @@ export class Queues {
   }
 
   /**
-   * Drops the jobs of messages that were claimed into another message's batch: left in the
-   * queue, each would still take a turn of the provider rate limiter only to find its row sent.
-   * A job that is running (locked) cannot be removed; it finds its row claimed and steps aside.
+   * Drops the jobs of messages claimed into another's batch: each would take a turn of the provider
+   * rate limiter to find its row sent. A running (locked) job cannot go; it finds its row claimed.
    */
   async removeDeliveryJobs(deliveryIds: number[]): Promise<void> {
     await Promise.all(deliveryIds.map((id) => this.send.remove(deliveryJobId(id)).catch(() => 0)));
   }
 
   /**
-   * Whether the queue store still holds what we put there. A Redis restart without
-   * persistence, a FLUSHALL or a failover to an empty replica (or a restored database) loses
-   * the delayed jobs; a marker job that never runs tells us so, and the reconciler then
-   * rebuilds from our own tables.
+   * Whether the queue store still holds what we put there: a Redis restart without persistence, a
+   * FLUSHALL, a failover to an empty replica or a restored database loses the delayed jobs; a
+   * marker job that never runs tells us, and the reconciler rebuilds from our own tables.
    */
   async storeIsIntact(): Promise<boolean> {
     return (await this.maintenance.getJob(STORE_MARKER_ID)) !== undefined;

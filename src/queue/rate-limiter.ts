@@ -2,11 +2,10 @@ import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, RateLimiterRe
 import type { Queues } from "./queues.js";
 
 /**
- * "N attempts per period per client" limits — signups, "mail me a fresh link", admin logins —
- * kept in the queue's store (Redis, or the Postgres database on the Postgres backend) so they
- * hold across API processes. If the store is unreachable a limit falls back to this process's
- * memory (rate-limiter-flexible's insurance limiter) rather than refusing: a store outage must
- * not cost a signup.
+ * "N attempts per period per client" limits (signups, fresh links, admin logins) in the queue's
+ * store (Redis, or Postgres on that backend) so they hold across API processes. With the store
+ * unreachable a limit falls back to this process's memory (rate-limiter-flexible's insurance
+ * limiter) rather than refusing: a store outage must not cost a signup.
  */
 export interface RateLimiter {
   /** Counts one attempt; `retryAfterSeconds` is set when the client is over the limit. */
@@ -14,10 +13,9 @@ export interface RateLimiter {
 }
 
 /**
- * A limit on guesses of a secret (the admin token: the login form and the Bearer header share
- * one budget per client). `blocked` reads without counting, so a guess is refused BEFORE it is
- * checked once the budget is spent: otherwise a throttled attacker still learns which guess
- * was right from the one answer that is not a 429.
+ * A limit on guesses of a secret (the admin token: login form and Bearer header share one budget
+ * per client). `blocked` reads without counting, so once the budget is spent a guess is refused
+ * BEFORE it is checked: else a throttled attacker learns the right guess from the one non-429.
  */
 export interface CredentialLimiter extends RateLimiter {
   blocked(clientKey: string): Promise<{ retryAfterSeconds: number } | undefined>;

@@ -4,9 +4,8 @@ import { pingRedis, redactUrl } from "./connection.js";
 import type { QueueBackend } from "./queues.js";
 
 /**
- * Start-up chores of the queue store, whichever backend: make sure it answers (Redis) or has
- * its schema (Postgres: BullMQ's own migrations, idempotent and safe to run concurrently), and
- * say once which one runs.
+ * The queue store's start-up chores: it answers (Redis) or has its schema (Postgres: BullMQ's own
+ * migrations, idempotent and safe concurrently); then say once which backend runs.
  */
 export async function prepareQueueStore(
   backend: QueueBackend,

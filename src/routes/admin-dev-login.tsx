@@ -22,12 +22,10 @@ export interface DevLoginRouteDeps {
 }
 
 /**
- * GET /admin/dev-login/:link — development only (mounted only when bootstrap made the token):
- * the one-time link printed at start sets the ordinary admin session cookie
- * (src/http/admin-session.ts) and sends the browser on to the dashboard.
- *
- * The hand-over is a page with a meta refresh, not a redirect: the session cookie is
- * SameSite=Strict, and a redirect inherits the site of whatever page the link was clicked on
+ * GET /admin/dev-login/:link, development only (mounted only when bootstrap made the token): the
+ * one-time link printed at start sets the ordinary admin session cookie (src/http/admin-session.ts)
+ * and sends the browser to the dashboard through a page with a meta refresh, not a redirect: the
+ * cookie is SameSite=Strict, and a redirect inherits the site of the page the link was clicked on
  * (a chat, a mail client), which would keep the fresh cookie off the very next request.
  */
 export function adminDevLoginRoutes(deps: DevLoginRouteDeps) {

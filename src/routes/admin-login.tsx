@@ -32,10 +32,9 @@ export interface AdminLoginDeps {
 }
 
 /**
- * Only our own pages: "/admin…" spelled in the characters a path and query may hold (RFC 3986
- * unreserved, sub-delims, ":", "@", "/", "?", "%"), never "//host", a full URL (an open
- * redirect), a backslash (browsers read "\\" as "/") or a control character — a CR/LF in a
- * Location header made hono throw, a 500 (issue 17).
+ * Only our own pages: "/admin…" in RFC 3986 path and query characters (unreserved, sub-delims, ":",
+ * "@", "/", "?", "%"); never "//host" or a full URL (an open redirect), a backslash (browsers read
+ * "\\" as "/") or a control character (a CR/LF in Location made hono throw, a 500: issue 17).
  */
 export function safeNext(value: unknown): string {
   return typeof value === "string" &&
@@ -48,11 +47,10 @@ export function safeNext(value: unknown): string {
 }
 
 /**
- * GET/POST /admin/login (the password is ADMIN_TOKEN, compared in constant time),
- * POST /admin/logout (this session is revoked server-side, not only its cookie cleared) and
- * POST /admin/logout-everywhere (every session issued until now). Every login attempt counts
- * against the client's limit before the password is even looked at, so guessing stays slow
- * however the guesses go.
+ * GET/POST /admin/login (the password is ADMIN_TOKEN, compared in constant time), POST
+ * /admin/logout (the session is revoked server-side, not only its cookie cleared) and POST
+ * /admin/logout-everywhere (every session issued until now). Each login attempt counts against the
+ * client's limit before the password is looked at, so guessing stays slow however it goes.
  */
 export function adminLoginRoutes(deps: AdminLoginDeps, auth: MiddlewareHandler<AdminEnv>) {
   const page = (next: string, error?: string) => (

@@ -9,10 +9,9 @@ import type { Queues } from "../queue/queues.js";
 const BASE = "/admin/queues";
 
 /**
- * The queue UI (@bull-board/hono) at /admin/queues, behind the admin's auth. bull-board 9 reads
- * BullMQ on Redis and BullMQ's PostgreSQL backend alike (its datastore panel shows whichever).
- * Retrying, promoting or removing jobs there works on the queue only: Postgres stays the source
- * of truth, and a removed job whose delivery is pending comes back with the next reconcile.
+ * The queue UI (@bull-board/hono) at /admin/queues behind the admin's auth; bull-board 9 reads both
+ * backends (its datastore panel shows which). Retrying, promoting or removing jobs there touches the
+ * queue only: Postgres stays the truth, and a removed pending delivery's job returns next reconcile.
  */
 export function adminQueueRoutes(queues: Queues, auth: MiddlewareHandler<AdminEnv>) {
   const serverAdapter = new HonoAdapter(serveStatic);

@@ -38,9 +38,8 @@ function flash(c: Context): Flash | undefined {
 }
 
 /**
- * The posted form, every value of each name (the events are checkboxes); empty when the body is
- * not a form or cannot be read (a multipart body without its boundary): the checks then refuse
- * it with a 400, never a 500.
+ * The posted form, every value of each name (the events are checkboxes); empty when not a form or
+ * unreadable (a multipart body without its boundary), so the checks refuse it with a 400, not a 500.
  */
 async function formBody(c: Context): Promise<Record<string, unknown>> {
   if (bodyKind(c.req.header("content-type")) !== "form") return {};
@@ -61,9 +60,8 @@ const LOCAL_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,3})?)?$/;
 /**
  * /admin/webhooks: the endpoints and the form that adds one; /admin/webhooks/:id: one endpoint's
  * delivery log. Session-cookie pages like the others (requireAdmin "page": every POST also passes
- * the same-origin check). The actions call the same domain functions as the JSON API. Creating an
- * endpoint and rotating a secret answer with the page itself, not a redirect: the secret is shown
- * this once and must never travel in a URL.
+ * the same-origin check), calling the JSON API's domain functions. Creating an endpoint or rotating
+ * a secret answers with the page, not a redirect: the secret is shown this once, never in a URL.
  */
 export function adminWebhookPages(deps: WebhookAdminDeps & { clinicName: string }, auth: MiddlewareHandler<AdminEnv>) {
   const who = (c: Context<AdminEnv>) => adminActor(c, deps.trustProxy);

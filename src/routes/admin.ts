@@ -20,18 +20,14 @@ export interface AdminRouteDeps extends AdminLoginDeps, AdminPageDeps, ScrapeDep
   metricsToken: string | undefined;
   /** Failed Bearer checks per client: a budget of its own (src/http/admin-auth.ts says why). */
   bearerLimiter: CredentialLimiter;
-  /**
-   * Outgoing webhook endpoints: how a new one's URL is checked (WEBHOOK_ALLOW_PRIVATE_URLS, the
-   * resolver) and how its secret is sealed for storage.
-   */
+  /** Outgoing endpoints: URL checks (WEBHOOK_ALLOW_PRIVATE_URLS, the resolver) and secret sealing. */
   webhookEndpoints: { allowPrivate: boolean; resolve: Resolve; secrets: SecretBox };
 }
 
 /**
- * Everything an admin uses: /admin (dashboard and tools), /admin/api/stats, the outgoing
- * webhooks' API and page (/admin/api/webhook-*, /admin/webhooks), /admin/queues, /metrics.
- * Pages redirect to /admin/login without a session; the API answers 401.
- * (The data-rights JSON API, src/routes/data-rights.ts, is mounted on its own.)
+ * Everything an admin uses: /admin (dashboard and tools), /admin/api/stats, the outgoing webhooks'
+ * API and page (/admin/api/webhook-*, /admin/webhooks), /admin/queues, /metrics. Without a session
+ * pages go to /admin/login, the API answers 401 (the data-rights API is mounted apart: data-rights.ts).
  */
 export function adminRoutes(deps: AdminRouteDeps) {
   const guesses: GuessLimit = {

@@ -23,9 +23,8 @@ export interface ConfirmDeps {
 /**
  * The double opt-in link, in one visit (DESIGN.md invariant 9; each answer: docs/http.md). The GET
  * changes nothing: mail filters fetch every link as the message lands, and a filter's fetch must
- * not confirm anyone nor stand in the consent record. It answers a page whose script sends the
- * POST at once, which activates the subscriber and records its own time, address and user agent
- * as the consent. A POST from another site, or from a client that says it is a bot, confirms nothing.
+ * not confirm anyone nor be the consent record. Its page's script POSTs at once; the POST activates
+ * and records its own time, address and user agent as consent. A cross-site or bot POST confirms none.
  */
 export function confirmRoutes(deps: ConfirmDeps) {
   const check = (c: Context) => verifyToken(deps.appSecret, c.req.param("token") ?? "", "confirm");

@@ -35,10 +35,9 @@ export interface GuideRouteDeps {
 export const GUIDE_FILE_NAME = "Flare-Up Reset Guide.pdf";
 
 /**
- * GET /guide/:token — the PDF behind a personal, signed link (DESIGN.md invariant 7), every fetch
- * recorded and judged (src/signals/). The subscriber's status is not checked: an unsubscribed
- * reader asked for the guide, and their link keeps working.
- * POST /guide/fresh-link — "mail me a fresh link" from an expired (or broken) link.
+ * GET /guide/:token: the PDF behind a personal signed link (DESIGN.md invariant 7), every fetch
+ * recorded and judged (src/signals/). Status is not checked: an unsubscribed reader asked for the
+ * guide; the link keeps working. POST /guide/fresh-link: "mail me a fresh link" (expired or broken).
  */
 export function guideRoutes(deps: GuideRouteDeps) {
   return new Hono()
@@ -76,10 +75,9 @@ export function guideRoutes(deps: GuideRouteDeps) {
         const message = raw.trim() === "" ? "Please enter your email address." : "Please enter a valid email address, like name@example.com.";
         return freshLinkFormErrorPage(c, deps.pages, raw.slice(0, 254), message);
       }
-      // The same page whether or not the address is known, mailed, or asked too recently, and
-      // only once the request is committed (issue 28; invariant 2: the row before its job). It
-      // costs the same transaction for every address (src/db/queries/guide.ts), so the time
-      // taken tells nothing either (issue 30). A database failure is an error like signup's.
+      // One page whatever the address (known, mailed, asked too recently), once the request commits
+      // (issue 28; invariant 2: row before job), the same transaction for all (src/db/queries/guide.ts:
+      // timing tells nothing, issue 30). A database failure is an error like signup's.
       await requestFreshGuideLink(deps.freshLink, email.data);
       return freshLinkSentPage(c, deps.pages);
     });

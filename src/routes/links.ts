@@ -15,10 +15,9 @@ export interface LinkRouteDeps {
 }
 
 /**
- * GET /l/:token — an outside link of one of our emails (DESIGN.md "Signals"): the fetch is recorded
- * for that email (src/signals/rules.ts judges it) and redirected to what the link's key names in
- * the configuration now, so no third party learns which reader read what. The app's
- * Referrer-Policy (no-referrer) keeps the token from the target.
+ * GET /l/:token, an outside link of one of our emails (DESIGN.md "Signals"): the fetch is recorded
+ * for that email (src/signals/rules.ts judges it) and redirected to what the link's key names in the
+ * configuration now: no third party learns who read what (no-referrer keeps the token from it).
  */
 export function linkRoutes(deps: LinkRouteDeps) {
   return new Hono().get("/l/:token", async (c) => {

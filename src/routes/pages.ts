@@ -3,9 +3,8 @@ import { embedPage, landingPage, thanksPage, valuesFromQuery } from "../pages/la
 import type { PageSettings } from "../pages/layout.js";
 
 /**
- * The reader's pages: GET / (the landing page and its form), GET /embed (the compact form for an
- * iframe on the clinic's article page), GET /thanks (what happens next). Source and UTM fields
- * in the query string are carried into the form, so a signup keeps its attribution.
+ * The reader's pages: GET / (landing and form), GET /embed (compact form for the article's iframe),
+ * GET /thanks (what next). Query-string source/UTM fields go into the form: signups keep attribution.
  */
 export function pageRoutes(settings: PageSettings) {
   return new Hono()

@@ -16,10 +16,7 @@ export interface SubscribeDeps extends SignupDeps {
   pages: PageSettings;
 }
 
-/**
- * POST /api/subscribe: JSON → 202 {"status":"ok"}; a form post → 303 to /thanks. The body's
- * limit (16 KB) is the app's (src/http/body-limit.ts).
- */
+/** POST /api/subscribe: JSON → 202 {"status":"ok"}, a form → 303 /thanks (app-wide 16 KB limit). */
 export function subscribeRoute(deps: SubscribeDeps) {
   return new Hono().post("/api/subscribe", async (c) => {
     const who = requester(c, deps.trustProxy);

@@ -22,10 +22,8 @@ export interface UnsubscribeDeps {
 
 /**
  * Leaving, as RFC 8058 and the Gmail/Yahoo bulk-sender rules want it (each answer: docs/http.md):
- *  - GET shows one button and changes nothing: link scanners and prefetchers follow GETs, so a GET
- *    must never unsubscribe (RFC 8058 §4 is why the one-click is a POST).
- *  - POST is the one-click: the mail client posts with no cookie and no JavaScript; the signed
- *    token is the only credential. Our own button posts here too.
+ *  - GET shows one button and changes nothing: scanners and prefetchers follow GETs (RFC 8058 §4).
+ *  - POST is the one-click (our button's too): no cookie, no script; only the signed token counts.
  *  - POST …/resubscribe, the undo, comes from our own page only: the token travels in every
  *    forwarded email, and a cross-site page holding one must not opt the reader back in (issue
  *    30). Leaving needs no such check: opting out on someone's behalf harms no one.
@@ -43,8 +41,7 @@ export function unsubscribeRoutes(deps: UnsubscribeDeps) {
       const check = verifyToken(deps.appSecret, token, "unsubscribe");
       if (!check.ok) return unsubscribeLinkInvalidPage(c, deps.pages);
       const subscriberId = check.subject;
-      // Recorded only to see a mail filter fetch all of one email's links at once (a burst); the
-      // page itself changes nothing and counts nothing.
+      // Recorded only for the signals (a mail filter's burst); the page changes and counts nothing.
       if (check.detail !== undefined) await recordFetch(c, deps, { link: "unsubscribe", subscriberId, deliveryId: Number(check.detail) });
       return unsubscribePage(c, deps.pages, await unsubscribePageState(sql, subscriberId), token);
     })

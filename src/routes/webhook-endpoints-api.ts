@@ -82,10 +82,9 @@ function deliveryJson(d: LoggedDelivery) {
 }
 
 /**
- * The outgoing webhooks' admin API under /admin/api/webhook-endpoints and
- * /admin/api/webhook-deliveries (issue 16; each route in docs/http.md), behind the same check as
- * /admin/api/stats (`auth`: Bearer ADMIN_TOKEN, or the dashboard's session with its same-origin
- * check on POSTs).
+ * The outgoing webhooks' admin API, /admin/api/webhook-endpoints and /admin/api/webhook-deliveries
+ * (issue 16; routes in docs/http.md), behind /admin/api/stats's check (`auth`: Bearer ADMIN_TOKEN,
+ * or the dashboard's session with its same-origin check on POSTs).
  */
 export function webhookEndpointsApi(deps: WebhookAdminDeps, auth: MiddlewareHandler<AdminEnv>) {
   const who = (c: Context<AdminEnv>) => adminActor(c, deps.trustProxy);

@@ -1,9 +1,8 @@
 import type { RelatedReading } from "../../emails/props.js";
 
 /**
- * The outside links an email may carry, each through GET /l/:token (DESIGN.md "Signals"). The
- * token holds the key, never the target: the target is what the configuration says at click
- * time, so a booking page that moved still gets its readers.
+ * The outside links an email may carry, via GET /l/:token (DESIGN.md "Signals"). The token holds the
+ * key, never the target, which is the configuration's at click time: a moved booking page keeps readers.
  */
 export const LINK_KEYS = ["booking", "reading-starter", "reading-load", "reading-positions", "tools", "supplements"] as const;
 export type LinkKey = (typeof LINK_KEYS)[number];

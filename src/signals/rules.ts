@@ -11,9 +11,8 @@ export type AutomatedReason = "head" | "no-agent" | "bot-agent" | "early" | "bur
 /** DESIGN.md: different links of one email fetched this close together are a machine's. */
 export const BURST_SECONDS = 2;
 /**
- * Filters fetch as the message lands, seconds after the provider accepted it. A person cannot
- * sign up, switch to their inbox, open the email and tap a link in much less; DESIGN.md keeps
- * 20 s and later always a person's, so this stays well below.
+ * Filters fetch as the message lands, seconds after the provider accepted it; a person cannot sign
+ * up, open the email and tap a link in much less; DESIGN.md counts 20 s and later a person's, always.
  */
 export const EARLY_SECONDS = 10;
 /** A scanner's address keeps scanning other readers' emails; a shared office address stops counting only briefly. */
@@ -24,10 +23,9 @@ export const BURST_ADDRESS_MINUTES = 10;
  */
 export const SETTLE_SECONDS = BURST_SECONDS + 1;
 /**
- * A subscriber's downloads within one such window count once (issue 17: 2,000 GETs of one link
- * counted 2,000 downloads). Long enough to fold a retried or double-clicked download, short
- * enough that reading the guide again another day counts. Applied when a person's fetch of the
- * guide settles (src/signals/signals.ts); a mail filter's fetches are not downloads at all.
+ * A subscriber's downloads within one window count once (issue 17: 2,000 GETs of one link counted
+ * 2,000): a retry or double click folds, another day's reading counts. Applied as a person's fetch
+ * of the guide settles (src/signals/signals.ts); a mail filter's fetches are no downloads at all.
  */
 export const DOWNLOAD_WINDOW_SECONDS = 10 * 60;
 

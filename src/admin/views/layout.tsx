@@ -1,10 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import type { Child, FC, PropsWithChildren } from "hono/jsx";
 
-/**
- * The admin pages' frame: server-rendered, one stylesheet inline, scripts only from
- * /admin/assets (the CSP the admin routes send allows nothing else).
- */
+/** The admin frame: server-rendered, inline stylesheet, scripts only from /admin/assets (the CSP). */
 export const NAV = [
   ["/admin", "Dashboard"],
   ["/admin/subscribers", "Subscribers"],

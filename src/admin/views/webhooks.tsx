@@ -29,7 +29,6 @@ export interface EndpointForm {
 
 export const EMPTY_FORM: EndpointForm = { url: "", description: "", scope: "all", events: [] };
 
-
 const SecretCard: FC<{ shown: ShownSecret }> = ({ shown }) => (
   <section class="card secret" aria-labelledby="secret-title">
     <h2 id="secret-title">{shown.previousSecretUntil ? "The new signing secret" : "The endpoint's signing secret"}</h2>

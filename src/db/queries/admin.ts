@@ -21,9 +21,8 @@ import type { RawRow } from "./row-types.js";
 import type { CohortFilter } from "./stats.js";
 
 /**
- * The queries behind the admin pages: search, one subscriber's record, failures, outbox, audit —
- * drizzle's query builder and its row types. The CSV export stays postgres.js (a server-side
- * cursor), typed by the tables it reads.
+ * The queries behind the admin pages (search, one subscriber, failures, outbox, audit), on drizzle's
+ * builder and row types; the CSV export stays postgres.js (a server-side cursor), typed by its tables.
  */
 
 export type SubscriberListItem = Pick<Subscriber, "id" | "email" | "status" | "source" | "createdAt" | "erasedAt">;

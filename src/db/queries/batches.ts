@@ -9,11 +9,10 @@ import { CLAIMED_COLUMNS, PREPARED, RECIPIENT_QUALIFIES, type ClaimedMessage, ty
  */
 
 /**
- * Claims up to `limit` more due messages to go out with `leader` in one batch request: same
- * rules as a single claim (recipient still qualifying, due), only batchable kinds and steps the
- * sequence knows, rows other workers hold are skipped, and the whole group — leader included —
- * gets its batch key in the same statement. Returns every member in id order (the payload's
- * order); just the leader, without a key, when nothing joins it.
+ * Claims up to `limit` more due messages to go with `leader` in one batch request: a single claim's
+ * rules (recipient still qualifying, due), batchable kinds and known steps only, rows other workers
+ * hold skipped, and the whole group, leader included, keyed in the same statement. Returns every
+ * member in id order (the payload's); just the leader, keyless, when nothing joins it.
  */
 export async function formBatch(
   sql: postgres.Sql,
@@ -55,16 +54,12 @@ export async function formBatch(
     PREPARED,
   );
   if (rows.length === 0) return { key: undefined, members: [leader] };
-  // One canonical order (by id), whoever drives a retry: the batch payload must be identical,
-  // or the provider answers the reused key with a 409 instead of a replay.
+  // Id order, whoever retries: a different payload under the reused key gets a 409, not a replay.
   const members = [...rows].sort((a, b) => a.id - b.id);
   return { key: members[0]!.batchKey!, members };
 }
 
-/**
- * The members of a batch claimed before (a retry): claimed again, as they are, in id order, under
- * the leader's lease (the batch's claim is one).
- */
+/** A retry reclaims a batch's members as they are, in id order, under the leader's (the batch's) lease. */
 export async function reclaimBatch(sql: postgres.Sql, leader: ClaimedMessage): Promise<ClaimedMessage[]> {
   const rows = await sql.unsafe<ClaimedMessage[]>(
     `update deliveries d set claimed_at = now(), lease = $3::uuid, attempts = d.attempts + 1, updated_at = now()

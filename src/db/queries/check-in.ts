@@ -10,10 +10,9 @@ export interface AnsweredEmail {
 }
 
 /**
- * Stores one answer to the email `deliveryId` when it is a step email that asks the question (one
- * of `askingSteps`) and went out — sent, or still being recorded as sent (`sending`: the provider
- * may deliver before the worker's commit; whoever plans the next step then reads this answer) —
- * and returns that email's enrollment; undefined (nothing stored) for any other row.
+ * Stores an answer to the email `deliveryId` if it is a step asking the question (`askingSteps`)
+ * that went out, `sending` included (the provider may deliver before the worker's commit; whoever
+ * plans the next step then reads this answer). Returns its enrollment; undefined for any other row.
  */
 export async function insertAnswer(
   tx: postgres.TransactionSql,
@@ -33,10 +32,9 @@ export async function insertAnswer(
 }
 
 /**
- * Records a goal for the subscriber with this address (not erased) and ends their sequence: the
- * active enrollment becomes `converted` and its step emails not yet claimed are cancelled (a
- * claimed one re-checks the enrollment at its claim and is not sent). One statement; a second
- * call finds the goal recorded and changes nothing. Undefined when no such subscriber.
+ * Records a goal for the subscriber with this address (not erased) and ends their sequence in one
+ * statement: the enrollment becomes `converted`, unclaimed step emails are cancelled (a claimed one
+ * re-checks at its claim); a second call changes nothing. Undefined when no such subscriber.
  */
 export async function convertSubscriber(
   sql: postgres.Sql,

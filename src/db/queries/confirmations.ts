@@ -6,12 +6,11 @@ import type { ScheduledDelivery } from "./deliveries.js";
 
 /**
  * ONE statement, like the plain signup: a new address is stored pending with its consent record
- * and a confirmation message (a row of kind 'confirmation', due now); a known pending address gets another; a known
- * unsubscribed address (a new opt-in) gets one too. Active, bounced and complained addresses get
- * nothing. The rate limit lives on the subscriber row: a concurrent request for the same address
- * waits for the row lock and re-checks `confirmation_requested_at` on the updated row, so two
- * racing requests cannot both pass; a new address is decided by the unique index, as in signup.
- * Returns the confirmation messages created (none when nothing is to be sent).
+ * and a confirmation message (a 'confirmation' row, due now); a known pending address gets another,
+ * a known unsubscribed one (a new opt-in) one too; active, bounced and complained ones nothing. The
+ * rate limit lives on the subscriber row: a concurrent request for the address waits for the row
+ * lock and re-checks `confirmation_requested_at` on the updated row, so two racing requests cannot
+ * both pass; a new address is decided by the unique index, as in signup. Returns the rows created.
  */
 export async function requestConfirmation(sql: postgres.Sql, r: SignupFields & ConfirmationGaps): Promise<ScheduledDelivery[]> {
   return sql<ScheduledDelivery[]>`
@@ -47,11 +46,10 @@ export async function requestConfirmation(sql: postgres.Sql, r: SignupFields & C
 }
 
 /**
- * Deletes the double opt-in requests nobody confirmed within the TTL (counted from the last
- * request): never-confirmed subscribers that are pending, or that left from the confirmation
- * email before ever starting the sequence. Bounced and complained addresses stay: they are the
- * suppression. Events about their confirmation emails (which hold the address) go with them.
- * Returns how many subscribers were deleted.
+ * Deletes the double opt-in requests nobody confirmed within the TTL (from the last request):
+ * pending subscribers, or ones that left from the confirmation email before ever starting. Bounced
+ * and complained addresses stay: they are the suppression. Events about their confirmation emails
+ * (which hold the address) go with them. Returns how many subscribers were deleted.
  */
 export async function purgeExpiredPending(sql: postgres.Sql, ttlSeconds: number, limit = 1000): Promise<number> {
   return sql.begin(async (tx) => {

@@ -92,10 +92,9 @@ export async function subscriberIdByEmail(db: Database, email: string): Promise<
 }
 
 /**
- * Erases the personal data of one subscriber, in the caller's transaction, keeping the rows the
- * counts are made of (subscriber status and dates, deliveries, events, downloads) without
- * anything that identifies the person. Returns the subscriber's provider events, whose payloads
- * the caller anonymises with the same function the webhook processing uses.
+ * Erases one subscriber's personal data in the caller's transaction, keeping the rows the counts are
+ * made of (status and dates, deliveries, events, downloads) without what identifies the person.
+ * Returns their provider events, whose payloads the caller anonymises as webhook processing does.
  */
 export async function scrubSubscriber(
   tx: DbTransaction,
@@ -107,9 +106,8 @@ export async function scrubSubscriber(
     .where(and(eq(subscribers.id, subscriberId), isNull(subscribers.erasedAt)))
     .for("update");
   if (!row) return undefined;
-  // The address becomes a placeholder that can never be a real one (RFC 2606 .invalid), unique per
-  // row. source and utm_* stay: they name the clinic's campaign (the page's link), not the person,
-  // and the stats break the counts down by them.
+  // The address becomes a unique placeholder that can never be real (RFC 2606 .invalid). source and
+  // utm_* stay: they name the clinic's campaign (not the person), and the stats split counts by them.
   await tx
     .update(subscribers)
     .set({
@@ -120,8 +118,7 @@ export async function scrubSubscriber(
       updatedAt: dsql`now()`,
     })
     .where(eq(subscribers.id, subscriberId));
-  // Consent records hold the IP and user agent of each consent event; with the person gone
-  // there is nothing left to prove consent for.
+  // Consent records hold IPs and user agents; with the person gone there is no consent left to prove.
   await tx.delete(consents).where(eq(consents.subscriberId, subscriberId));
   // Provider error texts may quote the address.
   await tx
@@ -142,9 +139,8 @@ export async function scrubSubscriber(
 }
 
 /**
- * The outgoing webhook log (issue 16): each event about the person keeps its type and the
- * subscriber's id only — a call still pending then sends just that — and the answers the
- * receivers gave to those calls (which may echo the address) go.
+ * The outgoing webhook log (issue 16): events about the person keep only their type and subscriber id
+ * (all a pending call then sends); receivers' answers, which may echo the address, go.
  */
 async function scrubWebhookLog(tx: DbTransaction, subscriberId: string): Promise<void> {
   await tx
@@ -175,9 +171,8 @@ export async function addSuppression(db: Queryable, emailHash: string, reason: s
 }
 
 /**
- * Lifts every suppression of an address: its hash, and a bounced or complained status, which
- * becomes "unsubscribed" — the address may sign up again (and confirm), but nothing is sent to
- * it until it does. Both in one transaction. Returns whether anything was lifted.
+ * Lifts an address's suppressions in one transaction: its hash, and a bounced or complained status,
+ * made "unsubscribed" (it may sign up and confirm again; nothing is sent till then). True if any.
  */
 export async function liftSuppression(db: Database, email: string, emailHash: string): Promise<boolean> {
   return db.transaction(async (tx) => {

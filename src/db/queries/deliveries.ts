@@ -2,9 +2,8 @@ import type postgres from "postgres";
 import type { MessageKind } from "../schema/deliveries.js";
 
 /**
- * The one record of "a message to send" (DESIGN.md invariants 2–4), whatever its kind: claim,
- * lease, finish, release, and the reconciler's reads. Every kind goes through these statements;
- * what differs per kind is only who may still receive it (RECIPIENT_RULES below).
+ * The one record of "a message to send" (DESIGN.md invariants 2–4): every kind goes through the
+ * same claim, lease, finish, release and reconciler reads; only who may receive it differs (below).
  */
 
 interface ClaimedBase {
@@ -35,10 +34,7 @@ interface Recipient {
 /** Not for a subscriber's inbox: the claim's join finds none. */
 type NoRecipient = Record<keyof Recipient, null>;
 
-/**
- * A claimed row joined with its recipient. A step names its enrollment and step; a webhook call
- * its endpoint and event (and no recipient); the other kinds none of these.
- */
+/** A claimed row joined with its recipient; the ids it carries depend on its kind. */
 export type ClaimedMessage = ClaimedBase &
   (
     | ({ kind: "step"; enrollmentId: number; step: string; endpointId: null; webhookEventId: null } & Recipient)
@@ -55,12 +51,9 @@ export type ClaimResult =
 
 /**
  * Who may still receive each kind, read in the same statement as the claim (invariant 4: leaving
- * between enqueue and send stops the email). `s` is the subscriber, `d` the message.
- *  - step: on the list, and the enrollment still running.
- *  - confirmation: still waiting to confirm — pending, or unsubscribed with a request made after
- *    it left (a new opt-in); never an erased address.
- *  - fresh-link: asked for the guide and the address works (a bounce or complaint cancels it).
- *  - webhook: the endpoint is still enabled (a disabled one is sent nothing; replay recovers).
+ * between enqueue and send stops the email); `s` is the subscriber, `d` the message. A request
+ * made after leaving is a new opt-in, so it is confirmed (never to an erased address); a bounce or
+ * complaint cancels a fresh link; a disabled endpoint is sent nothing (replay recovers).
  */
 const RECIPIENT_RULES: Record<MessageKind, string> = {
   step: `s.status = 'active' and (select e.state from enrollments e where e.id = d.enrollment_id) = 'active'`,
@@ -78,9 +71,8 @@ export const RECIPIENT_QUALIFIES = `(case d.kind ${Object.entries(RECIPIENT_RULE
   .join(" ")} else false end)`;
 
 /**
- * These statements are built from constant text (the rules above), so they run as prepared
- * statements like postgres.js's tagged templates do (sql.unsafe does not prepare by default):
- * they are the send loop's, planned once per connection, not once per email.
+ * Built from constant text, these run prepared like tagged templates (sql.unsafe does not prepare
+ * by default): the send loop's statements, planned once per connection, not once per email.
  */
 export const PREPARED = { prepare: true } as const;
 
@@ -91,9 +83,8 @@ export const CLAIMED_COLUMNS = `d.id, d.lease, d.kind, d.enrollment_id as "enrol
   s.email, s.first_name as "firstName", s.timezone`;
 
 /**
- * The claim (DESIGN.md invariants 3 and 4) of the rows `which` names ($1), as one statement. A
- * claim older than `leaseSeconds` ($2) belongs to a worker that died mid-call and may be taken
- * over: the provider call repeats under the same idempotency key, a replay.
+ * The claim (DESIGN.md invariants 3 and 4) of the rows `which` names ($1). One older than
+ * `leaseSeconds` ($2) is a dead worker's, taken over: its provider call replays under the same key.
  */
 const claimStatement = (which: string) => `
   update deliveries d
@@ -136,9 +127,8 @@ export async function claimDelivery(sql: postgres.Sql, id: number, leaseSeconds:
 }
 
 /**
- * A run along one receiver's line (src/outbound/send.ts `followLine`): claims the next due call
- * to the endpoint of call $1, oldest first, skipping one another run holds. Along
- * deliveries_endpoint_pending_idx.
+ * A run along one receiver's line (src/outbound/send.ts `followLine`): the next due call to call
+ * $1's endpoint, oldest first, skipping one another run holds (deliveries_endpoint_pending_idx).
  */
 const CLAIM_NEXT_CALL = claimStatement(`d.id = (
     select n.id from deliveries n
@@ -174,9 +164,8 @@ export async function callHeads(sql: postgres.Sql, of: number[] | "every endpoin
 }
 
 /**
- * One attempt of a call, for its log (webhook_attempts): written by the statement that records
- * the call's outcome, and only if that statement changed the row — so a retried commit whose
- * first try went through unseen does not log the attempt twice.
+ * One attempt of a call for its log (webhook_attempts), written only if the statement recording
+ * the outcome changed the row: a retried commit whose first try went through unseen logs it once.
  */
 export interface AttemptLine {
   attempt: number;
@@ -186,10 +175,7 @@ export interface AttemptLine {
   response: string | null;
 }
 
-/**
- * `with changed as (<statement returning id>), logged as (…)`: logs each line for its row, if the
- * statement changed that row.
- */
+/** `with changed as (<statement returning id>), logged as (…)`: logs the lines of changed rows. */
 function withAttemptLines(db: postgres.Sql | postgres.TransactionSql, lines: (AttemptLine & { id: number })[]) {
   const column = <K extends keyof AttemptLine>(key: K) => lines.map((l) => l[key]);
   return db`
@@ -209,11 +195,9 @@ export interface Claim {
 }
 
 /**
- * Gives a claim back to be tried again: at once (`at` undefined: the queue's backoff decides
- * when) or at `at` (a kind's own retry schedule, or a busy receiver). `attempted` false when
- * nothing was sent, so the attempt does not count; `line`, the attempt's line in the call's log.
- * Returns false when the claim was no longer this one (its lease ran out and another worker took
- * the row): then nothing changed.
+ * Gives a claim back: at once (the queue's backoff decides when) or at `at` (a kind's own retry
+ * schedule, a busy receiver). `attempted` false: nothing was sent, so it does not count; `line`:
+ * the call's log line. False when the lease ran out and another worker took the row (no change).
  */
 export async function releaseDelivery(
   sql: postgres.Sql,
@@ -234,16 +218,12 @@ export async function releaseDelivery(
   return rows.length === 1;
 }
 
-/**
- * What became of a claimed message: sent (with the provider's id) or failed for good. A call
- * brings its attempt's line for its log.
- */
+/** What became of a claimed message: sent (the provider's id) or failed for good; a call's log line. */
 export type DeliveryResult = Claim & ({ messageId: string } | { error: string }) & { line?: AttemptLine };
 
 /**
- * Records the outcome of claimed messages in one statement. Returns the ids that were still
- * ours ("sending") and so changed — not e.g. a retry of this very transaction whose first commit
- * succeeded but whose answer was lost.
+ * Records claimed messages' outcomes in one statement. Returns the ids still ours ("sending"): not
+ * e.g. a retry of this very transaction whose first commit succeeded but whose answer was lost.
  */
 export async function finishDeliveries(tx: postgres.Sql | postgres.TransactionSql, results: DeliveryResult[]): Promise<Set<number>> {
   if (results.length === 0) return new Set();
@@ -288,9 +268,8 @@ export interface ScheduledDelivery {
 }
 
 /**
- * Every pending message, for the reconciler after the queue store lost its data: scheduled rows
- * due before `dueBefore` and claims abandoned longer than the lease (or given back after a
- * failed attempt). Paged by id.
+ * Every pending message, paged by id, for the reconciler after the queue store lost its data:
+ * scheduled ones due before `dueBefore`, claims abandoned past the lease or given back after a failure.
  */
 export async function pendingDeliveries(
   sql: postgres.Sql,
@@ -306,19 +285,17 @@ export async function pendingDeliveries(
 }
 
 /**
- * The scheduled message due longest ago (at least `waitingSeconds` ago) that can lead a batch —
- * never tried (a row tried before has its own job, retrying it), recipient still qualifying: the
- * one the next batch should be formed around. `kinds`: only these (a batch's hand-on passes the
- * batchable kinds: a webhook call taking it would leave the emails after a full batch without a
- * job); unset, any kind. Along deliveries_pending_due_idx; if the 20 oldest all belong to
- * recipients who left, none (their own jobs, or the overdue pass, cancel them).
+ * The next batch's leader: the scheduled message due longest ago (≥ `waitingSeconds`), never tried
+ * (a tried row's own job retries it), its recipient still qualifying. `kinds`: only these (a
+ * batch's hand-on passes the batchable ones: a webhook call taking it would leave the emails after
+ * a full batch without a job). Along deliveries_pending_due_idx; none if the 20 oldest all belong
+ * to recipients who left (their own jobs, or the overdue pass, cancel them).
  */
 export async function oldestDueDelivery(
   sql: postgres.Sql,
   options: { waitingSeconds?: number; kinds?: readonly MessageKind[] } = {},
 ): Promise<ScheduledDelivery | undefined> {
-  // The few oldest first, along the index; then who still qualifies. (Joined directly, the
-  // planner may hash-join every subscriber to find one row.)
+  // The few oldest along the index, then who qualifies (a direct join may hash-join every subscriber).
   const [row] = await sql.unsafe<ScheduledDelivery[]>(
     `with d as materialized (
        select id, kind, due_at, subscriber_id, enrollment_id, endpoint_id from deliveries

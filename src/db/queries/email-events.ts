@@ -20,10 +20,9 @@ export interface NewEmailEvent {
 }
 
 /**
- * Stores an event once: the unique provider event id (svix-id) makes a replay, even a racing one,
- * a no-op (undefined). With `settle`, an event matching one of our emails (subscriber not erased)
- * is stored already processed (`settled`), needing no job; anything else is left for its job
- * (src/feedback/process.ts).
+ * Stores an event once: the unique provider event id (svix-id) makes a replay, even a racing one, a
+ * no-op (undefined). With `settle`, an event matching one of our emails (subscriber not erased) is
+ * stored processed (`settled`), needing no job; anything else awaits its job (src/feedback/process.ts).
  */
 export async function insertEmailEvent(db: Database, e: NewEmailEvent, options: { settle: boolean }) {
   const [row] = await preparedInsert(db).execute({
@@ -44,9 +43,8 @@ export async function insertEmailEvent(db: Database, e: NewEmailEvent, options: 
 export const UNPROCESSABLE_EVENT_TYPE = "unprocessable";
 
 /**
- * Stores a signed event we cannot process as such, already settled (no job takes it): why, and
- * the body as it came (made storable). A replayed svix-id is stored once, as for any event.
- * Returns false for a replay.
+ * Stores a signed event we cannot process, already settled (no job takes it): why, and the body as
+ * it came (made storable). A replayed svix-id is stored once, as for any event; false for a replay.
  */
 export async function insertUnprocessableEvent(
   db: Database,

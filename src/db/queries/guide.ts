@@ -7,13 +7,12 @@ import type { ScheduledDelivery } from "./deliveries.js";
 const FRESH_LINK_STATUSES = ["active", "unsubscribed"] as const;
 
 /**
- * Creates a fresh-link message (kind 'fresh-link', due now) for the subscriber with this
- * (normalised) address, unless one was created within `gapSeconds`; undefined when nothing is to
- * be sent. The caller answers the same either way, once this has committed (issue 28). Every
- * address costs the same transaction (docs/security.md): a transaction id, so even an unknown
- * address's commit is flushed. Two statements on purpose: the first takes a per-address advisory
- * lock, and under READ COMMITTED the second's new snapshot then sees a concurrent request's
- * committed row (in one statement, both could insert).
+ * Creates a fresh-link message (due now) for the subscriber with this normalised address, unless
+ * one was created within `gapSeconds`; undefined when nothing is to be sent. The caller answers the
+ * same either way once this committed (issue 28). Every address costs the same transaction
+ * (docs/security.md): a transaction id, so even an unknown address's commit is flushed. Two
+ * statements on purpose: the first takes a per-address advisory lock, so under READ COMMITTED the
+ * second's new snapshot sees a concurrent request's committed row (in one, both could insert).
  */
 export async function requestFreshLinkEmail(
   sql: postgres.Sql,

@@ -14,13 +14,11 @@ export interface LeftSubscriber {
 /**
  * Stops every future send in one statement: status and left_at, active enrollments stopped,
  * scheduled deliveries cancelled. A bounce or complaint overrides a plain unsubscribe (it matters
- * more for the sending reputation); anything else keeps the first time and reason.
- *
- * `withdrawal` is written in the same statement only when this statement moved the subscriber
- * from pending/active to unsubscribed. The `before` row is read FOR UPDATE, so of two one-click
- * POSTs at once the second waits for the first to commit and then reads "unsubscribed": one
- * withdrawal on record, decided by the row lock rather than a read-then-write.
- * Undefined when no such subscriber.
+ * more for the sending reputation); anything else keeps the first time and reason. `withdrawal` is
+ * written only when this statement moved the subscriber from pending/active to unsubscribed: the
+ * `before` row is read FOR UPDATE, so of two one-click POSTs at once the second waits for the
+ * first's commit and reads "unsubscribed" (one withdrawal, decided by the row lock, not a
+ * read-then-write). Undefined when no such subscriber.
  */
 export async function leaveSubscriber(
   sql: postgres.Sql,

@@ -4,10 +4,7 @@ import { metricSnapshots } from "../schema/metric-snapshots.js";
 
 /** The SQL behind GET /metrics that is not the stats rollup (src/metrics/scrape.ts). */
 
-/**
- * The metrics other live processes published (prom-client's JSON form, as they stored it):
- * every process but `exceptProcess` that wrote within `maxAgeSeconds`.
- */
+/** prom-client JSON other live processes stored within `maxAgeSeconds` (all but `exceptProcess`). */
 export async function liveMetricSnapshots(db: Database, exceptProcess: string, maxAgeSeconds: number): Promise<unknown[]> {
   const rows = await db
     .select({ metrics: metricSnapshots.metrics })

@@ -59,9 +59,8 @@ export async function deliveriesOfEnrollment(tx: postgres.TransactionSql, enroll
 }
 
 /**
- * Deletes scheduled deliveries that were never claimed (attempts = 0: nothing ever went to the
- * provider under their idempotency key, so nothing can be replayed or collide with a 409).
- * Returns how many went; fewer than asked means a worker claimed one meanwhile.
+ * Deletes never-claimed scheduled deliveries (attempts = 0: nothing went to the provider under their
+ * key, so nothing can replay or meet a 409). Returns how many; fewer: a worker claimed one meanwhile.
  */
 export async function discardUnclaimedDeliveries(tx: postgres.TransactionSql, ids: number[]): Promise<number> {
   if (ids.length === 0) return 0;

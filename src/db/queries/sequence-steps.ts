@@ -54,9 +54,8 @@ export interface NextStep {
 }
 
 /**
- * Schedules the next step of enrollments that are still active (one statement: a subscriber who
- * left meanwhile gets no new row). The unique (enrollment, step) key makes a repeat a no-op.
- * A re-plan passes no `lastStep` and keeps current_step as it was.
+ * Schedules still-active enrollments' next steps (one statement: who left meanwhile gets no row); the
+ * unique (enrollment, step) key makes repeats no-ops. A re-plan (no `lastStep`) keeps current_step.
  */
 export async function scheduleNextDeliveries(tx: postgres.TransactionSql, next: NextStep[]): Promise<ScheduledDelivery[]> {
   if (next.length === 0) return [];

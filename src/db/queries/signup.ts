@@ -69,9 +69,8 @@ export async function insertSignups(sql: postgres.Sql, batch: NewSignup[]): Prom
   if (batch.length === 0) return [];
   const first = batch[0]!;
   const column = <T>(pick: (s: NewSignup) => T | undefined) => batch.map((s) => pick(s) ?? null);
-  // The raw pool parses int8 as a number and timestamptz as a Date (src/db/client.ts): the row is
-  // already what the caller gets, so the names are aliased in SQL and nothing is mapped here.
-  // Used for both columns the conflict arm sets.
+  // The raw pool parses int8 as a number, timestamptz as a Date (src/db/client.ts): rows come as the
+  // caller gets them (aliased in SQL, nothing mapped). Used for both columns the conflict arm sets.
   const asks = asksForConfirmation(sql, first);
   return sql<SignupBatchRow[]>`
     with input as (

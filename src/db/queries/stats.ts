@@ -15,9 +15,8 @@ const STATE_COLUMNS = Object.values(getTableColumns(statsSubscriberState))
   .filter((name) => name !== "subscriber_id");
 
 /**
- * Folds up to `limit` marked subscribers into the rollup, in one statement (one snapshot): the
- * marks it deletes are exactly those whose changes it sees. Returns how many marks it took, 0 when
- * another process is folding.
+ * Folds up to `limit` marked subscribers into the rollup in one statement (one snapshot): the marks
+ * it deletes are exactly those whose changes it sees. Returns the marks taken, 0 if another folds.
  */
 export async function foldStatsBatch(sql: postgres.Sql, limit: number): Promise<number> {
   return sql.begin(async (tx) => {
@@ -70,9 +69,8 @@ export async function pendingStatsMarks(sql: postgres.Sql): Promise<number> {
 }
 
 /**
- * Recomputes everything from the base tables in one transaction, holding off writers meanwhile
- * (SHARE locks): for a freshly seeded database (the bench) or a suspicion. Not needed in normal
- * running — the fold keeps the rollup exact.
+ * Recomputes everything from the base tables in one transaction, holding off writers (SHARE locks):
+ * for a freshly seeded database (the bench) or a suspicion; in normal running the fold keeps it exact.
  */
 export async function rebuildStats(sql: postgres.Sql): Promise<void> {
   await sql.begin(async (tx) => {

@@ -5,9 +5,8 @@ import { deliveries, webhookAttempts, webhookEndpoints, webhookEventBatches, web
 import type { ScheduledDelivery } from "./deliveries.js";
 
 /**
- * The admin's side of outgoing webhooks (issue 16): the endpoints, the test call, the delivery
- * log and its replays. The secret leaves this module only where it was just made (create,
- * rotate): every listing reads the columns it names, never `secret` or `previous_secret`.
+ * The admin's side of outgoing webhooks (issue 16): endpoints, test call, delivery log, replays. The
+ * secret leaves only where just made (create, rotate): no listing reads `secret`/`previous_secret`.
  */
 
 /** An endpoint as the admin sees it: everything but the secrets. */
@@ -58,9 +57,8 @@ export async function deleteEndpoint(db: Database, id: string): Promise<{ url: s
 }
 
 /**
- * A new secret; the one it replaces keeps signing for 24 hours (src/notify/signing.ts signs with
- * both), so a receiver can switch over without refusing a call. In an UPDATE the right-hand
- * `secret` is the row's old value.
+ * A new secret; the old keeps signing for 24 hours (src/notify/signing.ts signs with both), so a
+ * receiver can switch without refusing a call. In the UPDATE, right-hand `secret` is the old value.
  */
 export async function rotateSecret(db: Database, id: string, secret: string): Promise<{ previousSecretUntil: Date } | undefined> {
   const [row] = await db
@@ -87,9 +85,8 @@ export async function enableEndpoint(db: Database, id: string): Promise<boolean>
 }
 
 /**
- * A `webhook.test` event and its one call, to this endpoint only, in one statement — and only
- * while the endpoint is enabled, so a disable that commits first wins (nothing is written). The
- * body has the envelope and timestamp format of the triggers' events (drizzle/0006).
+ * A `webhook.test` event and its one call to this endpoint, in one statement and only while it is
+ * enabled (a disable committed first wins: nothing written); the triggers' body format (drizzle/0006).
  */
 export async function insertTestCall(sql: postgres.Sql, endpointId: string): Promise<ScheduledDelivery | undefined> {
   const [row] = await sql<ScheduledDelivery[]>`
@@ -206,9 +203,8 @@ const replaySet = (sql: postgres.Sql) =>
   sql`state = 'scheduled', due_at = now(), attempts = 0, claimed_at = null, last_error = null, sent_at = null, updated_at = now()`;
 
 /**
- * One call sent again: a finished row (sent, failed or cancelled) of an endpoint that is enabled
- * goes back to scheduled, in one statement, so two replays of one row make one pending call.
- * Undefined when nothing qualified: see `webhookCallState` for why.
+ * One call sent again: a finished (sent, failed, cancelled) row of an enabled endpoint is scheduled
+ * again in one statement, so two replays make one call. Undefined if not: see `webhookCallState`.
  */
 export async function replayCall(sql: postgres.Sql, deliveryId: number): Promise<ReplayedCall | undefined> {
   const [row] = await sql<ReplayedCall[]>`

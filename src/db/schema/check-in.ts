@@ -5,9 +5,8 @@ import { enrollments } from "./enrollments.js";
 import { subscribers } from "./subscribers.js";
 
 /**
- * The check-in's answers (issue 27): one row per answer a person's POST made (DESIGN.md invariant
- * 9: never a mail filter's GET). The latest answer of an enrollment is the one its next email
- * follows, until that email is claimed.
+ * The check-in's answers (issue 27), one row per person's POST (DESIGN.md invariant 9: never a mail
+ * filter's GET). An enrollment's next email follows its latest answer until that email is claimed.
  */
 export const checkInAnswers = pgTable(
   "checkin_answers",

@@ -2,10 +2,7 @@ import type { InferSelectModel } from "drizzle-orm";
 import { bigint, index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { subscribers } from "./subscribers.js";
 
-/**
- * GDPR art. 7(1): the clinic must be able to show when and how each person consented.
- * One row per consent event (signup, later confirmation); never updated.
- */
+/** GDPR art. 7(1): when and how each person consented, one row per consent event, never updated. */
 export const consents = pgTable(
   "consents",
   {

@@ -5,14 +5,11 @@ import { subscribers } from "./subscribers.js";
 import { webhookEndpoints } from "./webhook-endpoints.js";
 import { webhookEvents } from "./webhook-events.js";
 
-/**
- * scheduled → sending (claimed, provider call in flight) → sent | failed;
- * cancelled when the subscriber left before the claim.
- */
+/** scheduled → sending (claimed, provider call in flight) → sent | failed; cancelled: recipient left. */
 export const deliveryState = pgEnum("delivery_state", ["scheduled", "sending", "sent", "failed", "cancelled"]);
 
 /**
- * The kinds of message the service sends (src/outbound/kinds.ts declares what each one is).
+ * The kinds of message the service sends (src/outbound/kind.ts declares what each one is).
  * step: one step of the sequence; confirmation: the double opt-in email; fresh-link: a new guide
  * link asked for from an expired one; webhook: one event's call to one outgoing webhook endpoint.
  */
@@ -77,8 +74,7 @@ export const deliveries = pgTable(
       sql`(${t.kind} = 'webhook') = (${t.endpointId} is not null and ${t.webhookEventId} is not null and ${t.subscriberId} is null)`,
     ),
     check("deliveries_recipient", sql`${t.kind} = 'webhook' or ${t.subscriberId} is not null`),
-    // The reconciler's scan and the batch claim (oldest due first): only the pending rows, so it
-    // stays small as history grows.
+    // Reconciler scan and batch claim (oldest due first): only pending rows, so small as history grows.
     index("deliveries_pending_due_idx")
       .on(t.dueAt)
       .where(sql`state in ('scheduled', 'sending')`),
@@ -91,8 +87,7 @@ export const deliveries = pgTable(
     index("deliveries_endpoint_idx")
       .on(t.endpointId, t.id)
       .where(sql`endpoint_id is not null`),
-    // An endpoint's calls still to make: how busy it is, for pacing the expansion of recorded
-    // events (src/notify/expansion.ts).
+    // An endpoint's calls still to make: how busy it is, pacing the expansion (src/notify/expansion.ts).
     index("deliveries_endpoint_pending_idx")
       .on(t.endpointId, t.dueAt)
       .where(sql`endpoint_id is not null and state in ('scheduled', 'sending')`),

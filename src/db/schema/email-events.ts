@@ -13,10 +13,7 @@ export const emailEvents = pgTable(
     providerMessageId: text("provider_message_id"),
     /** The message (of any kind: step, confirmation, fresh link) the event is about. */
     deliveryId: bigint("delivery_id", { mode: "number" }).references(() => deliveries.id, { onDelete: "set null" }),
-    /**
-     * Whose email it was; null
-     * while unprocessed and for events matching none of our emails (kept and counted as unmatched).
-     */
+    /** Whose email; null while unprocessed or when matching none of ours (kept, counted unmatched). */
     subscriberId: uuid("subscriber_id").references(() => subscribers.id, { onDelete: "set null" }),
     /** email.clicked: the link that was clicked (kept when the payload is anonymised). */
     url: text("url"),

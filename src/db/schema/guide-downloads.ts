@@ -2,9 +2,8 @@ import { bigint, index, pgTable, text, timestamp, uniqueIndex, uuid } from "driz
 import { subscribers } from "./subscribers.js";
 
 /**
- * One row per download of the guide PDF, for the stats (downloads, unique subscribers).
- * The subscriber id is nullable and set to null when the subscriber is erased: the count
- * survives, the person does not.
+ * One row per guide PDF download, for the stats (downloads, unique subscribers). The subscriber id
+ * goes null when the subscriber is erased: the count survives, the person does not.
  */
 export const guideDownloads = pgTable(
   "guide_downloads",
@@ -14,9 +13,8 @@ export const guideDownloads = pgTable(
     downloadedAt: timestamp("downloaded_at", { withTimezone: true }).notNull().defaultNow(),
     userAgent: text("user_agent"),
     /**
-     * Which short window (src/signals/rules.ts DOWNLOAD_WINDOW_SECONDS) the download fell in: a
-     * subscriber's repeat downloads within one window count once (issue 17: 2,000 GETs of one
-     * link counted 2,000). Null on rows from before the rule.
+     * The short window (src/signals/rules.ts DOWNLOAD_WINDOW_SECONDS) the download fell in: repeats
+     * within one count once (issue 17: 2,000 GETs of one link counted 2,000). Null before the rule.
      */
     countedWindow: bigint("counted_window", { mode: "number" }),
   },

@@ -5,11 +5,10 @@ import { subscribers } from "./subscribers.js";
 
 /**
  * One row per fetch of a link in one of our emails (DESIGN.md invariant 9, "Signals"): the guide,
- * a tracked outside link (GET /l/:token) or the unsubscribe page. Whether it was a person's is
- * judged by src/signals/rules.ts: `automated` holds the rule that says it was not (null: a
- * person's). A fetch is `settled` once no later fetch can pull it into a burst; only then does a
- * person's download count (a row of guide_downloads) or a person's click reach the stats.
- * Per-person engagement: kept ENGAGEMENT_RETENTION_DAYS, then folded into engagement_archive.
+ * a tracked outside link (GET /l/:token) or the unsubscribe page. `automated`: the rule of
+ * src/signals/rules.ts that says it was not a person's (null: a person's). Only once `settled` (no
+ * later fetch can pull it into a burst) does a person's download (a guide_downloads row) or click
+ * count. Per-person engagement: kept ENGAGEMENT_RETENTION_DAYS, then folded into engagement_archive.
  */
 export const linkVisits = pgTable(
   "link_visits",

@@ -46,12 +46,11 @@ const rollupColumns = () => ({
   });
 
 /**
- * The campaign's numbers, pre-aggregated per cohort: subscribers who signed up on `day` (UTC)
- * with one source/UTM combination. One row per cohort with `step = ''` holds the subscriber
- * counts; one row per cohort and step holds that step's counts. Summing rows over any filter of
- * day and source gives the stats for that filter (every column means one thing in every row).
- *
- * Kept exact by the fold and the reads alone (docs/admin-and-stats.md "Exact and fast").
+ * The campaign's numbers, pre-aggregated per cohort: subscribers who signed up on `day` (UTC) with
+ * one source/UTM combination. A cohort's `step = ''` row holds the subscriber counts, one row per
+ * step that step's; summing rows over any filter of day and source gives its stats (every column
+ * means one thing in every row). Kept exact by the fold and the reads alone (docs/admin-and-stats.md
+ * "Exact and fast").
  */
 export const statsRollup = pgTable("stats_rollup", rollupColumns(), (t) => [
   // NULLS NOT DISTINCT (PostgreSQL 15): "no source" is one cohort, not one per row.

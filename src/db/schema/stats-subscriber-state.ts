@@ -1,11 +1,10 @@
 import { boolean, date, integer, jsonb, pgTable, text, uuid } from "drizzle-orm/pg-core";
 
 /**
- * What each subscriber contributes to stats_rollup, as of the last fold: the facts the numbers
- * are derived from. The fold subtracts this and adds the fresh facts, so the rollup always equals
- * the sum over this table. No foreign key: a deleted subscriber's row must outlive it until the
- * fold takes its contribution back out. The column order is the composite type that the SQL
- * function stats_state_of() returns (src/db/stats-functions.ts): change both together.
+ * Each subscriber's contribution to stats_rollup as of the last fold: the facts the numbers come
+ * from. The fold subtracts it and adds the fresh facts, so the rollup equals this table's sum. No
+ * foreign key: a deleted subscriber's row must outlive it until the fold takes its part out. The
+ * column order is stats_state_of()'s composite type (src/db/stats-functions.ts): change both together.
  */
 export const statsSubscriberState = pgTable("stats_subscriber_state", {
   /** The nil UUID stands for "downloads whose subscriber row is gone". */

@@ -30,9 +30,8 @@ export const subscribers = pgTable(
     /** Set when an admin erased the person's data; the row stays, anonymised, for the counts. */
     erasedAt: timestamp("erased_at", { withTimezone: true }),
     /**
-     * The last time this address was typed into the signup form. Set by the signup statement on
-     * a known address, so a repeat signup commits a write just as a new one does: the two take
-     * the same time (issue 17: a known address answered measurably faster).
+     * When this address was last typed into the signup form: a known address's signup writes it, so
+     * it commits a write like a new one, taking the same time (issue 17: known ones answered faster).
      */
     lastSignupAt: timestamp("last_signup_at", { withTimezone: true }),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

@@ -5,7 +5,6 @@ import { check, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
  * Where the clinic's other tools (a CRM, Zapier, Make, n8n) want to hear what happens (issue 16).
  * `events` null = every event type. A disabled endpoint is sent nothing (its pending calls are
  * cancelled at the claim) until an admin enables it again; `disabled_reason` says why, in words.
- *
  * `secret` signs every call (Standard Webhooks, `whsec_…`); after a rotation the previous one
  * signs too, until `previous_secret_until`, so a receiver can switch over without missing one.
  */

@@ -3,10 +3,9 @@ import { bigint, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-or
 import { subscribers } from "./subscribers.js";
 
 /**
- * One row per thing that happened that an endpoint listens for, expanded from what the triggers
- * recorded (`webhook_event_batches`; docs/architecture.md "One webhook call"). `message_id` is the
- * `webhook-id` of every call and retry of it; `payload` the whole body, so a retry sends the same
- * bytes (erasing the subscriber scrubs it to `{id}`).
+ * One row per happening an endpoint listens for, expanded from `webhook_event_batches`
+ * (docs/architecture.md "One webhook call"). `message_id`: the `webhook-id` of every call and retry;
+ * `payload`: the whole body, so retries send the same bytes (erasing the subscriber leaves `{id}`).
  */
 export const webhookEvents = pgTable(
   "webhook_events",
