@@ -56,7 +56,7 @@ export function webhookCalls(deps: WebhookCallDeps): CallKindDefinition<"webhook
   async function lookForTurn(message: ClaimedMessage & { kind: "webhook" }, since: number) {
     for (let look = FIRST_LOOK_MS; ; look *= 2) {
       const taken = await takeTurn(deps.sql, message, deps.share);
-      // The turn's start is paced (migration 0012): now, or at most a few spacings ahead.
+      // The turn's start is paced (migration 0011): now, or at most a few spacings ahead.
       if (!taken.again) return taken.waitMs > 0 ? sleep(taken.waitMs).then(() => taken) : taken;
       // When a call in flight ends is unknown: look again later each time.
       if (Date.now() - since + look > TURN_WAIT_MS) return taken;
@@ -74,7 +74,7 @@ export function webhookCalls(deps: WebhookCallDeps): CallKindDefinition<"webhook
         const at = new Date(Date.now() + BUSY_RECHECK_MS * (0.5 + Math.random()));
         return { kind: "retry", at, error: "endpoint busy", attempted: false };
       }
-      // The turn is given back by the statement that records the outcome (migration 0012).
+      // The turn is given back by the statement that records the outcome (migration 0011).
       if (!call) return { kind: "failed", error: "the event or the endpoint is gone" };
       return make(message, call);
     },

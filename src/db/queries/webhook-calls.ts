@@ -26,7 +26,7 @@ export interface EndpointShare {
 
 /**
  * Takes the endpoint's turn for a claimed call and reads what the call sends, in one round trip
- * (migration 0012). `again` undefined: the turn is this claim's, its start `waitMs` from now (the
+ * (migration 0011). `again` undefined: the turn is this claim's, its start `waitMs` from now (the
  * statement recording the call's outcome gives it back). Otherwise every call is in flight, and
  * `again` is the latest one ends. `call` undefined: the event or the endpoint is gone.
  */

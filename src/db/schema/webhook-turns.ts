@@ -5,13 +5,13 @@ import { webhookEndpoints } from "./webhook-endpoints.js";
  * Each endpoint's share of calls, counted in the store so that it holds across every worker
  * process (DESIGN.md invariant 10): the calls in flight (the claims' leases, each until it ends)
  * and when the next start is due (a cell rate). Taken by `webhook_take_turn` (migration
- * 0012) and given back by the trigger on a call's recorded outcome, under the row's lock.
+ * 0011) and given back by the trigger on a call's recorded outcome, under the row's lock.
  */
 export const webhookTurns = pgTable("webhook_turns", {
   endpointId: uuid("endpoint_id")
     .primaryKey()
     .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
-  /** When the next start is due (migration 0012; 0010 kept the window's starts, oldest first). */
+  /** When the next start is due (migration 0011; 0010 kept the window's starts, oldest first). */
   starts: timestamp("starts", { withTimezone: true }).array().notNull().default([]),
   /** The leases of the calls in flight, and when each stops counting (a killed worker's). */
   leases: uuid("leases").array().notNull().default([]),
