@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type postgres from "postgres";
 import type { Logger } from "../logger.js";
 import type { AttemptLine, ClaimedMessage } from "../db/queries/deliveries.js";
-import { endFailingStreak, markEndpointFailing, takeTurn, type EndpointShare, type WebhookCall } from "../db/queries/webhook-calls.js";
+import { endFailingStreak, markEndpointFailing, takeTurns, type EndpointShare, type Turn, type WebhookCall } from "../db/queries/webhook-calls.js";
 import type { CallKindDefinition, CallResult } from "../outbound/kind.js";
 import type { SecretBox } from "./secret-box.js";
 import { DISABLE_AFTER_FAILING_MS, nextAttemptAt } from "./retry-schedule.js";
@@ -22,13 +22,23 @@ export interface WebhookCallDeps {
 /**
  * A receiver whose calls are all in flight: the call waits in this process for a turn
  * (docs/architecture.md "One webhook call", step 3), then is given back, not an attempt. A
- * process's calls to one endpoint wait in line (the first asks the store): calls waiting for the
- * same call to end would otherwise all ask at once, and all but one ask for nothing (without the
- * line, 7 transactions a call instead of 4.5: bench/call-cost.ts).
+ * process's calls to one endpoint wait in one line, whose head asks the store for the turns of
+ * every call waiting (up to the share's in flight), in one round trip: calls waiting for the same
+ * call to end would otherwise all ask at once, and all but one ask for nothing (without a line,
+ * 7 transactions a call instead of 4.5: bench/call-cost.ts).
  */
 const TURN_WAIT_MS = 2_000;
 const FIRST_LOOK_MS = 50;
 const BUSY_RECHECK_MS = 1_000;
+
+type WebhookMessage = ClaimedMessage & { kind: "webhook" };
+
+/** A call waiting in its process's line for its endpoint's turn. */
+interface Waiting {
+  message: WebhookMessage;
+  since: number;
+  answer: (turn: Promise<Turn>) => void;
+}
 
 /**
  * The outgoing webhook call as a kind of message (issue 16): one row of `deliveries` per (event,
@@ -37,36 +47,55 @@ const BUSY_RECHECK_MS = 1_000;
  * and Svix's retry schedule (docs/webhooks.md "How calls are delivered").
  */
 export function webhookCalls(deps: WebhookCallDeps): CallKindDefinition<"webhook"> {
-  /** Per endpoint: the end of this process's line of calls waiting for a turn. */
-  const lines = new Map<string, Promise<unknown>>();
+  /** Per endpoint: this process's calls waiting for a turn, oldest first. */
+  const lines = new Map<string, Waiting[]>();
 
-  /** The endpoint's turn and the call, or when to come back: in line behind this process's others. */
-  function turnFor(message: ClaimedMessage & { kind: "webhook" }) {
-    const since = Date.now();
-    const ahead = lines.get(message.endpointId) ?? Promise.resolve();
-    const mine = ahead.then(() => lookForTurn(message, since));
-    const end = mine.catch(() => undefined);
-    lines.set(message.endpointId, end);
-    void end.then(() => {
-      if (lines.get(message.endpointId) === end) lines.delete(message.endpointId);
+  /** The endpoint's turn and the call, or when to come back. */
+  function turnFor(message: WebhookMessage): Promise<Turn> {
+    return new Promise((answer) => {
+      const waiting = { message, since: Date.now(), answer };
+      const line = lines.get(message.endpointId);
+      if (line) return void line.push(waiting);
+      lines.set(message.endpointId, [waiting]);
+      // After the calls claimed with this one have joined the line, so one round trip asks for all.
+      queueMicrotask(() => void serve(message.endpointId));
     });
-    return mine;
   }
 
-  async function lookForTurn(message: ClaimedMessage & { kind: "webhook" }, since: number) {
-    for (let look = FIRST_LOOK_MS; ; look *= 2) {
-      const taken = await takeTurn(deps.sql, message, deps.share);
-      // The turn's start is paced (migration 0011): now, or at most a few spacings ahead.
-      if (!taken.again) return taken.waitMs > 0 ? sleep(taken.waitMs).then(() => taken) : taken;
-      // When a call in flight ends is unknown: look again later each time.
-      if (Date.now() - since + look > TURN_WAIT_MS) return taken;
-      await sleep(look);
+  /** Asks for the turns of the calls at the head of the line until none is left waiting. */
+  async function serve(endpointId: string) {
+    const line = lines.get(endpointId)!;
+    try {
+      for (let look = FIRST_LOOK_MS; line.length > 0; ) {
+        const asking = line.slice(0, deps.share.concurrency);
+        const turns = await takeTurns(deps.sql, endpointId, asking.map((w) => w.message), deps.share);
+        let given = 0;
+        asking.forEach((waiting, i) => {
+          const turn = turns[i]!;
+          if (turn.again && Date.now() - waiting.since + look <= TURN_WAIT_MS) return;
+          line.splice(line.indexOf(waiting), 1);
+          if (turn.again) return waiting.answer(Promise.resolve(turn));
+          given++;
+          // The turn's start is paced (migration 0011): now, or at most a few spacings ahead.
+          waiting.answer(turn.waitMs > 0 ? sleep(turn.waitMs).then(() => turn) : Promise.resolve(turn));
+        });
+        // When a call in flight ends is unknown: look again later each time.
+        if (given === 0 && line.length > 0) {
+          await sleep(look);
+          look *= 2;
+        } else look = FIRST_LOOK_MS;
+      }
+    } catch (error) {
+      for (const waiting of line.splice(0)) waiting.answer(Promise.reject(error));
+    } finally {
+      lines.delete(endpointId);
     }
   }
 
   return {
     kind: "webhook",
     channel: "call",
+    runWidth: deps.share.concurrency,
     async call(message): Promise<CallResult> {
       const { again, call } = await turnFor(message);
       if (again) {
@@ -80,7 +109,7 @@ export function webhookCalls(deps: WebhookCallDeps): CallKindDefinition<"webhook
     },
   };
 
-  async function make(message: ClaimedMessage & { kind: "webhook" }, call: WebhookCall): Promise<CallResult> {
+  async function make(message: WebhookMessage, call: WebhookCall): Promise<CallResult> {
     let secrets: string[];
     try {
       secrets = call.secrets.map((sealed) => deps.secrets.open(sealed));

@@ -51,6 +51,8 @@ export type CallResult = (
 
 export interface CallKindDefinition<K extends MessageKind = MessageKind> extends KindBase<K> {
   channel: "call";
+  /** Calls to one receiver a run makes at once (src/outbound/send.ts `followLine`): as many as may be in flight. */
+  runWidth: number;
   /** Makes the call for a claimed row (its `attempts` counts this one) and says how it went. */
   call(message: ClaimedMessage & { kind: K }): Promise<CallResult>;
 }

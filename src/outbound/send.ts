@@ -6,7 +6,7 @@ import { enqueueAfterCommit } from "../queue/after-commit.js";
 import {
   callHeads,
   claimDelivery,
-  claimNextCall,
+  claimNextCalls,
   discardClaimedDelivery,
   finishDeliveries,
   oldestDueDelivery,
@@ -59,7 +59,7 @@ export async function sendMessage(
   const outcome = await sendClaimed(deps, claim.claimed, options);
   // A call done with (a cancelled one too: its endpoint disabled, whose line then drains as cancellations).
   if (claim.claimed.endpointId !== null && (outcome.kind === "sent" || outcome.kind === "failed" || outcome.kind === "skipped")) {
-    await followLine(deps, claim.claimed.id, options).catch((error: unknown) =>
+    await followLine(deps, claim.claimed, options).catch((error: unknown) =>
       deps.logger.warn({ deliveryId: id, err: (error as Error).message }, "a run along an endpoint's calls stopped; the reconciler hands them on"),
     );
   }
@@ -70,21 +70,25 @@ export async function sendMessage(
 const RUN_CALLS = 50;
 
 /**
- * A call's job goes on with the next due calls to the same receiver (claimNextCall), so most
- * calls need no job of their own: a job cost about twice the call (docs/performance.md). The run
- * stops at a call that must wait (it gets a job for its time) and after RUN_CALLS, handing on.
+ * A call's job goes on with the next due calls to the same receiver, claimed a few at once (as
+ * many as its kind may have in flight) and made side by side, so most calls need no job of their
+ * own: a job cost about twice the call (docs/performance.md). The run stops after calls of which
+ * one must wait (it gets a job for its time) and after RUN_CALLS, handing on.
  */
-async function followLine(deps: SendDeps, after: number, options: { finalAttempt: boolean }): Promise<void> {
-  let last = after;
-  for (let n = 1; n < RUN_CALLS; n++) {
-    const next = await claimNextCall(deps.sql, last, deps.leaseSeconds);
-    if (!next) return;
-    const outcome = await sendClaimed(deps, next, options);
-    if (outcome.kind === "retry" || outcome.kind === "later") {
-      await enqueueAfterCommit(deps, [{ id: next.id, dueAt: outcome.at ?? new Date(), kind: next.kind }]);
-      return;
-    }
-    last = next.id;
+async function followLine(deps: SendDeps, first: ClaimedMessage, options: { finalAttempt: boolean }): Promise<void> {
+  const width = (kindOf(deps, first) as CallKindDefinition).runWidth;
+  let last = first.id;
+  for (let made = 1; made < RUN_CALLS; ) {
+    const next = await claimNextCalls(deps.sql, last, Math.min(width, RUN_CALLS - made), deps.leaseSeconds);
+    if (next.length === 0) return;
+    const outcomes = await Promise.all(next.map((message) => sendClaimed(deps, message, options)));
+    const waiting = next.flatMap((message, i) => {
+      const outcome = outcomes[i]!;
+      return outcome.kind === "retry" || outcome.kind === "later" ? [{ id: message.id, dueAt: outcome.at ?? new Date(), kind: message.kind }] : [];
+    });
+    if (waiting.length > 0) return enqueueAfterCommit(deps, waiting);
+    last = next.at(-1)!.id;
+    made += next.length;
   }
   await enqueueAfterCommit(deps, await callHeads(deps.sql, [last], 1));
 }

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { sendDeps, WEBHOOK_ENDPOINT_SHARE } from "../../src/deps.js";
-import { expandWebhookEvents, takeTurn } from "../../src/db/queries/webhook-calls.js";
+import { expandWebhookEvents, takeTurns } from "../../src/db/queries/webhook-calls.js";
 import { newWebhookSecret } from "../../src/notify/signing.js";
 import { sendMessage } from "../../src/outbound/send.js";
 import { deliveryJobId } from "../../src/queue/jobs.js";
@@ -10,8 +10,8 @@ import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-r
 
 /**
  * A job costs more than the call it makes, so a call's job goes on with its endpoint's next due
- * calls (src/outbound/send.ts `followLine`), each recorded as its own, until the run's length;
- * then it hands on. No worker runs in this stack: each test drives one job's `sendMessage`.
+ * calls (src/outbound/send.ts `followLine`), claimed a few at once and made side by side, each
+ * recorded as its own, until the run's length; then it hands on. No worker runs in this stack: each test drives one job's `sendMessage`.
  */
 describe("a call's job goes on along its endpoint's due calls", () => {
   let stack: TestStack;
@@ -65,44 +65,52 @@ describe("a call's job goes on along its endpoint's due calls", () => {
     expect([await hasJob(ids[50]!), await hasJob(ids[51]!), await hasJob(ids[52]!)]).toEqual([true, false, false]);
   });
 
-  it("a run stops at a call that must be tried again, which gets a job of its own for its time", async () => {
-    const ids = await dueCalls(5, "stop");
+  it("a run stops after the calls among which one must be tried again, which gets a job of its own for its time", async () => {
+    const ids = await dueCalls(9, "stop");
     let answered = 0;
+    // The job's own call, then the run's first four side by side: one of them fails.
     receiver.answer = () => (++answered === 3 ? { status: 500 } : { status: 204 });
     await sendMessage(sendDeps(stack.deps), ids[0]!, { finalAttempt: false });
-    expect(await states(ids)).toEqual(["sent/1", "sent/1", "scheduled/1", "scheduled/0", "scheduled/0"]);
-    const retry = await stack.deps.queues.webhooks.getJob(deliveryJobId(ids[2]!));
-    const [{ dueAt } = { dueAt: new Date(NaN) }] = await stack.deps.db.sql<{ dueAt: Date }[]>`select due_at as "dueAt" from deliveries where id = ${ids[2]!}`;
+    const after = await states(ids);
+    expect(after[0]).toBe("sent/1");
+    expect(after.slice(1, 5).sort()).toEqual(["scheduled/1", "sent/1", "sent/1", "sent/1"]);
+    expect(after.slice(5)).toEqual(Array<string>(4).fill("scheduled/0"));
+    const retried = ids[1 + after.slice(1, 5).indexOf("scheduled/1")]!;
+    const retry = await stack.deps.queues.webhooks.getJob(deliveryJobId(retried));
+    const [{ dueAt } = { dueAt: new Date(NaN) }] = await stack.deps.db.sql<{ dueAt: Date }[]>`select due_at as "dueAt" from deliveries where id = ${retried}`;
     expect(retry?.opts.delay).toBeGreaterThan(0);
     expect(retry!.timestamp + retry!.opts.delay!).toBeGreaterThanOrEqual(dueAt.getTime() - 50);
-    expect(await hasJob(ids[3]!)).toBe(false);
+    expect(await hasJob(ids[5]!)).toBe(false);
   });
 
   it("an endpoint's turns: as many at once as may be in flight, then one a spacing, none while all are in flight", async () => {
     const [{ id: endpointId } = { id: "" }] = await stack.deps.db.sql<{ id: string }[]>`select id from webhook_endpoints`;
     // A spacing of a minute, so that how long the statements take on a busy machine does not count.
     const share = { ...WEBHOOK_ENDPOINT_SHARE, concurrency: 2, perSecond: 1, windowMs: 60_000, holdSeconds: 600 };
-    const turn = (lease: string) => takeTurn(stack.deps.db.sql, { id: 0, lease, endpointId, webhookEventId: 0 }, share);
+    const turns = (...leases: string[]) =>
+      takeTurns(stack.deps.db.sql, endpointId, leases.map((lease) => ({ id: 0, lease, webhookEventId: 0 })), share);
     const giveBack = (lease: string) => stack.deps.db.sql`select webhook_give_turn(${endpointId}, ${lease})`;
     const [a, b, c, d, e] = Array.from({ length: 5 }, () => randomUUID());
     // A pause: no start due (the runs above left the next one due a few of their spacings ahead).
     await stack.deps.db.sql`delete from webhook_turns where endpoint_id = ${endpointId}`;
-    // After a pause, both calls the share lets be in flight start now.
-    for (const lease of [a!, b!]) expect(await turn(lease)).toMatchObject({ again: undefined, waitMs: 0 });
-    // Both in flight: no turn, and `again` is when the first lease ends at the latest.
-    const busy = await turn(c!);
+    // After a pause, both calls the share lets be in flight start now; asked for in the same round
+    // trip, a third has none, and `again` is when the first lease ends at the latest.
+    const first = await turns(a!, b!, c!);
+    for (const turn of first.slice(0, 2)) expect(turn).toMatchObject({ again: undefined, waitMs: 0 });
     const [{ ends } = { ends: [] }] = await stack.deps.db.sql<{ ends: Date[] }[]>`
       select lease_ends as ends from webhook_turns where endpoint_id = ${endpointId}`;
-    expect(busy.again?.getTime()).toBe(ends[0]!.getTime());
-    // Given back: the next start is a spacing after the burst, the one after it two.
+    expect(ends).toHaveLength(2);
+    expect(first[2]!.again?.getTime()).toBe(Math.min(...ends.map((end) => end.getTime())));
+    expect((await turns(c!))[0]!.again).toBeDefined();
+    // Given back: the next start is a spacing after the burst, the one after it two; the third waits.
     await giveBack(a!);
     await giveBack(b!);
-    const third = await turn(c!);
-    expect(third.again).toBeUndefined();
-    expect(third.waitMs).toBeGreaterThan(50_000);
-    expect(third.waitMs).toBeLessThanOrEqual(60_000);
-    expect((await turn(d!)).waitMs - third.waitMs).toBeGreaterThan(55_000);
-    expect((await turn(e!)).again).toBeDefined();
+    const [third, fourth, fifth] = await turns(c!, d!, e!);
+    expect(third!.again).toBeUndefined();
+    expect(third!.waitMs).toBeGreaterThan(50_000);
+    expect(third!.waitMs).toBeLessThanOrEqual(60_000);
+    expect(fourth!.waitMs - third!.waitMs).toBeGreaterThan(55_000);
+    expect(fifth!.again).toBeDefined();
     for (const lease of [c!, d!]) await giveBack(lease);
     await stack.deps.db.sql`delete from webhook_turns where endpoint_id = ${endpointId}`;
   });

@@ -118,7 +118,7 @@ export async function claimDelivery(sql: postgres.Sql, id: number, leaseSeconds:
       claimed: undefined,
       state: "busy",
       until: new Date((current.claimedAt?.getTime() ?? 0) + leaseSeconds * 1000),
-      // A call is held by its own job's retry or by another call's run (claimNextCall).
+      // A call is held by its own job's retry or by another call's run (claimNextCalls).
       inBatch: current.batchKey !== null || current.endpointId !== null,
     };
   }
@@ -127,21 +127,21 @@ export async function claimDelivery(sql: postgres.Sql, id: number, leaseSeconds:
 }
 
 /**
- * A run along one receiver's line (src/outbound/send.ts `followLine`): the next due call to call
- * $1's endpoint, oldest first, skipping one another run holds (deliveries_endpoint_pending_idx).
+ * A run along one receiver's line (src/outbound/send.ts `followLine`): the next `$3` due calls to
+ * call $1's endpoint, oldest first, skipping those another run holds (deliveries_endpoint_pending_idx).
  */
-const CLAIM_NEXT_CALL = claimStatement(`d.id = (
+const CLAIM_NEXT_CALLS = claimStatement(`d.id in (
     select n.id from deliveries n
      where n.endpoint_id = (select endpoint_id from deliveries where id = $1)
        and n.state = 'scheduled' and n.due_at <= now()
      order by n.due_at, n.id
-     limit 1
+     limit $3
        for update skip locked)`);
 
-/** The next due call to the endpoint `after` went to, claimed; undefined when none is due. */
-export async function claimNextCall(sql: postgres.Sql, after: number, leaseSeconds: number): Promise<ClaimedMessage | undefined> {
-  const [claimed] = await sql.unsafe<ClaimedMessage[]>(CLAIM_NEXT_CALL, [after, leaseSeconds], PREPARED);
-  return claimed;
+/** The next (at most `limit`) due calls to the endpoint `after` went to, claimed, oldest first. */
+export async function claimNextCalls(sql: postgres.Sql, after: number, limit: number, leaseSeconds: number): Promise<ClaimedMessage[]> {
+  const claimed = await sql.unsafe<ClaimedMessage[]>(CLAIM_NEXT_CALLS, [after, leaseSeconds, limit], PREPARED);
+  return claimed.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.id - b.id);
 }
 
 /**

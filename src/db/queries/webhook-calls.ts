@@ -13,7 +13,7 @@ export interface WebhookCall {
   failing: boolean;
 }
 
-/** An endpoint's share of calls, summed over every process (migration 0010 `webhook_take_turn`). */
+/** An endpoint's share of calls, summed over every process (migration 0012 `webhook_take_turns`). */
 export interface EndpointShare {
   /** Calls in flight at once. */
   concurrency: number;
@@ -24,28 +24,44 @@ export interface EndpointShare {
   holdSeconds: number;
 }
 
+/** One claimed call's turn: `again` undefined: its start is `waitMs` from now; otherwise every call is in flight until `again` at the latest. */
+export interface Turn {
+  again: Date | undefined;
+  waitMs: number;
+  /** What the call sends; undefined without a turn, or when the event or the endpoint is gone. */
+  call: WebhookCall | undefined;
+}
+
 /**
- * Takes the endpoint's turn for a claimed call and reads what the call sends, in one round trip
- * (migration 0011). `again` undefined: the turn is this claim's, its start `waitMs` from now (the
- * statement recording the call's outcome gives it back). Otherwise every call is in flight, and
- * `again` is the latest one ends. `call` undefined: the event or the endpoint is gone.
+ * Takes one endpoint's turns for claimed calls, in the order given, and reads what each call
+ * sends, in one round trip (migration 0012 `webhook_take_turns`, paced as 0011 paces one). The
+ * statement recording a call's outcome gives its turn back.
  */
-export async function takeTurn(
+export async function takeTurns(
   sql: postgres.Sql,
-  claim: Claim & { endpointId: string; webhookEventId: number },
+  endpointId: string,
+  claims: (Claim & { webhookEventId: number })[],
   share: EndpointShare,
-): Promise<{ again: Date | undefined; waitMs: number; call: WebhookCall | undefined }> {
-  const [row] = await sql<{ again: Date | null; wait_ms: number | null; call: WebhookCall | null }[]>`
-    select t.again, t.wait_ms,
-           (select json_build_object(
-                     'messageId', e.message_id, 'type', e.type, 'payload', e.payload, 'url', w.url,
-                     'secrets', array_remove(array[w.secret, case when w.previous_secret_until > now() then w.previous_secret end], null),
-                     'failing', w.failing_since is not null)
-              from webhook_events e, webhook_endpoints w
-             where e.id = ${claim.webhookEventId} and w.id = ${claim.endpointId}) as call
-      from webhook_take_turn(${claim.endpointId}, ${claim.lease}, ${share.holdSeconds}, ${share.concurrency},
-                             ${share.perSecond}, ${share.windowMs}) t`;
-  return { again: row?.again ?? undefined, waitMs: row?.wait_ms ?? 0, call: row?.call ?? undefined };
+): Promise<Turn[]> {
+  const leases = claims.map((c) => c.lease);
+  const rows = await sql<{ lease: string; again: Date | null; wait_ms: number | null; call: WebhookCall | null }[]>`
+    select t.lease, t.again, t.wait_ms,
+           case when t.wait_ms is not null then
+             (select json_build_object(
+                       'messageId', e.message_id, 'type', e.type, 'payload', e.payload, 'url', w.url,
+                       'secrets', array_remove(array[w.secret, case when w.previous_secret_until > now() then w.previous_secret end], null),
+                       'failing', w.failing_since is not null)
+                from webhook_events e, webhook_endpoints w
+               where e.id = c.event_id and w.id = ${endpointId}) end as call
+      from webhook_take_turns(${endpointId}, ${leases}::uuid[], ${share.holdSeconds}, ${share.concurrency},
+                              ${share.perSecond}, ${share.windowMs}) t
+      join unnest(${leases}::uuid[], ${claims.map((c) => c.webhookEventId)}::bigint[]) as c(lease, event_id) on c.lease = t.lease`;
+  const byLease = new Map(rows.map((r) => [r.lease, r]));
+  return leases.map((lease) => {
+    const row = byLease.get(lease);
+    if (!row) throw new Error(`webhook_take_turns gave no answer for lease ${lease}`);
+    return { again: row.again ?? undefined, waitMs: row.wait_ms ?? 0, call: row.call ?? undefined };
+  });
 }
 
 /**
