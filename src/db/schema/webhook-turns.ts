@@ -4,8 +4,8 @@ import { webhookEndpoints } from "./webhook-endpoints.js";
 /**
  * Each endpoint's share of calls, counted in the store so that it holds across every worker
  * process (DESIGN.md invariant 10): the calls in flight (the claims' leases, each until it ends)
- * and when the next start is due (a cell rate). Taken by `webhook_take_turn` (migration
- * 0011) and given back by the trigger on a call's recorded outcome, under the row's lock.
+ * and when the next start is due (a cell rate). Taken by `webhook_take_turns` (migration
+ * 0012, several at once) and given back by the trigger on a call's recorded outcome (0011).
  */
 export const webhookTurns = pgTable("webhook_turns", {
   endpointId: uuid("endpoint_id")
