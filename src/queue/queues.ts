@@ -89,6 +89,11 @@ export class Queues {
         connection: this.redis,
         prefix: this.settings.prefix,
         skipWaitingForReady: true,
+        // BullMQ checks the server's version once, when the Queue is built (an INFO), and keeps a
+        // failed check for good: on the producer's connection (a 1 s command timeout) one second of
+        // a busy event loop at start failed every later add and read of this queue while the
+        // connection itself was fine. The workers' connections still check (and wait for) it.
+        skipVersionCheck: true,
         defaultJobOptions,
       });
     } else {
