@@ -16,6 +16,8 @@ export { waitFor };
 
 export const TEST_SECRET = "test-secret-".padEnd(48, "x");
 export const TEST_API_KEY = "re_test_key_that_must_never_be_logged";
+/** DATABASE_POOL_SIZE of a test stack and of the worker processes tests start. */
+export const TEST_POOL_SIZE = 4;
 
 export interface StackOptions {
   /** Use the fake Resend API (default) or the outbox transport. */
@@ -63,6 +65,9 @@ export async function createStack(options: StackOptions = {}): Promise<TestStack
     APP_SECRET: TEST_SECRET,
     PUBLIC_URL: "http://guide.test",
     SIGNUP_RATE_LIMIT: "0",
+    // A test file's load needs fewer than production's 10 (and drizzle's 3): test files run side
+    // by side as far as their connections fit one budget (tests/support/connection-budget.ts).
+    DATABASE_POOL_SIZE: String(TEST_POOL_SIZE),
     ...(fake ? { RESEND_API_KEY: TEST_API_KEY, RESEND_BASE_URL: fake.url, RESEND_RATE_LIMIT: "50" } : {}),
     ...options.env,
   });

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { queueEnv } from "./env.js";
-import { TEST_API_KEY, TEST_SECRET, waitFor, type TestStack } from "./stack.js";
+import { TEST_API_KEY, TEST_POOL_SIZE, TEST_SECRET, waitFor, type TestStack } from "./stack.js";
 
 /**
  * `npm run start:worker` as a process of its own on a test stack's database and queue — the way
@@ -13,6 +13,7 @@ export function startWorkerProcess(stack: TestStack, env: Record<string, string>
     NODE_ENV: "test",
     LOG_LEVEL: "info",
     DATABASE_URL: stack.databaseUrl,
+    DATABASE_POOL_SIZE: String(TEST_POOL_SIZE),
     ...queueEnv(),
     QUEUE_PREFIX: stack.config.queuePrefix,
     APP_SECRET: TEST_SECRET,
