@@ -114,4 +114,32 @@ describe("a call's job goes on along its endpoint's due calls", () => {
     for (const lease of [c!, d!]) await giveBack(lease);
     await stack.deps.db.sql`delete from webhook_turns where endpoint_id = ${endpointId}`;
   });
+
+  it("0011's one-turn function, kept for a worker not yet restarted, paces as the many-turn one (migration 0013)", async () => {
+    const [{ id: endpointId } = { id: "" }] = await stack.deps.db.sql<{ id: string }[]>`select id from webhook_endpoints`;
+    const share = { concurrency: 2, perSecond: 1, windowMs: 60_000, holdSeconds: 600 };
+    const turn = async (lease: string) => {
+      const [row] = await stack.deps.db.sql<{ again: Date | null; busy: boolean; wait_ms: number | null }[]>`
+        select again, busy, wait_ms from webhook_take_turn(${endpointId}, ${lease}, ${share.holdSeconds}, ${share.concurrency},
+                                                           ${share.perSecond}, ${share.windowMs})`;
+      return row!;
+    };
+    const [a, b, c] = Array.from({ length: 3 }, () => randomUUID());
+    await stack.deps.db.sql`delete from webhook_turns where endpoint_id = ${endpointId}`;
+    expect(await turn(a!)).toMatchObject({ busy: false, again: null, wait_ms: 0 });
+    expect(await turn(b!)).toMatchObject({ busy: false, again: null, wait_ms: 0 });
+    const third = await turn(c!);
+    expect(third.busy).toBe(true);
+    expect(third.wait_ms).toBeNull();
+    const [{ ends } = { ends: [] }] = await stack.deps.db.sql<{ ends: Date[] }[]>`
+      select lease_ends as ends from webhook_turns where endpoint_id = ${endpointId}`;
+    expect(third.again?.getTime()).toBe(Math.min(...ends.map((end) => end.getTime())));
+    // One given back: the next start is a spacing after the burst.
+    await stack.deps.db.sql`select webhook_give_turn(${endpointId}, ${a!})`;
+    const after = await turn(c!);
+    expect(after.busy).toBe(false);
+    expect(after.wait_ms).toBeGreaterThan(50_000);
+    expect(after.wait_ms).toBeLessThanOrEqual(60_000);
+    await stack.deps.db.sql`delete from webhook_turns where endpoint_id = ${endpointId}`;
+  });
 });
