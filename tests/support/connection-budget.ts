@@ -22,11 +22,12 @@ import { waitFor } from "./wait.js";
  */
 
 /**
- * Connections the files in flight may hold together: two stacks' worth, so that of the server's
- * 100 some 40 stay for the others working on the machine. (Alone, the share test's four
- * processes hold some 80 on the Postgres queue backend: as many as when files ran one at a time.)
+ * Connections the files in flight may hold together: of the server's 100, 20 stay for the others
+ * working on the machine (beyond that, a file also waits until the server has room: below), and
+ * two stacks on the Postgres queue fit, so that project is not one file at a time. (Alone, the
+ * share test's four processes hold some 80 on the Postgres queue backend.)
  */
-export const BUDGET_CONNECTIONS = 60;
+export const BUDGET_CONNECTIONS = 80;
 /** Connections per slot. */
 const SLOT_CONNECTIONS = 5;
 const SLOTS = BUDGET_CONNECTIONS / SLOT_CONNECTIONS;
