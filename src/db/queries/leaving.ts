@@ -16,9 +16,12 @@ export interface LeftSubscriber {
  * scheduled deliveries cancelled. A bounce or complaint overrides a plain unsubscribe (it matters
  * more for the sending reputation); anything else keeps the first time and reason. `withdrawal` is
  * written only when this statement moved the subscriber from pending/active to unsubscribed: the
- * `before` row is read FOR UPDATE, so of two one-click POSTs at once the second waits for the
- * first's commit and reads "unsubscribed" (one withdrawal, decided by the row lock, not a
- * read-then-write). Undefined when no such subscriber.
+ * `before` row is locked, so of two one-click POSTs at once the second waits for the first's
+ * commit and reads "unsubscribed" (one withdrawal, decided by the row lock, not a read-then-write).
+ * FOR NO KEY UPDATE, not FOR UPDATE: a step's close holding this reader's enrollment writes the
+ * next step's row, whose key check takes the subscriber FOR KEY SHARE; FOR UPDATE made that a
+ * deadlock with this statement waiting for the enrollment (tests/integration/leave-during-close).
+ * Undefined when no such subscriber.
  */
 export async function leaveSubscriber(
   sql: postgres.Sql,
@@ -29,7 +32,7 @@ export async function leaveSubscriber(
   const recordWithdrawal = withdrawal !== undefined;
   const [row] = await sql<LeftSubscriber[]>`
     with before as (
-      select id, status from subscribers where id = ${subscriberId} for update
+      select id, status from subscribers where id = ${subscriberId} for no key update
     ), subscriber as (
       update subscribers s
          set status = case
